@@ -1,0 +1,139 @@
+/**
+ * `openDb()`: the embedded PGlite database (a folder on disk) or PostgreSQL through postgres.js,
+ * behind one drizzle type. Migrations from db/migrations are applied on open.
+ */
+import { mkdirSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { PGlite } from "@electric-sql/pglite";
+import { sql } from "drizzle-orm";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
+import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
+import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
+import postgres from "postgres";
+import { acquireLock } from "./lock.js";
+import * as schema from "./schema/index.js";
+
+export type Schema = typeof schema;
+/** A database or a transaction: query helpers accept either. */
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+
+export interface DbHandle {
+  db: Db;
+  kind: "pglite" | "postgres";
+  /** Resolves when the database answers a trivial query. */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export interface OpenDbOptions {
+  /** postgres:// URL; when absent the embedded PGlite database is used. */
+  databaseUrl?: string;
+  /** Folder for PGlite (created if missing); `memory://` for an in-memory database. */
+  dataDir?: string;
+  /** Apply migrations (default true). */
+  migrate?: boolean;
+  /** postgres.js pool size. */
+  maxConnections?: number;
+}
+
+export const MIGRATIONS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "migrations");
+
+// Serialises concurrent migrators on one PostgreSQL (several workers starting together).
+const MIGRATION_LOCK_ID = 727_274_001;
+
+export async function openDb(opts: OpenDbOptions): Promise<DbHandle> {
+  return opts.databaseUrl ? openPostgres(opts.databaseUrl, opts) : openPglite(opts.dataDir ?? ".data", opts);
+}
+
+async function openPglite(dataDir: string, opts: OpenDbOptions): Promise<DbHandle> {
+  const inMemory = dataDir.startsWith("memory://");
+  let release = () => {};
+  let client: PGlite;
+  if (inMemory) {
+    client = new PGlite();
+  } else {
+    const dir = resolve(dataDir, "pglite");
+    mkdirSync(dir, { recursive: true });
+    release = acquireLock(join(resolve(dataDir), "pglite.lock"));
+    try {
+      client = new PGlite(dir);
+      await client.waitReady;
+    } catch (e) {
+      release();
+      throw e;
+    }
+  }
+  const db = drizzlePglite({ client, schema });
+  try {
+    if (opts.migrate !== false) await migratePglite(db, { migrationsFolder: MIGRATIONS_DIR });
+  } catch (e) {
+    await client.close();
+    release();
+    throw e;
+  }
+  return {
+    db: db as unknown as Db,
+    kind: "pglite",
+    ping: () => pingDb(db as unknown as Db),
+    close: async () => {
+      try {
+        if (!client.closed) await client.close();
+      } finally {
+        release();
+      }
+    },
+  };
+}
+
+async function openPostgres(url: string, opts: OpenDbOptions): Promise<DbHandle> {
+  const client = postgres(url, {
+    max: opts.maxConnections ?? 10,
+    onnotice: () => {},
+    connect_timeout: 10,
+  });
+  const db = drizzlePostgres({ client, schema });
+  if (opts.migrate !== false) {
+    try {
+      await runPostgresMigrations(client, db);
+    } catch (e) {
+      await client.end({ timeout: 5 });
+      throw e;
+    }
+  }
+  return {
+    db: db as unknown as Db,
+    kind: "postgres",
+    ping: () => pingDb(db as unknown as Db),
+    close: () => client.end({ timeout: 5 }),
+  };
+}
+
+async function runPostgresMigrations(
+  client: postgres.Sql,
+  db: ReturnType<typeof drizzlePostgres<Schema>>,
+): Promise<void> {
+  // An advisory lock is per connection: reserve one so lock and unlock happen on the same session.
+  const conn = await client.reserve();
+  try {
+    await conn`select pg_advisory_lock(${MIGRATION_LOCK_ID})`;
+    try {
+      await migratePostgres(db, { migrationsFolder: MIGRATIONS_DIR });
+    } finally {
+      await conn`select pg_advisory_unlock(${MIGRATION_LOCK_ID})`;
+    }
+  } finally {
+    conn.release();
+  }
+}
+
+async function pingDb(db: Db): Promise<boolean> {
+  try {
+    await db.execute(sql`select 1`);
+    return true;
+  } catch {
+    return false;
+  }
+}

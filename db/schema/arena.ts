@@ -1,0 +1,125 @@
+/**
+ * Arena tables: rounds, the battles work queue, candidate responses and judgments.
+ * Unique keys on every result row make a retried write a no-op (nothing counted twice).
+ */
+import {
+  bigint,
+  boolean,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
+import { instructions } from "./core.js";
+
+const ts = (name: string) => timestamp(name, { withTimezone: true });
+
+export const rounds = pgTable("rounds", {
+  id: text("id").primaryKey(),
+  name: text("name"),
+  status: text("status").notNull().default("pending"),
+  pairing: text("pairing").notNull(),
+  target: text("target"),
+  baseline: text("baseline"),
+  candidates: jsonb("candidates").$type<string[]>().notNull(),
+  judges: jsonb("judges").$type<string[]>().notNull(),
+  judgeMode: text("judge_mode").notNull().default("pairwise"),
+  /** Everything else the round was created with (instruction filter, pooling, limits, budget). */
+  options: jsonb("options").$type<Record<string, unknown>>().notNull().default({}),
+  iterationId: text("iteration_id"),
+  error: text("error"),
+  createdAt: ts("created_at").notNull().defaultNow(),
+  startedAt: ts("started_at"),
+  finishedAt: ts("finished_at"),
+});
+
+export const battles = pgTable(
+  "battles",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    roundId: text("round_id").references(() => rounds.id, { onDelete: "cascade" }),
+    instructionId: bigint("instruction_id", { mode: "number" }).references(() => instructions.id),
+    modelA: text("model_a").notNull(),
+    modelB: text("model_b").notNull(),
+    /** pending | running | done | failed | cancelled; imported battles are born done. */
+    status: text("status").notNull().default("pending"),
+    /** Model A's share in [0, 1]; null until judged (or when every verdict was invalid). */
+    outcome: doublePrecision("outcome"),
+    margin: doublePrecision("margin"),
+    category: text("category"),
+    /** For imported battles: the judge or voter named in the log. */
+    judge: text("judge"),
+    source: text("source").notNull().default("round"),
+    externalId: text("external_id"),
+    tstamp: doublePrecision("tstamp"),
+    attempts: integer("attempts").notNull().default(0),
+    leaseOwner: text("lease_owner"),
+    leaseExpiresAt: ts("lease_expires_at"),
+    error: text("error"),
+    errorKind: text("error_kind"),
+    styleA: jsonb("style_a").$type<Record<string, number>>(),
+    styleB: jsonb("style_b").$type<Record<string, number>>(),
+    createdAt: ts("created_at").notNull().defaultNow(),
+    finishedAt: ts("finished_at"),
+  },
+  (t) => [
+    index("battles_round_status_idx").on(t.roundId, t.status),
+    index("battles_status_lease_idx").on(t.status, t.leaseExpiresAt),
+    uniqueIndex("battles_round_plan_idx").on(t.roundId, t.instructionId, t.modelA, t.modelB),
+    uniqueIndex("battles_source_external_idx").on(t.source, t.externalId),
+  ],
+);
+
+export const responses = pgTable(
+  "responses",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    roundId: text("round_id")
+      .notNull()
+      .references(() => rounds.id, { onDelete: "cascade" }),
+    instructionId: bigint("instruction_id", { mode: "number" })
+      .notNull()
+      .references(() => instructions.id),
+    model: text("model").notNull(),
+    text: text("text").notNull(),
+    promptTokens: integer("prompt_tokens").notNull().default(0),
+    completionTokens: integer("completion_tokens").notNull().default(0),
+    costUsd: doublePrecision("cost_usd").notNull().default(0),
+    latencyMs: integer("latency_ms").notNull().default(0),
+    cached: boolean("cached").notNull().default(false),
+    createdAt: ts("created_at").notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("responses_round_instr_model_idx").on(t.roundId, t.instructionId, t.model)],
+);
+
+export const judgments = pgTable(
+  "judgments",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    battleId: bigint("battle_id", { mode: "number" })
+      .notNull()
+      .references(() => battles.id, { onDelete: "cascade" }),
+    judge: text("judge").notNull(),
+    /** "AB": model A shown first; "BA": swapped; "A"/"B": single grading of one answer. */
+    order: text("order").notNull(),
+    promptVersion: text("prompt_version").notNull(),
+    rawText: text("raw_text"),
+    /** Parsed label ("A>>B".."B>>A") or rating ("7"); null when invalid. */
+    verdict: text("verdict"),
+    /** Model A's share implied by this single game, null when invalid. */
+    score: doublePrecision("score"),
+    valid: boolean("valid").notNull(),
+    attempts: integer("attempts").notNull().default(1),
+    promptTokens: integer("prompt_tokens").notNull().default(0),
+    completionTokens: integer("completion_tokens").notNull().default(0),
+    costUsd: doublePrecision("cost_usd").notNull().default(0),
+    latencyMs: integer("latency_ms").notNull().default(0),
+    error: text("error"),
+    createdAt: ts("created_at").notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("judgments_battle_judge_order_idx").on(t.battleId, t.judge, t.order)],
+);

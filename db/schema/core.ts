@@ -1,0 +1,104 @@
+/**
+ * Core tables: API keys, the model registry, instructions and the LLM response cache.
+ * Rounds, battles, responses and judgments live in `arena.ts`.
+ */
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
+
+const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
+
+export const apiKeys = pgTable("api_keys", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  /** First characters of the key, shown in listings so users can tell keys apart. */
+  prefix: text("prefix").notNull(),
+  /** sha256 of the full key; the key itself is never stored. */
+  hash: text("hash").notNull().unique(),
+  scopes: jsonb("scopes").$type<string[]>().notNull(),
+  createdAt: createdAt(),
+  lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
+  revokedAt: timestamp("revoked_at", { withTimezone: true }),
+});
+
+export const models = pgTable("models", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull().unique(),
+  provider: text("provider").notNull(),
+  model: text("model").notNull(),
+  baseUrl: text("base_url"),
+  /** Name of the environment variable holding the API key; never the key. */
+  apiKeyEnv: text("api_key_env"),
+  params: jsonb("params").$type<Record<string, unknown>>().notNull().default({}),
+  maxConcurrency: integer("max_concurrency"),
+  rpm: integer("rpm"),
+  tpm: integer("tpm"),
+  inputPricePerMTok: doublePrecision("input_price_per_mtok"),
+  outputPricePerMTok: doublePrecision("output_price_per_mtok"),
+  tags: jsonb("tags").$type<string[]>().notNull().default([]),
+  /** Previous checkpoint of the same model line (by name). */
+  parent: text("parent"),
+  description: text("description"),
+  createdAt: createdAt(),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+export const instructions = pgTable(
+  "instructions",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    /** sha256 of the normalised conversation: exact duplicates collide here. */
+    contentHash: text("content_hash").notNull().unique(),
+    messages: jsonb("messages").$type<{ role: string; content: string }[]>().notNull(),
+    /** The first user turn, for search and display. */
+    text: text("text").notNull(),
+    category: text("category").notNull().default("general"),
+    complexity: integer("complexity"),
+    source: text("source").notNull().default("user"),
+    externalId: text("external_id"),
+    reference: text("reference"),
+    metadata: jsonb("metadata").$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("instructions_category_idx").on(t.category),
+    index("instructions_source_idx").on(t.source),
+    uniqueIndex("instructions_source_external_idx")
+      .on(t.source, t.externalId)
+      .where(sql`${t.externalId} is not null`),
+  ],
+);
+
+export const llmCache = pgTable("llm_cache", {
+  key: text("key").primaryKey(),
+  model: text("model").notNull(),
+  text: text("text").notNull(),
+  promptTokens: integer("prompt_tokens").notNull(),
+  completionTokens: integer("completion_tokens").notNull(),
+  createdAt: createdAt(),
+});
+
+/** Running totals per model and purpose, so cost is visible without scanning every call. */
+export const modelUsage = pgTable(
+  "model_usage",
+  {
+    model: text("model").notNull(),
+    purpose: text("purpose").notNull(),
+    calls: bigint("calls", { mode: "number" }).notNull().default(0),
+    cachedCalls: bigint("cached_calls", { mode: "number" }).notNull().default(0),
+    failedCalls: bigint("failed_calls", { mode: "number" }).notNull().default(0),
+    promptTokens: bigint("prompt_tokens", { mode: "number" }).notNull().default(0),
+    completionTokens: bigint("completion_tokens", { mode: "number" }).notNull().default(0),
+    costUsd: doublePrecision("cost_usd").notNull().default(0),
+  },
+  (t) => [uniqueIndex("model_usage_pk").on(t.model, t.purpose)],
+);

@@ -1,0 +1,3 @@
+/** The whole drizzle schema, one object for `drizzle({ schema })`. */
+export * from "./core.js";
+export * from "./arena.js";

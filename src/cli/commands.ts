@@ -1,0 +1,73 @@
+/** Subcommand table for the CLI; `null` means the command keeps running (a server). */
+import { ConfigError, loadConfig } from "../config.js";
+import { openDb } from "../../db/client.js";
+import { DataDirLockedError } from "../../db/lock.js";
+import { StartupError, startServer } from "../server.js";
+
+const USAGE = `matrix-arena <command> [options]
+
+Commands:
+  serve                 HTTP API + embedded worker (PGlite in MATRIX_ARENA_DATA_DIR unless DATABASE_URL is set)
+  worker                worker only (needs DATABASE_URL)
+  migrate               apply database migrations and exit
+  sim                   the LLM simulator (OpenAI-compatible): --port 8788 --seed N --preset FILE
+  leaderboard           ratings from a JSONL battle log: --input FILE [--method bt|elo] [--bootstrap N] [--baseline M] [--json]
+  help                  this text
+`;
+
+type Command = (argv: string[]) => Promise<number | null>;
+
+const COMMANDS: Record<string, Command> = {
+  serve: async () => {
+    const server = await startServer(loadConfig());
+    const stop = async (signal: string) => {
+      server.deps.logger.info({ signal }, "shutting down");
+      await server.close();
+      process.exit(0);
+    };
+    process.once("SIGINT", () => void stop("SIGINT"));
+    process.once("SIGTERM", () => void stop("SIGTERM"));
+    return null;
+  },
+  migrate: async () => {
+    const config = loadConfig();
+    const handle = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+    await handle.close();
+    process.stdout.write(`migrations applied (${handle.kind})\n`);
+    return 0;
+  },
+  help: async () => {
+    process.stdout.write(USAGE);
+    return 0;
+  },
+};
+
+export function registerCommand(name: string, fn: Command): void {
+  COMMANDS[name] = fn;
+}
+
+export async function runCommand(argv: string[]): Promise<number | null> {
+  const [name = "help", ...rest] = argv;
+  const cmd = COMMANDS[name] ?? (await loadLazy(name));
+  if (!cmd) {
+    process.stderr.write(`unknown command '${name}'\n\n${USAGE}`);
+    return 2;
+  }
+  try {
+    return await cmd(rest);
+  } catch (e) {
+    if (e instanceof ConfigError || e instanceof DataDirLockedError || e instanceof StartupError) {
+      process.stderr.write(`matrix-arena: ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+}
+
+/** Commands whose modules are heavy or optional are imported only when used. */
+async function loadLazy(name: string): Promise<Command | undefined> {
+  switch (name) {
+    default:
+      return undefined;
+  }
+}

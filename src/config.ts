@@ -1,0 +1,104 @@
+/**
+ * Configuration: one zod schema, parsed once at start-up. This is the only module that reads
+ * `process.env`; everything else receives a `Config`. A bad value stops the process with a message
+ * that names the variable.
+ */
+import { z } from "zod";
+import type { SecretResolver } from "./gateway/types.js";
+
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+const intFrom = (min: number, max: number) =>
+  z.coerce.number().int(`must be an integer`).min(min).max(max);
+
+const boolFrom = z
+  .enum(["1", "0", "true", "false", "yes", "no"], { message: "must be true or false" })
+  .transform((v) => v === "1" || v === "true" || v === "yes");
+
+export const ConfigSchema = z.object({
+  PORT: intFrom(0, 65535).default(8787),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")
+    .optional(),
+  MATRIX_ARENA_DATA_DIR: z.string().min(1).default(".data"),
+  MATRIX_ARENA_API_KEY: z.string().min(16, "must be at least 16 characters").optional(),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
+  MATRIX_ARENA_BODY_LIMIT_BYTES: intFrom(1024, 1024 * 1024 * 1024).default(10 * 1024 * 1024),
+  MATRIX_ARENA_SIM_URL: z.string().url().default("http://127.0.0.1:8788/v1"),
+  MATRIX_ARENA_WORKER: boolFrom.default(true),
+  MATRIX_ARENA_WORKER_CONCURRENCY: intFrom(1, 4096).default(16),
+  MATRIX_ARENA_LEASE_MS: intFrom(1000, 3_600_000).default(120_000),
+  MATRIX_ARENA_REQUEST_TIMEOUT_MS: intFrom(100, 3_600_000).default(120_000),
+});
+
+export type RawConfig = z.infer<typeof ConfigSchema>;
+
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  bootstrapApiKey: string | undefined;
+  logLevel: (typeof LOG_LEVELS)[number];
+  bodyLimitBytes: number;
+  simBaseUrl: string;
+  embeddedWorker: boolean;
+  workerConcurrency: number;
+  leaseMs: number;
+  requestTimeoutMs: number;
+  /** Looks up provider API keys by the env var *name* a model names; values are never logged. */
+  secrets: SecretResolver;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly issues: { variable: string; message: string }[]) {
+    super(
+      "invalid configuration: " + issues.map((i) => `${i.variable} ${i.message}`).join("; "),
+    );
+    this.name = "ConfigError";
+  }
+}
+
+/** Parses an environment (default `process.env`); throws `ConfigError` naming each bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // Empty strings mean "unset" for optional variables (common in .env files and CI).
+  const cleaned: Record<string, string> = {};
+  for (const key of Object.keys(ConfigSchema.shape)) {
+    const v = env[key];
+    if (v !== undefined && v !== "") cleaned[key] = v;
+  }
+  const parsed = ConfigSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((i) => ({ variable: String(i.path[0] ?? "?"), message: i.message })),
+    );
+  }
+  const c = parsed.data;
+  const snapshot = { ...env };
+  return {
+    port: c.PORT,
+    host: c.HOST,
+    databaseUrl: c.DATABASE_URL,
+    dataDir: c.MATRIX_ARENA_DATA_DIR,
+    bootstrapApiKey: c.MATRIX_ARENA_API_KEY,
+    logLevel: c.LOG_LEVEL,
+    bodyLimitBytes: c.MATRIX_ARENA_BODY_LIMIT_BYTES,
+    simBaseUrl: c.MATRIX_ARENA_SIM_URL,
+    embeddedWorker: c.MATRIX_ARENA_WORKER,
+    workerConcurrency: c.MATRIX_ARENA_WORKER_CONCURRENCY,
+    leaseMs: c.MATRIX_ARENA_LEASE_MS,
+    requestTimeoutMs: c.MATRIX_ARENA_REQUEST_TIMEOUT_MS,
+    secrets: (name) => {
+      const v = snapshot[name];
+      return v === undefined || v === "" ? undefined : v;
+    },
+  };
+}
+
+/** Loopback hosts are the only ones allowed when no API key is configured (local mode). */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.toLowerCase().replace(/^\[|\]$/g, "");
+  return h === "localhost" || h === "::1" || /^127(\.\d{1,3}){3}$/.test(h);
+}

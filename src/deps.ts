@@ -1,0 +1,59 @@
+/**
+ * The composition root: builds every dependency once (database, logger, auth state, gateway, clock,
+ * random generator) and hands them to the app, the worker and the CLI as one `Deps` object.
+ */
+import type { Db, DbHandle } from "../db/client.js";
+import { openDb } from "../db/client.js";
+import type { Config } from "./config.js";
+import { createDbCache, createDbUsageSink } from "./services/llm-store.js";
+import { createGateway } from "./gateway/gateway.js";
+import type { Gateway } from "./gateway/types.js";
+import { AuthState } from "./http/auth.js";
+import { createLogger, type Logger } from "./logger.js";
+import { ensureBootstrapKey } from "./services/keys.js";
+
+export interface Deps {
+  config: Config;
+  db: Db;
+  dbHandle: DbHandle;
+  logger: Logger;
+  auth: AuthState;
+  gateway: Gateway;
+  clock: () => Date;
+  random: () => number;
+}
+
+export interface BuildOptions {
+  logger?: Logger;
+  /** Replace the gateway (tests that drive the simulator through a custom one). */
+  gateway?: Gateway;
+  dbHandle?: DbHandle;
+}
+
+export async function buildDeps(config: Config, opts: BuildOptions = {}): Promise<Deps & { close(): Promise<void> }> {
+  const logger = opts.logger ?? createLogger(config.logLevel);
+  const dbHandle =
+    opts.dbHandle ?? (await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
+  const db = dbHandle.db;
+  if (config.bootstrapApiKey) await ensureBootstrapKey(db, config.bootstrapApiKey);
+  const auth = new AuthState(db);
+  await auth.refresh();
+  const usage = createDbUsageSink(db, logger);
+  const gateway =
+    opts.gateway ??
+    createGateway({ cache: createDbCache(db), usage, secrets: config.secrets, simBaseUrl: config.simBaseUrl });
+  return {
+    config,
+    db,
+    dbHandle,
+    logger,
+    auth,
+    gateway,
+    clock: () => new Date(),
+    random: Math.random,
+    close: async () => {
+      await usage.flush();
+      if (!opts.dbHandle) await dbHandle.close();
+    },
+  };
+}

@@ -1,0 +1,144 @@
+/**
+ * The provider gateway's public types. Every LLM call in matrix-arena (candidates, judges, generator)
+ * goes through a `Gateway`; adapters speak to OpenAI-compatible endpoints or Hugging Face.
+ * Expected provider failures are values (`ChatFailure`), never exceptions.
+ */
+
+export type ProviderKind = "openai" | "huggingface" | "sim";
+
+export interface ChatMessage {
+  role: "system" | "user" | "assistant";
+  content: string;
+}
+
+/** Generation parameters passed to the provider (snake_case on the wire is the adapter's business). */
+export interface ChatParams {
+  temperature?: number;
+  maxTokens?: number;
+  topP?: number;
+  seed?: number;
+  stop?: string[];
+}
+
+/** What the gateway needs to know about a registered model. Never holds a secret, only the env var name. */
+export interface ModelSpec {
+  name: string;
+  provider: ProviderKind;
+  /** The provider's model id (e.g. "gpt-4o-mini", "meta-llama/Llama-3.1-8B-Instruct", "sim-strong"). */
+  model: string;
+  baseUrl?: string | null;
+  apiKeyEnv?: string | null;
+  params?: ChatParams | null;
+  maxConcurrency?: number | null;
+  /** Requests per minute; null = unlimited. */
+  rpm?: number | null;
+  /** Tokens per minute (prompt + completion); null = unlimited. */
+  tpm?: number | null;
+  /** USD per million prompt tokens. */
+  inputPricePerMTok?: number | null;
+  /** USD per million completion tokens. */
+  outputPricePerMTok?: number | null;
+}
+
+export interface JsonSchemaSpec {
+  name: string;
+  schema: Record<string, unknown>;
+}
+
+export interface ChatRequest {
+  messages: ChatMessage[];
+  params?: ChatParams;
+  /** Ask for structured output; the adapter uses response_format json_schema where it can. */
+  jsonSchema?: JsonSchemaSpec;
+  /** Skip the persistent cache for this call (the result is still written to it). */
+  bypassCache?: boolean;
+  /** Per-attempt timeout; default from gateway options. */
+  timeoutMs?: number;
+  /** Max attempts including the first; default from gateway options. */
+  maxAttempts?: number;
+  /** Free-form label recorded with usage ("candidate", "judge", "generator", ...). */
+  purpose?: string;
+}
+
+export interface Usage {
+  promptTokens: number;
+  completionTokens: number;
+}
+
+export interface ChatSuccess {
+  ok: true;
+  text: string;
+  usage: Usage;
+  latencyMs: number;
+  cached: boolean;
+  costUsd: number;
+  attempts: number;
+}
+
+export type FailureKind =
+  | "rate_limit"
+  | "server"
+  | "timeout"
+  | "network"
+  | "client"
+  | "auth"
+  | "invalid_output"
+  | "config";
+
+export interface ChatFailure {
+  ok: false;
+  kind: FailureKind;
+  message: string;
+  retryable: boolean;
+  status?: number;
+  attempts: number;
+  latencyMs: number;
+}
+
+export type ChatResult = ChatSuccess | ChatFailure;
+
+/** A cached completion, keyed by a hash of (provider, base URL, model, messages, params, schema). */
+export interface CachedCompletion {
+  text: string;
+  usage: Usage;
+}
+
+/** Persistent response cache; the database implementation lives in db/, an in-memory one in the gateway. */
+export interface ResponseCache {
+  get(key: string): Promise<CachedCompletion | null>;
+  put(key: string, model: string, value: CachedCompletion): Promise<void>;
+}
+
+export interface UsageRecord {
+  model: string;
+  purpose: string;
+  promptTokens: number;
+  completionTokens: number;
+  costUsd: number;
+  cached: boolean;
+  ok: boolean;
+  errorKind?: FailureKind;
+  latencyMs: number;
+  attempts: number;
+}
+
+/** Receives one record per gateway call (after retries). */
+export interface UsageSink {
+  record(rec: UsageRecord): void;
+}
+
+/** Resolves an API key from the *name* of an environment variable (config is the only env reader). */
+export type SecretResolver = (envVarName: string) => string | undefined;
+
+export interface ScoreResult {
+  ok: true;
+  score: number;
+  latencyMs: number;
+  cached: boolean;
+}
+
+export interface Gateway {
+  chat(model: ModelSpec, req: ChatRequest): Promise<ChatResult>;
+  /** Reward-model scoring of a full conversation rendered as text. */
+  score(model: ModelSpec, text: string): Promise<ScoreResult | ChatFailure>;
+}

@@ -1,0 +1,58 @@
+/**
+ * The HTTP app: middleware (request id, logging, body limit, auth), every route group, the
+ * OpenAPI 3.1 document at /openapi.json and the offline reference at /docs.
+ */
+import { bodyLimit } from "hono/body-limit";
+import { requestId } from "hono/request-id";
+import type { Deps } from "../deps.js";
+import { authMiddleware } from "./auth.js";
+import { errorResponse, onError } from "./errors.js";
+import { newRouter } from "./openapi.js";
+import { docsRoutes } from "./routes/docs.js";
+import { healthRoutes } from "./routes/health.js";
+import { keyRoutes } from "./routes/keys.js";
+import { modelRoutes } from "./routes/models.js";
+import { extraRoutes } from "./routes/index.js";
+
+export function createApp(deps: Deps) {
+  const app = newRouter();
+  app.use("*", requestId({ headerName: "X-Request-Id" }));
+  app.use("*", async (c, next) => {
+    const started = performance.now();
+    c.set("logger", deps.logger);
+    await next();
+    const ms = Math.round((performance.now() - started) * 10) / 10;
+    // Path only: query strings and headers are never logged.
+    deps.logger.info({ requestId: c.get("requestId"), method: c.req.method, path: c.req.path, status: c.res.status, ms }, "request");
+  });
+  app.use(
+    "/v1/*",
+    bodyLimit({
+      maxSize: deps.config.bodyLimitBytes,
+      onError: (c) =>
+        errorResponse(c, 413, "payload_too_large", `request body exceeds the limit of ${deps.config.bodyLimitBytes} bytes`),
+    }),
+  );
+  app.use("/v1/*", authMiddleware(deps.db, deps.auth, deps.clock));
+
+  app.route("/", healthRoutes(deps));
+  app.route("/", keyRoutes(deps));
+  app.route("/", modelRoutes(deps));
+  for (const routes of extraRoutes(deps)) app.route("/", routes);
+  app.route("/", docsRoutes());
+
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
+  app.doc31("/openapi.json", {
+    openapi: "3.1.0",
+    info: {
+      title: "matrix-arena",
+      version: "0.1.0",
+      description: "Arena evaluation and iterative training-data service. All /v1 routes need `Authorization: Bearer <key>` once a key is configured.",
+    },
+  });
+  app.notFound((c) => errorResponse(c, 404, "not_found", `no route for ${c.req.method} ${c.req.path}`));
+  app.onError(onError);
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

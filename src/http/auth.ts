@@ -1,0 +1,50 @@
+/**
+ * Bearer-key authentication for /v1. Reads need `read`, writes need `write`, /v1/keys needs `admin`.
+ * In local mode (no active key anywhere) requests pass; the server is bound to loopback then.
+ */
+import type { MiddlewareHandler } from "hono";
+import type { Db } from "../../db/client.js";
+import { countActiveKeys, type Scope, scopeAllows, verifyKey } from "../services/keys.js";
+import type { AppEnv } from "./env.js";
+import { errorResponse } from "./errors.js";
+
+/** Whether auth is enforced; refreshed when keys are created or revoked. */
+export class AuthState {
+  private active = false;
+  constructor(private readonly db: Db) {}
+  async refresh(): Promise<void> {
+    this.active = (await countActiveKeys(this.db)) > 0;
+  }
+  get enforced(): boolean {
+    return this.active;
+  }
+}
+
+function neededScope(method: string, path: string): Scope {
+  if (path.startsWith("/v1/keys")) return "admin";
+  return method === "GET" || method === "HEAD" || method === "OPTIONS" ? "read" : "write";
+}
+
+export function authMiddleware(db: Db, state: AuthState, now: () => Date): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    c.set("principal", null);
+    if (!state.enforced) return next();
+    const header = c.req.header("authorization") ?? "";
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    if (!match?.[1]) {
+      c.header("WWW-Authenticate", 'Bearer realm="matrix-arena"');
+      return errorResponse(c, 401, "unauthorized", "missing API key: send Authorization: Bearer <key>");
+    }
+    const principal = await verifyKey(db, match[1], now());
+    if (!principal) {
+      c.header("WWW-Authenticate", 'Bearer realm="matrix-arena", error="invalid_token"');
+      return errorResponse(c, 401, "unauthorized", "unknown or revoked API key");
+    }
+    const needed = neededScope(c.req.method, c.req.path);
+    if (!scopeAllows(principal.scopes, needed)) {
+      return errorResponse(c, 403, "forbidden", `this route needs the '${needed}' scope; the key has: ${principal.scopes.join(", ")}`);
+    }
+    c.set("principal", principal);
+    return next();
+  };
+}

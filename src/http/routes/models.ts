@@ -1,0 +1,112 @@
+/** /v1/models: the model registry (create, list, get, update, delete). */
+import { createRoute, z } from "@hono/zod-openapi";
+import type { Deps } from "../../deps.js";
+import {
+  createModel,
+  deleteModel,
+  getModelRow,
+  listModels,
+  MODEL_NAME_RE,
+  ModelCreateSchema,
+  ModelUpdateSchema,
+  updateModel,
+  viewModel,
+} from "../../services/models.js";
+import { CONFLICT, jsonBody, jsonContent, newRouter, NOT_FOUND, STD_ERRORS } from "../openapi.js";
+
+export const ModelViewSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    provider: z.string(),
+    model: z.string(),
+    baseUrl: z.string().nullable(),
+    apiKeyEnv: z.string().nullable(),
+    apiKeyConfigured: z.boolean(),
+    params: z.record(z.string(), z.unknown()),
+    maxConcurrency: z.number().nullable(),
+    rpm: z.number().nullable(),
+    tpm: z.number().nullable(),
+    inputPricePerMTok: z.number().nullable(),
+    outputPricePerMTok: z.number().nullable(),
+    tags: z.array(z.string()),
+    parent: z.string().nullable(),
+    description: z.string().nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi("Model");
+
+export const ModelNameParam = z.object({
+  name: z.string().regex(MODEL_NAME_RE, "not a valid model name").openapi({ param: { name: "name", in: "path" } }),
+});
+const security = [{ bearer: [] }];
+
+export function modelRoutes(deps: Deps) {
+  const r = newRouter();
+  const view = (row: Parameters<typeof viewModel>[0]) => viewModel(row, deps.config.secrets);
+  r.openapi(
+    createRoute({
+      method: "post",
+      path: "/v1/models",
+      tags: ["models"],
+      summary: "Register a model (OpenAI-compatible, Hugging Face, or the simulator)",
+      security,
+      request: { body: jsonBody(ModelCreateSchema.openapi("ModelCreate")) },
+      responses: { 201: jsonContent(ModelViewSchema, "Registered"), ...STD_ERRORS, ...CONFLICT },
+    }),
+    async (c) => c.json(view(await createModel(deps.db, c.req.valid("json"), deps.clock())), 201),
+  );
+  r.openapi(
+    createRoute({
+      method: "get",
+      path: "/v1/models",
+      tags: ["models"],
+      summary: "List models",
+      security,
+      responses: { 200: jsonContent(z.object({ items: z.array(ModelViewSchema) }), "Models"), ...STD_ERRORS },
+    }),
+    async (c) => c.json({ items: (await listModels(deps.db)).map(view) }, 200),
+  );
+  r.openapi(
+    createRoute({
+      method: "get",
+      path: "/v1/models/{name}",
+      tags: ["models"],
+      summary: "Get a model",
+      security,
+      request: { params: ModelNameParam },
+      responses: { 200: jsonContent(ModelViewSchema, "The model"), ...STD_ERRORS, ...NOT_FOUND },
+    }),
+    async (c) => c.json(view(await getModelRow(deps.db, c.req.valid("param").name)), 200),
+  );
+  r.openapi(
+    createRoute({
+      method: "patch",
+      path: "/v1/models/{name}",
+      tags: ["models"],
+      summary: "Update a model",
+      security,
+      request: { params: ModelNameParam, body: jsonBody(ModelUpdateSchema.openapi("ModelUpdate")) },
+      responses: { 200: jsonContent(ModelViewSchema, "Updated"), ...STD_ERRORS, ...NOT_FOUND },
+    }),
+    async (c) =>
+      c.json(view(await updateModel(deps.db, c.req.valid("param").name, c.req.valid("json"), deps.clock())), 200),
+  );
+  r.openapi(
+    createRoute({
+      method: "delete",
+      path: "/v1/models/{name}",
+      tags: ["models"],
+      summary: "Delete a model",
+      security,
+      request: { params: ModelNameParam },
+      responses: { 204: { description: "Deleted" }, ...STD_ERRORS, ...NOT_FOUND, ...CONFLICT },
+    }),
+    async (c) => {
+      await deleteModel(deps.db, c.req.valid("param").name);
+      return c.body(null, 204);
+    },
+  );
+  return r;
+}

@@ -1,0 +1,110 @@
+/**
+ * API keys: scopes read < write < admin, stored as sha256 hashes. The plain key is shown once, at
+ * creation. Auth is on as soon as any key exists (the bootstrap key from MATRIX_ARENA_API_KEY, or
+ * one created through /v1/keys); with none the server is in local mode.
+ */
+import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { and, desc, eq, isNull, sql } from "drizzle-orm";
+import type { Db } from "../../db/client.js";
+import { apiKeys } from "../../db/schema/index.js";
+import { notFound } from "../errors.js";
+
+export const SCOPES = ["read", "write", "admin"] as const;
+export type Scope = (typeof SCOPES)[number];
+
+const RANK: Record<Scope, number> = { read: 0, write: 1, admin: 2 };
+
+/** True when a key holding `held` may use a route that needs `needed` (admin implies write implies read). */
+export function scopeAllows(held: readonly Scope[], needed: Scope): boolean {
+  return held.some((s) => RANK[s] >= RANK[needed]);
+}
+
+export function hashKey(key: string): string {
+  return createHash("sha256").update(key, "utf8").digest("hex");
+}
+
+export function generateKey(): string {
+  return "ma_" + randomBytes(24).toString("base64url");
+}
+
+export interface KeyView {
+  id: string;
+  name: string;
+  prefix: string;
+  scopes: Scope[];
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+function view(row: typeof apiKeys.$inferSelect): KeyView {
+  return {
+    id: row.id,
+    name: row.name,
+    prefix: row.prefix,
+    scopes: row.scopes as Scope[],
+    createdAt: row.createdAt.toISOString(),
+    lastUsedAt: row.lastUsedAt?.toISOString() ?? null,
+    revokedAt: row.revokedAt?.toISOString() ?? null,
+  };
+}
+
+export async function createKey(
+  db: Db,
+  input: { name: string; scopes: Scope[] },
+  plain: string = generateKey(),
+): Promise<KeyView & { key: string }> {
+  const [row] = await db
+    .insert(apiKeys)
+    .values({ id: randomUUID(), name: input.name, prefix: plain.slice(0, 10), hash: hashKey(plain), scopes: input.scopes })
+    .returning();
+  if (!row) throw new Error("insert returned no row");
+  return { ...view(row), key: plain };
+}
+
+/** Stores the bootstrap admin key (idempotent: the same key is stored once). */
+export async function ensureBootstrapKey(db: Db, plain: string): Promise<void> {
+  await db
+    .insert(apiKeys)
+    .values({ id: randomUUID(), name: "bootstrap (MATRIX_ARENA_API_KEY)", prefix: plain.slice(0, 4), hash: hashKey(plain), scopes: ["admin"] })
+    .onConflictDoUpdate({ target: apiKeys.hash, set: { revokedAt: null } });
+}
+
+export async function listKeys(db: Db): Promise<KeyView[]> {
+  const rows = await db.select().from(apiKeys).orderBy(desc(apiKeys.createdAt));
+  return rows.map(view);
+}
+
+export async function revokeKey(db: Db, id: string, now: Date): Promise<KeyView> {
+  const [row] = await db
+    .update(apiKeys)
+    .set({ revokedAt: now })
+    .where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt)))
+    .returning();
+  if (row) return view(row);
+  const [existing] = await db.select().from(apiKeys).where(eq(apiKeys.id, id));
+  if (!existing) throw notFound("key", id);
+  return view(existing);
+}
+
+export async function countActiveKeys(db: Db): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(apiKeys)
+    .where(isNull(apiKeys.revokedAt));
+  return row?.n ?? 0;
+}
+
+/** Finds an active key by its plain value; touches last_used_at at most once a minute. */
+export async function verifyKey(
+  db: Db,
+  plain: string,
+  now: Date,
+): Promise<{ keyId: string; name: string; scopes: Scope[] } | null> {
+  const [row] = await db.select().from(apiKeys).where(eq(apiKeys.hash, hashKey(plain)));
+  if (!row || row.revokedAt) return null;
+  if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > 60_000) {
+    await db.update(apiKeys).set({ lastUsedAt: now }).where(eq(apiKeys.id, row.id));
+  }
+  return { keyId: row.id, name: row.name, scopes: row.scopes as Scope[] };
+}

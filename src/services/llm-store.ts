@@ -1,0 +1,87 @@
+/**
+ * Database-backed pieces of the gateway: the persistent response cache (a rerun costs nothing) and
+ * the usage sink, which batches per-call records into running totals per model and purpose.
+ */
+import { eq, sql } from "drizzle-orm";
+import type { Db } from "../../db/client.js";
+import { llmCache, modelUsage } from "../../db/schema/index.js";
+import type { CachedCompletion, ResponseCache, UsageRecord, UsageSink } from "../gateway/types.js";
+import type { Logger } from "../logger.js";
+
+export function createDbCache(db: Db): ResponseCache {
+  return {
+    async get(key) {
+      const [row] = await db.select().from(llmCache).where(eq(llmCache.key, key));
+      return row ? { text: row.text, usage: { promptTokens: row.promptTokens, completionTokens: row.completionTokens } } : null;
+    },
+    async put(key: string, model: string, value: CachedCompletion) {
+      await db
+        .insert(llmCache)
+        .values({ key, model, text: value.text, promptTokens: value.usage.promptTokens, completionTokens: value.usage.completionTokens })
+        .onConflictDoUpdate({
+          target: llmCache.key,
+          set: { text: value.text, promptTokens: value.usage.promptTokens, completionTokens: value.usage.completionTokens },
+        });
+    },
+  };
+}
+
+interface Totals {
+  calls: number;
+  cachedCalls: number;
+  failedCalls: number;
+  promptTokens: number;
+  completionTokens: number;
+  costUsd: number;
+}
+
+/** Accumulates usage in memory and writes the totals every `intervalMs` (and on flush). */
+export function createDbUsageSink(db: Db, logger: Logger, intervalMs = 2000): UsageSink & { flush(): Promise<void> } {
+  let pending = new Map<string, Totals>();
+  let timer: NodeJS.Timeout | null = null;
+  const flush = async () => {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    const batch = pending;
+    pending = new Map();
+    for (const [k, t] of batch) {
+      const [model = "", purpose = ""] = JSON.parse(k) as [string, string];
+      try {
+        await db
+          .insert(modelUsage)
+          .values({ model, purpose, ...t })
+          .onConflictDoUpdate({
+            target: [modelUsage.model, modelUsage.purpose],
+            set: {
+              calls: sql`${modelUsage.calls} + ${t.calls}`,
+              cachedCalls: sql`${modelUsage.cachedCalls} + ${t.cachedCalls}`,
+              failedCalls: sql`${modelUsage.failedCalls} + ${t.failedCalls}`,
+              promptTokens: sql`${modelUsage.promptTokens} + ${t.promptTokens}`,
+              completionTokens: sql`${modelUsage.completionTokens} + ${t.completionTokens}`,
+              costUsd: sql`${modelUsage.costUsd} + ${t.costUsd}`,
+            },
+          });
+      } catch (err) {
+        logger.warn({ err, model, purpose }, "could not record model usage");
+      }
+    }
+  };
+  return {
+    record(rec: UsageRecord) {
+      const k = JSON.stringify([rec.model, rec.purpose]);
+      const t = pending.get(k) ?? { calls: 0, cachedCalls: 0, failedCalls: 0, promptTokens: 0, completionTokens: 0, costUsd: 0 };
+      t.calls += 1;
+      t.cachedCalls += rec.cached ? 1 : 0;
+      t.failedCalls += rec.ok ? 0 : 1;
+      t.promptTokens += rec.cached ? 0 : rec.promptTokens;
+      t.completionTokens += rec.cached ? 0 : rec.completionTokens;
+      t.costUsd += rec.costUsd;
+      pending.set(k, t);
+      if (!timer) {
+        timer = setTimeout(() => void flush(), intervalMs);
+        timer.unref();
+      }
+    },
+    flush,
+  };
+}
