@@ -1,10 +1,31 @@
-/** Background work that runs beside the HTTP server (the embedded worker, added with rounds). */
+/** Background work beside the HTTP server: the embedded battle worker (unless disabled). */
+import { hostname } from "node:os";
+import { startWorker, type Worker } from "../battles/worker.js";
+import { styleFeatures } from "../reports/style-features.js";
 import type { Deps } from "./deps.js";
+import { createModelCaller } from "./services/model-caller.js";
 
 export interface Background {
+  worker: Worker | null;
   stop(): Promise<void>;
 }
 
-export function startBackground(_deps: Deps): Background {
-  return { stop: async () => {} };
+/** Starts a worker on `deps`; `role` names it in logs and leases. */
+export function startBattleWorker(deps: Deps, role: string): Worker {
+  const owner = `${hostname()}:${process.pid}:${role}`;
+  deps.logger.info({ owner, concurrency: deps.config.workerConcurrency }, "battle worker started");
+  return startWorker({
+    db: deps.db,
+    llm: createModelCaller(deps.db, deps.gateway),
+    owner,
+    concurrency: deps.config.workerConcurrency,
+    leaseMs: deps.config.leaseMs,
+    log: deps.logger,
+    style: (text) => ({ ...styleFeatures(text) }),
+  });
+}
+
+export function startBackground(deps: Deps): Background {
+  const worker = deps.config.embeddedWorker ? startBattleWorker(deps, "embedded") : null;
+  return { worker, stop: async () => worker?.stop() };
 }

@@ -82,6 +82,7 @@ CREATE TABLE "battles" (
 	"tstamp" double precision,
 	"attempts" integer DEFAULT 0 NOT NULL,
 	"lease_owner" text,
+	"finished_by" text,
 	"lease_expires_at" timestamp with time zone,
 	"error" text,
 	"error_kind" text,

@@ -58,6 +58,8 @@ export const battles = pgTable(
     tstamp: doublePrecision("tstamp"),
     attempts: integer("attempts").notNull().default(0),
     leaseOwner: text("lease_owner"),
+    /** The worker that recorded the result (for audits and multi-worker checks). */
+    finishedBy: text("finished_by"),
     leaseExpiresAt: ts("lease_expires_at"),
     error: text("error"),
     errorKind: text("error_kind"),

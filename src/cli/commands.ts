@@ -2,6 +2,8 @@
 import { ConfigError, loadConfig } from "../config.js";
 import { openDb } from "../../db/client.js";
 import { DataDirLockedError } from "../../db/lock.js";
+import { startBattleWorker } from "../background.js";
+import { buildDeps } from "../deps.js";
 import { StartupError, startServer } from "../server.js";
 
 const USAGE = `matrix-arena <command> [options]
@@ -23,6 +25,24 @@ const COMMANDS: Record<string, Command> = {
     const stop = async (signal: string) => {
       server.deps.logger.info({ signal }, "shutting down");
       await server.close();
+      process.exit(0);
+    };
+    process.once("SIGINT", () => void stop("SIGINT"));
+    process.once("SIGTERM", () => void stop("SIGTERM"));
+    return null;
+  },
+  worker: async () => {
+    const config = loadConfig();
+    if (!config.databaseUrl) {
+      process.stderr.write("matrix-arena worker: DATABASE_URL is required (workers share one PostgreSQL); `serve` runs an embedded worker on PGlite\n");
+      return 2;
+    }
+    const deps = await buildDeps(config);
+    const worker = startBattleWorker(deps, "worker");
+    const stop = async (signal: string) => {
+      deps.logger.info({ signal }, "worker stopping");
+      await worker.stop();
+      await deps.close();
       process.exit(0);
     };
     process.once("SIGINT", () => void stop("SIGINT"));

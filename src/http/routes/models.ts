@@ -52,7 +52,7 @@ export function modelRoutes(deps: Deps) {
       tags: ["models"],
       summary: "Register a model (OpenAI-compatible, Hugging Face, or the simulator)",
       security,
-      request: { body: jsonBody(ModelCreateSchema.openapi("ModelCreate")) },
+      request: { body: jsonBody(ModelCreateSchema) },
       responses: { 201: jsonContent(ModelViewSchema, "Registered"), ...STD_ERRORS, ...CONFLICT },
     }),
     async (c) => c.json(view(await createModel(deps.db, c.req.valid("json"), deps.clock())), 201),
@@ -87,7 +87,7 @@ export function modelRoutes(deps: Deps) {
       tags: ["models"],
       summary: "Update a model",
       security,
-      request: { params: ModelNameParam, body: jsonBody(ModelUpdateSchema.openapi("ModelUpdate")) },
+      request: { params: ModelNameParam, body: jsonBody(ModelUpdateSchema) },
       responses: { 200: jsonContent(ModelViewSchema, "Updated"), ...STD_ERRORS, ...NOT_FOUND },
     }),
     async (c) =>

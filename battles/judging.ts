@@ -1,0 +1,154 @@
+/**
+ * One judge's games on one battle. Pairwise: two games with positions swapped ("AB", "BA").
+ * Single: each answer graded alone ("A", "B"). Reward: a reward model scores each answer.
+ * An unparsable verdict is asked again (a fresh sample) up to a limit, then stored as invalid and
+ * left out of the outcome. A judgment already stored is reused, never requested again.
+ */
+import { and, eq } from "drizzle-orm";
+import type { Db } from "../db/client.js";
+import { judgments } from "../db/schema/index.js";
+import {
+  combinePairwise,
+  combineSingle,
+  type CombinedOutcome,
+  gameScore,
+  getPairwiseTemplate,
+  getSingleTemplate,
+  parseJsonVerdict,
+  parsePairwiseVerdict,
+  parseRating,
+  type PairwiseLabel,
+  type RenderedPrompt,
+} from "../judges/index.js";
+import { BattleError, type BattleLlm, type LlmMessage } from "./llm.js";
+
+export type JudgmentRow = typeof judgments.$inferSelect;
+export type Order = "AB" | "BA" | "A" | "B";
+
+export interface GameContext {
+  db: Db;
+  llm: BattleLlm;
+  battleId: number;
+  judge: string;
+  question: LlmMessage[];
+  answerA: string;
+  answerB: string;
+  reference: string | null;
+  invalidRetries: number;
+  swapRule: "soft" | "strict";
+}
+
+async function stored(db: Db, battleId: number, judge: string, order: Order): Promise<JudgmentRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(judgments)
+    .where(and(eq(judgments.battleId, battleId), eq(judgments.judge, judge), eq(judgments.order, order)));
+  return row;
+}
+
+interface Parsed {
+  verdict: string | null;
+  score: number | null;
+}
+
+/** Calls the judge until the verdict parses (or the retry limit), then stores the judgment once. */
+async function runGame(ctx: GameContext, order: Order, prompt: RenderedPrompt, parse: (text: string) => Parsed): Promise<JudgmentRow> {
+  const existing = await stored(ctx.db, ctx.battleId, ctx.judge, order);
+  if (existing) return existing;
+  let text = "";
+  let parsed: Parsed = { verdict: null, score: null };
+  const totals = { prompt: 0, completion: 0, cost: 0, latency: 0 };
+  let attempts = 0;
+  for (let i = 0; i <= ctx.invalidRetries && parsed.verdict === null; i++) {
+    attempts++;
+    // A retry asks for a fresh sample: a new seed changes the request (and its cache key).
+    const r = await ctx.llm.chat(ctx.judge, {
+      messages: prompt.messages,
+      jsonSchema: prompt.jsonSchema,
+      params: i > 0 ? { seed: i } : undefined,
+      purpose: "judge",
+    });
+    if (!r.ok) throw new BattleError(r.kind, `judge ${ctx.judge}: ${r.message}`, r.retryable);
+    text = r.text;
+    parsed = parse(r.text);
+    if (!r.cached) {
+      totals.prompt += r.usage.promptTokens;
+      totals.completion += r.usage.completionTokens;
+    }
+    totals.cost += r.costUsd;
+    totals.latency += r.latencyMs;
+  }
+  await ctx.db
+    .insert(judgments)
+    .values({
+      battleId: ctx.battleId,
+      judge: ctx.judge,
+      order,
+      promptVersion: prompt.version,
+      rawText: text,
+      verdict: parsed.verdict,
+      score: parsed.score,
+      valid: parsed.verdict !== null,
+      attempts,
+      promptTokens: totals.prompt,
+      completionTokens: totals.completion,
+      costUsd: totals.cost,
+      latencyMs: Math.round(totals.latency),
+    })
+    .onConflictDoNothing();
+  const row = await stored(ctx.db, ctx.battleId, ctx.judge, order);
+  if (!row) throw new Error("judgment vanished after insert");
+  return row;
+}
+
+/** Both swapped games of a pairwise judge, combined into model A's outcome. */
+export async function judgePairwise(ctx: GameContext, version: string): Promise<CombinedOutcome> {
+  const template = getPairwiseTemplate(version);
+  if (!template) throw new BattleError("config", `unknown pairwise prompt version '${version}'`, false);
+  const parse = (order: "AB" | "BA") => (text: string): Parsed => {
+    const label: PairwiseLabel | null =
+      template.output === "json" ? (parseJsonVerdict(text)?.verdict ?? parsePairwiseVerdict(text)) : parsePairwiseVerdict(text);
+    return { verdict: label, score: gameScore(label, order) };
+  };
+  const q = { question: ctx.question, reference: ctx.reference };
+  const [ab, ba] = await Promise.all([
+    runGame(ctx, "AB", template.render({ ...q, answerA: ctx.answerA, answerB: ctx.answerB }), parse("AB")),
+    runGame(ctx, "BA", template.render({ ...q, answerA: ctx.answerB, answerB: ctx.answerA }), parse("BA")),
+  ]);
+  return combinePairwise(ab.verdict as PairwiseLabel | null, ba.verdict as PairwiseLabel | null, ctx.swapRule);
+}
+
+/** MT-bench style single grading of each answer (1-10), combined into model A's share. */
+export async function judgeSingle(ctx: GameContext, version: string): Promise<CombinedOutcome> {
+  const template = getSingleTemplate(version);
+  if (!template) throw new BattleError("config", `unknown single prompt version '${version}'`, false);
+  const parse = (text: string): Parsed => {
+    const rating = parseRating(text);
+    return { verdict: rating === null ? null : String(rating), score: rating };
+  };
+  const q = { question: ctx.question, reference: ctx.reference };
+  const [a, b] = await Promise.all([
+    runGame(ctx, "A", template.render({ ...q, answer: ctx.answerA }), parse),
+    runGame(ctx, "B", template.render({ ...q, answer: ctx.answerB }), parse),
+  ]);
+  return combineSingle(a.score, b.score);
+}
+
+/** A reward model scores each answer; A's share is the logistic of the score difference (Bradley-Terry). */
+export async function judgeReward(ctx: GameContext): Promise<CombinedOutcome> {
+  const scoreOf = async (order: "A" | "B", answer: string): Promise<number> => {
+    const existing = await stored(ctx.db, ctx.battleId, ctx.judge, order);
+    if (existing?.score !== null && existing?.score !== undefined) return existing.score;
+    const text = `${ctx.question.map((m) => `${m.role}: ${m.content}`).join("\n")}\nassistant: ${answer}`;
+    const r = await ctx.llm.score(ctx.judge, text);
+    if (!r.ok) throw new BattleError(r.kind, `reward model ${ctx.judge}: ${r.message}`, r.retryable);
+    await ctx.db
+      .insert(judgments)
+      .values({ battleId: ctx.battleId, judge: ctx.judge, order, promptVersion: "reward@1", verdict: r.score.toFixed(4), score: r.score, valid: true, latencyMs: Math.round(r.latencyMs) })
+      .onConflictDoNothing();
+    return (await stored(ctx.db, ctx.battleId, ctx.judge, order))?.score ?? r.score;
+  };
+  const [sa, sb] = await Promise.all([scoreOf("A", ctx.answerA), scoreOf("B", ctx.answerB)]);
+  const outcome = 1 / (1 + Math.exp(-(sa - sb)));
+  return { outcome, margin: Math.abs(outcome - 0.5) * 2, consistent: true, validGames: 2 };
+}

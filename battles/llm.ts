@@ -1,0 +1,58 @@
+/**
+ * What battles need from the provider gateway, by model *name*. The composition root adapts the
+ * real gateway to this; battles/ never imports src/. Failures are values, as in the gateway.
+ */
+
+export interface LlmMessage {
+  role: "system" | "user" | "assistant";
+  content: string;
+}
+
+export interface LlmOk {
+  ok: true;
+  text: string;
+  usage: { promptTokens: number; completionTokens: number };
+  latencyMs: number;
+  cached: boolean;
+  costUsd: number;
+}
+
+export interface LlmFailure {
+  ok: false;
+  kind: string;
+  message: string;
+  retryable: boolean;
+}
+
+export interface LlmScoreOk {
+  ok: true;
+  score: number;
+  latencyMs: number;
+  cached: boolean;
+}
+
+export interface BattleLlm {
+  chat(
+    model: string,
+    req: {
+      messages: LlmMessage[];
+      jsonSchema?: { name: string; schema: Record<string, unknown> };
+      params?: { seed?: number; temperature?: number };
+      bypassCache?: boolean;
+      purpose: string;
+    },
+  ): Promise<LlmOk | LlmFailure>;
+  score(model: string, text: string): Promise<LlmScoreOk | LlmFailure>;
+}
+
+/** A provider failure that stops this attempt at a battle (it is retried or recorded). */
+export class BattleError extends Error {
+  constructor(
+    readonly kind: string,
+    message: string,
+    readonly retryable: boolean,
+  ) {
+    super(message);
+    this.name = "BattleError";
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * Judges one claimed battle end to end: both candidates' answers (stored once per round), every
+ * judge's games, the jury's pooled outcome. Provider failures surface as `BattleError`.
+ */
+import { eq } from "drizzle-orm";
+import type { Db } from "../db/client.js";
+import { instructions } from "../db/schema/index.js";
+import { type CombinedOutcome, DEFAULT_PAIRWISE_VERSION, DEFAULT_SINGLE_VERSION, poolJury } from "../judges/index.js";
+import { judgePairwise, judgeReward, judgeSingle, type GameContext } from "./judging.js";
+import type { BattleLlm, LlmMessage } from "./llm.js";
+import type { BattleResult, BattleRow } from "./queue.js";
+import { ensureResponse } from "./responses.js";
+import type { RoundOptions, RoundRow } from "./round-store.js";
+
+export interface ProcessDeps {
+  db: Db;
+  llm: BattleLlm;
+  /** Style features of an answer (length, markdown), stored for style-controlled ratings. */
+  style?: (text: string) => Record<string, number>;
+}
+
+export async function processBattle(deps: ProcessDeps, b: BattleRow, round: RoundRow): Promise<BattleResult> {
+  if (b.roundId === null || b.instructionId === null) throw new Error(`battle ${b.id} has no round or instruction`);
+  const [ins] = await deps.db.select().from(instructions).where(eq(instructions.id, b.instructionId));
+  if (!ins) throw new Error(`instruction ${b.instructionId} not found`);
+  const messages = ins.messages as LlmMessage[];
+  const instruction = { id: ins.id, messages };
+  const [ra, rb] = await Promise.all([
+    ensureResponse(deps.db, deps.llm, b.roundId, instruction, b.modelA),
+    ensureResponse(deps.db, deps.llm, b.roundId, instruction, b.modelB),
+  ]);
+  const options = round.options as unknown as RoundOptions;
+  const jurors = await Promise.all(
+    round.judges.map(async (judge): Promise<CombinedOutcome & { judge: string }> => {
+      const ctx: GameContext = {
+        db: deps.db,
+        llm: deps.llm,
+        battleId: b.id,
+        judge,
+        question: messages,
+        answerA: ra.text,
+        answerB: rb.text,
+        reference: options.useReference ? ins.reference : null,
+        invalidRetries: options.invalidRetries,
+        swapRule: options.swapRule,
+      };
+      const res =
+        round.judgeMode === "single"
+          ? await judgeSingle(ctx, options.promptVersion ?? DEFAULT_SINGLE_VERSION)
+          : round.judgeMode === "reward"
+            ? await judgeReward(ctx)
+            : await judgePairwise(ctx, options.promptVersion ?? DEFAULT_PAIRWISE_VERSION);
+      return { ...res, judge };
+    }),
+  );
+  const pooled = poolJury(jurors, options.jury);
+  return {
+    outcome: pooled.outcome,
+    margin: pooled.outcome === null ? null : pooled.margin,
+    styleA: deps.style?.(ra.text),
+    styleB: deps.style?.(rb.text),
+  };
+}

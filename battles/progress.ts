@@ -1,0 +1,115 @@
+/** Round progress as one JSON object: counts, tokens, cost, errors by kind, ETA. */
+import { and, eq, isNotNull, sql } from "drizzle-orm";
+import type { Db } from "../db/client.js";
+import { battles, judgments, responses } from "../db/schema/index.js";
+import type { RoundRow } from "./round-store.js";
+
+export type RoundStatus = "pending" | "running" | "done" | "failed" | "cancelled";
+
+export interface RoundProgress {
+  id: string;
+  name: string | null;
+  status: RoundStatus;
+  pairing: string;
+  judgeMode: string;
+  candidates: string[];
+  judges: string[];
+  target: string | null;
+  baseline: string | null;
+  iterationId: string | null;
+  error: string | null;
+  counts: { total: number; done: number; failed: number; pending: number; running: number; cancelled: number; invalid: number };
+  responses: number;
+  judgments: { total: number; invalid: number };
+  tokens: { prompt: number; completion: number; total: number };
+  costUsd: number;
+  errors: Record<string, number>;
+  etaSeconds: number | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+const num = (x: unknown) => Number(x ?? 0);
+
+export async function roundSpend(db: Db, roundId: string) {
+  const [r] = await db
+    .select({
+      n: sql<number>`count(*)::int`,
+      p: sql<number>`coalesce(sum(${responses.promptTokens}), 0)::float8`,
+      c: sql<number>`coalesce(sum(${responses.completionTokens}), 0)::float8`,
+      cost: sql<number>`coalesce(sum(${responses.costUsd}), 0)::float8`,
+    })
+    .from(responses)
+    .where(eq(responses.roundId, roundId));
+  const [j] = await db
+    .select({
+      n: sql<number>`count(*)::int`,
+      invalid: sql<number>`count(*) filter (where not ${judgments.valid})::int`,
+      p: sql<number>`coalesce(sum(${judgments.promptTokens}), 0)::float8`,
+      c: sql<number>`coalesce(sum(${judgments.completionTokens}), 0)::float8`,
+      cost: sql<number>`coalesce(sum(${judgments.costUsd}), 0)::float8`,
+    })
+    .from(judgments)
+    .innerJoin(battles, eq(battles.id, judgments.battleId))
+    .where(eq(battles.roundId, roundId));
+  const prompt = num(r?.p) + num(j?.p);
+  const completion = num(r?.c) + num(j?.c);
+  return {
+    responses: num(r?.n),
+    judgments: { total: num(j?.n), invalid: num(j?.invalid) },
+    tokens: { prompt, completion, total: prompt + completion },
+    costUsd: num(r?.cost) + num(j?.cost),
+  };
+}
+
+export async function roundProgress(db: Db, round: RoundRow, now: Date = new Date()): Promise<RoundProgress> {
+  const byStatus = await db
+    .select({ status: battles.status, n: sql<number>`count(*)::int`, invalid: sql<number>`count(*) filter (where ${battles.status} = 'done' and ${battles.outcome} is null)::int` })
+    .from(battles)
+    .where(eq(battles.roundId, round.id))
+    .groupBy(battles.status);
+  const counts = { total: 0, done: 0, failed: 0, pending: 0, running: 0, cancelled: 0, invalid: 0 };
+  for (const row of byStatus) {
+    const n = num(row.n);
+    counts.total += n;
+    counts.invalid += num(row.invalid);
+    if (row.status in counts) counts[row.status as "done"] += n;
+  }
+  const errRows = await db
+    .select({ kind: battles.errorKind, n: sql<number>`count(*)::int` })
+    .from(battles)
+    .where(and(eq(battles.roundId, round.id), isNotNull(battles.errorKind)))
+    .groupBy(battles.errorKind);
+  const errors: Record<string, number> = {};
+  for (const e of errRows) errors[e.kind ?? "unknown"] = num(e.n);
+  const spend = await roundSpend(db, round.id);
+  if (spend.judgments.invalid > 0) errors.invalid_verdict = spend.judgments.invalid;
+  const finished = counts.done + counts.failed;
+  const remaining = counts.pending + counts.running;
+  let etaSeconds: number | null = null;
+  if (round.startedAt && finished > 0 && remaining > 0) {
+    const elapsed = (now.getTime() - round.startedAt.getTime()) / 1000;
+    etaSeconds = Math.round((elapsed / finished) * remaining);
+  } else if (remaining === 0) etaSeconds = 0;
+  return {
+    id: round.id,
+    name: round.name,
+    status: round.status as RoundStatus,
+    pairing: round.pairing,
+    judgeMode: round.judgeMode,
+    candidates: round.candidates,
+    judges: round.judges,
+    target: round.target,
+    baseline: round.baseline,
+    iterationId: round.iterationId,
+    error: round.error,
+    counts: { ...counts, pending: counts.pending + counts.running },
+    ...spend,
+    errors,
+    etaSeconds,
+    createdAt: round.createdAt.toISOString(),
+    startedAt: round.startedAt?.toISOString() ?? null,
+    finishedAt: round.finishedAt?.toISOString() ?? null,
+  };
+}

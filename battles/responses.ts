@@ -1,0 +1,48 @@
+/**
+ * Candidate answers: each candidate answers each instruction once per round. A stored answer is
+ * never requested again (crash recovery), and concurrent writers converge on the first stored row.
+ */
+import { and, eq } from "drizzle-orm";
+import type { Db } from "../db/client.js";
+import { responses } from "../db/schema/index.js";
+import { BattleError, type BattleLlm, type LlmMessage } from "./llm.js";
+
+export type ResponseRow = typeof responses.$inferSelect;
+
+async function findResponse(db: Db, roundId: string, instructionId: number, model: string): Promise<ResponseRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(responses)
+    .where(and(eq(responses.roundId, roundId), eq(responses.instructionId, instructionId), eq(responses.model, model)));
+  return row;
+}
+
+export async function ensureResponse(
+  db: Db,
+  llm: BattleLlm,
+  roundId: string,
+  instruction: { id: number; messages: LlmMessage[] },
+  model: string,
+): Promise<ResponseRow> {
+  const existing = await findResponse(db, roundId, instruction.id, model);
+  if (existing) return existing;
+  const r = await llm.chat(model, { messages: instruction.messages, purpose: "candidate" });
+  if (!r.ok) throw new BattleError(r.kind, `candidate ${model}: ${r.message}`, r.retryable);
+  await db
+    .insert(responses)
+    .values({
+      roundId,
+      instructionId: instruction.id,
+      model,
+      text: r.text,
+      promptTokens: r.cached ? 0 : r.usage.promptTokens,
+      completionTokens: r.cached ? 0 : r.usage.completionTokens,
+      costUsd: r.costUsd,
+      latencyMs: Math.round(r.latencyMs),
+      cached: r.cached,
+    })
+    .onConflictDoNothing();
+  const stored = await findResponse(db, roundId, instruction.id, model);
+  if (!stored) throw new Error(`response for ${model} vanished after insert`);
+  return stored;
+}

@@ -1,0 +1,133 @@
+/**
+ * Rounds in the database: the plan (round + every battle) written in one transaction, reads,
+ * cancel and resume. Instruction sampling is seeded and done in SQL (md5 of id and seed), so the
+ * same request picks the same instructions on PGlite and PostgreSQL.
+ */
+import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
+import type { Db } from "../db/client.js";
+import { battles, instructions, rounds } from "../db/schema/index.js";
+import { type PairingMode, planBattles, planPairs, seededRandom } from "./pairing.js";
+
+export type JudgeMode = "pairwise" | "single" | "reward";
+
+export interface RoundOptions {
+  instructions: { category?: string; source?: string; limit?: number; seed?: number; ids?: number[] };
+  jury: "mean" | "majority";
+  swapRule: "soft" | "strict";
+  promptVersion?: string;
+  /** Use instructions' reference answers in judge prompts (reference-guided grading). */
+  useReference: boolean;
+  /** Attempts per battle before it is recorded as failed. */
+  maxAttempts: number;
+  /** Extra judge calls when a verdict cannot be parsed, before it is recorded as invalid. */
+  invalidRetries: number;
+  budget?: { maxTokens?: number; maxCostUsd?: number };
+  /** Instructions held out of this round (an iteration's evaluation set), by id. */
+  excludeIds?: number[];
+}
+
+export interface NewRound {
+  id: string;
+  name?: string | null;
+  candidates: string[];
+  judges: string[];
+  pairing: PairingMode;
+  target?: string | null;
+  baseline?: string | null;
+  judgeMode: JudgeMode;
+  iterationId?: string | null;
+  options: RoundOptions;
+}
+
+export type RoundRow = typeof rounds.$inferSelect;
+
+/** No instruction matched the round's filter; the transaction is rolled back. */
+export class EmptyPlanError extends Error {
+  constructor() {
+    super("no instructions match the round's instruction filter");
+    this.name = "EmptyPlanError";
+  }
+}
+
+function instructionFilter(o: RoundOptions): SQL | undefined {
+  const f = o.instructions;
+  const conds: SQL[] = [];
+  if (f.category) conds.push(eq(instructions.category, f.category));
+  if (f.source) conds.push(eq(instructions.source, f.source));
+  if (f.ids) conds.push(inArray(instructions.id, f.ids.length > 0 ? f.ids : [-1]));
+  if (o.excludeIds && o.excludeIds.length > 0) conds.push(sql`${instructions.id} not in ${o.excludeIds}`);
+  return conds.length > 0 ? and(...conds) : undefined;
+}
+
+/** Writes the round and its battles in one transaction; returns the round and the battle count. */
+export async function createRoundPlan(db: Db, r: NewRound): Promise<{ round: RoundRow; battles: number; instructions: number }> {
+  const seed = r.options.instructions.seed ?? 0;
+  return db.transaction(async (tx) => {
+    let q = tx
+      .select({ id: instructions.id })
+      .from(instructions)
+      .where(instructionFilter(r.options))
+      .orderBy(sql`md5(${instructions.id}::text || ':' || ${String(seed)})`)
+      .$dynamic();
+    if (r.options.instructions.limit) q = q.limit(r.options.instructions.limit);
+    const ids = (await q).map((x) => x.id);
+    if (ids.length === 0) throw new EmptyPlanError();
+    const [round] = await tx
+      .insert(rounds)
+      .values({
+        id: r.id,
+        name: r.name ?? null,
+        status: "pending",
+        pairing: r.pairing,
+        target: r.target ?? null,
+        baseline: r.baseline ?? null,
+        candidates: r.candidates,
+        judges: r.judges,
+        judgeMode: r.judgeMode,
+        options: r.options as unknown as Record<string, unknown>,
+        iterationId: r.iterationId ?? null,
+      })
+      .returning();
+    if (!round) throw new Error("round insert returned nothing");
+    const plan = planBattles(ids, planPairs(r), seededRandom(seed ^ 0x5bd1e995));
+    for (let i = 0; i < plan.length; i += 1000) {
+      const chunk = plan.slice(i, i + 1000);
+      await tx.insert(battles).values(chunk.map((b) => ({ ...b, roundId: r.id, status: "pending" })));
+    }
+    return { round, battles: plan.length, instructions: ids.length };
+  });
+}
+
+export async function findRound(db: Db, id: string): Promise<RoundRow | null> {
+  const [row] = await db.select().from(rounds).where(eq(rounds.id, id));
+  return row ?? null;
+}
+
+/** Stops a round: pending battles become cancelled; battles in flight finish and are kept. */
+export async function cancelRound(db: Db, id: string): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.update(rounds).set({ status: "cancelled", finishedAt: new Date() }).where(eq(rounds.id, id));
+    await tx
+      .update(battles)
+      .set({ status: "cancelled", leaseOwner: null, leaseExpiresAt: null })
+      .where(and(eq(battles.roundId, id), eq(battles.status, "pending")));
+  });
+}
+
+/** Restarts a cancelled or finished round: cancelled and failed battles go back to the queue. */
+export async function resumeRound(db: Db, id: string): Promise<number> {
+  return db.transaction(async (tx) => {
+    const requeued = await tx
+      .update(battles)
+      .set({ status: "pending", attempts: 0, error: null, errorKind: null, leaseOwner: null, leaseExpiresAt: null })
+      .where(and(eq(battles.roundId, id), inArray(battles.status, ["cancelled", "failed"])))
+      .returning({ id: battles.id });
+    const [open] = await tx
+      .select({ n: sql<number>`count(*)::int` })
+      .from(battles)
+      .where(and(eq(battles.roundId, id), inArray(battles.status, ["pending", "running"])));
+    const status = (open?.n ?? 0) > 0 ? "pending" : "done";
+    await tx.update(rounds).set({ status, finishedAt: status === "done" ? new Date() : null, error: null }).where(eq(rounds.id, id));
+    return requeued.length;
+  });
+}

@@ -1,0 +1,153 @@
+/**
+ * Scoring one instruction group for selection: which battles count (both answers present, margin
+ * at least `minMargin`), each answer's pooled score (mean share over its battles on this
+ * instruction, from its own side), whether the target lost, and the provenance every row carries.
+ */
+
+import type {
+  BattleRef,
+  GroupAnswer,
+  GroupBattle,
+  InstructionGroup,
+  Provenance,
+  SkipReason,
+} from "./selection-types.js";
+
+/** Outcomes this close to 0.5 are ties (shares are averages of judge votes, so exact 0.5 is common). */
+export const TIE_EPSILON = 1e-9;
+export const UNCATEGORISED = "uncategorized";
+
+export type SkipTally = Partial<Record<SkipReason, number>>;
+
+export function tally(t: SkipTally, reason: SkipReason, n = 1): void {
+  if (n > 0) t[reason] = (t[reason] ?? 0) + n;
+}
+
+/** A group that passed the basic checks, with its usable battles and pooled scores. */
+export interface GroupContext {
+  group: InstructionGroup;
+  category: string;
+  answers: Map<string, GroupAnswer>;
+  battles: GroupBattle[];
+  /** Pooled share per model that played at least one usable battle. */
+  scores: Map<string, number>;
+  battleCounts: Map<string, number>;
+}
+
+/** Share of `model` in `battle`: the outcome from its own side. */
+export function shareOf(battle: GroupBattle, model: string): number {
+  return battle.modelA === model ? battle.outcome : 1 - battle.outcome;
+}
+
+export function isTie(outcome: number): boolean {
+  return Math.abs(outcome - 0.5) <= TIE_EPSILON;
+}
+
+/** A prompt is usable when it has a user turn last (every format appends the assistant answer). */
+export function isValidPrompt(messages: readonly { role: string; content: string }[]): boolean {
+  const last = messages[messages.length - 1];
+  return last !== undefined && last.role === "user";
+}
+
+/**
+ * Checks a group and scores it. Battles naming a model without an answer are counted as
+ * `missing-answer`; battles under `minMargin` are dropped (counted per battle when `perBattle`,
+ * the DPO case, otherwise as one `min-margin` group skip when nothing is left).
+ */
+export function prepareGroup(
+  group: InstructionGroup,
+  minMargin: number,
+  perBattle: boolean,
+  skips: SkipTally,
+): GroupContext | null {
+  if (!isValidPrompt(group.instruction.messages)) {
+    tally(skips, "bad-prompt");
+    return null;
+  }
+  if (group.battles.length === 0) {
+    tally(skips, "no-battles");
+    return null;
+  }
+  const answers = new Map<string, GroupAnswer>();
+  for (const a of group.answers) if (!answers.has(a.model)) answers.set(a.model, a);
+  const complete = group.battles.filter((b) => answers.has(b.modelA) && answers.has(b.modelB));
+  tally(skips, "missing-answer", group.battles.length - complete.length);
+  const battles = complete.filter((b) => b.margin >= minMargin);
+  if (perBattle) tally(skips, "min-margin", complete.length - battles.length);
+  else if (battles.length === 0 && complete.length > 0) tally(skips, "min-margin");
+  if (battles.length === 0) return null;
+  const { scores, counts } = poolScores(battles);
+  const category = group.instruction.category ?? UNCATEGORISED;
+  return { group, category, answers, battles, scores, battleCounts: counts };
+}
+
+/** Mean share of each model over the given battles. */
+export function poolScores(battles: readonly GroupBattle[]): {
+  scores: Map<string, number>;
+  counts: Map<string, number>;
+} {
+  const sums = new Map<string, number>();
+  const counts = new Map<string, number>();
+  for (const b of battles) {
+    for (const m of [b.modelA, b.modelB]) {
+      sums.set(m, (sums.get(m) ?? 0) + shareOf(b, m));
+      counts.set(m, (counts.get(m) ?? 0) + 1);
+    }
+  }
+  const scores = new Map<string, number>();
+  for (const [m, s] of sums) scores.set(m, s / (counts.get(m) ?? 1));
+  return { scores, counts };
+}
+
+/** Did `model` lose this instruction? "pooled": its pooled share < 0.5; "any-loss": it lost a battle. */
+export function modelLost(ctx: GroupContext, model: string, rule: "pooled" | "any-loss"): boolean {
+  const score = ctx.scores.get(model);
+  if (score === undefined) return false;
+  if (rule === "pooled") return score < 0.5 - TIE_EPSILON;
+  return ctx.battles.some((b) => involves(b, model) && shareOf(b, model) < 0.5 - TIE_EPSILON);
+}
+
+export function involves(battle: GroupBattle, model: string): boolean {
+  return battle.modelA === model || battle.modelB === model;
+}
+
+function toRef(b: GroupBattle): BattleRef {
+  const ref: BattleRef = {
+    battleId: b.battleId,
+    roundId: b.roundId,
+    iterationId: b.iterationId,
+    modelA: b.modelA,
+    modelB: b.modelB,
+    outcome: b.outcome,
+    margin: b.margin,
+  };
+  if (b.judgeScores !== undefined) ref.judgeScores = b.judgeScores.map((j) => ({ ...j }));
+  return ref;
+}
+
+const distinct = <T>(xs: Iterable<T>): T[] => [...new Set(xs)];
+
+/** Provenance of a row decided by `battles` (all of them, or the one for a DPO pair). */
+export function buildProvenance(ctx: GroupContext, battles: readonly GroupBattle[], margin: number): Provenance {
+  const ins = ctx.group.instruction;
+  return {
+    instructionId: ins.id,
+    category: ctx.category,
+    complexity: ins.complexity,
+    source: ins.source,
+    target: ctx.group.target ?? null,
+    iterationIds: distinct(battles.map((b) => b.iterationId)),
+    roundIds: distinct(battles.map((b) => b.roundId)),
+    battles: battles.map(toRef),
+    models: distinct(battles.flatMap((b) => [b.modelA, b.modelB])).sort(),
+    judges: distinct(battles.flatMap((b) => b.judges)).sort(),
+    promptVersions: distinct(battles.flatMap((b) => b.promptVersions)).sort(),
+    scores: Object.fromEntries(ctx.scores),
+    margin,
+  };
+}
+
+/** Largest margin among `battles`, 0 for none. */
+export function maxMargin(battles: readonly GroupBattle[]): number {
+  return battles.reduce((m, b) => Math.max(m, b.margin), 0);
+}

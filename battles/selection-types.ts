@@ -1,0 +1,185 @@
+/**
+ * Types of the Arena Learning training-data selection: what the database side feeds in (one
+ * `InstructionGroup` per instruction), the options, the rows that come out, and the summary.
+ * Shapes only; the logic lives in selection.ts, selection-rows.ts and selection-score.ts.
+ */
+
+/** A uniform generator on [0, 1) (same shape as reports/random.ts `Rng`; battles/ may not import reports/). */
+export type Rng = () => number;
+
+export interface PromptMessage {
+  role: "system" | "user" | "assistant";
+  content: string;
+}
+
+export interface GroupAnswer {
+  model: string;
+  responseId: string;
+  text: string;
+}
+
+export interface GroupBattle {
+  battleId: string;
+  roundId: string;
+  iterationId: string | null;
+  modelA: string;
+  modelB: string;
+  /** Model A's pooled share in [0, 1] (1 = A wins, 0.5 = tie). */
+  outcome: number;
+  /** Judge confidence in [0, 1]. */
+  margin: number;
+  judges: string[];
+  promptVersions: string[];
+  judgeScores?: { judge: string; outcome: number }[];
+}
+
+/** Everything known about one instruction: its prompt, the answers, and the battles between them. */
+export interface InstructionGroup {
+  instruction: {
+    id: string;
+    /** The prompt, possibly multi-turn; must end with a user turn. */
+    messages: PromptMessage[];
+    category: string | null;
+    /** 1..5, or null when unknown (treated as 3 by the curriculum). */
+    complexity: number | null;
+    source: string | null;
+  };
+  /** Name of the model under training; absent for rounds without a target. */
+  target?: string;
+  answers: GroupAnswer[];
+  battles: GroupBattle[];
+}
+
+export type SelectionKind = "sft" | "dpo" | "reward" | "kto";
+
+export interface SelectionOptions {
+  /** Battles whose margin is below this are ignored before anything is pooled (default 0). */
+  minMargin?: number;
+  /** Keep only rows where the target lost (DPO: the target is the rejected answer). */
+  onlyTargetLoses?: boolean;
+  /** At most this many rows per category across the whole export. */
+  perCategoryCap?: number;
+  /** Later iterations accept low-complexity instructions less often (see selection.ts). 1-based. */
+  curriculum?: { iteration: number; totalIterations: number };
+  /** Drop rows whose normalised prompt + answer(s) hash was already emitted. */
+  dedup?: boolean;
+  /** DPO with a target: also emit pairs from opponent-vs-opponent battles (default false). */
+  includeOpponentPairs?: boolean;
+  /** When the target "lost" an instruction: pooled share < 0.5 (default) or any single lost battle. */
+  lossRule?: "pooled" | "any-loss";
+  /** KTO: good if pooled > 0.5 + epsilon, bad if < 0.5 - epsilon, else excluded (default 0.05). */
+  ktoEpsilon?: number;
+}
+
+/** A compact reference to one battle, kept in every row's provenance. */
+export interface BattleRef {
+  battleId: string;
+  roundId: string;
+  iterationId: string | null;
+  modelA: string;
+  modelB: string;
+  outcome: number;
+  margin: number;
+  judgeScores?: { judge: string; outcome: number }[];
+}
+
+export interface Provenance {
+  instructionId: string;
+  category: string;
+  complexity: number | null;
+  source: string | null;
+  target: string | null;
+  iterationIds: (string | null)[];
+  roundIds: string[];
+  battles: BattleRef[];
+  models: string[];
+  judges: string[];
+  promptVersions: string[];
+  /** Pooled share of every scored model on this instruction. */
+  scores: Record<string, number>;
+  /** The largest judge margin among the battles that decided this row. */
+  margin: number;
+}
+
+export interface RowAnswer {
+  model: string;
+  responseId: string;
+  text: string;
+}
+
+export interface SftRow {
+  kind: "sft";
+  prompt: PromptMessage[];
+  completion: RowAnswer;
+  provenance: Provenance;
+}
+
+export interface DpoRow {
+  kind: "dpo";
+  prompt: PromptMessage[];
+  chosen: RowAnswer;
+  rejected: RowAnswer;
+  provenance: Provenance;
+}
+
+export interface RewardRow {
+  kind: "reward";
+  prompt: PromptMessage[];
+  /** Best first. */
+  responses: (RowAnswer & { score: number; battles: number })[];
+  provenance: Provenance;
+}
+
+export interface KtoRow {
+  kind: "kto";
+  prompt: PromptMessage[];
+  completion: RowAnswer;
+  label: boolean;
+  score: number;
+  provenance: Provenance;
+}
+
+export type SelectionRow = SftRow | DpoRow | RewardRow | KtoRow;
+
+export interface RowOfKind {
+  sft: SftRow;
+  dpo: DpoRow;
+  reward: RewardRow;
+  kto: KtoRow;
+}
+
+export type SkipReason =
+  | "bad-prompt"
+  | "no-battles"
+  | "missing-answer"
+  | "min-margin"
+  | "no-target"
+  | "no-target-answer"
+  | "target-not-lost"
+  | "no-better-opponent"
+  | "no-clear-winner"
+  | "tie"
+  | "opponent-pair"
+  | "too-few-answers"
+  | "curriculum"
+  | "category-cap"
+  | "duplicate";
+
+/**
+ * Counts of one selector's work. `skipped` counts candidates at the level the decision was made:
+ * groups (bad-prompt, no-battles, curriculum, ...), battles (DPO tie, opponent-pair, min-margin)
+ * or rows (category-cap, duplicate, KTO tie).
+ */
+export interface SelectionSummary {
+  kind: SelectionKind;
+  groups: number;
+  rows: number;
+  perCategory: Record<string, number>;
+  skipped: Partial<Record<SkipReason, number>>;
+  models: string[];
+  judges: string[];
+  promptVersions: string[];
+  roundIds: string[];
+  iterationIds: string[];
+  dedupHashes: number;
+}

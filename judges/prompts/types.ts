@@ -1,0 +1,55 @@
+/**
+ * Types shared by the versioned judge prompt templates. A rendered prompt carries its template
+ * `version`, which is stored with every judgment so results stay comparable when prompts change.
+ */
+import type { JudgeMessage } from "../labels.js";
+
+/**
+ * The question a candidate answered: plain text, or a conversation whose final user turn the
+ * answers respond to (rendered by `renderQuestion`).
+ */
+export type QuestionInput = string | readonly JudgeMessage[];
+
+/** Same shape as the gateway's `JsonSchemaSpec`, so a rendered prompt can be passed straight through. */
+export interface JudgeJsonSchema {
+  name: string;
+  schema: Record<string, unknown>;
+}
+
+export interface RenderedPrompt {
+  version: string;
+  messages: JudgeMessage[];
+  /** Present for structured-output templates: ask the provider for this schema. */
+  jsonSchema?: JudgeJsonSchema;
+}
+
+export interface PairwiseInput {
+  question: QuestionInput;
+  /** The answer shown in position A (for the swapped game, pass model B's answer here). */
+  answerA: string;
+  answerB: string;
+  /** Reference answer for reference-guided grading (math, code); omitted or empty means none. */
+  reference?: string | null;
+}
+
+export interface SingleInput {
+  question: QuestionInput;
+  answer: string;
+  reference?: string | null;
+}
+
+export interface PairwiseTemplate {
+  kind: "pairwise";
+  version: string;
+  /** "label": parse with `parsePairwiseVerdict`; "json": parse with `parseJsonVerdict`. */
+  output: "label" | "json";
+  render(input: PairwiseInput): RenderedPrompt;
+}
+
+export interface SingleTemplate {
+  kind: "single";
+  version: string;
+  render(input: SingleInput): RenderedPrompt;
+}
+
+export type PromptTemplate = PairwiseTemplate | SingleTemplate;

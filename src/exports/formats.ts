@@ -1,0 +1,192 @@
+/**
+ * Pure row formatters: one selected row -> the JSON object(s) of one JSONL line each, in the
+ * layout a training tool documents. Sources, checked field by field in tests/unit/export-formats.test.ts:
+ * - TRL: https://huggingface.co/docs/trl/dataset_formats (conversational language modeling,
+ *   preference, unpaired preference) and https://huggingface.co/docs/trl/reward_trainer
+ *   (explicit-prompt preference, optional `margin` column).
+ * - OpenAI: https://platform.openai.com/docs/guides/supervised-fine-tuning (`{ messages }`) and
+ *   https://platform.openai.com/docs/guides/direct-preference-optimization
+ *   (`{ input: { messages }, preferred_output, non_preferred_output }`).
+ * - LLaMA-Factory: https://github.com/hiyouga/LLaMA-Factory/blob/main/data/README.md (alpaca with
+ *   `history`, sharegpt `conversations`, sharegpt preference `chosen`/`rejected`, `kto_tag`).
+ * - Axolotl: https://docs.axolotl.ai/docs/dataset-formats/conversation.html (`chat_template`;
+ *   `field_messages` defaults to "messages" in prompt_strategies/chat_template.py) and
+ *   https://docs.axolotl.ai/docs/rlhf.html (DPO `chat_template.default`:
+ *   `{ messages: [prompt turns], chosen: { role, content }, rejected: { role, content } }`).
+ *
+ * Provenance goes into a `metadata` field only where the tool ignores unknown columns; see
+ * `provenanceKept`. OpenAI validates uploaded files against a fixed schema, so its formats never
+ * carry it: an unknown key would put the whole file at risk of rejection.
+ */
+
+import type {
+  DpoRow,
+  KtoRow,
+  PromptMessage,
+  Provenance,
+  RewardRow,
+  RowOfKind,
+  SelectionKind,
+  SftRow,
+} from "../../battles/selection.js";
+import { plainMessages, toAlternating, toShareGpt } from "./turns.js";
+
+export const SFT_FORMATS = ["messages", "openai", "sharegpt", "alpaca", "axolotl"] as const;
+export const DPO_FORMATS = ["trl", "openai", "llamafactory", "axolotl"] as const;
+export const REWARD_FORMATS = ["scores", "trl-pairwise"] as const;
+export const KTO_FORMATS = ["trl", "llamafactory"] as const;
+
+export interface FormatOfKind {
+  sft: (typeof SFT_FORMATS)[number];
+  dpo: (typeof DPO_FORMATS)[number];
+  reward: (typeof REWARD_FORMATS)[number];
+  kto: (typeof KTO_FORMATS)[number];
+}
+
+export const FORMATS: { [K in SelectionKind]: readonly FormatOfKind[K][] } = {
+  sft: SFT_FORMATS,
+  dpo: DPO_FORMATS,
+  reward: REWARD_FORMATS,
+  kto: KTO_FORMATS,
+};
+
+export type JsonRecord = Record<string, unknown>;
+
+export interface FormatOptions {
+  /** Add a `metadata` field with the row's provenance (default: true only for our own `scores`). */
+  provenance?: boolean;
+}
+
+/** Formats whose tools ignore an extra `metadata` column; the OpenAI formats are not among them. */
+const TOLERATES_METADATA = new Set([
+  ...["sft:messages", "sft:sharegpt", "sft:alpaca", "sft:axolotl"],
+  ...["dpo:trl", "dpo:llamafactory", "dpo:axolotl"],
+  ...["reward:scores", "reward:trl-pairwise", "kto:trl", "kto:llamafactory"],
+]);
+const METADATA_BY_DEFAULT = new Set(["reward:scores"]);
+
+export function isFormat<K extends SelectionKind>(kind: K, format: string): format is FormatOfKind[K] {
+  return (FORMATS[kind] as readonly string[]).includes(format);
+}
+
+/** Whether rows of this kind and format will carry `metadata` under these options. */
+export function provenanceKept(kind: SelectionKind, format: string, options: FormatOptions = {}): boolean {
+  const key = `${kind}:${format}`;
+  return TOLERATES_METADATA.has(key) && (options.provenance ?? METADATA_BY_DEFAULT.has(key));
+}
+
+const assistant = (content: string) => ({ role: "assistant" as const, content });
+const gpt = (value: string) => ({ from: "gpt" as const, value });
+
+function withMeta(obj: JsonRecord, keep: boolean, meta: () => JsonRecord): JsonRecord {
+  return keep ? { ...obj, metadata: meta() } : obj;
+}
+
+/** Metadata = the provenance plus which answer(s) the line holds. */
+const metaOf = (p: Provenance, extra: JsonRecord) => (): JsonRecord => ({ ...p, ...extra });
+
+function alpaca(prompt: readonly PromptMessage[], output: string): JsonRecord {
+  const { system, turns } = toAlternating(prompt);
+  const history: [string, string][] = [];
+  for (let i = 0; i + 1 < turns.length; i += 2) {
+    history.push([turns[i]?.content ?? "", turns[i + 1]?.content ?? ""]);
+  }
+  const instruction = turns[turns.length - 1]?.content ?? "";
+  const line: JsonRecord = { instruction, input: "", output };
+  if (system !== null) line.system = system;
+  return { ...line, history };
+}
+
+export function formatSft(row: SftRow, format: FormatOfKind["sft"], keep: boolean): JsonRecord {
+  const { text, model, responseId } = row.completion;
+  const meta = metaOf(row.provenance, { completionModel: model, completionResponseId: responseId });
+  switch (format) {
+    case "messages":
+    case "openai":
+    case "axolotl":
+      return withMeta({ messages: [...plainMessages(row.prompt), assistant(text)] }, keep, meta);
+    case "sharegpt":
+      return withMeta({ conversations: [...toShareGpt(row.prompt), gpt(text)] }, keep, meta);
+    case "alpaca":
+      return withMeta(alpaca(row.prompt, text), keep, meta);
+  }
+}
+
+export function formatDpo(row: DpoRow, format: FormatOfKind["dpo"], keep: boolean): JsonRecord {
+  const [chosen, rejected] = [row.chosen.text, row.rejected.text];
+  const meta = metaOf(row.provenance, {
+    chosenModel: row.chosen.model,
+    chosenResponseId: row.chosen.responseId,
+    rejectedModel: row.rejected.model,
+    rejectedResponseId: row.rejected.responseId,
+  });
+  const prompt = plainMessages(row.prompt);
+  switch (format) {
+    case "trl":
+      return withMeta({ prompt, chosen: [assistant(chosen)], rejected: [assistant(rejected)] }, keep, meta);
+    case "openai":
+      return {
+        input: { messages: prompt },
+        preferred_output: [assistant(chosen)],
+        non_preferred_output: [assistant(rejected)],
+      };
+    case "llamafactory":
+      return withMeta({ conversations: toShareGpt(row.prompt), chosen: gpt(chosen), rejected: gpt(rejected) }, keep, meta);
+    case "axolotl":
+      return withMeta({ messages: prompt, chosen: assistant(chosen), rejected: assistant(rejected) }, keep, meta);
+  }
+}
+
+/** `scores`: one line per instruction. `trl-pairwise`: one line per pair of differently scored answers. */
+export function formatReward(row: RewardRow, format: FormatOfKind["reward"], keep: boolean): JsonRecord[] {
+  const prompt = plainMessages(row.prompt);
+  if (format === "scores") {
+    const responses = row.responses.map((r) => ({ text: r.text, score: r.score, model: r.model }));
+    const responseIds = Object.fromEntries(row.responses.map((r) => [r.model, r.responseId]));
+    return [withMeta({ prompt, responses }, keep, metaOf(row.provenance, { responseIds }))];
+  }
+  const lines: JsonRecord[] = [];
+  // responses are sorted best first, so i < j means i scored at least as high as j.
+  row.responses.forEach((hi, i) => {
+    for (const lo of row.responses.slice(i + 1)) {
+      const margin = hi.score - lo.score;
+      if (margin <= 1e-9) continue;
+      const line = { prompt, chosen: [assistant(hi.text)], rejected: [assistant(lo.text)], margin };
+      lines.push(withMeta(line, keep, metaOf(row.provenance, { chosenModel: hi.model, rejectedModel: lo.model })));
+    }
+  });
+  return lines;
+}
+
+export function formatKto(row: KtoRow, format: FormatOfKind["kto"], keep: boolean): JsonRecord {
+  const { text, model, responseId } = row.completion;
+  const meta = metaOf(row.provenance, { completionModel: model, completionResponseId: responseId, score: row.score });
+  if (format === "trl") {
+    return withMeta({ prompt: plainMessages(row.prompt), completion: [assistant(text)], label: row.label }, keep, meta);
+  }
+  return withMeta({ conversations: [...toShareGpt(row.prompt), gpt(text)], kto_tag: row.label }, keep, meta);
+}
+
+type Formatters = {
+  [K in SelectionKind]: (row: RowOfKind[K], format: FormatOfKind[K], keep: boolean) => JsonRecord[];
+};
+
+const FORMATTERS: Formatters = {
+  sft: (row, format, keep) => [formatSft(row, format, keep)],
+  dpo: (row, format, keep) => [formatDpo(row, format, keep)],
+  reward: (row, format, keep) => formatReward(row, format, keep),
+  kto: (row, format, keep) => [formatKto(row, format, keep)],
+};
+
+/** A row -> lines function for one export; most rows give one line, `trl-pairwise` gives several. */
+export function createFormatter<K extends SelectionKind>(
+  kind: K,
+  format: FormatOfKind[K],
+  options: FormatOptions = {},
+): (row: RowOfKind[K]) => JsonRecord[] {
+  const keep = provenanceKept(kind, format, options);
+  const fn = FORMATTERS[kind];
+  return (row) => fn(row, format, keep);
+}
+
+export { datasetInfoEntry, type DatasetInfoEntry } from "./dataset-info.js";

@@ -1,0 +1,58 @@
+/** GET /v1/battles: battles with their judgments, filtered by round or model, cursor-paged. */
+import { createRoute, z } from "@hono/zod-openapi";
+import { listBattles } from "../../../battles/battle-list.js";
+import type { Deps } from "../../deps.js";
+import { jsonContent, newRouter, STD_ERRORS } from "../openapi.js";
+
+const Judgment = z.object({
+  judge: z.string(),
+  order: z.string(),
+  promptVersion: z.string(),
+  verdict: z.string().nullable(),
+  score: z.number().nullable(),
+  valid: z.boolean(),
+  attempts: z.number(),
+  rawText: z.string().nullable(),
+  promptTokens: z.number(),
+  completionTokens: z.number(),
+});
+const Battle = z
+  .object({
+    id: z.number(),
+    roundId: z.string().nullable(),
+    instructionId: z.number().nullable(),
+    modelA: z.string(),
+    modelB: z.string(),
+    status: z.string(),
+    outcome: z.number().nullable().openapi({ description: "model A's share in [0, 1]" }),
+    margin: z.number().nullable(),
+    category: z.string().nullable(),
+    source: z.string(),
+    error: z.string().nullable(),
+    judgments: z.array(Judgment),
+  })
+  .openapi("Battle");
+
+export function battleRoutes(deps: Deps) {
+  const r = newRouter();
+  r.openapi(
+    createRoute({
+      method: "get",
+      path: "/v1/battles",
+      tags: ["battles"],
+      summary: "List battles with their judgments",
+      security: [{ bearer: [] }],
+      request: {
+        query: z.object({
+          roundId: z.string().optional(),
+          model: z.string().optional(),
+          limit: z.coerce.number().int().min(1).max(1000).default(100),
+          cursor: z.coerce.number().int().min(0).optional(),
+        }),
+      },
+      responses: { 200: jsonContent(z.object({ items: z.array(Battle), nextCursor: z.string().nullable() }), "Battles"), ...STD_ERRORS },
+    }),
+    async (c) => c.json(await listBattles(deps.db, c.req.valid("query")), 200),
+  );
+  return r;
+}

@@ -1,0 +1,155 @@
+/** /v1/rounds: start, list, follow (JSON and server-sent events), cancel, resume, judge quality. */
+import { createRoute, z } from "@hono/zod-openapi";
+import { desc } from "drizzle-orm";
+import { streamSSE } from "hono/streaming";
+import { roundJudgeStats } from "../../../battles/judge-stats.js";
+import { roundProgress } from "../../../battles/progress.js";
+import { cancelRound, findRound, resumeRound } from "../../../battles/round-store.js";
+import { rounds } from "../../../db/schema/index.js";
+import type { Deps } from "../../deps.js";
+import { notFound } from "../../errors.js";
+import { RoundCreateSchema, startRound } from "../../services/rounds.js";
+import { jsonBody, jsonContent, newRouter, NOT_FOUND, STD_ERRORS } from "../openapi.js";
+
+const TERMINAL = new Set(["done", "failed", "cancelled"]);
+const IdParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" } }) });
+const Progress = z
+  .object({
+    id: z.string(),
+    status: z.enum(["pending", "running", "done", "failed", "cancelled"]),
+    counts: z.object({ total: z.number(), done: z.number(), failed: z.number(), pending: z.number(), running: z.number(), cancelled: z.number(), invalid: z.number() }),
+    tokens: z.object({ prompt: z.number(), completion: z.number(), total: z.number() }),
+    costUsd: z.number(),
+    errors: z.record(z.string(), z.number()),
+    etaSeconds: z.number().nullable(),
+  })
+  .passthrough()
+  .openapi("RoundProgress");
+const security = [{ bearer: [] }];
+
+export function roundRoutes(deps: Deps) {
+  const r = newRouter();
+  const load = async (id: string) => {
+    const round = await findRound(deps.db, id);
+    if (!round) throw notFound("round", id);
+    return round;
+  };
+  r.openapi(
+    createRoute({
+      method: "post",
+      path: "/v1/rounds",
+      tags: ["rounds"],
+      summary: "Start a battle round (answers 202 at once; the plan is written in one transaction)",
+      security,
+      request: { body: jsonBody(RoundCreateSchema) },
+      responses: {
+        202: jsonContent(z.object({ id: z.string(), status: z.string(), battles: z.number(), instructions: z.number() }), "Accepted"),
+        ...STD_ERRORS,
+        422: jsonContent(z.object({}).passthrough(), "Nothing to battle over"),
+      },
+    }),
+    async (c) => {
+      const plan = await startRound(deps.db, c.req.valid("json"));
+      return c.json({ id: plan.round.id, status: plan.round.status, battles: plan.battles, instructions: plan.instructions }, 202);
+    },
+  );
+  r.openapi(
+    createRoute({
+      method: "get",
+      path: "/v1/rounds",
+      tags: ["rounds"],
+      summary: "List rounds, newest first",
+      security,
+      request: { query: z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) }) },
+      responses: { 200: jsonContent(z.object({ items: z.array(Progress) }), "Rounds"), ...STD_ERRORS },
+    }),
+    async (c) => {
+      const rows = await deps.db.select().from(rounds).orderBy(desc(rounds.createdAt)).limit(c.req.valid("query").limit);
+      const items = await Promise.all(rows.map((row) => roundProgress(deps.db, row, deps.clock())));
+      return c.json({ items }, 200);
+    },
+  );
+  r.openapi(
+    createRoute({
+      method: "get",
+      path: "/v1/rounds/{id}",
+      tags: ["rounds"],
+      summary: "Round progress: counts, tokens, cost, errors by kind, ETA",
+      security,
+      request: { params: IdParam },
+      responses: { 200: jsonContent(Progress, "Progress"), ...STD_ERRORS, ...NOT_FOUND },
+    }),
+    async (c) => c.json(await roundProgress(deps.db, await load(c.req.valid("param").id), deps.clock()), 200),
+  );
+  r.openapi(
+    createRoute({
+      method: "get",
+      path: "/v1/rounds/{id}/events",
+      tags: ["rounds"],
+      summary: "Progress as server-sent events ('progress' on change, 'end' when the round stops)",
+      security,
+      request: { params: IdParam, query: z.object({ intervalMs: z.coerce.number().int().min(100).max(60_000).default(1000) }) },
+      responses: { 200: { description: "text/event-stream", content: { "text/event-stream": { schema: z.string() } } }, ...STD_ERRORS, ...NOT_FOUND },
+    }),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      const { intervalMs } = c.req.valid("query");
+      await load(id);
+      return streamSSE(c, async (stream) => {
+        let last = "";
+        let n = 0;
+        while (!stream.aborted) {
+          const round = await load(id);
+          const progress = await roundProgress(deps.db, round, deps.clock());
+          const data = JSON.stringify(progress);
+          const { etaSeconds: _eta, ...stable } = progress;
+          const key = JSON.stringify(stable);
+          if (key !== last) {
+            await stream.writeSSE({ event: "progress", data, id: String(n++) });
+            last = key;
+          }
+          if (TERMINAL.has(round.status)) {
+            await stream.writeSSE({ event: "end", data, id: String(n++) });
+            break;
+          }
+          await stream.sleep(intervalMs);
+        }
+      });
+    },
+  );
+  for (const action of ["cancel", "resume"] as const) {
+    r.openapi(
+      createRoute({
+        method: "post",
+        path: `/v1/rounds/{id}/${action}`,
+        tags: ["rounds"],
+        summary: action === "cancel" ? "Cancel a round (pending battles are cancelled; results so far are kept)" : "Resume a cancelled or failed round",
+        security,
+        request: { params: IdParam },
+        responses: { 200: jsonContent(Progress, "Progress"), ...STD_ERRORS, ...NOT_FOUND },
+      }),
+      async (c) => {
+        const round = await load(c.req.valid("param").id);
+        if (action === "cancel") await cancelRound(deps.db, round.id);
+        else await resumeRound(deps.db, round.id);
+        return c.json(await roundProgress(deps.db, await load(round.id), deps.clock()), 200);
+      },
+    );
+  }
+  r.openapi(
+    createRoute({
+      method: "get",
+      path: "/v1/rounds/{id}/judges",
+      tags: ["rounds"],
+      summary: "Judge quality: swap agreement, first-position and longer-answer win rates, invalid rate, Cohen's and Fleiss' kappa",
+      security,
+      request: { params: IdParam },
+      responses: { 200: jsonContent(z.object({ judges: z.array(z.object({}).passthrough()), agreement: z.object({}).passthrough() }), "Judge statistics"), ...STD_ERRORS, ...NOT_FOUND },
+    }),
+    async (c) => {
+      const round = await load(c.req.valid("param").id);
+      return c.json(await roundJudgeStats(deps.db, round.id), 200);
+    },
+  );
+  return r;
+}

@@ -1,0 +1,121 @@
+/**
+ * The instruction pool: imports from JSON or NDJSON, each item validated on its own (a bad item is
+ * rejected with its index and reason, the rest go in), exact duplicates dropped by content hash.
+ */
+import { and, asc, eq, gt, type SQL } from "drizzle-orm";
+import { z } from "zod";
+import type { Db } from "../../db/client.js";
+import { instructions } from "../../db/schema/index.js";
+import { contentHash } from "../generator/clean/normalize.js";
+
+const Message = z.strictObject({
+  role: z.enum(["system", "user", "assistant"]),
+  content: z.string().min(1, "must not be empty").max(200_000),
+});
+
+export const InstructionItemSchema = z
+  .strictObject({
+    text: z.string().trim().min(1, "must not be empty").max(200_000).optional(),
+    messages: z.array(Message).min(1).max(64).optional(),
+    category: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9 _.-]{0,63}$/, "letters, digits, space, _ . - (max 64)").optional(),
+    complexity: z.number().int().min(1).max(5).optional(),
+    source: z.string().min(1).max(128).optional(),
+    externalId: z.union([z.string().min(1).max(256), z.number()]).optional(),
+    reference: z.string().max(200_000).optional(),
+    metadata: z.record(z.string(), z.unknown()).optional(),
+  })
+  .superRefine((v, ctx) => {
+    if ((v.text === undefined) === (v.messages === undefined)) {
+      ctx.addIssue({ code: "custom", path: ["text"], message: "give exactly one of text or messages" });
+    } else if (v.messages && v.messages[v.messages.length - 1]?.role !== "user") {
+      ctx.addIssue({ code: "custom", path: ["messages"], message: "the last message must be from the user" });
+    }
+  });
+
+export type InstructionItem = z.infer<typeof InstructionItemSchema>;
+export type InstructionRow = typeof instructions.$inferSelect;
+
+export interface ImportResult {
+  inserted: number;
+  duplicates: number;
+  rejected: { index: number; reason: string }[];
+  ids: number[];
+}
+
+function reasonOf(err: z.ZodError): string {
+  return err.issues
+    .map((i) => {
+      const path = i.path.map(String).join(".");
+      const keys = i.code === "unrecognized_keys" ? ((i as { keys?: string[] }).keys ?? []).join(", ") : "";
+      return i.code === "unrecognized_keys" ? `${keys}: unknown field` : `${path || "item"}: ${i.message}`;
+    })
+    .join("; ");
+}
+
+/** Hash of a conversation, normalised per turn, so re-imports and near-identical spacing collide. */
+export function conversationHash(messages: { role: string; content: string }[]): string {
+  return contentHash(messages.map((m) => `${m.role}\u0001${m.content}`).join("\u0002"));
+}
+
+export async function importInstructions(db: Db, raw: unknown[], defaults: { source?: string } = {}): Promise<ImportResult> {
+  const rejected: ImportResult["rejected"] = [];
+  const rows: (typeof instructions.$inferInsert)[] = [];
+  raw.forEach((item, index) => {
+    const parsed = InstructionItemSchema.safeParse(item);
+    if (!parsed.success) {
+      rejected.push({ index, reason: reasonOf(parsed.error) });
+      return;
+    }
+    const v = parsed.data;
+    const messages = v.messages ?? [{ role: "user" as const, content: v.text ?? "" }];
+    const firstUser = messages.find((m) => m.role === "user")?.content ?? "";
+    rows.push({
+      contentHash: conversationHash(messages),
+      messages,
+      text: firstUser,
+      category: v.category ?? "general",
+      complexity: v.complexity ?? null,
+      source: v.source ?? defaults.source ?? "user",
+      externalId: v.externalId === undefined ? null : String(v.externalId),
+      reference: v.reference ?? null,
+      metadata: v.metadata ?? {},
+    });
+  });
+  const ids: number[] = [];
+  for (let i = 0; i < rows.length; i += 500) {
+    const got = await db.insert(instructions).values(rows.slice(i, i + 500)).onConflictDoNothing().returning({ id: instructions.id });
+    ids.push(...got.map((g) => g.id));
+  }
+  return { inserted: ids.length, duplicates: rows.length - ids.length, rejected, ids };
+}
+
+/** Splits an NDJSON body into parsed values; a line that is not JSON becomes a rejected entry. */
+export function parseNdjson(text: string): { items: unknown[]; lineOf: number[]; bad: { index: number; reason: string }[] } {
+  const items: unknown[] = [];
+  const lineOf: number[] = [];
+  const bad: { index: number; reason: string }[] = [];
+  text.split("\n").forEach((line, i) => {
+    if (line.trim() === "") return;
+    try {
+      items.push(JSON.parse(line));
+      lineOf.push(i);
+    } catch {
+      bad.push({ index: i, reason: "invalid JSON" });
+    }
+  });
+  return { items, lineOf, bad };
+}
+
+export async function listInstructions(
+  db: Db,
+  q: { category?: string; source?: string; limit: number; cursor?: number },
+): Promise<{ items: InstructionRow[]; nextCursor: string | null }> {
+  const conds: SQL[] = [];
+  if (q.category) conds.push(eq(instructions.category, q.category));
+  if (q.source) conds.push(eq(instructions.source, q.source));
+  if (q.cursor !== undefined) conds.push(gt(instructions.id, q.cursor));
+  const items = await db.select().from(instructions).where(and(...conds)).orderBy(asc(instructions.id)).limit(q.limit + 1);
+  const more = items.length > q.limit;
+  const page = more ? items.slice(0, q.limit) : items;
+  return { items: page, nextCursor: more ? String(page[page.length - 1]?.id ?? "") : null };
+}

@@ -1,0 +1,98 @@
+/**
+ * Starting rounds: validate the request against the registry (every named model exists, the
+ * pairing is coherent, the prompt version is known), then write the plan in one transaction.
+ */
+import { randomUUID } from "node:crypto";
+import { inArray } from "drizzle-orm";
+import { z } from "zod";
+import type { Db } from "../../db/client.js";
+import { models } from "../../db/schema/index.js";
+import { checkPairing } from "../../battles/pairing.js";
+import { createRoundPlan, EmptyPlanError, type RoundOptions } from "../../battles/round-store.js";
+import { getPromptTemplate } from "../../judges/index.js";
+import { AppError, badRequest } from "../errors.js";
+import { MODEL_NAME_RE } from "./models.js";
+
+const ModelName = z.string().regex(MODEL_NAME_RE, "not a valid model name");
+
+export const RoundCreateSchema = z.strictObject({
+  name: z.string().min(1).max(200).optional(),
+  candidates: z.array(ModelName).min(2).max(64),
+  pairing: z.enum(["all-pairs", "target-vs-opponents", "vs-baseline"]),
+  target: ModelName.optional(),
+  baseline: ModelName.optional(),
+  judges: z.array(ModelName).min(1).max(16),
+  judgeMode: z.enum(["pairwise", "single", "reward"]).default("pairwise"),
+  instructions: z
+    .strictObject({
+      category: z.string().min(1).optional(),
+      source: z.string().min(1).optional(),
+      limit: z.number().int().min(1).max(1_000_000).optional(),
+      seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
+      ids: z.array(z.number().int().min(1)).max(1_000_000).optional(),
+    })
+    .optional(),
+  jury: z.enum(["mean", "majority"]).default("mean"),
+  swapRule: z.enum(["soft", "strict"]).default("soft"),
+  promptVersion: z.string().min(1).optional(),
+  useReference: z.boolean().default(true),
+  maxAttempts: z.number().int().min(1).max(20).default(3),
+  invalidRetries: z.number().int().min(0).max(10).default(2),
+  budget: z.strictObject({ maxTokens: z.number().int().min(1).optional(), maxCostUsd: z.number().min(0).optional() }).optional(),
+});
+export type RoundCreate = z.infer<typeof RoundCreateSchema>;
+
+async function checkModelsExist(db: Db, body: RoundCreate): Promise<void> {
+  const names = [...new Set([...body.candidates, ...body.judges])];
+  const found = new Set((await db.select({ name: models.name }).from(models).where(inArray(models.name, names))).map((m) => m.name));
+  for (const field of ["candidates", "judges"] as const) {
+    const missing = body[field].filter((n) => !found.has(n));
+    if (missing.length > 0) throw badRequest(`${field}: model(s) not registered: ${missing.join(", ")}`, { field, missing });
+  }
+}
+
+function checkPromptVersion(body: RoundCreate): void {
+  if (!body.promptVersion) return;
+  const t = getPromptTemplate(body.promptVersion);
+  const wanted = body.judgeMode === "single" ? "single" : "pairwise";
+  if (!t || t.kind !== wanted || body.judgeMode === "reward") {
+    throw badRequest(`promptVersion: '${body.promptVersion}' is not a ${wanted} prompt template`);
+  }
+}
+
+export async function startRound(db: Db, body: RoundCreate, extra: { iterationId?: string; excludeIds?: number[] } = {}) {
+  const problems = checkPairing(body);
+  const first = problems[0];
+  if (first) throw badRequest(`${first.field}: ${first.message}`, { issues: problems });
+  checkPromptVersion(body);
+  await checkModelsExist(db, body);
+  const options: RoundOptions = {
+    instructions: body.instructions ?? {},
+    jury: body.jury,
+    swapRule: body.swapRule,
+    promptVersion: body.promptVersion,
+    useReference: body.useReference,
+    maxAttempts: body.maxAttempts,
+    invalidRetries: body.invalidRetries,
+    budget: body.budget,
+    excludeIds: extra.excludeIds,
+  };
+  const plan = await createRoundPlan(db, {
+    id: randomUUID(),
+    name: body.name,
+    candidates: body.candidates,
+    judges: body.judges,
+    pairing: body.pairing,
+    target: body.target,
+    baseline: body.baseline,
+    judgeMode: body.judgeMode,
+    iterationId: extra.iterationId,
+    options,
+  }).catch((e: unknown) => {
+    if (e instanceof EmptyPlanError) {
+      throw new AppError("unprocessable", "instructions: no instructions match the round's filter; import some first (POST /v1/instructions)");
+    }
+    throw e;
+  });
+  return plan;
+}
