@@ -1,0 +1,53 @@
+/**
+ * A round under injected faults (20% of calls get 429 or 500, and one candidate always fails):
+ * the round still finishes; battles that exhaust their retries are recorded as failed with a reason.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openDb } from "../../db/client.js";
+import { startBattleWorker } from "../../src/background.js";
+import { startSimulator, type Simulator } from "../../src/sim/server.js";
+import { json, makeTestApp, type TestApp } from "../helpers/app.js";
+import { importItems, mtBenchItems, type Progress, registerSimModels, waitForRound } from "../helpers/arena.js";
+
+let sim: Simulator;
+let t: TestApp;
+beforeAll(async () => {
+  sim = await startSimulator({
+    seed: 5,
+    latency: { kind: "fixed", ms: 1 },
+    faults: { rate429: 0.1, error500: 0.1, retryAfterSeconds: 0, perModel: { "sim-weak": { error500: 1 } } },
+  });
+  t = await makeTestApp(await openDb({ dataDir: "memory://" }), { MATRIX_ARENA_SIM_URL: sim.baseUrl });
+  await registerSimModels(t, ["sim-strong", "sim-medium", "sim-weak", "sim-judge-fair"]);
+  await importItems(t, mtBenchItems(20));
+});
+afterAll(async () => {
+  await t?.close();
+  await t?.deps.dbHandle.close();
+  await sim?.close();
+});
+
+describe("round with injected faults", () => {
+  it("finishes; failures after the retry limit are recorded with their reason", async () => {
+    const res = await t.req("POST", "/v1/rounds", { candidates: ["sim-strong", "sim-medium", "sim-weak"], pairing: "all-pairs", judges: ["sim-judge-fair"], maxAttempts: 2 });
+    const { id } = await json<{ id: string }>(res);
+    const worker = startBattleWorker(t.deps, "faults");
+    const done = await waitForRound(async () => json<Progress>(await t.req("GET", `/v1/rounds/${id}`)));
+    await worker.stop();
+    expect(done.status).toBe("done");
+    // Every battle that involves the always-failing model fails; the others succeed despite 20% faults.
+    expect(done.counts).toMatchObject({ total: 60, done: 20, failed: 40, pending: 0 });
+    // The last failure of each is a 500 or, when the global 429 rate hit the final attempt, a 429.
+    expect((done.errors.server ?? 0) + (done.errors.rate_limit ?? 0)).toBe(40);
+    expect(done.errors.server ?? 0).toBeGreaterThan(20);
+    const page = await json<{ items: { modelA: string; modelB: string; status: string; error: string | null }[] }>(await t.req("GET", `/v1/battles?roundId=${id}&limit=100`));
+    for (const b of page.items) {
+      const involvesWeak = b.modelA === "sim-weak" || b.modelB === "sim-weak";
+      expect(b.status).toBe(involvesWeak ? "failed" : "done");
+      if (involvesWeak) expect(b.error).toMatch(/^candidate sim-weak: /);
+    }
+    // Transient faults were really injected and retried: more requests than calls needed.
+    const s = sim.stats();
+    expect(s.byModel["sim-judge-fair"] ?? 0).toBeGreaterThan(40);
+  }, 300_000);
+});
