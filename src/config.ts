@@ -27,6 +27,8 @@ export const ConfigSchema = z.object({
   LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
   MATRIX_ARENA_BODY_LIMIT_BYTES: intFrom(1024, 1024 * 1024 * 1024).default(10 * 1024 * 1024),
   MATRIX_ARENA_SIM_URL: z.string().url().default("http://127.0.0.1:8788/v1"),
+  /** Where CLI client commands (round start/follow) find the server. */
+  MATRIX_ARENA_URL: z.string().url().default("http://127.0.0.1:8787"),
   MATRIX_ARENA_WORKER: boolFrom.default(true),
   MATRIX_ARENA_WORKER_CONCURRENCY: intFrom(1, 4096).default(16),
   MATRIX_ARENA_LEASE_MS: intFrom(1000, 3_600_000).default(120_000),
@@ -44,6 +46,7 @@ export interface Config {
   logLevel: (typeof LOG_LEVELS)[number];
   bodyLimitBytes: number;
   simBaseUrl: string;
+  serverUrl: string;
   embeddedWorker: boolean;
   workerConcurrency: number;
   leaseMs: number;
@@ -86,6 +89,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: c.LOG_LEVEL,
     bodyLimitBytes: c.MATRIX_ARENA_BODY_LIMIT_BYTES,
     simBaseUrl: c.MATRIX_ARENA_SIM_URL,
+    serverUrl: c.MATRIX_ARENA_URL,
     embeddedWorker: c.MATRIX_ARENA_WORKER,
     workerConcurrency: c.MATRIX_ARENA_WORKER_CONCURRENCY,
     leaseMs: c.MATRIX_ARENA_LEASE_MS,

@@ -13,6 +13,8 @@ Commands:
   worker                worker only (needs DATABASE_URL)
   migrate               apply database migrations and exit
   sim                   the LLM simulator (OpenAI-compatible): --port 8788 --seed N --preset FILE
+  round start FILE|-    start a round from a JSON body (add --follow to watch it); MATRIX_ARENA_URL, MATRIX_ARENA_API_KEY
+  round follow ID       follow a round with a progress bar
   leaderboard           ratings from a JSONL battle log: --input FILE [--method bt|elo] [--bootstrap N] [--baseline M] [--json]
   help                  this text
 `;
@@ -87,6 +89,10 @@ export async function runCommand(argv: string[]): Promise<number | null> {
 /** Commands whose modules are heavy or optional are imported only when used. */
 async function loadLazy(name: string): Promise<Command | undefined> {
   switch (name) {
+    case "round": {
+      const { runRoundCommand } = await import("./round.js");
+      return (argv) => runRoundCommand(loadConfig(), argv, { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s), isTty: process.stderr.isTTY === true });
+    }
     default:
       return undefined;
   }

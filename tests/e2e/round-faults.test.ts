@@ -7,7 +7,7 @@ import { openDb } from "../../db/client.js";
 import { startBattleWorker } from "../../src/background.js";
 import { startSimulator, type Simulator } from "../../src/sim/server.js";
 import { json, makeTestApp, type TestApp } from "../helpers/app.js";
-import { importItems, mtBenchItems, type Progress, registerSimModels, waitForRound } from "../helpers/arena.js";
+import { arenaHardItems, importItems, mtBenchItems, type Progress, registerSimModels, waitForRound } from "../helpers/arena.js";
 
 let sim: Simulator;
 let t: TestApp;
@@ -50,4 +50,22 @@ describe("round with injected faults", () => {
     const s = sim.stats();
     expect(s.byModel["sim-judge-fair"] ?? 0).toBeGreaterThan(40);
   }, 300_000);
+});
+
+describe("round budget", () => {
+  it("stops the round as failed with a reason once its token budget is spent", async () => {
+    sim.setFaults({});
+    // Fresh prompts: cached answers from the test above would cost nothing and never exhaust a budget.
+    await importItems(t, arenaHardItems(20));
+    const res = await t.req("POST", "/v1/rounds", { candidates: ["sim-strong", "sim-medium"], pairing: "all-pairs", judges: ["sim-judge-fair"], instructions: { source: "arena-hard" }, budget: { maxTokens: 4000 } });
+    const { id } = await json<{ id: string }>(res);
+    const worker = startBattleWorker(t.deps, "budget");
+    const done = await waitForRound(async () => json<Progress & { error: string | null }>(await t.req("GET", `/v1/rounds/${id}`)));
+    await worker.stop();
+    const p = done as Progress & { error: string | null };
+    expect(p.status).toBe("failed");
+    expect(p.error).toMatch(/^budget exhausted: \d+ tokens/);
+    expect(p.counts.done).toBeGreaterThan(0);
+    expect(p.counts.done).toBeLessThan(20);
+  }, 120_000);
 });
