@@ -7,6 +7,7 @@
 import { and, eq, inArray, lt, or, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { battles, rounds } from "../db/schema/index.js";
+import { addToCells } from "./cells.js";
 
 export type BattleRow = typeof battles.$inferSelect;
 
@@ -59,14 +60,18 @@ export interface BattleResult {
   styleB?: Record<string, number>;
 }
 
-/** Records a judged battle; a no-op if another worker already finished it. */
+/** Records a judged battle and counts it in the aggregate cells; a no-op if another worker already finished it. */
 export async function completeBattle(db: Db, id: number, owner: string, r: BattleResult): Promise<boolean> {
-  const rows = await db
-    .update(battles)
-    .set({ status: "done", outcome: r.outcome, margin: r.margin, styleA: r.styleA, styleB: r.styleB, finishedAt: sql`now()`, finishedBy: owner, leaseOwner: null, leaseExpiresAt: null, error: null, errorKind: null })
-    .where(and(eq(battles.id, id), eq(battles.leaseOwner, owner), eq(battles.status, "running")))
-    .returning({ id: battles.id });
-  return rows.length > 0;
+  return db.transaction(async (tx) => {
+    const rows = await tx
+      .update(battles)
+      .set({ status: "done", outcome: r.outcome, margin: r.margin, styleA: r.styleA, styleB: r.styleB, finishedAt: sql`now()`, finishedBy: owner, leaseOwner: null, leaseExpiresAt: null, error: null, errorKind: null })
+      .where(and(eq(battles.id, id), eq(battles.leaseOwner, owner), eq(battles.status, "running")))
+      .returning({ roundId: battles.roundId, category: battles.category, modelA: battles.modelA, modelB: battles.modelB });
+    const done = rows[0];
+    if (done && r.outcome !== null) await addToCells(tx, [{ ...done, outcome: r.outcome }]);
+    return done !== undefined;
+  });
 }
 
 /** Puts a battle back in the queue (retryable, attempts left) or records it as failed. */

@@ -64,13 +64,15 @@ export async function createRoundPlan(db: Db, r: NewRound): Promise<{ round: Rou
   const seed = r.options.instructions.seed ?? 0;
   return db.transaction(async (tx) => {
     let q = tx
-      .select({ id: instructions.id })
+      .select({ id: instructions.id, category: instructions.category })
       .from(instructions)
       .where(instructionFilter(r.options))
       .orderBy(sql`md5(${instructions.id}::text || ':' || ${String(seed)})`)
       .$dynamic();
     if (r.options.instructions.limit) q = q.limit(r.options.instructions.limit);
-    const ids = (await q).map((x) => x.id);
+    const picked = await q;
+    const ids = picked.map((x) => x.id);
+    const categoryOf = new Map(picked.map((x) => [x.id, x.category]));
     if (ids.length === 0) throw new EmptyPlanError();
     const [round] = await tx
       .insert(rounds)
@@ -92,7 +94,7 @@ export async function createRoundPlan(db: Db, r: NewRound): Promise<{ round: Rou
     const plan = planBattles(ids, planPairs(r), seededRandom(seed ^ 0x5bd1e995));
     for (let i = 0; i < plan.length; i += 1000) {
       const chunk = plan.slice(i, i + 1000);
-      await tx.insert(battles).values(chunk.map((b) => ({ ...b, roundId: r.id, status: "pending" })));
+      await tx.insert(battles).values(chunk.map((b) => ({ ...b, roundId: r.id, status: "pending", category: categoryOf.get(b.instructionId) ?? null })));
     }
     return { round, battles: plan.length, instructions: ids.length };
   });

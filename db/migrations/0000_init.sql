@@ -66,6 +66,15 @@ CREATE TABLE "models" (
 	CONSTRAINT "models_name_unique" UNIQUE("name")
 );
 --> statement-breakpoint
+CREATE TABLE "battle_cells" (
+	"round_id" text DEFAULT '' NOT NULL,
+	"category" text DEFAULT '' NOT NULL,
+	"model_a" text NOT NULL,
+	"model_b" text NOT NULL,
+	"outcome" double precision NOT NULL,
+	"count" bigint DEFAULT 0 NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE "battles" (
 	"id" bigint PRIMARY KEY GENERATED ALWAYS AS IDENTITY (sequence name "battles_id_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1),
 	"round_id" text,
@@ -152,6 +161,7 @@ CREATE INDEX "instructions_category_idx" ON "instructions" USING btree ("categor
 CREATE INDEX "instructions_source_idx" ON "instructions" USING btree ("source");--> statement-breakpoint
 CREATE UNIQUE INDEX "instructions_source_external_idx" ON "instructions" USING btree ("source","external_id") WHERE "instructions"."external_id" is not null;--> statement-breakpoint
 CREATE UNIQUE INDEX "model_usage_pk" ON "model_usage" USING btree ("model","purpose");--> statement-breakpoint
+CREATE UNIQUE INDEX "battle_cells_key_idx" ON "battle_cells" USING btree ("round_id","category","model_a","model_b","outcome");--> statement-breakpoint
 CREATE INDEX "battles_round_status_idx" ON "battles" USING btree ("round_id","status");--> statement-breakpoint
 CREATE INDEX "battles_status_lease_idx" ON "battles" USING btree ("status","lease_expires_at");--> statement-breakpoint
 CREATE UNIQUE INDEX "battles_round_plan_idx" ON "battles" USING btree ("round_id","instruction_id","model_a","model_b");--> statement-breakpoint

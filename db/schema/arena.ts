@@ -125,3 +125,22 @@ export const judgments = pgTable(
   },
   (t) => [uniqueIndex("judgments_battle_judge_order_idx").on(t.battleId, t.judge, t.order)],
 );
+
+/**
+ * Running counts of finished battles by (round, category, pair, outcome): Bradley-Terry needs only
+ * these counts, so leaderboards over millions of battles read a few thousand rows. Updated in the
+ * same transaction that records a battle (round results and imports), exactly once per battle.
+ * Imported battles use round_id ''.
+ */
+export const battleCells = pgTable(
+  "battle_cells",
+  {
+    roundId: text("round_id").notNull().default(""),
+    category: text("category").notNull().default(""),
+    modelA: text("model_a").notNull(),
+    modelB: text("model_b").notNull(),
+    outcome: doublePrecision("outcome").notNull(),
+    count: bigint("count", { mode: "number" }).notNull().default(0),
+  },
+  (t) => [uniqueIndex("battle_cells_key_idx").on(t.roundId, t.category, t.modelA, t.modelB, t.outcome)],
+);

@@ -89,6 +89,15 @@ export async function runCommand(argv: string[]): Promise<number | null> {
 /** Commands whose modules are heavy or optional are imported only when used. */
 async function loadLazy(name: string): Promise<Command | undefined> {
   switch (name) {
+    case "sim": {
+      const { runSimCommand } = await import("../sim/cli.js");
+      // Resolves when the simulator stops (SIGINT/SIGTERM), or at once for a usage error.
+      return (argv) => runSimCommand(argv);
+    }
+    case "leaderboard": {
+      const { runLeaderboard } = await import("./leaderboard.js");
+      return (argv) => runLeaderboard(argv);
+    }
     case "round": {
       const { runRoundCommand } = await import("./round.js");
       return (argv) => runRoundCommand(loadConfig(), argv, { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s), isTty: process.stderr.isTTY === true });

@@ -1,11 +1,13 @@
 /** Route groups beyond the foundation (health, keys, models), registered in this order. */
 import type { Deps } from "../../deps.js";
 import type { newRouter } from "../openapi.js";
+import { battleImportRoutes } from "./battle-import.js";
 import { battleRoutes } from "./battles.js";
+import { leaderboardRoutes } from "./leaderboard.js";
 import { chatRoutes } from "./chat.js";
 import { instructionRoutes } from "./instructions.js";
 import { roundRoutes } from "./rounds.js";
 
 export function extraRoutes(deps: Deps): ReturnType<typeof newRouter>[] {
-  return [chatRoutes(deps), instructionRoutes(deps), roundRoutes(deps), battleRoutes(deps)];
+  return [chatRoutes(deps), instructionRoutes(deps), roundRoutes(deps), battleImportRoutes(deps), battleRoutes(deps), leaderboardRoutes(deps)];
 }

@@ -1,0 +1,113 @@
+/**
+ * Bradley-Terry leaderboards from aggregated counts: rows of (modelA, modelB, outcome, count), as the
+ * service keeps them in its `battle_cells` table. BT and its bootstrap depend on the battles only
+ * through these counts, so the board equals `computeLeaderboard` on the expanded battles.
+ */
+import { bootstrapBradleyTerry, BOOTSTRAP_ROUNDS, percentileIntervals, ranksFromIntervals } from "./bootstrap.js";
+import { fitBradleyTerry } from "./bradley-terry.js";
+import type { Leaderboard, LeaderboardItem } from "./leaderboard.js";
+import type { OutcomeCells } from "./pair-counts.js";
+import { pairTotals } from "./pair-counts.js";
+import { createRng } from "./random.js";
+import { baselineIndex, RatingInputError, thetaToRatings } from "./rating-scale.js";
+
+/** `count` battles between modelA and modelB, each with model A's share `outcome`. */
+export interface CountRow {
+  modelA: string;
+  modelB: string;
+  outcome: number;
+  count: number;
+}
+
+/** Canonical cells (models sorted, pairs by (i, j), cells by outcome), as `aggregateCells` lays them out. */
+export function cellsFromCounts(rows: readonly CountRow[]): { models: string[]; cells: OutcomeCells } {
+  const models = [...new Set(rows.flatMap((r) => [r.modelA, r.modelB]))].sort();
+  const index = new Map(models.map((m, i) => [m, i]));
+  const merged = new Map<string, { i: number; j: number; y: number; count: number }>();
+  let nBattles = 0;
+  for (const r of rows) {
+    if (r.count <= 0 || r.modelA === r.modelB) continue;
+    const a = index.get(r.modelA) ?? 0;
+    const b = index.get(r.modelB) ?? 0;
+    const [i, j, y] = a < b ? [a, b, r.outcome] : [b, a, 1 - r.outcome];
+    const key = `${i}|${j}|${y}`;
+    const cell = merged.get(key);
+    if (cell) cell.count += r.count;
+    else merged.set(key, { i, j, y, count: r.count });
+    nBattles += r.count;
+  }
+  const sorted = [...merged.values()].sort((x, z) => x.i - z.i || x.j - z.j || x.y - z.y);
+  const pairI: number[] = [];
+  const pairJ: number[] = [];
+  const cellPair = new Int32Array(sorted.length);
+  sorted.forEach((c, k) => {
+    const last = pairI.length - 1;
+    if (last < 0 || pairI[last] !== c.i || pairJ[last] !== c.j) {
+      pairI.push(c.i);
+      pairJ.push(c.j);
+    }
+    cellPair[k] = pairI.length - 1;
+  });
+  const cells: OutcomeCells = {
+    nModels: models.length,
+    nBattles,
+    pairI: Int32Array.from(pairI),
+    pairJ: Int32Array.from(pairJ),
+    cellPair,
+    cellOutcome: Float64Array.from(sorted, (c) => c.y),
+    cellWeight: new Float64Array(sorted.length).fill(1),
+    cellCount: Float64Array.from(sorted, (c) => c.count),
+  };
+  return { models, cells };
+}
+
+export interface CountsBoardOptions {
+  bootstrap?: number;
+  baseline?: string;
+  baselineRating?: number;
+  seed?: number;
+}
+
+/** Per model: battles fought and mean share won, from the cells. */
+function records(models: string[], cells: OutcomeCells): { battles: Float64Array; won: Float64Array } {
+  const battles = new Float64Array(models.length);
+  const won = new Float64Array(models.length);
+  for (let c = 0; c < cells.cellPair.length; c++) {
+    const p = cells.cellPair[c] ?? 0;
+    const i = cells.pairI[p] ?? 0;
+    const j = cells.pairJ[p] ?? 0;
+    const n = cells.cellCount[c] ?? 0;
+    const y = cells.cellOutcome[c] ?? 0;
+    battles[i] = (battles[i] ?? 0) + n;
+    battles[j] = (battles[j] ?? 0) + n;
+    won[i] = (won[i] ?? 0) + n * y;
+    won[j] = (won[j] ?? 0) + n * (1 - y);
+  }
+  return { battles, won };
+}
+
+/** A BT board with seeded bootstrap intervals and non-overlap ranks, from counts. */
+export function leaderboardFromCounts(rows: readonly CountRow[], opts: CountsBoardOptions = {}): Leaderboard {
+  const rounds = opts.bootstrap ?? BOOTSTRAP_ROUNDS;
+  if (!Number.isInteger(rounds) || rounds < 0) throw new RatingInputError("bootstrap", "must be a non-negative integer");
+  const { models, cells } = cellsFromCounts(rows);
+  if (models.length === 0) return { method: "bt", items: [] };
+  const base = baselineIndex(models, opts);
+  const fit = fitBradleyTerry(pairTotals(cells));
+  const ratings = thetaToRatings(fit.theta, base, opts.baselineRating);
+  const boot = rounds > 0 ? bootstrapBradleyTerry(cells, { rounds, rng: createRng(opts.seed ?? 0), init: fit.theta, baseline: base, baselineRating: opts.baselineRating }) : null;
+  const { low, high } = boot ? percentileIntervals(boot) : { low: ratings, high: ratings };
+  const ranks = ranksFromIntervals(low, high);
+  const rec = records(models, cells);
+  const items: LeaderboardItem[] = models.map((model, i) => ({
+    model,
+    rating: ratings[i] ?? 0,
+    ciLow: low[i] ?? 0,
+    ciHigh: high[i] ?? 0,
+    rank: ranks[i] ?? 0,
+    battles: rec.battles[i] ?? 0,
+    winRate: (rec.battles[i] ?? 0) > 0 ? (rec.won[i] ?? 0) / (rec.battles[i] ?? 1) : 0,
+  }));
+  items.sort((x, y) => y.rating - x.rating || x.model.localeCompare(y.model));
+  return { method: "bt", items };
+}

@@ -1,0 +1,60 @@
+/**
+ * The one place reports/ reads the database: aggregate cells for Bradley-Terry boards, and raw
+ * battles (time-ordered) for Elo, style control and per-judge boards.
+ */
+import { and, asc, eq, isNotNull, sql, type SQL } from "drizzle-orm";
+import type { Db } from "../db/client.js";
+import { battleCells, battles } from "../db/schema/index.js";
+import type { Battle } from "./battle-log.js";
+import type { CountRow } from "./leaderboard-counts.js";
+import type { StyleCounts } from "./style-features.js";
+
+export interface BoardFilter {
+  roundId?: string;
+  category?: string;
+  judge?: string;
+  /** Only battles among these models (e.g. an iteration's versions and opponents). */
+  models?: string[];
+}
+
+export async function readCounts(db: Db, f: BoardFilter): Promise<CountRow[]> {
+  const conds: SQL[] = [];
+  if (f.roundId !== undefined) conds.push(eq(battleCells.roundId, f.roundId));
+  if (f.category !== undefined) conds.push(eq(battleCells.category, f.category));
+  const rows = await db
+    .select({ modelA: battleCells.modelA, modelB: battleCells.modelB, outcome: battleCells.outcome, count: sql<number>`sum(${battleCells.count})::float8` })
+    .from(battleCells)
+    .where(and(...conds))
+    .groupBy(battleCells.modelA, battleCells.modelB, battleCells.outcome);
+  const keep = f.models ? new Set(f.models) : null;
+  return rows
+    .map((r) => ({ ...r, count: Number(r.count) }))
+    .filter((r) => !keep || (keep.has(r.modelA) && keep.has(r.modelB)));
+}
+
+/** Finished battles with an outcome, in time order (tstamp for imports, finish time otherwise). */
+export async function readBattles(db: Db, f: BoardFilter): Promise<Battle[]> {
+  const conds: SQL[] = [eq(battles.status, "done"), isNotNull(battles.outcome)];
+  if (f.roundId !== undefined) conds.push(eq(battles.roundId, f.roundId));
+  if (f.category !== undefined) conds.push(eq(battles.category, f.category));
+  if (f.judge !== undefined) conds.push(eq(battles.judge, f.judge));
+  const rows = await db
+    .select({ id: battles.id, modelA: battles.modelA, modelB: battles.modelB, outcome: battles.outcome, tstamp: battles.tstamp, finishedAt: battles.finishedAt, category: battles.category, judge: battles.judge, styleA: battles.styleA, styleB: battles.styleB })
+    .from(battles)
+    .where(and(...conds))
+    .orderBy(asc(battles.id));
+  const keep = f.models ? new Set(f.models) : null;
+  const out: Battle[] = [];
+  for (const r of rows) {
+    if (keep && !(keep.has(r.modelA) && keep.has(r.modelB))) continue;
+    const b: Battle = { modelA: r.modelA, modelB: r.modelB, outcome: r.outcome ?? 0.5, tstamp: r.tstamp ?? (r.finishedAt ? r.finishedAt.getTime() / 1000 : r.id) };
+    if (r.category) b.category = r.category;
+    if (r.judge) b.judge = r.judge;
+    if (r.styleA && r.styleB) {
+      b.styleA = r.styleA as unknown as StyleCounts;
+      b.styleB = r.styleB as unknown as StyleCounts;
+    }
+    out.push(b);
+  }
+  return out;
+}

@@ -1,0 +1,166 @@
+/**
+ * `matrix-arena leaderboard --input FILE`: a board from a JSONL battle log with no server and no
+ * database. Options: --method bt|elo, --bootstrap N, --baseline M, --baseline-rating R, --seed N,
+ * --style-control, --json. Exit codes: 0 ok, 1 unreadable or empty input, 2 usage error.
+ * All I/O goes through `io` so tests run it in-process.
+ */
+import { createReadStream } from "node:fs";
+import { collectBattleLog } from "../../reports/battle-log.js";
+import { computeLeaderboard, type Leaderboard, type LeaderboardOptions } from "../../reports/leaderboard.js";
+import { RatingInputError } from "../../reports/rating-scale.js";
+
+export interface LeaderboardIo {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  /** The whole file, or a stream of text chunks (e.g. fs.createReadStream(path, "utf8")). */
+  readFile: (path: string) => Promise<string> | AsyncIterable<string>;
+}
+
+export const LEADERBOARD_USAGE = `usage: matrix-arena leaderboard --input FILE [--method bt|elo] [--bootstrap N] [--baseline MODEL]
+                                [--baseline-rating R] [--seed N] [--style-control] [--json]
+  --input FILE        JSONL battle log: {model_a, model_b, winner} or {model_a, model_b, score} per line
+  --method            bt (Bradley-Terry, default) or elo (online Elo in time order)
+  --bootstrap N       bootstrap rounds for 95% intervals (default 100; 0 = none)
+  --baseline MODEL    pin MODEL at --baseline-rating (default 1000); otherwise the mean is 1000
+  --seed N            bootstrap seed (default 0)
+  --style-control     BT with answer length and markdown controlled (needs conv_metadata in the log)
+  --json              print { method, items: [...] } instead of a table
+`;
+
+/** Most rejected lines listed on stderr before summarising the rest. */
+const MAX_LISTED_REJECTS = 20;
+
+interface CliArgs {
+  input: string;
+  json: boolean;
+  options: LeaderboardOptions;
+}
+
+type Parsed = { ok: true; args: CliArgs } | { ok: false; error: string } | { ok: "help" };
+
+const VALUE_FLAGS = new Set(["--input", "--method", "--bootstrap", "--baseline", "--baseline-rating", "--seed"]);
+
+/** Splits argv into flag -> value (booleans as ""), accepting `--flag value` and `--flag=value`. */
+function readFlags(argv: readonly string[]): Map<string, string> | string {
+  const flags = new Map<string, string>();
+  const rest = argv[0] === "leaderboard" ? argv.slice(1) : argv;
+  for (let k = 0; k < rest.length; k++) {
+    const arg = rest[k] ?? "";
+    const eq = arg.indexOf("=");
+    const name = arg.startsWith("--") && eq > 0 ? arg.slice(0, eq) : arg;
+    if (VALUE_FLAGS.has(name)) {
+      const value = eq > 0 && arg.startsWith("--") ? arg.slice(eq + 1) : rest[++k];
+      if (value === undefined || value === "") return `${name} needs a value`;
+      flags.set(name, value);
+    } else if (["--json", "--style-control", "--help", "-h"].includes(arg)) {
+      flags.set(arg, "");
+    } else {
+      return arg.startsWith("-") ? `unknown option ${arg}` : `unexpected argument ${arg}`;
+    }
+  }
+  return flags;
+}
+
+function parseInteger(flags: Map<string, string>, name: string, fallback: number, min: number): number | string {
+  const raw = flags.get(name);
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  return Number.isInteger(n) && n >= min ? n : `${name} must be an integer >= ${min}, got ${JSON.stringify(raw)}`;
+}
+
+/** Parses the command's arguments; errors are messages for a usage error (exit 2). */
+export function parseLeaderboardArgs(argv: readonly string[]): Parsed {
+  const flags = readFlags(argv);
+  if (typeof flags === "string") return { ok: false, error: flags };
+  if (flags.has("--help") || flags.has("-h")) return { ok: "help" };
+  const input = flags.get("--input");
+  if (input === undefined) return { ok: false, error: "--input FILE is required" };
+  const method = flags.get("--method") ?? "bt";
+  if (method !== "bt" && method !== "elo") return { ok: false, error: `--method must be bt or elo, got ${JSON.stringify(method)}` };
+  const bootstrap = parseInteger(flags, "--bootstrap", 100, 0);
+  if (typeof bootstrap === "string") return { ok: false, error: bootstrap };
+  const seed = parseInteger(flags, "--seed", 0, 0);
+  if (typeof seed === "string") return { ok: false, error: seed };
+  const options: LeaderboardOptions = { method, bootstrap, seed, styleControl: flags.has("--style-control") };
+  const baseline = flags.get("--baseline");
+  if (baseline !== undefined) options.baseline = baseline;
+  const rating = flags.get("--baseline-rating");
+  if (rating !== undefined) {
+    const r = Number(rating);
+    if (!Number.isFinite(r)) return { ok: false, error: `--baseline-rating must be a number, got ${JSON.stringify(rating)}` };
+    options.baselineRating = r;
+  }
+  return { ok: true, args: { input, json: flags.has("--json"), options } };
+}
+
+/** Renders the board as an aligned text table. */
+export function formatLeaderboardTable(board: Leaderboard): string {
+  const header = ["rank", "model", "rating", "95% CI", "battles", "win rate"];
+  const rows = board.items.map((it) => [
+    String(it.rank),
+    it.model,
+    it.rating.toFixed(1),
+    `[${it.ciLow.toFixed(1)}, ${it.ciHigh.toFixed(1)}]`,
+    String(it.battles),
+    `${(100 * it.winRate).toFixed(1)}%`,
+  ]);
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => (r[c] ?? "").length)));
+  const line = (cells: string[]): string => cells.map((cell, c) => cell.padEnd(widths[c] ?? 0)).join("  ").trimEnd();
+  const out = [`method: ${board.method}`, line(header), ...rows.map(line)];
+  if (board.style) {
+    const coefs = Object.entries(board.style.coefficients).map(([k, v]) => `${k}=${v.toFixed(3)}`);
+    out.push(`style coefficients (log-odds per sd): ${coefs.join(" ")}`);
+  }
+  return `${out.join("\n")}\n`;
+}
+
+/** Runs the command; returns the process exit code. */
+export async function runLeaderboard(argv: string[], io: LeaderboardIo = defaultLeaderboardIo()): Promise<number> {
+  const parsed = parseLeaderboardArgs(argv);
+  if (parsed.ok === "help") {
+    io.stdout(LEADERBOARD_USAGE);
+    return 0;
+  }
+  if (!parsed.ok) {
+    io.stderr(`error: ${parsed.error}\n${LEADERBOARD_USAGE}`);
+    return 2;
+  }
+  const { input, json, options } = parsed.args;
+  let log: Awaited<ReturnType<typeof collectBattleLog>>;
+  try {
+    log = await collectBattleLog(await io.readFile(input));
+  } catch (err) {
+    io.stderr(`error: cannot read ${input}: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  }
+  reportRejected(io, log.rejected);
+  if (log.battles.length === 0) {
+    io.stderr(`error: no valid battles in ${input}\n`);
+    return 1;
+  }
+  let board: Leaderboard;
+  try {
+    board = computeLeaderboard(log.battles, options);
+  } catch (err) {
+    if (!(err instanceof RatingInputError)) throw err;
+    io.stderr(`error: ${err.message}\n`);
+    return 2;
+  }
+  io.stderr(`${log.battles.length} battles read, ${log.rejected.length} lines rejected\n`);
+  io.stdout(json ? `${JSON.stringify(board)}\n` : formatLeaderboardTable(board));
+  return 0;
+}
+
+function reportRejected(io: LeaderboardIo, rejected: readonly { line: number; reason: string }[]): void {
+  for (const r of rejected.slice(0, MAX_LISTED_REJECTS)) io.stderr(`line ${r.line}: ${r.reason}\n`);
+  if (rejected.length > MAX_LISTED_REJECTS) io.stderr(`... and ${rejected.length - MAX_LISTED_REJECTS} more rejected lines\n`);
+}
+
+/** Real process I/O: stdout/stderr writes and a streaming UTF-8 file read. */
+export function defaultLeaderboardIo(): LeaderboardIo {
+  return {
+    stdout: (s) => process.stdout.write(s),
+    stderr: (s) => process.stderr.write(s),
+    readFile: (path) => createReadStream(path, { encoding: "utf8" }) as AsyncIterable<string>,
+  };
+}

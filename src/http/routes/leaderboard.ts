@@ -1,0 +1,48 @@
+/** GET /v1/leaderboard: Bradley-Terry or Elo ratings with bootstrap intervals and ranks. */
+import { createRoute, z } from "@hono/zod-openapi";
+import type { Deps } from "../../deps.js";
+import { leaderboard } from "../../services/leaderboard.js";
+import { jsonContent, newRouter, STD_ERRORS } from "../openapi.js";
+
+const flag = z
+  .enum(["true", "false", "1", "0"])
+  .optional()
+  .transform((v) => v === "true" || v === "1");
+
+export const LeaderboardQuery = z.object({
+  method: z.enum(["bt", "elo"]).default("bt"),
+  roundId: z.string().min(1).optional(),
+  category: z.string().min(1).optional(),
+  judge: z.string().min(1).optional().openapi({ description: "imported battles' judge (per-judge board)" }),
+  baseline: z.string().min(1).optional(),
+  baselineRating: z.coerce.number().finite().optional(),
+  bootstrap: z.coerce.number().int().min(0).max(1000).default(100),
+  styleControl: flag.openapi({ description: "Bradley-Terry with length and markdown features (method=bt)" }),
+  seed: z.coerce.number().int().min(0).default(0),
+});
+
+const Item = z.object({ model: z.string(), rating: z.number(), ciLow: z.number(), ciHigh: z.number(), rank: z.number(), battles: z.number(), winRate: z.number() });
+export const LeaderboardSchema = z
+  .object({
+    method: z.enum(["bt", "elo"]),
+    items: z.array(Item),
+    style: z.object({ coefficients: z.record(z.string(), z.number()), battles: z.number(), skipped: z.number() }).optional(),
+  })
+  .openapi("Leaderboard");
+
+export function leaderboardRoutes(deps: Deps) {
+  const r = newRouter();
+  r.openapi(
+    createRoute({
+      method: "get",
+      path: "/v1/leaderboard",
+      tags: ["ratings"],
+      summary: "Ratings on the Elo scale (400 per factor 10) with seeded bootstrap 95% intervals",
+      security: [{ bearer: [] }],
+      request: { query: LeaderboardQuery },
+      responses: { 200: jsonContent(LeaderboardSchema, "The board"), ...STD_ERRORS },
+    }),
+    async (c) => c.json(await leaderboard(deps.db, c.req.valid("query")), 200),
+  );
+  return r;
+}

@@ -1,0 +1,129 @@
+/**
+ * Writing a simulated answer. A model with skill s in the instruction's category draws one performance
+ * offset e ~ N(0, answerNoise) per answer, then covers each key point with probability sigmoid(s + e):
+ * covered points get a sentence that names them, uncovered ones get vague filler. Arithmetic is stated
+ * correctly with the same probability (a nearby wrong number otherwise). The style sets length and
+ * markdown only, so a verbose model is long without being better.
+ */
+import { gaussian, pick, randInt, sigmoid, type Rng } from "./hash.js";
+import type { InstructionAnalysis } from "./instruction.js";
+import { formatNumber } from "./instruction.js";
+import type { AnswerStyle } from "./preset-schema.js";
+import {
+  ARITHMETIC_TEMPLATE,
+  CLOSERS,
+  COVER_TEMPLATES,
+  DETAIL_TEMPLATES,
+  FILLER_TEMPLATES,
+  OPENERS,
+} from "./templates.js";
+
+export interface WrittenAnswer {
+  text: string;
+  /** Key points (words and arithmetic) the text covers correctly, and how many there were. */
+  covered: number;
+  total: number;
+}
+
+/** A point-by-point draft before layout: `covered` sentences name a key point. */
+interface Draft {
+  points: { sentences: string[]; covered: boolean }[];
+  padding: string[];
+  covered: number;
+}
+
+function cycle(list: readonly string[], i: number): string {
+  return list[i % list.length] ?? "";
+}
+
+function capitalise(w: string): string {
+  return w.charAt(0).toUpperCase() + w.slice(1);
+}
+
+function coverSentence(k: string, rng: Rng): string {
+  return pick(rng, COVER_TEMPLATES, "{k}").replace("{k}", k).replace("{K}", capitalise(k));
+}
+
+/** A wrong result whose absolute value differs from the right one (number tokens are unsigned). */
+function wrongResult(result: string, rng: Rng): string {
+  const r = Number(result);
+  const off = randInt(rng, 1, 9);
+  return formatNumber(r >= 0 ? r + off : r - off);
+}
+
+function draft(a: InstructionAnalysis, p: number, style: AnswerStyle, rng: Rng): Draft {
+  const points: Draft["points"] = [];
+  let covered = 0;
+  for (const k of a.words) {
+    if (rng() < p) {
+      const sentences = [coverSentence(k, rng)];
+      const start = randInt(rng, 0, DETAIL_TEMPLATES.length - 1);
+      for (let i = 1; i < style.detail; i++) sentences.push(cycle(DETAIL_TEMPLATES, start + i));
+      points.push({ sentences, covered: true });
+      covered++;
+    } else {
+      points.push({ sentences: [pick(rng, FILLER_TEMPLATES, "")], covered: false });
+    }
+  }
+  for (const ar of a.arithmetic) {
+    const right = rng() < p;
+    if (right) covered++;
+    const r = right ? ar.result : wrongResult(ar.result, rng);
+    points.push({ sentences: [ARITHMETIC_TEMPLATE.replace("{e}", ar.expression).replace("{r}", r)], covered: right });
+  }
+  const padding: string[] = [];
+  const n = randInt(rng, style.padding[0], style.padding[1]);
+  // Walk the filler list from a random start so padding sentences rarely repeat.
+  const start = randInt(rng, 0, FILLER_TEMPLATES.length - 1);
+  for (let i = 0; i < n; i++) padding.push(cycle(FILLER_TEMPLATES, start + i));
+  return { points, padding, covered };
+}
+
+function layoutPlain(d: Draft, opener: string, closer: string): string {
+  const body = d.points.map((pt) => pt.sentences.join(" "));
+  const paragraphs = [opener + (body.length > 0 ? ` ${body.slice(0, 3).join(" ")}` : "")];
+  for (let i = 3; i < body.length; i += 3) paragraphs.push(body.slice(i, i + 3).join(" "));
+  if (d.padding.length > 0) paragraphs.push(d.padding.join(" "));
+  paragraphs.push(closer);
+  return paragraphs.join("\n\n");
+}
+
+function layoutLight(d: Draft, opener: string, closer: string): string {
+  const items = d.points.map((pt, i) => `${i + 1}. ${pt.sentences.join(" ")}`);
+  const parts = [opener];
+  if (items.length > 0) parts.push(items.join("\n"));
+  if (d.padding.length > 0) parts.push(d.padding.join(" "));
+  parts.push(closer);
+  return parts.join("\n\n");
+}
+
+function layoutHeavy(d: Draft, opener: string, closer: string): string {
+  const items = d.points.map((pt, i) => `- **Point ${i + 1}:** ${pt.sentences.join(" ")}`);
+  const extra = d.padding.map((s) => `- ${s}`);
+  return [
+    "## Overview",
+    opener,
+    "### Key Points",
+    items.join("\n") || "- **Point 1:** There are several aspects to keep in mind.",
+    "### Additional Considerations",
+    extra.join("\n") || "- Every case is unique, so results may vary.",
+    "### Summary",
+    `**In summary**, ${closer.charAt(0).toLowerCase()}${closer.slice(1)}`,
+  ].join("\n\n");
+}
+
+/** Write an answer to an analysed instruction for a model of `skill` and `style`. */
+export function writeAnswer(
+  a: InstructionAnalysis,
+  skill: number,
+  style: AnswerStyle,
+  answerNoise: number,
+  rng: Rng,
+): WrittenAnswer {
+  const p = sigmoid(skill + answerNoise * gaussian(rng));
+  const d = draft(a, p, style, rng);
+  const opener = pick(rng, OPENERS, "");
+  const closer = pick(rng, CLOSERS, "");
+  const layout = style.markdown === "heavy" ? layoutHeavy : style.markdown === "light" ? layoutLight : layoutPlain;
+  return { text: layout(d, opener, closer), covered: d.covered, total: a.words.length + a.arithmetic.length };
+}

@@ -1,0 +1,155 @@
+/**
+ * Simulated judges. They read the arena-hard pairwise or MT-bench single-grading prompt, recover the
+ * question and answers from the markers, and score each answer from its text alone (key-point coverage,
+ * see quality.ts). A pairwise decision is
+ *   d = (qA - qB) + positionBias + verbosityBias * clamp(log2(wordsA / wordsB), -2, 2) / 2 + noise * z
+ * with z ~ N(0, 1) seeded by the prompt; |d| <= TIE_MARGIN is a tie, > STRONG_MARGIN a strong preference.
+ * A single grade is round(1 + 9 * (q + verbosityBias * clamp(log2(words / REFERENCE_WORDS), -1, 1) + noise * z)).
+ */
+import { clamp, gaussian, type Rng } from "./hash.js";
+import type { JudgeSpec } from "./preset-schema.js";
+import { assessAnswer, type Quality } from "./quality.js";
+
+export const TIE_MARGIN = 0.1;
+export const STRONG_MARGIN = 0.35;
+/** Answer length (words) at which the single-grading verbosity term is zero. */
+export const REFERENCE_WORDS = 120;
+/** A reference answer makes a judge steadier: its noise is scaled by this factor. */
+export const REFERENCE_NOISE_FACTOR = 0.7;
+
+export type PairwiseLabel = "A>>B" | "A>B" | "A=B" | "B>A" | "B>>A";
+export type JudgeParams = Pick<JudgeSpec, "noise" | "positionBias" | "verbosityBias">;
+
+export type JudgePrompt =
+  | { kind: "pairwise"; question: string; a: string; b: string; reference: string | null }
+  | { kind: "single"; question: string; answer: string; reference: string | null };
+
+const P = {
+  user: "<|User Prompt|>",
+  refStart: "<|The Start of Reference Answer|>",
+  refEnd: "<|The End of Reference Answer|>",
+  aStart: "<|The Start of Assistant A's Answer|>",
+  aEnd: "<|The End of Assistant A's Answer|>",
+  bStart: "<|The Start of Assistant B's Answer|>",
+  bEnd: "<|The End of Assistant B's Answer|>",
+};
+const S = {
+  question: "[Question]",
+  refStart: "[The Start of Reference Answer]",
+  refEnd: "[The End of Reference Answer]",
+  start: "[The Start of Assistant's Answer]",
+  end: "[The End of Assistant's Answer]",
+};
+
+/** Text between `start` and the next `end` marker (trimmed), or null when either is missing. */
+function between(text: string, start: string, end: string, from = 0): string | null {
+  const i = text.indexOf(start, from);
+  if (i < 0) return null;
+  const j = text.indexOf(end, i + start.length);
+  return j < 0 ? null : text.slice(i + start.length, j).trim();
+}
+
+const TURN_RE = /\[Turn \d+ - User\]\n/g;
+
+/**
+ * The question a judged answer responds to. A multi-turn question rendered as a transcript
+ * (`[Turn 1 - User]`, `[Turn 1 - Assistant]`, ... as judges/prompts/question.ts writes it) is judged on
+ * its final user turn, which is what the candidates answered.
+ */
+export function finalUserTurn(question: string): string {
+  let last: RegExpExecArray | null = null;
+  for (const m of question.matchAll(TURN_RE)) last = m;
+  if (!last) return question;
+  const start = last.index + last[0].length;
+  const end = question.indexOf("\n\n[Turn ", start);
+  return question.slice(start, end < 0 ? undefined : end).trim();
+}
+
+/** Recover a judge prompt from a message; null when the text is not one. */
+export function parseJudgePrompt(text: string): JudgePrompt | null {
+  if (text.includes(P.aStart)) {
+    const a = between(text, P.aStart, P.aEnd);
+    const b = between(text, P.bStart, P.bEnd);
+    const question = between(text, P.user, "<|The Start of");
+    if (a === null || b === null || question === null) return null;
+    return { kind: "pairwise", question: finalUserTurn(question), a, b, reference: between(text, P.refStart, P.refEnd) };
+  }
+  if (text.includes(S.start)) {
+    const answer = between(text, S.start, S.end);
+    const qi = text.indexOf(S.question);
+    if (answer === null || qi < 0) return null;
+    const qEnd = text.indexOf("[The Start of", qi);
+    const question = finalUserTurn(text.slice(qi + S.question.length, qEnd < 0 ? undefined : qEnd).trim());
+    return { kind: "single", question, answer, reference: between(text, S.refStart, S.refEnd) };
+  }
+  return null;
+}
+
+export interface PairwiseDecision {
+  label: PairwiseLabel;
+  /** The biased, noisy score difference in favour of A. */
+  diff: number;
+  qa: Quality;
+  qb: Quality;
+}
+
+export function labelFor(diff: number): PairwiseLabel {
+  if (diff > STRONG_MARGIN) return "A>>B";
+  if (diff > TIE_MARGIN) return "A>B";
+  if (diff >= -TIE_MARGIN) return "A=B";
+  return diff >= -STRONG_MARGIN ? "B>A" : "B>>A";
+}
+
+function lengthTerm(wordsA: number, wordsB: number): number {
+  return clamp(Math.log2(Math.max(wordsA, 1) / Math.max(wordsB, 1)), -2, 2) / 2;
+}
+
+/** Decide a pairwise comparison; `rng` supplies the judge's noise. */
+export function judgePairwise(
+  p: Extract<JudgePrompt, { kind: "pairwise" }>,
+  judge: JudgeParams,
+  rng: Rng,
+): PairwiseDecision {
+  const qa = assessAnswer(p.question, p.a);
+  const qb = assessAnswer(p.question, p.b);
+  const noise = judge.noise * (p.reference === null ? 1 : REFERENCE_NOISE_FACTOR);
+  const diff =
+    qa.coverage - qb.coverage +
+    judge.positionBias +
+    judge.verbosityBias * lengthTerm(qa.words, qb.words) +
+    noise * gaussian(rng);
+  return { label: labelFor(diff), diff, qa, qb };
+}
+
+export interface SingleDecision {
+  rating: number;
+  q: Quality;
+}
+
+/** Grade one answer on 1-10; `rng` supplies the judge's noise. */
+export function judgeSingle(p: Extract<JudgePrompt, { kind: "single" }>, judge: JudgeParams, rng: Rng): SingleDecision {
+  const q = assessAnswer(p.question, p.answer);
+  const noise = judge.noise * (p.reference === null ? 1 : REFERENCE_NOISE_FACTOR);
+  const lengthBonus = judge.verbosityBias * clamp(Math.log2(Math.max(q.words, 1) / REFERENCE_WORDS), -1, 1);
+  const s = q.coverage + lengthBonus + noise * gaussian(rng);
+  return { rating: clamp(Math.round(1 + 9 * s), 1, 10), q };
+}
+
+function describe(q: Quality): string {
+  const arith = q.arithmeticTotal > 0 ? `, with ${q.arithmeticRight} of ${q.arithmeticTotal} calculations right` : "";
+  return `addresses ${q.covered} of ${q.total} key points${arith} in ${q.words} words`;
+}
+
+/** The judge's reply: a short rationale ending in `My final verdict is: [[label]]`, or no label if invalid. */
+export function writePairwiseVerdict(d: PairwiseDecision, invalid: boolean): string {
+  const rationale = `Assistant A ${describe(d.qa)}. Assistant B ${describe(d.qb)}.`;
+  if (invalid) return `${rationale} Both answers have merits and weaknesses, so the comparison is difficult to settle.`;
+  return `${rationale}\n\nMy final verdict is: [[${d.label}]]`;
+}
+
+/** The judge's reply for single grading: a rationale ending in `Rating: [[n]]`, or no rating if invalid. */
+export function writeSingleVerdict(d: SingleDecision, invalid: boolean): string {
+  const rationale = `The answer ${describe(d.q)}.`;
+  if (invalid) return `${rationale} It has some strengths and some weaknesses.`;
+  return `${rationale}\n\nRating: [[${d.rating}]]`;
+}
