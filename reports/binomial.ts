@@ -13,10 +13,10 @@ const STIRLING_TAIL = [
 ];
 
 function stirlingTail(k: number): number {
-  const tabled = STIRLING_TAIL[k];
-  if (tabled !== undefined) return tabled;
-  const kp1sq = (k + 1) * (k + 1);
-  return (1 / 12 - (1 / 360 - 1 / 1260 / kp1sq) / kp1sq) / (k + 1);
+  if (k < 10) return STIRLING_TAIL[k] ?? 0;
+  const kp1 = k + 1;
+  const inv2 = 1 / (kp1 * kp1);
+  return (1 / 12 - (1 / 360 - inv2 / 1260) * inv2) / kp1;
 }
 
 /**
@@ -46,33 +46,34 @@ function inversion(n: number, p: number, rng: Rng): number {
 
 /** BTRS for p <= 1/2 and n·p >= 10. */
 function btrs(n: number, p: number, rng: Rng): number {
-  const spq = Math.sqrt(n * p * (1 - p));
+  const q = 1 - p;
+  const spq = Math.sqrt(n * p * q);
   const b = 1.15 + 2.53 * spq;
   const a = -0.0873 + 0.0248 * b + 0.01 * p;
+  const twoA = 2 * a;
   const c = n * p + 0.5;
   const vr = 0.92 - 4.2 / b;
-  let mode = Number.NaN; // log-density terms at the mode, computed on the first slow-path trial only
-  let r = 0;
+  // Terms of the log-density bound at the mode, computed on the first slow-path trial only.
+  let ready = false;
+  let mode = 0;
+  let logR = 0;
   let alpha = 0;
   for (;;) {
     const u = rng() - 0.5;
     const v = rng();
     const us = 0.5 - Math.abs(u);
-    const k = Math.floor(((2 * a) / us + b) * u + c);
+    const k = Math.floor((twoA / us + b) * u + c);
     if (k < 0 || k > n) continue;
     if (us >= 0.07 && v <= vr) return k;
-    if (Number.isNaN(mode)) {
+    if (!ready) {
       const m = Math.floor((n + 1) * p);
-      r = p / (1 - p);
+      logR = Math.log(p / q);
       alpha = (2.83 + 5.1 / b) * spq;
-      mode = (m + 0.5) * Math.log((m + 1) / (r * (n - m + 1))) + (n + 1) * Math.log(n - m + 1) + stirlingTail(m) + stirlingTail(n - m);
+      mode = (m + 0.5) * (Math.log((m + 1) / (n - m + 1)) - logR) + (n + 1) * Math.log(n - m + 1) + stirlingTail(m) + stirlingTail(n - m);
+      ready = true;
     }
-    const bound =
-      mode -
-      (n + 1) * Math.log(n - k + 1) +
-      (k + 0.5) * Math.log((r * (n - k + 1)) / (k + 1)) -
-      stirlingTail(k) -
-      stirlingTail(n - k);
+    const nk1 = n - k + 1;
+    const bound = mode - (n + 1) * Math.log(nk1) + (k + 0.5) * (logR + Math.log(nk1 / (k + 1))) - stirlingTail(k) - stirlingTail(n - k);
     if (Math.log((v * alpha) / (a / (us * us) + b)) <= bound) return k;
   }
 }
@@ -91,15 +92,16 @@ export function sampleBinomial(n: number, p: number, rng: Rng): number {
  */
 export function sampleMultinomial(total: number, mass: Float64Array, rng: Rng, out = new Float64Array(mass.length)): Float64Array {
   let remainingMass = 0;
-  for (const m of mass) remainingMass += m;
+  for (let k = 0; k < mass.length; k++) remainingMass += mass[k] ?? 0;
   let remaining = total;
+  const last = mass.length - 1;
   for (let k = 0; k < mass.length; k++) {
     const m = mass[k] ?? 0;
     if (remaining <= 0 || remainingMass <= 0) {
       out[k] = 0;
       continue;
     }
-    const draw = k === mass.length - 1 ? remaining : sampleBinomial(remaining, Math.min(1, m / remainingMass), rng);
+    const draw = k === last ? remaining : sampleBinomial(remaining, m >= remainingMass ? 1 : m / remainingMass, rng);
     out[k] = draw;
     remaining -= draw;
     remainingMass -= m;

@@ -58,10 +58,13 @@ export function computeElo(battles: readonly Battle[], opts: EloOptions = {}): {
   return { models: cols.models, ratings };
 }
 
-export interface EloBootstrapOptions extends EloOptions {
+export interface EloBootstrapOptions {
   rounds: number;
   rng: Rng;
+  k?: number;
+  /** Index (in the columns' model order) of the model pinned at `baselineRating`. */
   baselineIndex?: number;
+  baselineRating?: number;
 }
 
 /**

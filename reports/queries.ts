@@ -2,7 +2,7 @@
  * The one place reports/ reads the database: aggregate cells for Bradley-Terry boards, and raw
  * battles (time-ordered) for Elo, style control and per-judge boards.
  */
-import { and, asc, eq, isNotNull, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, inArray, isNotNull, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { battleCells, battles } from "../db/schema/index.js";
 import type { Battle } from "./battle-log.js";
@@ -11,6 +11,8 @@ import type { StyleCounts } from "./style-features.js";
 
 export interface BoardFilter {
   roundId?: string;
+  /** Several rounds pooled (e.g. a loop's evaluation rounds). */
+  roundIds?: string[];
   category?: string;
   judge?: string;
   /** Only battles among these models (e.g. an iteration's versions and opponents). */
@@ -20,6 +22,7 @@ export interface BoardFilter {
 export async function readCounts(db: Db, f: BoardFilter): Promise<CountRow[]> {
   const conds: SQL[] = [];
   if (f.roundId !== undefined) conds.push(eq(battleCells.roundId, f.roundId));
+  if (f.roundIds !== undefined) conds.push(inArray(battleCells.roundId, f.roundIds.length > 0 ? f.roundIds : [""]));
   if (f.category !== undefined) conds.push(eq(battleCells.category, f.category));
   const rows = await db
     .select({ modelA: battleCells.modelA, modelB: battleCells.modelB, outcome: battleCells.outcome, count: sql<number>`sum(${battleCells.count})::float8` })
@@ -36,6 +39,7 @@ export async function readCounts(db: Db, f: BoardFilter): Promise<CountRow[]> {
 export async function readBattles(db: Db, f: BoardFilter): Promise<Battle[]> {
   const conds: SQL[] = [eq(battles.status, "done"), isNotNull(battles.outcome)];
   if (f.roundId !== undefined) conds.push(eq(battles.roundId, f.roundId));
+  if (f.roundIds !== undefined) conds.push(inArray(battles.roundId, f.roundIds.length > 0 ? f.roundIds : [""]));
   if (f.category !== undefined) conds.push(eq(battles.category, f.category));
   if (f.judge !== undefined) conds.push(eq(battles.judge, f.judge));
   const rows = await db

@@ -8,6 +8,7 @@
  */
 import type { Battle } from "./battle-log.js";
 import { minimiseNewton } from "./newton.js";
+import type { Rng } from "./random.js";
 import { baselineIndex, thetaToRatings, type Anchor } from "./rating-scale.js";
 import { STYLE_FEATURES, styleDiff, type StyleFeature } from "./style-features.js";
 
@@ -171,7 +172,7 @@ export function coefficientsOf(params: Float64Array, nModels: number): Record<St
 export function bootstrapStyleControl(
   rows: StyleRows,
   params: Float64Array,
-  opts: { rounds: number; rng: () => number; baseline?: number; baselineRating?: number; reg?: number },
+  opts: { rounds: number; rng: Rng; baseline?: number; baselineRating?: number; reg?: number },
 ): { rounds: number; nModels: number; samples: Float64Array } {
   const m = rows.models.length;
   const n = rows.y.length;

@@ -152,11 +152,45 @@ CREATE TABLE "rounds" (
 	"finished_at" timestamp with time zone
 );
 --> statement-breakpoint
+CREATE TABLE "iterations" (
+	"id" text PRIMARY KEY NOT NULL,
+	"loop_id" text NOT NULL,
+	"number" integer NOT NULL,
+	"target" text NOT NULL,
+	"opponents" jsonb NOT NULL,
+	"judges" jsonb NOT NULL,
+	"shard" integer NOT NULL,
+	"round_id" text NOT NULL,
+	"eval_round_id" text,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "loop_shards" (
+	"loop_id" text NOT NULL,
+	"instruction_id" bigint NOT NULL,
+	"shard" integer NOT NULL,
+	"eval_kind" text,
+	CONSTRAINT "loop_shards_loop_id_instruction_id_pk" PRIMARY KEY("loop_id","instruction_id")
+);
+--> statement-breakpoint
+CREATE TABLE "loops" (
+	"id" text PRIMARY KEY NOT NULL,
+	"name" text NOT NULL,
+	"shards" integer NOT NULL,
+	"seed" integer NOT NULL,
+	"options" jsonb DEFAULT '{}'::jsonb NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "loops_name_unique" UNIQUE("name")
+);
+--> statement-breakpoint
 ALTER TABLE "battles" ADD CONSTRAINT "battles_round_id_rounds_id_fk" FOREIGN KEY ("round_id") REFERENCES "public"."rounds"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "battles" ADD CONSTRAINT "battles_instruction_id_instructions_id_fk" FOREIGN KEY ("instruction_id") REFERENCES "public"."instructions"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "judgments" ADD CONSTRAINT "judgments_battle_id_battles_id_fk" FOREIGN KEY ("battle_id") REFERENCES "public"."battles"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "responses" ADD CONSTRAINT "responses_round_id_rounds_id_fk" FOREIGN KEY ("round_id") REFERENCES "public"."rounds"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "responses" ADD CONSTRAINT "responses_instruction_id_instructions_id_fk" FOREIGN KEY ("instruction_id") REFERENCES "public"."instructions"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "iterations" ADD CONSTRAINT "iterations_loop_id_loops_id_fk" FOREIGN KEY ("loop_id") REFERENCES "public"."loops"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "loop_shards" ADD CONSTRAINT "loop_shards_loop_id_loops_id_fk" FOREIGN KEY ("loop_id") REFERENCES "public"."loops"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "loop_shards" ADD CONSTRAINT "loop_shards_instruction_id_instructions_id_fk" FOREIGN KEY ("instruction_id") REFERENCES "public"."instructions"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "instructions_category_idx" ON "instructions" USING btree ("category");--> statement-breakpoint
 CREATE INDEX "instructions_source_idx" ON "instructions" USING btree ("source");--> statement-breakpoint
 CREATE UNIQUE INDEX "instructions_source_external_idx" ON "instructions" USING btree ("source","external_id") WHERE "instructions"."external_id" is not null;--> statement-breakpoint
@@ -167,4 +201,7 @@ CREATE INDEX "battles_status_lease_idx" ON "battles" USING btree ("status","leas
 CREATE UNIQUE INDEX "battles_round_plan_idx" ON "battles" USING btree ("round_id","instruction_id","model_a","model_b");--> statement-breakpoint
 CREATE UNIQUE INDEX "battles_source_external_idx" ON "battles" USING btree ("source","external_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "judgments_battle_judge_order_idx" ON "judgments" USING btree ("battle_id","judge","order");--> statement-breakpoint
-CREATE UNIQUE INDEX "responses_round_instr_model_idx" ON "responses" USING btree ("round_id","instruction_id","model");
+CREATE UNIQUE INDEX "responses_round_instr_model_idx" ON "responses" USING btree ("round_id","instruction_id","model");--> statement-breakpoint
+CREATE UNIQUE INDEX "iterations_loop_number_idx" ON "iterations" USING btree ("loop_id","number");--> statement-breakpoint
+CREATE UNIQUE INDEX "iterations_loop_shard_idx" ON "iterations" USING btree ("loop_id","shard");--> statement-breakpoint
+CREATE INDEX "loop_shards_shard_idx" ON "loop_shards" USING btree ("loop_id","shard");

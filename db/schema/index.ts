@@ -1,3 +1,5 @@
 /** The whole drizzle schema, one object for `drizzle({ schema })`. */
 export * from "./core.js";
 export * from "./arena.js";
+export * from "./loop.js";
+export * from "./generator.js";

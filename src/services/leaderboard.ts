@@ -19,7 +19,7 @@ export interface BoardQuery extends BoardFilter {
 }
 
 export async function leaderboard(db: Db, q: BoardQuery): Promise<Leaderboard> {
-  const filter: BoardFilter = { roundId: q.roundId, category: q.category, judge: q.judge, models: q.models };
+  const filter: BoardFilter = { roundId: q.roundId, roundIds: q.roundIds, category: q.category, judge: q.judge, models: q.models };
   const opts = { bootstrap: q.bootstrap, baseline: q.baseline, baselineRating: q.baselineRating, seed: q.seed };
   try {
     if (q.method === "bt" && !q.styleControl && q.judge === undefined) {

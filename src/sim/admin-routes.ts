@@ -12,6 +12,7 @@ import { RequestError } from "./chat-request.js";
 import { faultSpecSchema, latencySpecSchema } from "./faults.js";
 import { sendJson } from "./http-util.js";
 import type { SimState } from "./state.js";
+import { promptsOfJsonl, TRAIN_DEFAULTS, trainingDeltas } from "./train.js";
 
 const deriveSchema = z.object({
   name: z.string().min(1).max(128).regex(/^[A-Za-z0-9._:/-]+$/, "letters, digits and . _ : / - only"),
@@ -46,4 +47,28 @@ export function handleConfig(state: SimState, res: ServerResponse, body: unknown
   if (req.faults) state.faults = req.faults;
   if (req.latency) state.latency = req.latency;
   sendJson(res, 200, simConfig(state));
+}
+
+const trainSchema = z.object({
+  name: z.string().min(1).max(128),
+  from: z.string().min(1).max(128),
+  /** The exported training file (JSONL, any of matrix-arena's export formats). */
+  jsonl: z.string().max(200 * 1024 * 1024),
+  maxGain: z.number().min(0).max(10).optional(),
+  scale: z.number().min(0.001).max(1e9).optional(),
+});
+
+/** POST /sim/train: the SIMULATOR's stand-in for training (see train.ts). */
+export function handleTrain(state: SimState, res: ServerResponse, body: unknown): void {
+  const req = parseWith(trainSchema, body);
+  const { prompts, malformed } = promptsOfJsonl(req.jsonl);
+  const rows: Record<string, number> = {};
+  for (const p of prompts) {
+    const cat = state.analyzer.classify(p);
+    rows[cat] = (rows[cat] ?? 0) + 1;
+  }
+  const delta = trainingDeltas(rows, { maxGain: req.maxGain ?? TRAIN_DEFAULTS.maxGain, scale: req.scale ?? TRAIN_DEFAULTS.scale });
+  const model = state.registry.derive(req.name, req.from, delta);
+  const truth = state.registry.truth(state.seed).models[model.name];
+  sendJson(res, 201, { name: model.name, from: req.from, simulator: true, note: "simulated training: skills raised per category with diminishing returns", rows, malformed, skillDelta: delta, ...truth });
 }

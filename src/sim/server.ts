@@ -5,12 +5,12 @@
  *   GET  /healthz, GET /v1/models, GET /v1/models/{id}
  *   POST /v1/chat/completions, POST /v1/completions, POST /v1/embeddings      (openai-routes.ts)
  *   POST /hf/models/{model}[/v1/chat/completions | /v1/completions]          (hf-routes.ts)
- *   GET  /sim/truth, POST /sim/models, GET|POST /sim/config, GET /sim/stats   (admin-routes.ts)
+ *   GET  /sim/truth, POST /sim/models, POST /sim/train (training stand-in), GET|POST /sim/config, GET /sim/stats   (admin-routes.ts)
  * See README.md in this folder for how answers and verdicts are produced.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { handleConfig, handleDerive, simConfig } from "./admin-routes.js";
+import { handleConfig, handleDerive, handleTrain, simConfig } from "./admin-routes.js";
 import { RequestError } from "./chat-request.js";
 import type { FaultSpec, LatencySpec } from "./faults.js";
 import { handleHf, matchHfRoute } from "./hf-routes.js";
@@ -79,6 +79,7 @@ async function route(state: SimState, req: IncomingMessage, res: ServerResponse)
   if (path === "/v1/completions") return handleCompletions(state, res, body, "openai");
   if (path === "/v1/embeddings") return handleEmbeddings(state, res, body);
   if (path === "/sim/models") return handleDerive(state, res, body);
+  if (path === "/sim/train") return handleTrain(state, res, body);
   if (path === "/sim/config") return handleConfig(state, res, body);
   const hf = matchHfRoute(path);
   if (hf) return handleHf(state, res, body, hf);

@@ -3,11 +3,15 @@ import type { Deps } from "../../deps.js";
 import type { newRouter } from "../openapi.js";
 import { battleImportRoutes } from "./battle-import.js";
 import { battleRoutes } from "./battles.js";
+import { exportRoutes } from "./exports.js";
 import { leaderboardRoutes } from "./leaderboard.js";
+import { loopRoutes } from "./loops.js";
 import { chatRoutes } from "./chat.js";
 import { instructionRoutes } from "./instructions.js";
 import { roundRoutes } from "./rounds.js";
+import { dashboardRoutes } from "./dashboard.js";
+import { reportRoutes } from "./reports.js";
 
 export function extraRoutes(deps: Deps): ReturnType<typeof newRouter>[] {
-  return [chatRoutes(deps), instructionRoutes(deps), roundRoutes(deps), battleImportRoutes(deps), battleRoutes(deps), leaderboardRoutes(deps)];
+  return [chatRoutes(deps), instructionRoutes(deps), roundRoutes(deps), battleImportRoutes(deps), battleRoutes(deps), leaderboardRoutes(deps), loopRoutes(deps), exportRoutes(deps), reportRoutes(deps), dashboardRoutes(deps)];
 }

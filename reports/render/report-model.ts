@@ -1,0 +1,132 @@
+/**
+ * The round report as data: the shape the JSON format returns and the HTML and Markdown renderers
+ * read, plus the pure functions that shape win-rate matrices and data yield from stored counts.
+ * Types are structural so callers pass the service's objects (progress, judge stats) as they are.
+ */
+import type { CountRow } from "../leaderboard-counts.js";
+import { empiricalWinRates, predictedWinRates } from "../win-rate.js";
+
+export interface ReportRound {
+  id: string;
+  name: string | null;
+  status: string;
+  pairing: string;
+  judgeMode: string;
+  candidates: string[];
+  judges: string[];
+  target: string | null;
+  baseline: string | null;
+  counts: { total: number; done: number; failed: number; pending: number; invalid: number };
+  responses: number;
+  judgments: { total: number; invalid: number };
+  tokens: { prompt: number; completion: number; total: number };
+  costUsd: number;
+  errors: Record<string, number>;
+  etaSeconds: number | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+export interface ReportItem {
+  model: string;
+  rating: number;
+  ciLow: number;
+  ciHigh: number;
+  rank: number;
+  battles: number;
+  winRate: number;
+}
+
+/** Win-rate matrices over `models` (ordered by rating): row model's share against the column model. */
+export interface WinRates {
+  models: string[];
+  empirical: (number | null)[][];
+  /** From the Bradley-Terry ratings; the diagonal is 0.5 (a model against itself). */
+  predicted: number[][];
+  /** Battles behind each empirical cell. */
+  counts: number[][];
+}
+
+export interface ReportJudge {
+  judge: string;
+  judgments: number;
+  invalidRate: number;
+  swapAgreementRate: number | null;
+  firstPositionWinRate: number | null;
+  longerAnswerWinRate: number | null;
+}
+
+export interface ReportJudgeStats {
+  judges: ReportJudge[];
+  agreement: {
+    pairs: { judgeA: string; judgeB: string; battles: number; rawAgreement: number | null; kappa: number | null }[];
+    fleiss: { judges: string[]; battles: number; kappa: number | null };
+  };
+}
+
+export interface CategoryYield {
+  category: string;
+  battles: number;
+  decisive: number;
+  ties: number;
+}
+
+export interface DataYield {
+  /** Battles with an outcome. */
+  scored: number;
+  /** Battles with a winner (outcome other than 0.5). */
+  decisive: number;
+  ties: number;
+  /** Battles finished without a usable verdict. */
+  invalid: number;
+  failed: number;
+  byCategory: CategoryYield[];
+}
+
+/** SFT / DPO rows harvested from the round; filled in by the export pipeline, null until then. */
+export interface TrainingDataYield {
+  sftRows: number;
+  dpoPairs: number;
+}
+
+export interface RoundReport {
+  generatedAt: string;
+  round: ReportRound;
+  leaderboard: { method: "bt" | "elo"; bootstrap: number; items: ReportItem[] };
+  winRates: WinRates;
+  judges: ReportJudgeStats;
+  dataYield: DataYield;
+  trainingData: TrainingDataYield | null;
+}
+
+/**
+ * Matrices from aggregated outcome counts (each row stands for `count` battles) and ratings in the
+ * same order as `models`. Pairs outside `models` are ignored.
+ */
+export function winRatesFromCounts(rows: readonly CountRow[], models: readonly string[], ratings: readonly number[]): WinRates {
+  const battles = rows.map((r) => ({ modelA: r.modelA, modelB: r.modelB, outcome: r.outcome, weight: r.count }));
+  const m = empiricalWinRates(battles, models);
+  // The formula gives exactly 0.5 on the diagonal; win-rate.ts leaves it null for display.
+  const predicted = predictedWinRates(models, ratings).map((row) => row.map((v) => v ?? 0.5));
+  return { models: [...models], empirical: m.rates, predicted, counts: m.counts };
+}
+
+/** Decisive battles and ties overall and per category (sorted by name; "" shows as uncategorised). */
+export function dataYield(scored: readonly { outcome: number; category?: string }[], invalid: number, failed: number): DataYield {
+  const by = new Map<string, CategoryYield>();
+  let decisive = 0;
+  for (const b of scored) {
+    const key = b.category ?? "";
+    const c = by.get(key) ?? { category: key, battles: 0, decisive: 0, ties: 0 };
+    c.battles += 1;
+    if (b.outcome === 0.5) c.ties += 1;
+    else {
+      c.decisive += 1;
+      decisive += 1;
+    }
+    by.set(key, c);
+  }
+  const byCategory = [...by.values()].sort((a, b) => (a.category < b.category ? -1 : a.category > b.category ? 1 : 0));
+  return { scored: scored.length, decisive, ties: scored.length - decisive, invalid, failed, byCategory };
+}

@@ -1,0 +1,149 @@
+/**
+ * Reports: GET /v1/reports/rounds/{id} (HTML with SVG charts, Markdown or JSON), and the win-rate
+ * matrices and category list behind leaderboards (/v1/leaderboard/winrates, /v1/leaderboard/categories)
+ * for API users and the dashboard. Rendering is pure (reports/render); this file gathers the data.
+ */
+import { createRoute, z } from "@hono/zod-openapi";
+import { and, eq, ne, sql } from "drizzle-orm";
+import { roundJudgeStats } from "../../../battles/judge-stats.js";
+import { roundProgress } from "../../../battles/progress.js";
+import { findRound } from "../../../battles/round-store.js";
+import type { Db } from "../../../db/client.js";
+import { battleCells } from "../../../db/schema/index.js";
+import { type BoardFilter, readBattles, readCounts } from "../../../reports/queries.js";
+import { renderReportHtml } from "../../../reports/render/report-html.js";
+import { renderReportMarkdown } from "../../../reports/render/report-markdown.js";
+import { dataYield, type RoundReport, type TrainingDataYield, winRatesFromCounts, type WinRates } from "../../../reports/render/report-model.js";
+import type { Deps } from "../../deps.js";
+import { notFound } from "../../errors.js";
+import { leaderboard } from "../../services/leaderboard.js";
+import { jsonContent, newRouter, NOT_FOUND, STD_ERRORS } from "../openapi.js";
+import { LeaderboardSchema } from "./leaderboard.js";
+
+/**
+ * Hook for the SFT/DPO row counts of a round (wired by the lead once exports exist). Until then the
+ * report's `trainingData` is null and every format shows "not computed".
+ */
+export type TrainingDataCounter = (db: Db, roundId: string) => Promise<TrainingDataYield | null>;
+
+/** The HTML report runs no scripts and loads nothing: the policy says so to the browser as well. */
+const REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
+
+const Matrix = z.array(z.array(z.number().nullable()));
+const WinRatesSchema = z
+  .object({ models: z.array(z.string()), ratings: z.array(z.number()), empirical: Matrix, predicted: z.array(z.array(z.number())), counts: z.array(z.array(z.number())) })
+  .openapi("WinRates");
+const ReportSchema = z
+  .object({
+    generatedAt: z.string(),
+    round: z.object({ id: z.string(), status: z.string() }).passthrough(),
+    leaderboard: LeaderboardSchema.extend({ bootstrap: z.number() }),
+    winRates: WinRatesSchema.omit({ ratings: true }),
+    judges: z.object({ judges: z.array(z.object({}).passthrough()), agreement: z.object({}).passthrough() }),
+    dataYield: z.object({ scored: z.number(), decisive: z.number(), ties: z.number(), invalid: z.number(), failed: z.number(), byCategory: z.array(z.object({}).passthrough()) }),
+    trainingData: z.object({ sftRows: z.number(), dpoPairs: z.number() }).nullable().openapi({ description: "null: not computed" }),
+  })
+  .openapi("RoundReport");
+
+const ReportQuery = z.object({
+  format: z.enum(["html", "md", "json"]).default("html"),
+  bootstrap: z.coerce.number().int().min(0).max(1000).default(100),
+  seed: z.coerce.number().int().min(0).default(0),
+});
+const IdParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" } }) });
+const FilterQuery = z.object({ roundId: z.string().min(1).optional(), category: z.string().min(1).optional() });
+
+/** Bradley-Terry ratings (point estimates) and the observed / predicted matrices, models best first. */
+async function winRateView(db: Db, f: BoardFilter): Promise<WinRates & { ratings: number[] }> {
+  const board = await leaderboard(db, { ...f, method: "bt", bootstrap: 0, styleControl: false, seed: 0 });
+  const models = board.items.map((i) => i.model);
+  const ratings = board.items.map((i) => i.rating);
+  return { ...winRatesFromCounts(await readCounts(db, f), models, ratings), ratings };
+}
+
+async function buildRoundReport(deps: Deps, id: string, q: { bootstrap: number; seed: number }, training?: TrainingDataCounter): Promise<RoundReport> {
+  const round = await findRound(deps.db, id);
+  if (!round) throw notFound("round", id);
+  const progress = await roundProgress(deps.db, round, deps.clock());
+  const board = await leaderboard(deps.db, { roundId: id, method: "bt", bootstrap: q.bootstrap, styleControl: false, seed: q.seed });
+  const models = board.items.map((i) => i.model);
+  const winRates = winRatesFromCounts(await readCounts(deps.db, { roundId: id }), models, board.items.map((i) => i.rating));
+  const scored = await readBattles(deps.db, { roundId: id });
+  return {
+    generatedAt: deps.clock().toISOString(),
+    round: progress,
+    leaderboard: { method: "bt", bootstrap: q.bootstrap, items: board.items },
+    winRates,
+    judges: await roundJudgeStats(deps.db, id),
+    dataYield: dataYield(scored, progress.counts.invalid, progress.counts.failed),
+    trainingData: training ? await training(deps.db, id) : null,
+  };
+}
+
+export function reportRoutes(deps: Deps, training?: TrainingDataCounter) {
+  const r = newRouter();
+  const security = [{ bearer: [] }];
+  r.openapi(
+    createRoute({
+      method: "get",
+      path: "/v1/reports/rounds/{id}",
+      tags: ["reports"],
+      summary: "Round report: leaderboard with interval chart, win-rate heatmaps, judge quality, progress, cost and data yield",
+      security,
+      request: { params: IdParam, query: ReportQuery },
+      responses: {
+        200: {
+          description: "The report: a self-contained HTML page (default), Markdown, or the same data as JSON",
+          content: { "text/html": { schema: z.string() }, "text/markdown": { schema: z.string() }, "application/json": { schema: ReportSchema } },
+        },
+        ...STD_ERRORS,
+        ...NOT_FOUND,
+      },
+    }),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      const q = c.req.valid("query");
+      const report = await buildRoundReport(deps, id, q, training);
+      if (q.format === "json") return c.json(report, 200);
+      if (q.format === "md") return c.body(renderReportMarkdown(report), 200, { "content-type": "text/markdown; charset=utf-8" });
+      const self = `/v1/reports/rounds/${encodeURIComponent(id)}`;
+      const html = renderReportHtml(report, { json: `${self}?format=json`, markdown: `${self}?format=md` });
+      return c.body(html, 200, { "content-type": "text/html; charset=utf-8", "content-security-policy": REPORT_CSP, "x-content-type-options": "nosniff" });
+    },
+  );
+  r.openapi(
+    createRoute({
+      method: "get",
+      path: "/v1/leaderboard/winrates",
+      tags: ["ratings"],
+      summary: "Observed and rating-predicted win-rate matrices (row model's share against the column model), models best first",
+      security,
+      request: { query: FilterQuery },
+      responses: { 200: jsonContent(WinRatesSchema, "Matrices; empirical cells are null where two models never met"), ...STD_ERRORS },
+    }),
+    async (c) => c.json(await winRateView(deps.db, c.req.valid("query")), 200),
+  );
+  r.openapi(
+    createRoute({
+      method: "get",
+      path: "/v1/leaderboard/categories",
+      tags: ["ratings"],
+      summary: "Categories that have rated battles, with battle counts (for the leaderboard's category filter)",
+      security,
+      request: { query: FilterQuery.pick({ roundId: true }) },
+      responses: { 200: jsonContent(z.object({ items: z.array(z.object({ category: z.string(), battles: z.number() })) }), "Categories"), ...STD_ERRORS },
+    }),
+    async (c) => {
+      const { roundId } = c.req.valid("query");
+      const conds = [ne(battleCells.category, ""), ...(roundId ? [eq(battleCells.roundId, roundId)] : [])];
+      const rows = await deps.db
+        .select({ category: battleCells.category, battles: sql<number>`sum(${battleCells.count})::float8` })
+        .from(battleCells)
+        .where(and(...conds))
+        .groupBy(battleCells.category)
+        .orderBy(battleCells.category);
+      return c.json({ items: rows.map((x) => ({ category: x.category, battles: Number(x.battles) })) }, 200);
+    },
+  );
+  return r;
+}

@@ -1,0 +1,130 @@
+/**
+ * Training-data exports: which rounds feed an export (a round, an iteration's training round, or by
+ * default every round that is not a loop's evaluation round, so the held-out set never leaks into
+ * training data), the selection policy, the format, and the streamed JSONL body.
+ */
+import { asc, eq, isNotNull, notInArray } from "drizzle-orm";
+import { z } from "zod";
+import { exportGroups } from "../../battles/export-groups.js";
+import { seededRandom } from "../../battles/pairing.js";
+import type { RoundRow } from "../../battles/round-store.js";
+import { createSelector, type SelectionKind, type SelectionOptions, type Selector } from "../../battles/selection.js";
+import type { Db } from "../../db/client.js";
+import { iterations, loops, rounds } from "../../db/schema/index.js";
+import { renderDatasetCard } from "../exports/dataset-card.js";
+import { datasetInfoEntry } from "../exports/dataset-info.js";
+import { createFormatter, FORMATS, type FormatOfKind } from "../exports/formats.js";
+import { jsonlChunks } from "../exports/jsonl.js";
+import { exportLines } from "../exports/pipeline.js";
+import { badRequest, notFound } from "../errors.js";
+
+export const KINDS = ["sft", "dpo", "reward", "kto"] as const;
+export const DEFAULT_FORMAT: Record<SelectionKind, string> = { sft: "messages", dpo: "trl", reward: "scores", kto: "trl" };
+
+const flag = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
+
+/** Query parameters shared by every export kind (format is checked per kind). */
+export const ExportQuerySchema = z.object({
+  format: z.string().optional(),
+  roundId: z.string().min(1).optional(),
+  iterationId: z.string().min(1).optional(),
+  minMargin: z.coerce.number().min(0).max(1).optional(),
+  onlyTargetLoses: flag.optional(),
+  perCategoryCap: z.coerce.number().int().min(1).optional(),
+  curriculum: flag.optional(),
+  dedup: flag.default(true),
+  includeOpponentPairs: flag.optional(),
+  lossRule: z.enum(["pooled", "any-loss"]).optional(),
+  provenance: flag.optional(),
+  seed: z.coerce.number().int().min(0).default(0),
+});
+export type ExportQuery = z.infer<typeof ExportQuerySchema>;
+
+export interface ExportPlan<K extends SelectionKind> {
+  kind: K;
+  format: FormatOfKind[K];
+  rounds: RoundRow[];
+  options: SelectionOptions;
+  target: string | null;
+  name: string;
+}
+
+async function sourceRounds(db: Db, q: ExportQuery): Promise<{ rows: RoundRow[]; iteration?: { number: number; shards: number } }> {
+  if (q.roundId) {
+    const [r] = await db.select().from(rounds).where(eq(rounds.id, q.roundId));
+    if (!r) throw notFound("round", q.roundId);
+    return { rows: [r] };
+  }
+  if (q.iterationId) {
+    const [it] = await db.select({ roundId: iterations.roundId, number: iterations.number, shards: loops.shards }).from(iterations).innerJoin(loops, eq(loops.id, iterations.loopId)).where(eq(iterations.id, q.iterationId));
+    if (!it) throw notFound("iteration", q.iterationId);
+    const rows = await db.select().from(rounds).where(eq(rounds.id, it.roundId));
+    return { rows, iteration: { number: it.number, shards: it.shards } };
+  }
+  const evalIds = (await db.select({ id: iterations.evalRoundId }).from(iterations).where(isNotNull(iterations.evalRoundId))).map((r) => r.id ?? "");
+  const rows = await db
+    .select()
+    .from(rounds)
+    .where(evalIds.length > 0 ? notInArray(rounds.id, evalIds) : undefined)
+    .orderBy(asc(rounds.createdAt));
+  return { rows };
+}
+
+export async function planExport<K extends SelectionKind>(db: Db, kind: K, q: ExportQuery): Promise<ExportPlan<K>> {
+  const format = (q.format ?? DEFAULT_FORMAT[kind]) as FormatOfKind[K];
+  if (!(FORMATS[kind] as readonly string[]).includes(format)) {
+    throw badRequest(`format: '${q.format}' is not a ${kind} format; use one of ${FORMATS[kind].join(", ")}`);
+  }
+  const src = await sourceRounds(db, q);
+  if (q.curriculum && !src.iteration) throw badRequest("curriculum: needs iterationId (the curriculum follows the iteration number)");
+  const options: SelectionOptions = {
+    minMargin: q.minMargin,
+    onlyTargetLoses: q.onlyTargetLoses,
+    perCategoryCap: q.perCategoryCap,
+    dedup: q.dedup,
+    includeOpponentPairs: q.includeOpponentPairs,
+    lossRule: q.lossRule,
+    curriculum: q.curriculum && src.iteration ? { iteration: src.iteration.number, totalIterations: src.iteration.shards } : undefined,
+  };
+  const targets = [...new Set(src.rows.map((r) => r.target).filter((t): t is string => t !== null))];
+  const name = `matrix-arena-${kind}-${q.iterationId ? `iteration-${src.iteration?.number}` : q.roundId ? `round-${q.roundId.slice(0, 8)}` : "all"}`;
+  return { kind, format, rounds: src.rows, options, target: targets.length === 1 ? (targets[0] ?? null) : null, name };
+}
+
+/** The JSONL body as chunks, and the selector whose summary is complete once the chunks are consumed. */
+export function runExport<K extends SelectionKind>(db: Db, plan: ExportPlan<K>, provenance?: boolean, seed = 0): { chunks: AsyncGenerator<string>; selector: Selector<K>; lines: () => number } {
+  const selector = createSelector(plan.kind, plan.options, seededRandom(seed));
+  const format = createFormatter(plan.kind, plan.format, provenance === undefined ? {} : { provenance });
+  let lines = 0;
+  async function* counted() {
+    for await (const line of exportLines(exportGroups(db, plan.rounds), selector, format)) {
+      lines++;
+      yield line;
+    }
+  }
+  return { chunks: jsonlChunks(counted()), selector, lines: () => lines };
+}
+
+/** Runs the whole export (without keeping it) and renders its Markdown dataset card. */
+export async function datasetCard<K extends SelectionKind>(db: Db, plan: ExportPlan<K>, q: ExportQuery, now: Date): Promise<string> {
+  const run = runExport(db, plan, q.provenance, q.seed);
+  for await (const _chunk of run.chunks) {
+    // Consumed only for the counts.
+  }
+  return renderDatasetCard({
+    name: plan.name,
+    kind: plan.kind,
+    format: plan.format,
+    fileName: `${plan.name}.${plan.format}.jsonl`,
+    summary: run.selector.summary(),
+    options: plan.options,
+    formatOptions: q.provenance === undefined ? {} : { provenance: q.provenance },
+    generatedAt: now,
+    target: plan.target,
+    lines: run.lines(),
+  });
+}
+
+export function datasetInfo<K extends SelectionKind>(plan: ExportPlan<K>) {
+  return datasetInfoEntry(plan.name, plan.kind, plan.format, `${plan.name}.${plan.format}.jsonl`);
+}
