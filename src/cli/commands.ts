@@ -16,6 +16,7 @@ Commands:
   round start FILE|-    start a round from a JSON body (add --follow to watch it); MATRIX_ARENA_URL, MATRIX_ARENA_API_KEY
   round follow ID       follow a round with a progress bar
   leaderboard           ratings from a JSONL battle log: --input FILE [--method bt|elo] [--bootstrap N] [--baseline M] [--json]
+  demo                  the whole loop against the simulator on a temporary database (--iterations 3 --seed 7 --out DIR)
   help                  this text
 `;
 
@@ -97,6 +98,10 @@ async function loadLazy(name: string): Promise<Command | undefined> {
     case "leaderboard": {
       const { runLeaderboard } = await import("./leaderboard.js");
       return (argv) => runLeaderboard(argv);
+    }
+    case "demo": {
+      const { runDemoCommand } = await import("../demo/demo.js");
+      return (argv) => runDemoCommand(argv);
     }
     case "round": {
       const { runRoundCommand } = await import("./round.js");

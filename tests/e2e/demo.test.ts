@@ -1,0 +1,24 @@
+/** `matrix-arena demo` as a newcomer runs it: exits 0, writes exports, and the target's rating rises. */
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { expect, it } from "vitest";
+import { spawnCli } from "../helpers/proc.js";
+
+it("runs two iterations against the simulator and shows the target improving", async () => {
+  const out = mkdtempSync(join(tmpdir(), "ma-demo-"));
+  const p = spawnCli(["demo", "--iterations", "2", "--seed", "7", "--out", out], {});
+  expect(await p.exited).toBe(0);
+  const stdout = p.stdout.join("");
+  expect(stdout).toContain("SIMULATOR");
+  expect(stdout).toMatch(/leaderboard on the held-out evaluation set/);
+  const versions = [...stdout.matchAll(/^ {2}(target-v\d) +(-?\d+\.\d)/gm)].map((m) => ({ v: m[1], r: Number(m[2]) }));
+  expect(versions.map((x) => x.v)).toEqual(["target-v1", "target-v2"]);
+  expect(versions[1]?.r ?? 0).toBeGreaterThan(versions[0]?.r ?? 0);
+  for (const f of ["iteration-1.sft.messages.jsonl", "iteration-1.dpo.trl.jsonl", "iteration-1.dpo.card.md"]) {
+    expect(existsSync(join(out, f)), f).toBe(true);
+  }
+  const dpo = readFileSync(join(out, "iteration-1.dpo.trl.jsonl"), "utf8").trim().split("\n");
+  expect(dpo.length).toBeGreaterThan(5);
+  for (const line of dpo) expect(Object.keys(JSON.parse(line) as object)).toEqual(expect.arrayContaining(["prompt", "chosen", "rejected"]));
+}, 300_000);
