@@ -20,12 +20,12 @@ export interface ErrorBarOptions {
   /** Space for the model names; default from the longest name (7 px a character, 80-220 px). */
   marginLeft?: number;
   marginRight?: number;
-  /** Fixed x domain; default: the items' interval extent widened to nice ticks (see scale.ts). */
+  /** Fixed x domain; default: the items' interval extent widened to nice ticks, about 8 (see scale.ts). */
   domain?: NiceDomain;
   axisLabel?: string;
 }
 
-export const ERROR_BAR_DEFAULTS = { width: 720, rowHeight: 28, top: 40, bottom: 48, marginRight: 96, labelMax: 28 } as const;
+export const ERROR_BAR_DEFAULTS = { width: 720, rowHeight: 28, top: 40, bottom: 48, marginRight: 120, labelMax: 28, targetTicks: 8 } as const;
 export const CHART_FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif";
 
 const COLORS = { bar: "#2563eb", point: "#1e3a8a", grid: "#e5e7eb", axis: "#6b7280", text: "#111827", band: "#f9fafb" };
@@ -56,7 +56,7 @@ export function errorBarChart(items: readonly IntervalItem[], opts: ErrorBarOpti
   const longest = Math.max(...items.map((it) => Math.min(it.model.length, D.labelMax)));
   const left = opts.marginLeft ?? Math.min(220, Math.max(80, longest * 7 + 16));
   const right = opts.marginRight ?? D.marginRight;
-  const domain = opts.domain ?? niceDomain(Math.min(...items.map((i) => i.ciLow)), Math.max(...items.map((i) => i.ciHigh)));
+  const domain = opts.domain ?? niceDomain(Math.min(...items.map((i) => i.ciLow)), Math.max(...items.map((i) => i.ciHigh)), D.targetTicks);
   const x = linearScale(domain.lo, domain.hi, left, width - right);
   const plotBottom = D.top + items.length * rowH;
   const height = plotBottom + D.bottom;

@@ -1,0 +1,132 @@
+/**
+ * bench export: 1,000,000 DPO rows streamed over HTTP from a real `matrix-arena serve` process.
+ * Data: one target-vs-opponents round, 250,000 instructions x 4 opponents, every battle decisive, so
+ * each battle is one DPO pair. Prints rows per second, the server's peak memory (VmHWM), and, as a
+ * reference measured in the same run, the rate of reading the same battles straight from the database
+ * (no selection, formatting or HTTP): the ratio says what the export pipeline costs on top.
+ * PostgreSQL when DATABASE_URL is set (a fresh database is created beside it), else a PGlite folder.
+ */
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import postgres from "postgres";
+import { sql } from "drizzle-orm";
+import { openDb, type DbHandle } from "../db/client.js";
+
+const BIN = resolve(import.meta.dirname, "../bin/matrix-arena.js");
+const ROUND = "bench-export-round";
+
+function arg(argv: string[], name: string, fallback: number): number {
+  const hit = argv.find((a) => a.startsWith(`--${name}=`));
+  return hit ? Number(hit.split("=")[1]) : fallback;
+}
+
+async function freshDatabase(): Promise<{ env: Record<string, string>; open: () => Promise<DbHandle>; drop: () => Promise<void> }> {
+  const base = process.env.DATABASE_URL;
+  if (!base) {
+    const dir = mkdtempSync(join(tmpdir(), "ma-bench-export-"));
+    return { env: { MATRIX_ARENA_DATA_DIR: dir }, open: () => openDb({ dataDir: dir }), drop: async () => {} };
+  }
+  const name = `ma_bench_export_${Date.now().toString(36)}`;
+  const admin = postgres(base, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${name}`);
+  await admin.end();
+  const url = new URL(base);
+  url.pathname = `/${name}`;
+  return {
+    env: { DATABASE_URL: url.toString() },
+    open: () => openDb({ databaseUrl: url.toString() }),
+    drop: async () => {
+      const a = postgres(base, { max: 1, onnotice: () => {} });
+      await a.unsafe(`drop database if exists ${name} with (force)`);
+      await a.end();
+    },
+  };
+}
+
+async function seed(h: DbHandle, instructions: number): Promise<void> {
+  const opponents = ["o1", "o2", "o3", "o4"];
+  await h.db.execute(sql`insert into rounds (id, status, pairing, target, candidates, judges, judge_mode, options) values (${ROUND}, 'done', 'target-vs-opponents', 't', ${JSON.stringify(["t", ...opponents])}::jsonb, '["j1","j2"]'::jsonb, 'pairwise', '{}'::jsonb)`);
+  await h.db.execute(sql`insert into instructions (content_hash, messages, text, category, complexity, source)
+    select 'bench-' || g, jsonb_build_array(jsonb_build_object('role', 'user', 'content', 'Benchmark question number ' || g || ': explain the trade-offs of approach ' || (g % 97) || ' in a few paragraphs.')),
+      'Benchmark question number ' || g, (array['coding','math','writing','reasoning'])[1 + g % 4], 1 + g % 5, 'bench'
+    from generate_series(1, ${instructions}) g`);
+  for (const m of ["t", ...opponents]) {
+    await h.db.execute(sql`insert into responses (round_id, instruction_id, model, text)
+      select ${ROUND}, id, ${m}, ${`Answer from ${m}: `} || repeat('a considered point about the trade-offs, ', 6) || id from instructions where source = 'bench'`);
+  }
+  // Opponents o1, o2 beat the target; the target beats o3, o4; every battle is decisive.
+  for (const [k, m] of opponents.entries()) {
+    await h.db.execute(sql`insert into battles (round_id, instruction_id, model_a, model_b, status, outcome, margin, category)
+      select ${ROUND}, id, 't', ${m}, 'done', ${k < 2 ? 0 : 1}, 1, category from instructions where source = 'bench'`);
+  }
+}
+
+/** The reference: the same battles and answers read straight from the database, page by page. */
+async function rawRead(h: DbHandle): Promise<{ rows: number; seconds: number }> {
+  const t0 = performance.now();
+  let rows = 0;
+  let after = 0;
+  for (;;) {
+    const res = await h.db.execute(sql`select b.id, b.model_a, b.model_b, b.outcome, ra.text as ta, rb.text as tb from battles b
+      join responses ra on ra.round_id = b.round_id and ra.instruction_id = b.instruction_id and ra.model = b.model_a
+      join responses rb on rb.round_id = b.round_id and rb.instruction_id = b.instruction_id and rb.model = b.model_b
+      where b.round_id = ${ROUND} and b.id > ${after} order by b.id limit 2000`);
+    const list = (Array.isArray(res) ? res : (res as { rows: unknown[] }).rows) as { id: number }[];
+    if (list.length === 0) break;
+    rows += list.length;
+    after = Number(list[list.length - 1]?.id ?? after);
+  }
+  return { rows, seconds: (performance.now() - t0) / 1000 };
+}
+
+function peakMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return kb / 1024;
+}
+
+export async function main(argv: string[] = []): Promise<void> {
+  const instructions = arg(argv, "instructions", 250_000);
+  const db = await freshDatabase();
+  try {
+    let h = await db.open();
+    const t0 = performance.now();
+    await seed(h, instructions);
+    console.log(`seeded ${instructions} instructions x 4 battles on ${h.kind} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    const ref = await rawRead(h);
+    console.log(`reference: raw database read of ${ref.rows} battles with both answers: ${(ref.rows / ref.seconds).toFixed(0)} rows/s`);
+    await h.close();
+
+    const child = spawn(process.execPath, [BIN, "serve"], { env: { PATH: process.env.PATH ?? "", PORT: "0", LOG_LEVEL: "info", MATRIX_ARENA_WORKER: "false", ...db.env }, stdio: ["ignore", "pipe", "inherit"] });
+    const url = await new Promise<string>((res, rej) => {
+      let buf = "";
+      child.stdout.on("data", (d: Buffer) => {
+        buf += d.toString();
+        const line = buf.split("\n").find((l) => l.includes("matrix-arena listening"));
+        if (line) res((JSON.parse(line) as { url: string }).url);
+      });
+      child.on("exit", (c) => rej(new Error(`server exited ${c}`)));
+    });
+    child.stdout.resume();
+    const t1 = performance.now();
+    const res = await fetch(`${url}/v1/exports/dpo?roundId=${ROUND}&format=trl&dedup=false`);
+    let rows = 0;
+    let bytes = 0;
+    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+      bytes += chunk.byteLength;
+      for (const b of chunk) if (b === 10) rows++;
+    }
+    const seconds = (performance.now() - t1) / 1000;
+    const peak = peakMb(child.pid ?? 0);
+    child.kill("SIGTERM");
+    await new Promise((r) => child.on("exit", r));
+    const rate = rows / seconds;
+    console.log(`exported ${rows} DPO rows (${(bytes / 1e6).toFixed(0)} MB) in ${seconds.toFixed(2)} s; server peak ${peak.toFixed(0)} MB`);
+    console.log(`bench export: rows_per_s=${rate.toFixed(0)} peak_mb=${peak.toFixed(0)} rows=${rows} seconds=${seconds.toFixed(2)} db=${h.kind} reference_rows_per_s=${(ref.rows / ref.seconds).toFixed(0)} ratio=${(rate / (ref.rows / ref.seconds)).toFixed(3)}`);
+    h = h;
+  } finally {
+    await db.drop();
+  }
+}
