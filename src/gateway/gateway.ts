@@ -1,0 +1,232 @@
+/**
+ * The provider gateway: every LLM call goes through `createGateway(...).chat`. It resolves the
+ * endpoint and secret, serves and fills the response cache, runs the adapter under the model's
+ * shared limiter with retries and timeouts, prices the call and records one usage record.
+ * Expected failures come back as `ChatFailure` values; nothing here rejects for provider trouble.
+ */
+import { estimateTokens, type ProviderAdapter } from "./adapter.js";
+import { runAttempts, type RunnerDeps, type RunPlan } from "./attempt-runner.js";
+import { cacheKey } from "./cache-key.js";
+import { resolveTarget, type CallTarget } from "./call-target.js";
+import { callCostUsd } from "./cost.js";
+import type { AttemptFailure } from "./failures.js";
+import { createHfAdapter } from "./hf-adapter.js";
+import { keepAliveFetch } from "./http-fetch.js";
+import { SHARED_LIMITERS, type LimiterRegistry } from "./limiter.js";
+import { createOpenAiAdapter } from "./openai-adapter.js";
+import type {
+  CachedCompletion,
+  ChatFailure,
+  ChatParams,
+  ChatRequest,
+  ChatResult,
+  Gateway,
+  ModelSpec,
+  ResponseCache,
+  ScoreResult,
+  SecretResolver,
+  UsageRecord,
+  UsageSink,
+} from "./types.js";
+
+export interface GatewayDefaults {
+  timeoutMs: number;
+  maxAttempts: number;
+  baseBackoffMs: number;
+  maxBackoffMs: number;
+  /** Concurrency limit for a model that sets none. */
+  maxConcurrency: number;
+}
+
+export const GATEWAY_DEFAULTS: GatewayDefaults = {
+  timeoutMs: 60_000,
+  maxAttempts: 4,
+  baseBackoffMs: 500,
+  maxBackoffMs: 30_000,
+  maxConcurrency: 8,
+};
+
+export interface GatewayOptions {
+  cache: ResponseCache;
+  usage?: UsageSink;
+  secrets: SecretResolver;
+  defaults?: Partial<GatewayDefaults>;
+  /** Base URL (ending in /v1) of the simulator, used by `provider: "sim"` models with no baseUrl. */
+  simBaseUrl?: string;
+  random?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  /** Epoch milliseconds; also the reference for HTTP-date Retry-After headers. */
+  now?: () => number;
+  /** HTTP client for both SDKs; defaults to `keepAliveFetch` (node:http with keep-alive agents). */
+  fetch?: typeof fetch;
+  /** Limiter registry; defaults to the process-wide one so every gateway shares model limits. */
+  limiters?: LimiterRegistry;
+}
+
+const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+type Outcome = Omit<UsageRecord, "model" | "purpose">;
+
+/** Build a gateway. Adapters and their SDK clients live as long as the gateway. */
+export function createGateway(opts: GatewayOptions): Gateway {
+  return new ProviderGateway(opts);
+}
+
+class ProviderGateway implements Gateway {
+  private readonly defaults: GatewayDefaults;
+  private readonly now: () => number;
+  private readonly deps: RunnerDeps;
+  private readonly adapters: Record<CallTarget["adapter"], ProviderAdapter>;
+  private readonly limiters: LimiterRegistry;
+
+  constructor(private readonly opts: GatewayOptions) {
+    this.defaults = { ...GATEWAY_DEFAULTS, ...opts.defaults };
+    this.now = opts.now ?? Date.now;
+    this.deps = {
+      now: this.now,
+      random: opts.random ?? Math.random,
+      sleep: opts.sleep ?? realSleep,
+      backoff: { baseBackoffMs: this.defaults.baseBackoffMs, maxBackoffMs: this.defaults.maxBackoffMs },
+    };
+    // Node's built-in fetch costs ~1 ms CPU per call; the keep-alive node:http path a fraction of it.
+    const adapterOpts = { fetch: opts.fetch ?? keepAliveFetch };
+    this.adapters = { openai: createOpenAiAdapter(adapterOpts), huggingface: createHfAdapter(adapterOpts) };
+    this.limiters = opts.limiters ?? SHARED_LIMITERS;
+  }
+
+  async chat(model: ModelSpec, req: ChatRequest): Promise<ChatResult> {
+    const started = this.now();
+    const target = resolveTarget(model, "chat", this.opts.secrets, this.opts.simBaseUrl);
+    if (!target.ok) return this.fail(model, req.purpose, target, 0, started);
+    const params = mergeParams(model.params, req.params);
+    const jsonSchema = req.jsonSchema ?? null;
+    const { provider, model: modelId } = model;
+    const { messages } = req;
+    const key = cacheKey({ provider, baseUrl: target.baseUrl, model: modelId, messages, params, jsonSchema });
+    if (!req.bypassCache) {
+      const hit = await safeGet(this.opts.cache, key);
+      if (hit) return this.succeed(model, req.purpose, hit, true, 0, started);
+    }
+    const plan = this.plan(model, target, req.timeoutMs, req.maxAttempts);
+    if (model.tpm) plan.reserveTokens = estimateTokens(req.messages, params);
+    const adapter = this.adapters[target.adapter];
+    const call = { messages: req.messages, params, ...(jsonSchema ? { jsonSchema } : {}) };
+    const { result, attempts } = await runAttempts(plan, this.deps, (ctx) => adapter.chat(ctx, call));
+    if (!result.ok) return this.fail(model, req.purpose, result, attempts, started);
+    const value: CachedCompletion = { text: result.text, usage: result.usage };
+    await safePut(this.opts.cache, key, model.name, value);
+    return this.succeed(model, req.purpose, value, false, attempts, started);
+  }
+
+  /** Score `text` with a reward / classification model; the score is cached like a completion. */
+  async score(model: ModelSpec, text: string): Promise<ScoreResult | ChatFailure> {
+    const started = this.now();
+    const target = resolveTarget(model, "score", this.opts.secrets, this.opts.simBaseUrl);
+    if (!target.ok) return this.fail(model, "score", target, 0, started);
+    const messages = [{ role: "user" as const, content: text }];
+    const { provider, model: modelId } = model;
+    const key = cacheKey({ task: "score", provider, baseUrl: target.baseUrl, model: modelId, messages, params: {} });
+    const hit = await safeGet(this.opts.cache, key);
+    const cachedScore = hit ? Number(hit.text) : Number.NaN;
+    if (Number.isFinite(cachedScore)) {
+      const latencyMs = this.now() - started;
+      this.record(model, "score", { ...NO_TOKENS, costUsd: 0, cached: true, ok: true, latencyMs, attempts: 0 });
+      return { ok: true, score: cachedScore, latencyMs, cached: true };
+    }
+    const adapter = this.adapters[target.adapter];
+    const plan = this.plan(model, target, undefined, undefined);
+    const { result, attempts } = await runAttempts(plan, this.deps, (ctx) => adapter.score(ctx, text));
+    if (!result.ok) return this.fail(model, "score", result, attempts, started);
+    await safePut(this.opts.cache, key, model.name, { text: String(result.score), usage: { ...NO_TOKENS } });
+    const latencyMs = this.now() - started;
+    this.record(model, "score", { ...NO_TOKENS, costUsd: 0, cached: false, ok: true, latencyMs, attempts });
+    return { ok: true, score: result.score, latencyMs, cached: false };
+  }
+
+  private plan(model: ModelSpec, target: CallTarget, timeoutMs?: number, maxAttempts?: number): RunPlan {
+    const limiter = this.limiters.get(target.limiterKey, {
+      maxConcurrency: Math.max(1, model.maxConcurrency ?? this.defaults.maxConcurrency),
+      rpm: model.rpm ?? null,
+      tpm: model.tpm ?? null,
+    });
+    return {
+      model,
+      baseUrl: target.baseUrl,
+      apiKey: target.apiKey,
+      limiter,
+      timeoutMs: timeoutMs ?? this.defaults.timeoutMs,
+      maxAttempts: Math.max(1, maxAttempts ?? this.defaults.maxAttempts),
+      reserveTokens: 0,
+    };
+  }
+
+  private succeed(
+    model: ModelSpec,
+    purpose: string | undefined,
+    value: CachedCompletion,
+    cached: boolean,
+    attempts: number,
+    started: number,
+  ): ChatResult {
+    const costUsd = callCostUsd(model, value.usage, cached);
+    const latencyMs = this.now() - started;
+    const usage = { promptTokens: value.usage.promptTokens, completionTokens: value.usage.completionTokens };
+    this.record(model, purpose, { ...usage, costUsd, cached, ok: true, latencyMs, attempts });
+    return { ok: true, text: value.text, usage, latencyMs, cached, costUsd, attempts };
+  }
+
+  private fail(
+    model: ModelSpec,
+    purpose: string | undefined,
+    f: AttemptFailure,
+    attempts: number,
+    started: number,
+  ): ChatFailure {
+    const latencyMs = this.now() - started;
+    const { kind, message, retryable } = f;
+    const out: ChatFailure = { ok: false, kind, message, retryable, attempts, latencyMs };
+    if (f.status !== undefined) out.status = f.status;
+    const outcome = { ...NO_TOKENS, costUsd: 0, cached: false, ok: false, errorKind: kind, latencyMs, attempts };
+    this.record(model, purpose, outcome);
+    return out;
+  }
+
+  private record(model: ModelSpec, purpose: string | undefined, outcome: Outcome): void {
+    if (!this.opts.usage) return;
+    try {
+      this.opts.usage.record({ model: model.name, purpose: purpose ?? "other", ...outcome });
+    } catch {
+      // Accounting must never turn a finished call into a failure.
+    }
+  }
+}
+
+const NO_TOKENS = { promptTokens: 0, completionTokens: 0 } as const;
+
+/** The model's default params overlaid with the request's; an explicit `undefined` keeps the default. */
+export function mergeParams(base: ChatParams | null | undefined, over: ChatParams | undefined): ChatParams {
+  const out: ChatParams = { ...base };
+  if (over) {
+    for (const [k, v] of Object.entries(over) as [keyof ChatParams, ChatParams[keyof ChatParams]][]) {
+      if (v !== undefined) (out as Record<string, unknown>)[k] = v;
+    }
+  }
+  return out;
+}
+
+/** A cache read that fails (database down) is a miss, not a failed call. */
+async function safeGet(cache: ResponseCache, key: string): Promise<CachedCompletion | null> {
+  try {
+    return await cache.get(key);
+  } catch {
+    return null;
+  }
+}
+
+async function safePut(cache: ResponseCache, key: string, model: string, value: CachedCompletion): Promise<void> {
+  try {
+    await cache.put(key, model, value);
+  } catch {
+    // A lost cache write only costs a repeat call later.
+  }
+}
