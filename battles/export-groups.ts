@@ -1,15 +1,16 @@
 /**
  * Instruction groups for training-data exports, streamed from the database round by round and, in
- * each round, page by page over instruction ids (keyset), so memory stays constant at any size.
+ * each round, page by page over instruction ids (keyset on the (round_id, instruction_id, ...)
+ * unique index), so memory stays constant at any size. This is the hot path of large exports: it
+ * uses three range-bounded raw queries per page instead of mapped query-builder results.
  */
-import { and, asc, eq, gt, inArray, isNotNull } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
-import { battles, instructions, responses } from "../db/schema/index.js";
 import { DEFAULT_PAIRWISE_VERSION, DEFAULT_SINGLE_VERSION } from "../judges/index.js";
 import type { RoundOptions, RoundRow } from "./round-store.js";
 import type { GroupBattle, InstructionGroup, PromptMessage } from "./selection.js";
 
-const PAGE = 500;
+const PAGE = 2000;
 
 function promptVersion(round: RoundRow): string {
   const o = round.options as unknown as RoundOptions;
@@ -17,52 +18,76 @@ function promptVersion(round: RoundRow): string {
   return round.judgeMode === "single" ? DEFAULT_SINGLE_VERSION : round.judgeMode === "reward" ? "reward@1" : DEFAULT_PAIRWISE_VERSION;
 }
 
-async function pageIds(db: Db, roundId: string, after: number): Promise<number[]> {
-  const rows = await db
-    .selectDistinct({ id: battles.instructionId })
-    .from(battles)
-    .where(and(eq(battles.roundId, roundId), eq(battles.status, "done"), isNotNull(battles.outcome), gt(battles.instructionId, after)))
-    .orderBy(asc(battles.instructionId))
-    .limit(PAGE);
-  return rows.map((r) => r.id).filter((x): x is number => x !== null);
+/** Rows of `db.execute` on either driver (postgres.js gives an array, PGlite `{ rows }`). */
+function rowsOf<T>(res: unknown): T[] {
+  return (Array.isArray(res) ? res : (res as { rows: unknown[] }).rows) as T[];
+}
+
+/** The last instruction id of the next page, or null when the round has no more. */
+async function pageEnd(db: Db, roundId: string, after: number): Promise<number | null> {
+  const rows = rowsOf<{ id: string | number }>(
+    await db.execute(sql`select max(instruction_id) as id from (select distinct instruction_id from battles
+      where round_id = ${roundId} and instruction_id > ${after} order by instruction_id limit ${PAGE}) p`),
+  );
+  const id = rows[0]?.id;
+  return id === null || id === undefined ? null : Number(id);
+}
+
+interface InsRow { id: string | number; messages: PromptMessage[] | string; category: string; complexity: number | null; source: string }
+interface BattleRow { id: string | number; instruction_id: string | number; model_a: string; model_b: string; outcome: number; margin: number | null }
+interface ResponseRow { id: string | number; instruction_id: string | number; model: string; text: string }
+
+async function loadPage(db: Db, roundId: string, after: number, upto: number) {
+  const [ins, bs, rs] = await Promise.all([
+    db.execute(sql`select id, messages, category, complexity, source from instructions
+      where id in (select distinct instruction_id from battles where round_id = ${roundId} and instruction_id > ${after} and instruction_id <= ${upto})
+      order by id`),
+    db.execute(sql`select id, instruction_id, model_a, model_b, outcome, margin from battles
+      where round_id = ${roundId} and instruction_id > ${after} and instruction_id <= ${upto} and status = 'done' and outcome is not null
+      order by id`),
+    db.execute(sql`select id, instruction_id, model, text from responses
+      where round_id = ${roundId} and instruction_id > ${after} and instruction_id <= ${upto}`),
+  ]);
+  return { ins: rowsOf<InsRow>(ins), bs: rowsOf<BattleRow>(bs), rs: rowsOf<ResponseRow>(rs) };
 }
 
 /** One round's groups, in instruction id order. */
 export async function* roundGroups(db: Db, round: RoundRow): AsyncGenerator<InstructionGroup> {
   const judges = round.judges;
   const versions = [promptVersion(round)];
-  let after = 0;
+  // The next page is fetched while the current one is consumed (the database works in parallel).
+  const fetchPage = async (after: number) => {
+    const upto = await pageEnd(db, round.id, after);
+    return upto === null ? null : { upto, ...(await loadPage(db, round.id, after, upto)) };
+  };
+  let next = fetchPage(0);
   for (;;) {
-    const ids = await pageIds(db, round.id, after);
-    if (ids.length === 0) return;
-    after = ids[ids.length - 1] ?? after;
-    const [ins, bs, rs] = await Promise.all([
-      db.select({ id: instructions.id, messages: instructions.messages, category: instructions.category, complexity: instructions.complexity, source: instructions.source }).from(instructions).where(inArray(instructions.id, ids)),
-      db
-        .select({ id: battles.id, instructionId: battles.instructionId, modelA: battles.modelA, modelB: battles.modelB, outcome: battles.outcome, margin: battles.margin })
-        .from(battles)
-        .where(and(eq(battles.roundId, round.id), inArray(battles.instructionId, ids), eq(battles.status, "done"), isNotNull(battles.outcome)))
-        .orderBy(asc(battles.id)),
-      db.select({ id: responses.id, instructionId: responses.instructionId, model: responses.model, text: responses.text }).from(responses).where(and(eq(responses.roundId, round.id), inArray(responses.instructionId, ids))),
-    ]);
+    const page = await next;
+    if (page === null) return;
+    next = fetchPage(page.upto);
+    // A consumer that stops early leaves one prefetch in flight; swallow its error.
+    next.catch(() => {});
+    const { ins, bs, rs } = page;
     const battlesBy = new Map<number, GroupBattle[]>();
     for (const b of bs) {
-      const list = battlesBy.get(b.instructionId ?? 0) ?? [];
-      list.push({ battleId: String(b.id), roundId: round.id, iterationId: round.iterationId, modelA: b.modelA, modelB: b.modelB, outcome: b.outcome ?? 0.5, margin: b.margin ?? 0, judges, promptVersions: versions });
-      battlesBy.set(b.instructionId ?? 0, list);
+      const key = Number(b.instruction_id);
+      let list = battlesBy.get(key);
+      if (!list) battlesBy.set(key, (list = []));
+      list.push({ battleId: String(b.id), roundId: round.id, iterationId: round.iterationId, modelA: b.model_a, modelB: b.model_b, outcome: Number(b.outcome), margin: Number(b.margin ?? 0), judges, promptVersions: versions });
     }
     const answersBy = new Map<number, InstructionGroup["answers"]>();
     for (const r of rs) {
-      const list = answersBy.get(r.instructionId) ?? [];
+      const key = Number(r.instruction_id);
+      let list = answersBy.get(key);
+      if (!list) answersBy.set(key, (list = []));
       list.push({ model: r.model, responseId: String(r.id), text: r.text });
-      answersBy.set(r.instructionId, list);
     }
-    ins.sort((a, b) => a.id - b.id);
     for (const i of ins) {
+      const id = Number(i.id);
       const group: InstructionGroup = {
-        instruction: { id: String(i.id), messages: i.messages as PromptMessage[], category: i.category, complexity: i.complexity, source: i.source },
-        answers: answersBy.get(i.id) ?? [],
-        battles: battlesBy.get(i.id) ?? [],
+        instruction: { id: String(id), messages: typeof i.messages === "string" ? (JSON.parse(i.messages) as PromptMessage[]) : i.messages, category: i.category, complexity: i.complexity, source: i.source },
+        answers: answersBy.get(id) ?? [],
+        battles: battlesBy.get(id) ?? [],
       };
       if (round.target) group.target = round.target;
       yield group;

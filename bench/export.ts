@@ -45,7 +45,7 @@ async function freshDatabase(): Promise<{ env: Record<string, string>; open: () 
   };
 }
 
-async function seed(h: DbHandle, instructions: number): Promise<void> {
+export async function seed(h: DbHandle, instructions: number): Promise<void> {
   const opponents = ["o1", "o2", "o3", "o4"];
   await h.db.execute(sql`insert into rounds (id, status, pairing, target, candidates, judges, judge_mode, options) values (${ROUND}, 'done', 'target-vs-opponents', 't', ${JSON.stringify(["t", ...opponents])}::jsonb, '["j1","j2"]'::jsonb, 'pairwise', '{}'::jsonb)`);
   await h.db.execute(sql`insert into instructions (content_hash, messages, text, category, complexity, source)
@@ -61,6 +61,8 @@ async function seed(h: DbHandle, instructions: number): Promise<void> {
     await h.db.execute(sql`insert into battles (round_id, instruction_id, model_a, model_b, status, outcome, margin, category)
       select ${ROUND}, id, 't', ${m}, 'done', ${k < 2 ? 0 : 1}, 1, category from instructions where source = 'bench'`);
   }
+  // Fresh statistics, as autovacuum would have after a bulk load (the planner needs them).
+  await h.db.execute(sql`analyze`);
 }
 
 /** The reference: the same battles and answers read straight from the database, page by page. */
