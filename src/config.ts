@@ -26,6 +26,8 @@ export const ConfigSchema = z.object({
   MATRIX_ARENA_API_KEY: z.string().min(16, "must be at least 16 characters").optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
   MATRIX_ARENA_BODY_LIMIT_BYTES: intFrom(1024, 1024 * 1024 * 1024).default(10 * 1024 * 1024),
+  /** Battle-log imports stream, so they get a limit of their own. */
+  MATRIX_ARENA_IMPORT_LIMIT_BYTES: intFrom(1024, 64 * 1024 * 1024 * 1024).default(2 * 1024 * 1024 * 1024),
   MATRIX_ARENA_SIM_URL: z.string().url().default("http://127.0.0.1:8788/v1"),
   /** Where CLI client commands (round start/follow) find the server. */
   MATRIX_ARENA_URL: z.string().url().default("http://127.0.0.1:8787"),
@@ -45,6 +47,7 @@ export interface Config {
   bootstrapApiKey: string | undefined;
   logLevel: (typeof LOG_LEVELS)[number];
   bodyLimitBytes: number;
+  importLimitBytes: number;
   simBaseUrl: string;
   serverUrl: string;
   embeddedWorker: boolean;
@@ -88,6 +91,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bootstrapApiKey: c.MATRIX_ARENA_API_KEY,
     logLevel: c.LOG_LEVEL,
     bodyLimitBytes: c.MATRIX_ARENA_BODY_LIMIT_BYTES,
+    importLimitBytes: c.MATRIX_ARENA_IMPORT_LIMIT_BYTES,
     simBaseUrl: c.MATRIX_ARENA_SIM_URL,
     serverUrl: c.MATRIX_ARENA_URL,
     embeddedWorker: c.MATRIX_ARENA_WORKER,
