@@ -128,3 +128,18 @@ export async function datasetCard<K extends SelectionKind>(db: Db, plan: ExportP
 export function datasetInfo<K extends SelectionKind>(plan: ExportPlan<K>) {
   return datasetInfoEntry(plan.name, plan.kind, plan.format, `${plan.name}.${plan.format}.jsonl`);
 }
+
+/** SFT rows and DPO pairs a round yields under the default policy (one pass over its groups). */
+export async function countTrainingRows(db: Db, roundId: string): Promise<{ sftRows: number; dpoPairs: number } | null> {
+  const [round] = await db.select().from(rounds).where(eq(rounds.id, roundId));
+  if (!round) return null;
+  const sft = createSelector("sft", { dedup: true }, seededRandom(0));
+  const dpo = createSelector("dpo", { dedup: true }, seededRandom(0));
+  let sftRows = 0;
+  let dpoPairs = 0;
+  for await (const g of exportGroups(db, [round])) {
+    sftRows += sft.next(g).length;
+    dpoPairs += dpo.next(g).length;
+  }
+  return { sftRows, dpoPairs };
+}

@@ -97,7 +97,7 @@ describe("errorBarChart geometry", () => {
   // x = left + (v - lo) / (hi - lo) * (width - left - right); row i at y = 40 + (i + 0.5) * 28.
   const cases: { name: string; items: IntervalItem[]; opts: Parameters<typeof errorBarChart>[1]; want: { model: string; x1: number; x2: number; y: number; cx: number }[] }[] = [
     {
-      // Domain [850, 1050] (see niceDomain), plot 100..500 px: 2 px per rating point.
+      // Extent [880, 1050], span 170 / 8 ticks = 21.25 -> step 50: domain [850, 1050]; plot 100..500 px, 2 px a point.
       name: "default nice domain",
       items: [
         { model: "a", rating: 1000, ciLow: 950, ciHigh: 1050 },
@@ -117,7 +117,7 @@ describe("errorBarChart geometry", () => {
       want: [{ model: "only", x1: 80, x2: 260, y: 54, cx: 170 }],
     },
     {
-      // Zero-width interval: domain padded to [940, 1060], so 1000 sits mid-plot (100..500 px).
+      // Zero-width interval: padded to [950, 1050], span 100 / 8 = 12.5 -> step 20: [940, 1060]; 1000 mid-plot.
       name: "point interval",
       items: [{ model: "p", rating: 1000, ciLow: 1000, ciHigh: 1000 }],
       opts: { width: 600, marginLeft: 100, marginRight: 100 },

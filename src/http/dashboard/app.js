@@ -62,6 +62,7 @@
 
   function showKeyState() {
     $("#key-state").textContent = apiKey() ? "key set for this tab" : "no key (local mode)";
+    $("#api-key").placeholder = apiKey() ? "enter a different key" : "not needed in local mode";
   }
 
   /** Runs a loader; an auth failure turns into the banner asking for a key. */
@@ -195,10 +196,24 @@
     const items = data && Array.isArray(data.items) ? data.items : [];
     section.hidden = items.length === 0;
     if (items.length === 0) return;
-    const scalar = (v) => v === null || ["string", "number", "boolean"].includes(typeof v);
-    const cols = Object.keys(items[0]).filter((k) => scalar(items[0][k])).slice(0, 7);
-    $("#iterations thead").replaceChildren(el("tr", {}, cols.map((k) => el("th", { text: k }))));
-    $("#iterations tbody").replaceChildren(...items.map((it) => el("tr", {}, cols.map((k) => el("td", { text: it[k] === null ? "—" : it[k] })))));
+    const heads = ["loop", "#", "target", "opponents", "shard", "training round", "evaluation round", "exports"];
+    $("#iterations thead").replaceChildren(el("tr", {}, heads.map((h) => el("th", { text: h }))));
+    $("#iterations tbody").replaceChildren(...items.map(iterationRow));
+  }
+
+  function iterationRow(it) {
+    const text = (v) => el("td", { text: v === undefined || v === null || v === "" ? "—" : v });
+    const roundCell = (id) => (id ? el("td", { className: "links" }, [el("a", { href: "/v1/reports/rounds/" + encodeURIComponent(id), "data-api": "open", text: "report" })]) : text(null));
+    const q = "&iterationId=" + encodeURIComponent(it.id || "");
+    return el("tr", { "data-iteration": it.id }, [
+      text(it.loopId), el("td", { className: "num", text: it.number ?? "—" }), text(it.target),
+      text(Array.isArray(it.opponents) ? it.opponents.join(", ") : it.opponents), el("td", { className: "num", text: it.shard ?? "—" }),
+      roundCell(it.roundId), roundCell(it.evalRoundId),
+      el("td", { className: "links" }, [
+        el("a", { href: "/v1/exports/sft?format=messages" + q, "data-api": "download", "data-filename": "sft-" + it.id + ".jsonl", text: "SFT" }),
+        el("a", { href: "/v1/exports/dpo?format=trl" + q, "data-api": "download", "data-filename": "dpo-" + it.id + ".jsonl", text: "DPO" }),
+      ]),
+    ]);
   }
 
   // ---- links that need the key: fetched with the Bearer header, shown or saved from a blob ----

@@ -11,7 +11,9 @@ import { instructionRoutes } from "./instructions.js";
 import { roundRoutes } from "./rounds.js";
 import { dashboardRoutes } from "./dashboard.js";
 import { reportRoutes } from "./reports.js";
+import { countTrainingRows } from "../../services/exports.js";
+import { generatorRouteGroups } from "./generator-all.js";
 
 export function extraRoutes(deps: Deps): ReturnType<typeof newRouter>[] {
-  return [chatRoutes(deps), instructionRoutes(deps), roundRoutes(deps), battleImportRoutes(deps), battleRoutes(deps), leaderboardRoutes(deps), loopRoutes(deps), exportRoutes(deps), reportRoutes(deps), dashboardRoutes(deps)];
+  return [chatRoutes(deps), instructionRoutes(deps), roundRoutes(deps), battleImportRoutes(deps), battleRoutes(deps), leaderboardRoutes(deps), loopRoutes(deps), exportRoutes(deps), reportRoutes(deps, countTrainingRows), dashboardRoutes(deps), ...generatorRouteGroups(deps)];
 }

@@ -1,0 +1,62 @@
+/** /v1/generator/simulations (MATRIX multi-agent simulations, 202) and their scenarios. */
+import { createRoute, z } from "@hono/zod-openapi";
+import type { Deps } from "../../deps.js";
+import { SimulationCreateSchema } from "../../generator/requests.js";
+import { listScenarios, type ScenarioRow } from "../../generator/scenarios.js";
+import { requireRun, runView, startSimulation } from "../../generator/service.js";
+import { pipelineContext } from "../../generator/worker.js";
+import { jsonBody, jsonContent, newRouter, NOT_FOUND, STD_ERRORS } from "../openapi.js";
+import { accepted } from "./generator.js";
+
+const security = [{ bearer: [] }];
+const IdParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" } }) });
+const Page = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100), cursor: z.coerce.number().int().min(0).optional() });
+const Scenario = z.object({ id: z.number(), simulationId: z.string(), step: z.number(), groupIndex: z.number(), title: z.string(), summary: z.string() }).passthrough().openapi("Scenario");
+const scenarioJson = (s: ScenarioRow) => ({ ...s, createdAt: s.createdAt.toISOString() });
+
+export function generatorSimulationRoutes(deps: Deps) {
+  const r = newRouter();
+  const ctx = pipelineContext(deps);
+  r.openapi(
+    createRoute({
+      method: "post",
+      path: "/v1/generator/simulations",
+      tags: ["generator"],
+      summary: "Start a MATRIX simulation: agents from a persona set, grouped by k-means over embeddings (TF-IDF without an embedding model), acting over steps with grouped, random or no communication",
+      security,
+      request: { body: jsonBody(SimulationCreateSchema) },
+      responses: { 202: jsonContent(z.object({ id: z.string(), status: z.string() }).passthrough(), "Accepted"), ...STD_ERRORS },
+    }),
+    async (c) => c.json(await accepted(deps, (await startSimulation(ctx, c.req.valid("json"))).id), 202),
+  );
+  r.openapi(
+    createRoute({
+      method: "get",
+      path: "/v1/generator/simulations/{id}",
+      tags: ["generator"],
+      summary: "A simulation's progress (same shape as a generator run), with its group sizes",
+      security,
+      request: { params: IdParam },
+      responses: { 200: jsonContent(z.object({}).passthrough(), "Simulation"), ...STD_ERRORS, ...NOT_FOUND },
+    }),
+    async (c) => c.json(await runView(deps.db, await requireRun(deps.db, c.req.valid("param").id, "simulation")), 200),
+  );
+  r.openapi(
+    createRoute({
+      method: "get",
+      path: "/v1/generator/simulations/{id}/scenarios",
+      tags: ["generator"],
+      summary: "A simulation's scenarios: one per group and step, with participants, events and a summary",
+      security,
+      request: { params: IdParam, query: Page },
+      responses: { 200: jsonContent(z.object({ items: z.array(Scenario), nextCursor: z.string().nullable() }), "Scenarios"), ...STD_ERRORS, ...NOT_FOUND },
+    }),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      await requireRun(deps.db, id, "simulation");
+      const page = await listScenarios(deps.db, { simulationId: id, ...c.req.valid("query") });
+      return c.json({ items: page.items.map(scenarioJson), nextCursor: page.nextCursor }, 200);
+    },
+  );
+  return r;
+}

@@ -1,0 +1,199 @@
+/**
+ * /v1/generator/runs: start MATRIX-Gen, AgentInstruct and Evol runs (202), follow any generator run
+ * (personas and simulations too) as JSON or server-sent events, list its items and failed tasks,
+ * cancel, resume, and publish its items into the pool through cleaning.
+ */
+import { createRoute, z } from "@hono/zod-openapi";
+import { streamSSE } from "hono/streaming";
+import type { Deps } from "../../deps.js";
+import { listItems, type ItemRow } from "../../generator/items.js";
+import { publishRun } from "../../generator/publish.js";
+import { cancelRun, resumeRun } from "../../generator/queue.js";
+import { RunCreateSchema } from "../../generator/requests.js";
+import { listRuns, listTasks, requireRun, runView, startGenerationRun } from "../../generator/service.js";
+import { pipelineContext } from "../../generator/worker.js";
+import { jsonBody, jsonContent, newRouter, NOT_FOUND, STD_ERRORS, CONFLICT } from "../openapi.js";
+
+const TERMINAL = new Set(["done", "failed", "cancelled"]);
+const IdParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" } }) });
+const Accepted = z.object({ id: z.string(), status: z.string(), kind: z.string(), stage: z.string(), tasks: z.number() }).openapi("GeneratorRunAccepted");
+const RunView = z.object({ id: z.string(), kind: z.string(), status: z.string(), stage: z.string(), counts: z.record(z.string(), z.number()) }).passthrough().openapi("GeneratorRun");
+const Item = z.object({ id: z.number(), kind: z.string(), category: z.string(), status: z.string(), text: z.string() }).passthrough().openapi("GeneratorItem");
+export const PublishBody = z
+  .strictObject({
+    nearDupThreshold: z.number().gt(0).max(1).optional(),
+    benchmarks: z.array(z.string().min(1).max(128)).max(100).optional(),
+    againstPool: z.boolean().optional(),
+    minWords: z.number().int().min(0).max(100_000).optional(),
+    maxWords: z.number().int().min(1).max(1_000_000).optional(),
+  })
+  .openapi("CleanOptions");
+const security = [{ bearer: [] }];
+
+export const itemJson = (it: ItemRow) => ({ ...it, createdAt: it.createdAt.toISOString(), updatedAt: it.updatedAt.toISOString() });
+
+/** 202 body for a freshly created run. */
+export async function accepted(deps: Deps, id: string) {
+  const view = await runView(deps.db, await requireRun(deps.db, id));
+  return { id: view.id, status: view.status, kind: view.kind, stage: view.stage, tasks: view.counts.total ?? 0 };
+}
+
+export function generatorRoutes(deps: Deps) {
+  const r = newRouter();
+  const ctx = pipelineContext(deps);
+  r.openapi(
+    createRoute({
+      method: "post",
+      path: "/v1/generator/runs",
+      tags: ["generator"],
+      summary: "Start a generation run: type matrix-gen (from a simulation's scenarios), agentinstruct (from seed documents) or evol (rewrite instructions)",
+      security,
+      request: { body: jsonBody(RunCreateSchema) },
+      responses: { 202: jsonContent(Accepted, "Accepted; follow GET /v1/generator/runs/{id}"), ...STD_ERRORS, ...NOT_FOUND, 422: jsonContent(z.object({}).passthrough(), "Feedback source has no target") },
+    }),
+    async (c) => c.json(await accepted(deps, (await startGenerationRun(ctx, c.req.valid("json"))).id), 202),
+  );
+  r.openapi(
+    createRoute({
+      method: "get",
+      path: "/v1/generator/runs",
+      tags: ["generator"],
+      summary: "List generator runs (every kind), newest first",
+      security,
+      request: { query: z.object({ kind: z.enum(["personas", "simulation", "matrix-gen", "agentinstruct", "evol"]).optional(), limit: z.coerce.number().int().min(1).max(500).default(50) }) },
+      responses: { 200: jsonContent(z.object({ items: z.array(RunView) }), "Runs"), ...STD_ERRORS },
+    }),
+    async (c) => {
+      const rows = await listRuns(deps.db, c.req.valid("query"));
+      return c.json({ items: await Promise.all(rows.map((row) => runView(deps.db, row))) }, 200);
+    },
+  );
+  r.openapi(
+    createRoute({
+      method: "get",
+      path: "/v1/generator/runs/{id}",
+      tags: ["generator"],
+      summary: "A run's progress: task counts overall and per stage, errors by kind, items by status, kind and category, the feedback it used",
+      security,
+      request: { params: IdParam },
+      responses: { 200: jsonContent(RunView, "Run"), ...STD_ERRORS, ...NOT_FOUND },
+    }),
+    async (c) => c.json(await runView(deps.db, await requireRun(deps.db, c.req.valid("param").id)), 200),
+  );
+  r.openapi(
+    createRoute({
+      method: "get",
+      path: "/v1/generator/runs/{id}/events",
+      tags: ["generator"],
+      summary: "Progress as server-sent events ('progress' on change, 'end' when the run stops)",
+      security,
+      request: { params: IdParam, query: z.object({ intervalMs: z.coerce.number().int().min(100).max(60_000).default(1000) }) },
+      responses: { 200: { description: "text/event-stream", content: { "text/event-stream": { schema: z.string() } } }, ...STD_ERRORS, ...NOT_FOUND },
+    }),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      const { intervalMs } = c.req.valid("query");
+      await requireRun(deps.db, id);
+      return streamSSE(c, async (stream) => {
+        let last = "";
+        let n = 0;
+        while (!stream.aborted) {
+          const view = await runView(deps.db, await requireRun(deps.db, id));
+          const data = JSON.stringify(view);
+          if (data !== last) await stream.writeSSE({ event: "progress", data, id: String(n++) });
+          last = data;
+          if (TERMINAL.has(view.status)) {
+            await stream.writeSSE({ event: "end", data, id: String(n++) });
+            break;
+          }
+          await stream.sleep(intervalMs);
+        }
+      });
+    },
+  );
+  r.openapi(
+    createRoute({
+      method: "get",
+      path: "/v1/generator/runs/{id}/items",
+      tags: ["generator"],
+      summary: "A run's items (status generated | published | removed; removed items carry reason and collision)",
+      security,
+      request: {
+        params: IdParam,
+        query: z.object({
+          status: z.enum(["generated", "published", "removed"]).optional(),
+          kind: z.string().max(64).optional(),
+          category: z.string().max(64).optional(),
+          limit: z.coerce.number().int().min(1).max(1000).default(100),
+          cursor: z.coerce.number().int().min(0).optional(),
+        }),
+      },
+      responses: { 200: jsonContent(z.object({ items: z.array(Item), nextCursor: z.string().nullable() }), "Items"), ...STD_ERRORS, ...NOT_FOUND },
+    }),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      await requireRun(deps.db, id);
+      const page = await listItems(deps.db, { runId: id, ...c.req.valid("query") });
+      return c.json({ items: page.items.map(itemJson), nextCursor: page.nextCursor }, 200);
+    },
+  );
+  r.openapi(
+    createRoute({
+      method: "get",
+      path: "/v1/generator/runs/{id}/tasks",
+      tags: ["generator"],
+      summary: "A run's tasks; status=failed lists failures with their error",
+      security,
+      request: {
+        params: IdParam,
+        query: z.object({
+          status: z.enum(["pending", "running", "done", "failed", "cancelled"]).optional(),
+          stage: z.string().max(64).optional(),
+          limit: z.coerce.number().int().min(1).max(1000).default(100),
+        }),
+      },
+      responses: { 200: jsonContent(z.object({ items: z.array(z.object({}).passthrough()) }), "Tasks"), ...STD_ERRORS, ...NOT_FOUND },
+    }),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      await requireRun(deps.db, id);
+      return c.json({ items: await listTasks(deps.db, id, c.req.valid("query")) }, 200);
+    },
+  );
+  r.openapi(
+    createRoute({
+      method: "post",
+      path: "/v1/generator/runs/{id}/publish",
+      tags: ["generator"],
+      summary: "Clean the run's generated items (filters, exact and MinHash near duplicates within the run and against the pool, 13-gram decontamination) and import the survivors into the pool",
+      security,
+      request: { params: IdParam, body: { required: false, content: { "application/json": { schema: PublishBody } } } },
+      responses: { 200: jsonContent(z.object({ published: z.number(), removed: z.number(), byReason: z.record(z.string(), z.number()) }).passthrough(), "Publish summary"), ...STD_ERRORS, ...NOT_FOUND, ...CONFLICT },
+    }),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      const body = (c.req.header("content-type") ?? "").includes("json") ? c.req.valid("json") : {};
+      return c.json(await publishRun(deps.db, await requireRun(deps.db, id), id, body), 200);
+    },
+  );
+  for (const action of ["cancel", "resume"] as const) {
+    r.openapi(
+      createRoute({
+        method: "post",
+        path: `/v1/generator/runs/{id}/${action}`,
+        tags: ["generator"],
+        summary: action === "cancel" ? "Cancel a run (pending tasks are cancelled; results so far are kept)" : "Resume a run: failed and cancelled tasks go back to the queue",
+        security,
+        request: { params: IdParam },
+        responses: { 200: jsonContent(RunView, "Run"), ...STD_ERRORS, ...NOT_FOUND },
+      }),
+      async (c) => {
+        const run = await requireRun(deps.db, c.req.valid("param").id);
+        if (action === "cancel") await cancelRun(deps.db, run.id);
+        else await resumeRun(deps.db, run.id);
+        return c.json(await runView(deps.db, await requireRun(deps.db, run.id)), 200);
+      },
+    );
+  }
+  return r;
+}

@@ -1,0 +1,173 @@
+/**
+ * The dashboard in a real browser (headless Debian Chromium via playwright-core) against the real
+ * server process with an API key configured: the page loads without a key, asks for one, then shows
+ * the leaderboard exactly as /v1/leaderboard orders it, follows a running round live until it is
+ * done, filters by round, toggles Elo, shows a hostile model name as text, and opens a round report
+ * whose SVG charts the browser's XML parser accepts. Saves tests/artifacts/dashboard.png and report.png.
+ * Skips, saying why, when /usr/bin/chromium is missing (CI installs it).
+ */
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startSimulator, type Simulator } from "../../src/sim/server.js";
+import { mtBenchItems } from "../helpers/arena.js";
+import { type Proc, spawnCli, stop, waitForListening } from "../helpers/proc.js";
+
+const CHROMIUM = "/usr/bin/chromium";
+const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+const ARTIFACTS = resolve(import.meta.dirname, "../artifacts");
+const KEY = "dashboard-e2e-key-0123456789";
+const EVIL = "<img src=x onerror=window.__xss=1>";
+const CANDIDATES = ["sim-strong", "sim-medium", "sim-weak"];
+
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium) console.warn(`[dashboard e2e] SKIPPED: ${CHROMIUM} not found; install it with: apt-get update && apt-get install -y chromium`);
+
+interface Item { model: string; rating: number; rank: number }
+
+/** The browser globals used inside page.evaluate callbacks (the project's tsconfig has no DOM lib). */
+interface BrowserGlobals {
+  sessionStorage: { getItem(key: string): string | null };
+  getComputedStyle(el: unknown): { borderTopLeftRadius: string };
+  DOMParser: new () => { parseFromString(s: string, type: string): { getElementsByTagName(n: string): { length: number }; documentElement: { namespaceURI: string | null } } };
+  __xss?: number;
+}
+
+describe.skipIf(!hasChromium)("dashboard in Chromium", () => {
+  let sim: Simulator;
+  let server: Proc;
+  let url = "";
+  let context: BrowserContext;
+  const dirs: string[] = [];
+  const tmp = (p: string) => {
+    const d = mkdtempSync(join(tmpdir(), p));
+    dirs.push(d);
+    return d;
+  };
+
+  const api = async <T>(path: string, init: RequestInit = {}): Promise<T> => {
+    const res = await fetch(url + path, { ...init, headers: { authorization: `Bearer ${KEY}`, "content-type": "application/json", ...init.headers } });
+    if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+    return (await res.json()) as T;
+  };
+  const waitRound = async (id: string) => {
+    for (let k = 0; k < 240; k++) {
+      const p = await api<{ status: string }>(`/v1/rounds/${id}`);
+      if (p.status === "done") return;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    throw new Error(`round ${id} not done`);
+  };
+  const startRound = async (body: Record<string, unknown>) => (await api<{ id: string }>("/v1/rounds", { method: "POST", body: JSON.stringify(body) })).id;
+
+  beforeAll(async () => {
+    sim = await startSimulator({ seed: 21, latency: { kind: "fixed", ms: 1 } });
+    server = spawnCli(["serve"], {
+      PORT: "0",
+      HOST: "127.0.0.1",
+      MATRIX_ARENA_DATA_DIR: tmp("ma-dash-"),
+      MATRIX_ARENA_SIM_URL: sim.baseUrl,
+      MATRIX_ARENA_API_KEY: KEY,
+      MATRIX_ARENA_WORKER_CONCURRENCY: "4",
+      LOG_LEVEL: "info",
+    });
+    url = await waitForListening(server, 90_000);
+    for (const name of [...CANDIDATES, "sim-judge-fair", "sim-judge-noisy"]) {
+      await api("/v1/models", { method: "POST", body: JSON.stringify({ name, provider: "sim", model: name, maxConcurrency: 16 }) });
+    }
+    await api("/v1/instructions", { method: "POST", body: JSON.stringify({ items: mtBenchItems(10) }) });
+    const first = await startRound({ name: "first round", candidates: CANDIDATES, pairing: "all-pairs", judges: ["sim-judge-fair"] });
+    await waitRound(first);
+    // A hostile model name can only arrive through a battle log import; the page must show it as text.
+    const log = Array.from({ length: 12 }, (_, k) => JSON.stringify({ model_a: EVIL, model_b: "sim-weak", winner: k % 3 === 0 ? "model_a" : "model_b", category: "writing" })).join("\n");
+    await api("/v1/battles/import", { method: "POST", body: log, headers: { "content-type": "application/x-ndjson" } });
+    context = await chromium.launchPersistentContext(tmp("ma-chrome-"), { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1280, height: 900 } });
+  }, 180_000);
+
+  afterAll(async () => {
+    await context?.close();
+    if (server) await stop(server);
+    await sim?.close();
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+
+  const pageModels = (page: Page) => page.$$eval("#leaderboard tbody tr", (rows) => rows.map((r) => [r.querySelector("td.model")?.textContent ?? "", r.children[2]?.textContent ?? ""]));
+  const apiModels = async (q: string) => (await api<{ items: Item[] }>(`/v1/leaderboard?bootstrap=100${q}`)).items.map((i) => [i.model, i.rating.toFixed(0)]);
+  /** Waits until the page's leaderboard rows equal the API's board for the same query. */
+  const expectBoard = async (page: Page, q: string) => {
+    const want = await apiModels(q);
+    let got: string[][] = [];
+    for (let k = 0; k < 100; k++) {
+      got = await pageModels(page);
+      if (JSON.stringify(got) === JSON.stringify(want)) break;
+      await page.waitForTimeout(100);
+    }
+    expect(got).toEqual(want);
+    return got;
+  };
+
+  it("asks for the key, then shows the board, live rounds, filters and a report", async () => {
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(String(e)));
+    page.on("dialog", (d) => void d.dismiss().then(() => errors.push(`dialog: ${d.message()}`)));
+
+    // A second round on a slow simulator, so the page sees it running.
+    sim.setLatency({ kind: "fixed", ms: 400 });
+    const second = await startRound({ name: "second round", candidates: CANDIDATES, pairing: "all-pairs", judges: ["sim-judge-noisy"] });
+
+    await page.goto(`${url}/`);
+    await page.waitForSelector("#banner:not([hidden])");
+    expect(await page.textContent("#banner")).toContain("API key");
+
+    await page.fill("#api-key", KEY);
+    await page.click("#key-form button[type=submit]");
+    await page.waitForSelector(`#rounds tr[data-round="${second}"]`);
+    expect(await page.textContent(`#rounds tr[data-round="${second}"] .badge`)).toMatch(/pending|running/);
+    expect(await page.isHidden("#banner")).toBe(true);
+    expect(await page.evaluate(() => (globalThis as unknown as BrowserGlobals).sessionStorage.getItem("matrix-arena.apiKey"))).toBe(KEY);
+
+    // Live: the row turns "done" without a reload; the all-battles board then matches the API's.
+    await page.waitForSelector(`#rounds tr[data-round="${second}"] .badge.done`, { timeout: 60_000 });
+    sim.setLatency({ kind: "fixed", ms: 1 });
+    const board = await expectBoard(page, "");
+    expect(board.map((r) => r[0])).toEqual(expect.arrayContaining([...CANDIDATES, EVIL]));
+    const evilCell = await page.$eval(`#leaderboard tbody tr[data-model="${EVIL.replace(/"/g, '\\"')}"] td.model`, (td) => ({ text: td.textContent, imgs: td.querySelectorAll("img").length }));
+    expect(evilCell).toEqual({ text: EVIL, imgs: 0 });
+
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, "dashboard.png"), fullPage: true });
+
+    const firstId = await page.$eval("#rounds tbody tr:last-child", (tr) => tr.getAttribute("data-round") ?? "");
+    await page.selectOption("#lb-round", firstId);
+    await expectBoard(page, `&roundId=${firstId}`);
+    await page.click('.seg button[data-method="elo"]');
+    await expectBoard(page, `&roundId=${firstId}&method=elo`);
+    await page.selectOption("#lb-category", "writing");
+    await expectBoard(page, `&roundId=${firstId}&method=elo&category=writing`);
+
+    // The report opens in a new tab (fetched with the key, shown from a blob).
+    const [report] = await Promise.all([context.waitForEvent("page"), page.click(`#rounds tr[data-round="${firstId}"] a:text("report")`)]);
+    await report.waitForSelector("svg");
+    expect(await report.$$eval("svg", (s) => s.length)).toBe(3);
+    // Its inline stylesheet applies under the inherited page policy (allowed by hash).
+    expect(await report.$eval("section", (el) => (globalThis as unknown as BrowserGlobals).getComputedStyle(el).borderTopLeftRadius)).toBe("8px");
+    await report.screenshot({ path: join(ARTIFACTS, "report.png"), fullPage: true });
+    await report.close();
+
+    // The charts are standalone SVG: the browser's XML parser accepts each one as served.
+    const html = await (await fetch(`${url}/v1/reports/rounds/${firstId}`, { headers: { authorization: `Bearer ${KEY}` } })).text();
+    const svgs = html.match(/<svg [\s\S]*?<\/svg>/g) ?? [];
+    expect(svgs).toHaveLength(3);
+    const parsed = await page.evaluate((list) => list.map((s) => {
+      const doc = new (globalThis as unknown as BrowserGlobals).DOMParser().parseFromString(s, "image/svg+xml");
+      return doc.getElementsByTagName("parsererror").length === 0 && doc.documentElement.namespaceURI === "http://www.w3.org/2000/svg";
+    }), svgs);
+    expect(parsed).toEqual([true, true, true]);
+
+    expect(await page.evaluate(() => (globalThis as unknown as BrowserGlobals).__xss)).toBeUndefined();
+    expect(errors).toEqual([]);
+  }, 150_000);
+});
