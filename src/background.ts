@@ -4,6 +4,7 @@ import { startWorker, type Worker } from "../battles/worker.js";
 import { styleFeatures } from "../reports/style-features.js";
 import type { Deps } from "./deps.js";
 import { createModelCaller } from "./services/model-caller.js";
+import { startGeneratorWorker } from "./generator/worker.js";
 
 export interface Background {
   worker: Worker | null;
@@ -27,5 +28,6 @@ export function startBattleWorker(deps: Deps, role: string): Worker {
 
 export function startBackground(deps: Deps): Background {
   const worker = deps.config.embeddedWorker ? startBattleWorker(deps, "embedded") : null;
-  return { worker, stop: async () => worker?.stop() };
+  const generator = deps.config.embeddedWorker ? startGeneratorWorker(deps) : null;
+  return { worker, stop: async () => void (await Promise.all([worker?.stop(), generator?.stop()])) };
 }

@@ -3,6 +3,7 @@ import { ConfigError, loadConfig } from "../config.js";
 import { openDb } from "../../db/client.js";
 import { DataDirLockedError } from "../../db/lock.js";
 import { startBattleWorker } from "../background.js";
+import { startGeneratorWorker } from "../generator/worker.js";
 import { buildDeps } from "../deps.js";
 import { StartupError, startServer } from "../server.js";
 
@@ -42,9 +43,10 @@ const COMMANDS: Record<string, Command> = {
     }
     const deps = await buildDeps(config);
     const worker = startBattleWorker(deps, "worker");
+    const generator = startGeneratorWorker(deps);
     const stop = async (signal: string) => {
       deps.logger.info({ signal }, "worker stopping");
-      await worker.stop();
+      await Promise.all([worker.stop(), generator.stop()]);
       await deps.close();
       process.exit(0);
     };

@@ -25,8 +25,8 @@ describe("computeFeedback", () => {
   // math: the target loses 3 of 4; writing: wins 3, one tie. Overall loss rate (3 + 0.5) / 8 = 0.4375.
   const battles = [b("math", 0), b("math", 0), b("math", 0), b("math", 1), b("writing", 1), b("writing", 1), b("writing", 0.5), b("writing", 1)];
 
-  it("without smoothing: weights proportional to loss rates", () => {
-    const fb = computeFeedback(battles, { priorBattles: 0, uniformMix: 0, minBattles: 1 });
+  it("without smoothing or sharpening: weights proportional to loss rates", () => {
+    const fb = computeFeedback(battles, { priorBattles: 0, sharpness: 1, uniformMix: 0, minBattles: 1 });
     const [math, writing] = fb.categories;
     expect(fb.overallLossRate).toBeCloseTo(0.4375, 12);
     expect(math).toMatchObject({ category: "math", battles: 4, wins: 1, losses: 3, ties: 0, lossRate: 0.75, informativeness: 1, tieRate: 0 });
@@ -40,14 +40,20 @@ describe("computeFeedback", () => {
     ]);
   });
 
-  it("with defaults: shrinks towards the overall rate and mixes in 10% uniform", () => {
-    // smoothed: math (3 + 5 * 0.4375) / 9 = 0.5763889; writing (0.5 + 2.1875) / 9 = 0.2986111; sum 0.875
-    // weight = 0.9 * smoothed / 0.875 + 0.1 / 2
+  it("sharpness 1 keeps weights linear in the smoothed loss rate", () => {
+    const fb = computeFeedback(battles, { sharpness: 1 });
+    expect(fb.categories[0]?.weight).toBeCloseTo(0.9 * (5.1875 / 9 / 0.875) + 0.05, 12);
+  });
+
+  it("with defaults: shrinks towards the overall rate, squares, and mixes in 10% uniform", () => {
+    // smoothed: math (3 + 5 * 0.4375) / 9 = 5.1875 / 9; writing (0.5 + 2.1875) / 9 = 2.6875 / 9
+    // squared: 26.91015625 / 81 and 7.22265625 / 81, sum 34.1328125 / 81
+    // weight = 0.9 * squared / sum + 0.1 / 2
     const fb = computeFeedback(battles);
     const [math, writing] = fb.categories;
     expect(math?.smoothedLossRate).toBeCloseTo(5.1875 / 9, 12);
-    expect(math?.weight).toBeCloseTo(0.9 * (5.1875 / 9 / 0.875) + 0.05, 12);
-    expect(writing?.weight).toBeCloseTo(0.9 * (2.6875 / 9 / 0.875) + 0.05, 12);
+    expect(math?.weight).toBeCloseTo(0.9 * (26.91015625 / 34.1328125) + 0.05, 12);
+    expect(writing?.weight).toBeCloseTo(0.9 * (7.22265625 / 34.1328125) + 0.05, 12);
     expect((math?.weight ?? 0) + (writing?.weight ?? 0)).toBeCloseTo(1, 12);
     // 4 battles < minBattles 5: no adjustment
     expect(fb.complexity.map((c) => c.adjustment)).toEqual([0, 0]);

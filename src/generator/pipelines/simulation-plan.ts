@@ -1,0 +1,84 @@
+/**
+ * Pure planning between simulation stages: from the stored act and route outputs, each agent's
+ * memory and inbox for the next step, or, after the last step, one scenario task per group and step.
+ * An agent whose action failed keeps its previous memory and is left out of that step's scenario.
+ */
+import type { NewTask } from "../pipeline.js";
+
+export interface SimAgent {
+  personaId: number;
+  name: string;
+  description: string;
+}
+
+export interface SimState {
+  agents: SimAgent[];
+  groups?: number[];
+  groupingMethod?: string;
+}
+
+export interface StoredTask {
+  key: string;
+  status: string;
+  input: Record<string, unknown>;
+  output: Record<string, unknown> | null;
+}
+
+interface Delivery {
+  to: number;
+  from: number;
+  text: string;
+}
+
+function byKey(tasks: readonly StoredTask[]): Map<string, StoredTask> {
+  return new Map(tasks.map((t) => [t.key, t]));
+}
+
+function deliveriesOf(tasks: Map<string, StoredTask>, step: number): Delivery[] {
+  const t = tasks.get(`route:${step}`);
+  return t?.status === "done" ? ((t.output?.deliveries as Delivery[] | undefined) ?? []) : [];
+}
+
+/** Memory after `step`: the action's summarised memory, or the memory it started from. */
+function memoryAfter(tasks: Map<string, StoredTask>, step: number, agent: number): string {
+  const t = tasks.get(`act:${step}:${agent}`);
+  if (t?.status === "done" && typeof t.output?.memorySummary === "string") return t.output.memorySummary;
+  return typeof t?.input.memory === "string" ? t.input.memory : "";
+}
+
+function scenarioTasks(state: SimState, steps: number, tasks: Map<string, StoredTask>): NewTask[] {
+  const { agents, groups = [] } = state;
+  const groupIds = [...new Set(groups)].sort((a, b) => a - b);
+  const out: NewTask[] = [];
+  for (let step = 1; step <= steps; step++) {
+    const deliveries = deliveriesOf(tasks, step);
+    for (const g of groupIds) {
+      const members = agents.map((_, i) => i).filter((i) => groups[i] === g);
+      const acted = members.filter((i) => tasks.get(`act:${step}:${i}`)?.status === "done");
+      if (acted.length === 0) continue;
+      const actions = acted.map((i) => {
+        const o = tasks.get(`act:${step}:${i}`)?.output ?? {};
+        return { name: agents[i]?.name ?? "", action: String(o.action ?? ""), message: String(o.message ?? "") };
+      });
+      const inGroup = new Set(members);
+      const seen = deliveries
+        .filter((d) => inGroup.has(d.to))
+        .map((d) => `${agents[d.from]?.name ?? "?"} -> ${agents[d.to]?.name ?? "?"}: ${d.text}`);
+      const participants = acted.map((i) => ({ personaId: agents[i]?.personaId ?? 0, name: agents[i]?.name ?? "" }));
+      out.push({ kind: "scenario", key: `scenario:${step}:${g}`, input: { step, group: g, participants, actions, deliveries: [...new Set(seen)] } });
+    }
+  }
+  return out;
+}
+
+export type AfterRoute = { kind: "act"; memories: string[]; inboxes: string[][] } | { kind: "scenarios"; tasks: NewTask[] };
+
+/** What follows `route:step`: the next step's agent inputs, or the scenario tasks after the last step. */
+export function nextAfterRoute(state: SimState, step: number, steps: number, tasks: readonly StoredTask[], n: number): AfterRoute {
+  const map = byKey(tasks);
+  if (step >= steps) return { kind: "scenarios", tasks: scenarioTasks(state, steps, map) };
+  const memories = Array.from({ length: n }, (_, i) => memoryAfter(map, step, i));
+  const inboxes: string[][] = Array.from({ length: n }, () => []);
+  for (const d of deliveriesOf(map, step)) inboxes[d.to]?.push(`${state.agents[d.from]?.name ?? "someone"}: ${d.text}`);
+  return { kind: "act", memories, inboxes };
+}

@@ -1,0 +1,121 @@
+/**
+ * The MATRIX simulation: agents (personas) are grouped by k-means over their profile embeddings;
+ * then, step by step, every agent acts towards its goal given its memory and what it observed (one
+ * structured call that also returns its summarised memory), and the modulator routes what they said
+ * (modulator.ts). Finally each group's activity at each step becomes a scenario: who took part, what
+ * happened, and a summary. Stages: group, act:1, route:1, ..., act:S, route:S, scenarios.
+ */
+import type { Db } from "../../../db/client.js";
+import { genScenarios } from "../../../db/schema/index.js";
+import { badRequest } from "../../errors.js";
+import { kmeans } from "../kmeans.js";
+import { routeMessages } from "../modulator.js";
+import { personaView, samplePersonas } from "../personas.js";
+import { inputOf, paramsOf, type Pipeline, type PipelineContext, type StagePlan } from "../pipeline.js";
+import { ACT_PROMPT, describePersona, messagesOf, SCENARIO_PROMPT, tagOf } from "../prompts.js";
+import { type RunRow, type TaskRow, tasksOfStage } from "../queue.js";
+import { hashSeed, seededRandom } from "../random.js";
+import type { SimulationParams } from "../requests.js";
+import { ActOut, ScenarioOut } from "../schemas.js";
+import { nextAfterRoute, type SimAgent, type SimState } from "./simulation-plan.js";
+
+type ActInput = { agent: number; step: number; persona: string; memory: string; observations: string[]; groupMates: string[] };
+type RouteInput = { step: number; messages: { agent: number; text: string; addressedTo: string[] }[] };
+type ScenarioInput = { step: number; group: number; participants: { personaId: number; name: string }[]; actions: { name: string; action: string; message: string }[]; deliveries: string[] };
+
+const stateOf = (run: RunRow): SimState => run.state as unknown as SimState;
+
+async function group(ctx: PipelineContext, run: RunRow) {
+  const p = paramsOf<SimulationParams>(run);
+  const agents = stateOf(run).agents;
+  const embed = await ctx.embedder(p.embeddingModel ?? null);
+  const { vectors, method } = await embed(agents.map((a) => a.description));
+  const r = kmeans(vectors, p.groups, { random: seededRandom(hashSeed(p.seed, "kmeans")) });
+  const sizes = Array.from({ length: p.groups }, (_, g) => r.assignments.filter((x) => x === g).length);
+  return { output: { method, groups: r.assignments, sizes, inertia: r.inertia, iterations: r.iterations } };
+}
+
+async function act(ctx: PipelineContext, run: RunRow, task: TaskRow) {
+  const p = paramsOf<SimulationParams>(run);
+  const v = inputOf<ActInput>(task);
+  const out = await ctx.llm.json({ model: p.model, messages: messagesOf(ACT_PROMPT, { ...v, steps: p.steps }), schema: ActOut, schemaName: "agent_action", seed: hashSeed(p.seed, task.key) });
+  return { output: { prompt: tagOf(ACT_PROMPT), ...out } };
+}
+
+async function route(ctx: PipelineContext, run: RunRow, task: TaskRow) {
+  const p = paramsOf<SimulationParams>(run);
+  const { agents, groups = [] } = stateOf(run);
+  const v = inputOf<RouteInput>(task);
+  if (p.communication === "none" || v.messages.length === 0) return { output: { method: "none", deliveries: [], relayed: 0, dropped: 0 } };
+  const embed = await ctx.embedder(p.embeddingModel ?? null);
+  const { vectors, method } = await embed([...agents.map((a) => a.description), ...v.messages.map((m) => m.text)]);
+  const routing = agents.map((a, i) => ({ id: String(i), name: a.name, group: groups[i] ?? 0, vector: vectors[i] ?? [] }));
+  const messages = v.messages.map((m, j) => ({ from: String(m.agent), text: m.text, addressedTo: m.addressedTo, vector: vectors[agents.length + j] ?? [] }));
+  const r = routeMessages(routing, messages, { mode: p.communication, random: seededRandom(hashSeed(p.seed, task.key)), fanout: p.fanout, relayThreshold: p.relayThreshold, inboxLimit: p.inboxLimit });
+  const deliveries = r.deliveries.map((d) => ({ ...d, to: Number(d.to), from: Number(d.from) }));
+  return { output: { method, deliveries, relayed: r.relayed, dropped: r.dropped } };
+}
+
+async function scenario(ctx: PipelineContext, run: RunRow, task: TaskRow) {
+  const p = paramsOf<SimulationParams>(run);
+  const v = inputOf<ScenarioInput>(task);
+  const out = await ctx.llm.json({ model: p.model, messages: messagesOf(SCENARIO_PROMPT, v), schema: ScenarioOut, schemaName: "scenario", seed: hashSeed(p.seed, task.key) });
+  return {
+    output: { prompt: tagOf(SCENARIO_PROMPT), ...out },
+    write: async (tx: Db) => {
+      const row = { simulationId: run.id, step: v.step, groupIndex: v.group, participants: v.participants, ...out };
+      await tx.insert(genScenarios).values(row).onConflictDoNothing();
+    },
+  };
+}
+
+function actStage(run: RunRow, step: number, memories: string[], inboxes: string[][]): StagePlan {
+  const p = paramsOf<SimulationParams>(run);
+  const { agents, groups = [] } = stateOf(run);
+  const tasks = agents.map((a: SimAgent, i) => {
+    const mates = p.communication === "grouped" ? agents.filter((_, j) => j !== i && groups[j] === groups[i]).map((m) => m.name) : [];
+    const input: ActInput = { agent: i, step, persona: a.description, memory: memories[i] ?? "", observations: inboxes[i] ?? [], groupMates: mates };
+    return { kind: "act", key: `act:${step}:${i}`, input };
+  });
+  return { stage: `act:${step}`, tasks };
+}
+
+export const simulationPipeline: Pipeline = {
+  async start(ctx, run) {
+    const p = paramsOf<SimulationParams>(run);
+    const rows = await samplePersonas(ctx.db, p.personaSet, p.agents, p.seed);
+    if (rows.length < p.agents) throw badRequest(`agents: persona set '${p.personaSet}' has ${rows.length} personas, ${p.agents} needed`);
+    const agents: SimAgent[] = rows.map((r) => ({ personaId: r.id, name: r.name, description: describePersona(personaView(r)) }));
+    return { stage: "group", tasks: [{ kind: "group", key: "group", input: {} }], state: { agents } };
+  },
+  async handle(ctx, run, task) {
+    if (task.kind === "group") return group(ctx, run);
+    if (task.kind === "act") return act(ctx, run, task);
+    if (task.kind === "route") return route(ctx, run, task);
+    return scenario(ctx, run, task);
+  },
+  async next(_ctx, run, tx) {
+    const p = paramsOf<SimulationParams>(run);
+    const n = stateOf(run).agents.length;
+    if (run.stage === "group") {
+      const [g] = await tasksOfStage(tx, run.id, "group");
+      const out = g?.status === "done" ? (g.output as { groups: number[]; method: string }) : null;
+      if (!out) return null;
+      const plan = actStage({ ...run, state: { ...run.state, groups: out.groups } }, 1, [], []);
+      return { ...plan, state: { groups: out.groups, groupingMethod: out.method } };
+    }
+    const [kind, stepText] = run.stage.split(":");
+    const step = Number(stepText);
+    if (kind === "act") {
+      const done = (await tasksOfStage(tx, run.id, run.stage)).filter((t) => t.status === "done");
+      const messages = done.map((t) => ({ agent: inputOf<ActInput>(t).agent, text: String(t.output?.message ?? ""), addressedTo: (t.output?.addressedTo as string[] | undefined) ?? [] }));
+      return { stage: `route:${step}`, tasks: [{ kind: "route", key: `route:${step}`, input: { step, messages } }] };
+    }
+    if (kind === "route") {
+      const all = await tasksOfStage(tx, run.id, "", true);
+      const plan = nextAfterRoute(stateOf(run), step, p.steps, all, n);
+      return plan.kind === "act" ? actStage(run, step + 1, plan.memories, plan.inboxes) : { stage: "scenarios", tasks: plan.tasks };
+    }
+    return null;
+  },
+};

@@ -1,0 +1,125 @@
+/**
+ * Publishing a run: its generated items are cleaned (length and quality filters, exact and near
+ * duplicates within the run and against the instruction pool, 13-gram decontamination against
+ * uploaded benchmark sets) and the survivors go into the pool. Removed items stay, with their reason
+ * and what they collided with. Also `cleanTexts`, the same cleaning for texts posted to /v1/clean.
+ */
+import { and, eq, inArray } from "drizzle-orm";
+import type { Db } from "../../db/client.js";
+import { genItems, instructions } from "../../db/schema/index.js";
+import { conflict, notFound } from "../errors.js";
+import { importInstructions } from "../services/instructions.js";
+import { decontamIndexFor } from "./benchmarks.js";
+import { cleanInstructions, type CleanOptions, type Removal } from "./clean/index.js";
+import { itemsOfRun, type ItemRow, userText } from "./items.js";
+import { ACTIVE_RUN, type RunRow } from "./queue.js";
+
+export interface CleanRequest {
+  nearDupThreshold?: number;
+  /** Benchmark sets to decontaminate against (default: every uploaded set). */
+  benchmarks?: string[];
+  /** Also dedup against the instruction pool (default true for publish). */
+  againstPool?: boolean;
+  minWords?: number;
+  maxWords?: number;
+}
+
+export const GENERATOR_SOURCE = "generator";
+
+async function poolTexts(db: Db): Promise<{ id: string; text: string }[]> {
+  const rows = await db.select({ id: instructions.id, messages: instructions.messages }).from(instructions);
+  return rows.map((r) => ({ id: `pool:${r.id}`, text: userText(r.messages) }));
+}
+
+/** `item:12` -> { itemId: 12 }, `pool:7` -> { instructionId: 7 }, a benchmark hit as it is. */
+function collision(c: Removal["collidedWith"]): Record<string, unknown> | null {
+  if (c === undefined) return null;
+  if (typeof c !== "string") return { ...c };
+  const [kind, id] = c.split(":");
+  if (kind === "item") return { itemId: Number(id) };
+  if (kind === "pool") return { instructionId: Number(id) };
+  return { id: c };
+}
+
+async function cleanOptions(db: Db, req: CleanRequest): Promise<{ opts: CleanOptions; sets: string[] }> {
+  const { index, sets } = await decontamIndexFor(db, req.benchmarks);
+  const opts: CleanOptions = { nearDupThreshold: req.nearDupThreshold, minWords: req.minWords, maxWords: req.maxWords, ...(index ? { decontam: index } : {}) };
+  return { opts, sets };
+}
+
+function poolRow(it: ItemRow) {
+  const meta = it.metadata as { answer?: unknown };
+  return {
+    messages: it.messages,
+    category: it.category,
+    ...(it.complexity !== null ? { complexity: it.complexity } : {}),
+    source: GENERATOR_SOURCE,
+    externalId: `gen-item:${it.id}`,
+    ...(typeof meta.answer === "string" ? { reference: meta.answer } : {}),
+    metadata: { ...it.metadata, runId: it.runId, itemId: it.id, kind: it.kind },
+  };
+}
+
+export interface PublishResult {
+  runId: string;
+  considered: number;
+  published: number;
+  removed: number;
+  byReason: Record<string, number>;
+  benchmarks: string[];
+}
+
+type Outcome = Omit<Removal, "reason"> & { reason: string };
+
+/** Imports kept items into the pool and marks every item published or removed; returns the outcomes. */
+async function record(tx: Db, kept: ItemRow[], removed: Outcome[]): Promise<Outcome[]> {
+  const imported = await importInstructions(tx, kept.map(poolRow), { source: GENERATOR_SOURCE });
+  const all = [...removed];
+  // An item the pool's own validation rejects is removed with that reason rather than lost.
+  for (const r of imported.rejected) all.push({ id: `item:${kept[r.index]?.id}`, reason: "rejected", detail: r.reason });
+  const external = kept.map((it) => `gen-item:${it.id}`);
+  const found = external.length > 0 ? await tx.select({ id: instructions.id, externalId: instructions.externalId }).from(instructions).where(and(eq(instructions.source, GENERATOR_SOURCE), inArray(instructions.externalId, external))) : [];
+  const poolId = new Map(found.map((f) => [f.externalId, f.id]));
+  const rejected = new Set(all.map((r) => r.id));
+  for (const it of kept) {
+    const instructionId = poolId.get(`gen-item:${it.id}`);
+    if (instructionId !== undefined) await tx.update(genItems).set({ status: "published", instructionId }).where(eq(genItems.id, it.id));
+    else if (!rejected.has(`item:${it.id}`)) all.push({ id: `item:${it.id}`, reason: "exact_duplicate", detail: "the pool already holds this conversation" });
+  }
+  for (const r of all) {
+    const set = { status: "removed", removalReason: r.reason, collidedWith: collision(r.collidedWith), similarity: r.similarity ?? null, removalDetail: r.detail ?? null };
+    await tx.update(genItems).set(set).where(eq(genItems.id, Number(r.id.slice("item:".length))));
+  }
+  return all;
+}
+
+/** Cleans a finished run's generated items and imports the survivors into the pool, in one transaction. */
+export async function publishRun(db: Db, run: RunRow | null, runId: string, req: CleanRequest = {}): Promise<PublishResult> {
+  if (!run) throw notFound("run", runId);
+  if (ACTIVE_RUN.includes(run.status)) throw conflict(`run '${runId}' is still ${run.status}; publish it when it has finished`);
+  const items = await itemsOfRun(db, runId, ["generated"]);
+  const { opts, sets } = await cleanOptions(db, req);
+  const pool = req.againstPool === false ? [] : await poolTexts(db);
+  const result = cleanInstructions(items.map((it) => ({ id: `item:${it.id}`, text: it.text })), opts, { texts: pool });
+  const byId = new Map(items.map((it) => [`item:${it.id}`, it]));
+  const kept = result.kept.map((id) => byId.get(id)).filter((it): it is ItemRow => it !== undefined);
+  const removed = await db.transaction((tx) => record(tx, kept, result.removed));
+  const byReason: Record<string, number> = {};
+  for (const r of removed) byReason[r.reason] = (byReason[r.reason] ?? 0) + 1;
+  return { runId, considered: items.length, published: items.length - removed.length, removed: removed.length, byReason, benchmarks: sets };
+}
+
+/** Cleans posted texts (no storage): which are kept, which removed and why (collisions name a text id or a pool instruction). */
+export async function cleanTexts(db: Db, texts: { id: string; text: string }[], req: CleanRequest) {
+  const { opts, sets } = await cleanOptions(db, req);
+  const pool = req.againstPool ? await poolTexts(db) : [];
+  // Internal ids keep posted ids from clashing with the pool's.
+  const result = cleanInstructions(texts.map((t, i) => ({ id: `text:${i}`, text: t.text })), opts, { texts: pool });
+  const back = (id: string) => texts[Number(id.slice("text:".length))]?.id ?? id;
+  const named = (c: Removal["collidedWith"]) => {
+    if (typeof c !== "string") return c;
+    return c.startsWith("pool:") ? { instructionId: Number(c.slice("pool:".length)) } : { id: back(c) };
+  };
+  const removed = result.removed.map((r) => ({ ...r, id: back(r.id), collidedWith: named(r.collidedWith) }));
+  return { kept: result.kept.map(back), removed, benchmarks: sets };
+}

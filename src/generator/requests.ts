@@ -1,0 +1,111 @@
+/**
+ * Request schemas of the generator's endpoints (validated at the edge; the pipelines read these
+ * params back from the run row). Defaults here are the documented defaults.
+ */
+import { z } from "zod";
+import { MODEL_NAME_RE } from "../services/models.js";
+import { SeedAttributesSchema } from "./personas.js";
+import { EVOL_OPERATORS, INSTRUCTION_KINDS, TRANSFORMATIONS } from "./taxonomy.js";
+
+const ModelName = z.string().regex(MODEL_NAME_RE, "a registered model name");
+export const SetName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/, "letters, digits and . _ : - only, at most 64 characters");
+const CategoryName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9 _.-]{0,63}$/, "letters, digits, space, _ . - (max 64)");
+const Seed = z.number().int().min(0).max(2 ** 31 - 1).default(0);
+const RunName = z.string().trim().min(1).max(200).optional();
+const keysOf = (r: Record<string, string>) => Object.keys(r) as [string, ...string[]];
+
+export const PersonaGenerateSchema = z.strictObject({
+  name: RunName,
+  model: ModelName,
+  count: z.number().int().min(1).max(10_000),
+  set: SetName.default("default"),
+  attributes: SeedAttributesSchema.optional(),
+  seed: Seed,
+});
+export type PersonaGenerate = z.infer<typeof PersonaGenerateSchema>;
+
+export const SimulationCreateSchema = z
+  .strictObject({
+    name: RunName,
+    model: ModelName,
+    /** Registered embedding model; without it agents and messages are compared by TF-IDF vectors. */
+    embeddingModel: ModelName.nullable().optional(),
+    personaSet: SetName.default("default"),
+    agents: z.number().int().min(2).max(2000).default(50),
+    groups: z.number().int().min(1).max(200).default(5),
+    steps: z.number().int().min(1).max(50).default(3),
+    communication: z.enum(["grouped", "random", "none"]).default("grouped"),
+    fanout: z.number().int().min(0).max(50).default(3),
+    relayThreshold: z.number().min(-1).max(1).default(0.3),
+    inboxLimit: z.number().int().min(1).max(50).default(6),
+    seed: Seed,
+  })
+  .refine((v) => v.groups <= v.agents, { path: ["groups"], message: "must not exceed agents" });
+export type SimulationParams = z.infer<typeof SimulationCreateSchema>;
+
+export const FeedbackSourceSchema = z
+  .strictObject({ roundId: z.string().min(1).max(64).optional(), iterationId: z.string().min(1).max(64).optional() })
+  .refine((v) => (v.roundId === undefined) !== (v.iterationId === undefined), { message: "give exactly one of roundId or iterationId" });
+export type FeedbackSource = z.infer<typeof FeedbackSourceSchema>;
+
+export const MatrixGenSchema = z
+  .strictObject({
+    type: z.literal("matrix-gen"),
+    name: RunName,
+    model: ModelName,
+    simulationId: z.string().min(1).max(64).optional(),
+    scenarioIds: z.array(z.number().int().min(1)).min(1).max(100_000).optional(),
+    count: z.number().int().min(1).max(20_000).default(60),
+    /** Relative weight of each kind (default: every kind, equal weights). */
+    kinds: z.partialRecord(z.enum(INSTRUCTION_KINDS), z.number().min(0).max(1000)).optional(),
+    /** The category taxonomy (default: the eight MT-Bench categories). */
+    categories: z.array(CategoryName).min(1).max(64).optional(),
+    feedbackFrom: FeedbackSourceSchema.optional(),
+    temperature: z.number().min(0).max(2).optional(),
+    seed: Seed,
+  })
+  .refine((v) => (v.simulationId === undefined) !== (v.scenarioIds === undefined), { path: ["simulationId"], message: "give exactly one of simulationId or scenarioIds" })
+  .refine((v) => v.kinds === undefined || Object.values(v.kinds).some((w) => (w ?? 0) > 0), { path: ["kinds"], message: "needs a positive weight" });
+export type MatrixGenParams = z.infer<typeof MatrixGenSchema>;
+
+export const AgentInstructSchema = z
+  .strictObject({
+    type: z.literal("agentinstruct"),
+    name: RunName,
+    model: ModelName,
+    seedSet: SetName.default("default"),
+    seedIds: z.array(z.number().int().min(1)).min(1).max(100_000).optional(),
+    limit: z.number().int().min(1).max(100_000).optional(),
+    transformations: z.array(z.enum(keysOf(TRANSFORMATIONS))).min(1).optional(),
+    transformationsPerSeed: z.number().int().min(1).max(7).default(2),
+    /** The question taxonomy: name -> description (default: reading comprehension). */
+    taxonomy: z.record(z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/), z.string().min(1).max(400)).optional(),
+    typesPerText: z.number().int().min(1).max(20).default(2),
+    perCall: z.number().int().min(1).max(10).default(2),
+    refineRounds: z.number().int().min(0).max(5).default(1),
+    category: CategoryName.default("reading-comprehension"),
+    complexity: z.number().int().min(1).max(5).default(2),
+    temperature: z.number().min(0).max(2).optional(),
+    seed: Seed,
+  })
+  .refine((v) => v.taxonomy === undefined || Object.keys(v.taxonomy).length > 0, { path: ["taxonomy"], message: "needs at least one type" });
+export type AgentInstructParams = z.infer<typeof AgentInstructSchema>;
+
+export const EvolSchema = z
+  .strictObject({
+    type: z.literal("evol"),
+    name: RunName,
+    model: ModelName,
+    fromRun: z.string().min(1).max(64).optional(),
+    instructionIds: z.array(z.number().int().min(1)).min(1).max(100_000).optional(),
+    operators: z.array(z.enum(keysOf(EVOL_OPERATORS))).min(1).optional(),
+    rounds: z.number().int().min(1).max(5).default(1),
+    limit: z.number().int().min(1).max(100_000).optional(),
+    temperature: z.number().min(0).max(2).optional(),
+    seed: Seed,
+  })
+  .refine((v) => (v.fromRun === undefined) !== (v.instructionIds === undefined), { path: ["fromRun"], message: "give exactly one of fromRun or instructionIds" });
+export type EvolParams = z.infer<typeof EvolSchema>;
+
+export const RunCreateSchema = z.discriminatedUnion("type", [MatrixGenSchema, AgentInstructSchema, EvolSchema]);
+export type RunCreate = z.infer<typeof RunCreateSchema>;

@@ -1,0 +1,52 @@
+import { describe, expect, it } from "vitest";
+import { detectBenchmarkFormat } from "../../src/generator/benchmarks.js";
+import { PersonaImportSchema, seedCombos } from "../../src/generator/personas.js";
+import { hashSeed, seededRandom } from "../../src/generator/random.js";
+
+describe("seedCombos", () => {
+  const attrs = { occupations: ["nurse", "chef", "pilot"], interests: ["chess", "golf", "jazz", "yoga"], regions: ["Oslo", "Lima"], lifeStages: ["student"] };
+
+  it("uses each occupation and region as evenly as possible and two distinct interests per person", () => {
+    const combos = seedCombos(12, attrs, seededRandom(1));
+    const count = (xs: string[]) => xs.reduce<Record<string, number>>((m, x) => ({ ...m, [x]: (m[x] ?? 0) + 1 }), {});
+    expect(count(combos.map((c) => c.occupation))).toEqual({ nurse: 4, chef: 4, pilot: 4 });
+    expect(count(combos.map((c) => c.region))).toEqual({ Oslo: 6, Lima: 6 });
+    for (const c of combos) {
+      expect(c.interests).toHaveLength(2);
+      expect(new Set(c.interests).size).toBe(2);
+      expect(c.lifeStage).toBe("student");
+    }
+  });
+
+  it("is reproducible for a seed and falls back to the default lists", () => {
+    expect(seedCombos(5, {}, seededRandom(3))).toEqual(seedCombos(5, {}, seededRandom(3)));
+    expect(seedCombos(5, {}, seededRandom(3))[0]?.occupation.length).toBeGreaterThan(0);
+  });
+});
+
+describe("PersonaImportSchema", () => {
+  const cases = [
+    { item: { name: "Ada", goal: "open a bakery", plan: ["find a lease", "hire"] }, ok: true },
+    { item: { name: "Ada", goal: "open a bakery", plan: [] }, ok: false },
+    { item: { name: "Ada", plan: ["x"] }, ok: false },
+    { item: { name: "Ada", goal: "g", plan: ["x"], favouriteColour: "red" }, ok: false },
+  ];
+  for (const tc of cases) it(JSON.stringify(tc.item), () => expect(PersonaImportSchema.safeParse(tc.item).success).toBe(tc.ok));
+});
+
+describe("detectBenchmarkFormat", () => {
+  const cases = [
+    { text: '[{"instruction":"x"}]', want: "alpaca-eval" },
+    { text: '{"question_id":81,"category":"writing","turns":["a","b"]}\n', want: "mt-bench" },
+    { text: '{"uid":"u1","category":"c","cluster":"k","prompt":"p"}', want: "arena-hard" },
+    { text: '{"id":"seed_task_0","name":"n","instruction":"i","instances":[]}', want: "self-instruct" },
+    { text: "not json", want: null },
+    { text: '{"text":"x"}', want: null },
+  ];
+  for (const tc of cases) it(tc.text.slice(0, 30), () => expect(detectBenchmarkFormat(tc.text)).toBe(tc.want));
+});
+
+describe("random helpers", () => {
+  // FNV-1a of "a" is 0xe40c292c (the published test vector).
+  it("hashSeed is FNV-1a", () => expect(hashSeed("a")).toBe(0xe40c292c));
+});
