@@ -22,7 +22,7 @@ interface Report {
   winRates: { models: string[]; empirical: (number | null)[][]; predicted: number[][]; counts: number[][] };
   judges: { judges: { judge: string; judgments: number }[] };
   dataYield: { scored: number; decisive: number; ties: number; invalid: number; byCategory: { category: string; battles: number; decisive: number; ties: number }[] };
-  trainingData: unknown;
+  trainingData: { sftRows: number; dpoPairs: number } | null;
 }
 
 let sim: Simulator;
