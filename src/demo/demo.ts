@@ -15,6 +15,7 @@ import { loadConfig } from "../config.js";
 import { buildDeps } from "../deps.js";
 import { createApp } from "../http/app.js";
 import { startSimulator } from "../sim/server.js";
+import { startGeneratorWorker } from "../generator/worker.js";
 import { templateInstructions } from "./seed-prompts.js";
 
 export interface DemoOptions {
@@ -54,6 +55,38 @@ async function follow(api: Api, id: string, label: string, o: DemoOptions): Prom
   }
 }
 
+/** Waits for a generator run (personas, simulation, generation) to finish, drawing its progress. */
+async function waitRun(api: Api, path: string, label: string, o: DemoOptions): Promise<Record<string, unknown>> {
+  for (;;) {
+    const r = await api("GET", path);
+    const c = (r.counts ?? {}) as { total?: number; done?: number; failed?: number };
+    const line = `${label.padEnd(18)} ${String(r.status).padEnd(8)} ${c.done ?? 0}/${c.total ?? 0} tasks (stage ${String(r.stage)})`;
+    if (o.isTty) o.progress(`\r${line}`);
+    if (["done", "failed", "cancelled"].includes(String(r.status))) {
+      o.progress(o.isTty ? "\n" : `${line}\n`);
+      if (r.status !== "done") throw new Error(`${path} ended ${String(r.status)}`);
+      return r;
+    }
+    await new Promise((res) => setTimeout(res, 200));
+  }
+}
+
+/** MATRIX: personas -> a grouped multi-agent simulation -> scenario-grounded instructions, cleaned and published. */
+async function generateInstructions(api: Api, o: DemoOptions): Promise<void> {
+  o.write("generating instructions (MATRIX-Gen against the simulator):\n");
+  const personas = await api("POST", "/v1/generator/personas/generate", { model: "sim-strong", count: 40, set: "demo", seed: o.seed });
+  await waitRun(api, `/v1/generator/runs/${String(personas.id)}`, "personas", o);
+  const sim = await api("POST", "/v1/generator/simulations", { model: "sim-strong", embeddingModel: "sim-embed", personaSet: "demo", agents: 40, groups: 5, steps: 2, communication: "grouped", seed: o.seed });
+  const simDone = await waitRun(api, `/v1/generator/simulations/${String(sim.id)}`, "simulation", o);
+  const state = (simDone.state ?? {}) as { groupSizes?: number[] };
+  const gen = await api("POST", "/v1/generator/runs", { type: "matrix-gen", model: "sim-strong", simulationId: sim.id, count: 220, seed: o.seed });
+  const genDone = await waitRun(api, `/v1/generator/runs/${String(gen.id)}`, "instructions", o);
+  const byKind = ((genDone.items ?? {}) as { byKind?: Record<string, number> }).byKind ?? {};
+  const pub = await api("POST", `/v1/generator/runs/${String(gen.id)}/publish`, { nearDupThreshold: 0.7 });
+  o.write(`  40 personas in groups of ${(state.groupSizes ?? []).join("/")}; kinds ${Object.entries(byKind).map(([k, v]) => `${k} ${v}`).join(", ")}\n`);
+  o.write(`  published ${String(pub.published)} of ${String(pub.considered)} after cleaning (removed ${String(pub.removed)}: ${JSON.stringify(pub.byReason)})\n`);
+}
+
 export async function runDemo(o: DemoOptions): Promise<number> {
   const root = mkdtempSync(join(tmpdir(), "matrix-arena-demo-"));
   const outDir = o.out ?? join(root, "exports");
@@ -63,6 +96,7 @@ export async function runDemo(o: DemoOptions): Promise<number> {
   const deps = await buildDeps(config, { logger: pino({ level: "silent" }) });
   const app = createApp(deps);
   const worker = startBattleWorker(deps, "demo");
+  const generator = startGeneratorWorker(deps, { concurrency: 32 });
   const api: Api = async (method, path, body) => {
     const res = await app.request(path, { method, headers: { "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
     const text = await res.text();
@@ -72,12 +106,14 @@ export async function runDemo(o: DemoOptions): Promise<number> {
   try {
     o.write(`matrix-arena demo: the Arena Learning loop against the built-in SIMULATOR (synthetic models; seed ${o.seed})\n`);
     o.write(`database: ${join(root, "data")} (PGlite)   exports: ${outDir}\n\n`);
-    for (const name of [...OPPONENTS, ...JUDGES]) await api("POST", "/v1/models", { name, provider: "sim", model: name, maxConcurrency: 64 });
+    for (const name of [...OPPONENTS, ...JUDGES, "sim-embed"]) await api("POST", "/v1/models", { name, provider: "sim", model: name, maxConcurrency: 64 });
     await api("POST", "/v1/models", { name: "target-v1", provider: "sim", model: "sim-target", maxConcurrency: 64, tags: ["target"] });
 
-    const items = templateInstructions();
-    const imported = await api("POST", "/v1/instructions", { items });
-    o.write(`instructions: ${String(imported.inserted)} imported (${o.instructions})\n`);
+    if (o.instructions === "generator") await generateInstructions(api, o);
+    else {
+      const imported = await api("POST", "/v1/instructions", { items: templateInstructions() });
+      o.write(`instructions: ${String(imported.inserted)} imported from built-in templates\n`);
+    }
     const loop = await api("POST", "/v1/loops", { name: "demo", shards: o.iterations, seed: o.seed, evalHard: 10, evalDiverse: 16 });
     o.write(`loop: ${o.iterations} training shards of ${(loop.shardSizes as number[]).join("/")} instructions, 26 held out for evaluation\n`);
 
@@ -106,8 +142,8 @@ export async function runDemo(o: DemoOptions): Promise<number> {
       if (n < o.iterations) {
         const next = `target-v${n + 1}`;
         const nextSim = `sim-target-v${n + 1}`;
-        // The stand-in learns from both exports (SFT targets and the prompts of DPO pairs).
-        const res = await fetch(`${sim.url}/sim/train`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name: nextSim, from: simModel, jsonl: `${sft}${dpo}` }) });
+        // The stand-in "trains" on the SFT export: skills rise in the categories its rows cover.
+        const res = await fetch(`${sim.url}/sim/train`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name: nextSim, from: simModel, jsonl: sft }) });
         if (res.status !== 201) throw new Error(`simulated training failed: ${res.status} ${await res.text()}`);
         await api("POST", "/v1/models", { name: next, provider: "sim", model: nextSim, parent: target, maxConcurrency: 64, tags: ["target"] });
         o.write(`simulated training (a stand-in, not real training): ${next} registered with parent ${target}\n`);
@@ -131,7 +167,7 @@ export async function runDemo(o: DemoOptions): Promise<number> {
     o.write(`change: ${last >= first ? "+" : ""}${(last - first).toFixed(1)} Elo\nexports written to ${outDir}\n`);
     return 0;
   } finally {
-    await worker.stop();
+    await Promise.all([worker.stop(), generator.stop()]);
     await deps.close();
     await sim.close();
   }
@@ -152,7 +188,7 @@ export async function runDemoCommand(argv: string[]): Promise<number> {
     iterations,
     seed,
     out: arg("--out"),
-    instructions: "templates",
+    instructions: argv.includes("--templates") ? "templates" : "generator",
     write: (s) => process.stdout.write(s),
     progress: (s) => process.stderr.write(s),
     isTty: process.stderr.isTTY === true,
