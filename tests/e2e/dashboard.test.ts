@@ -170,4 +170,26 @@ describe.skipIf(!hasChromium)("dashboard in Chromium", () => {
     expect(await page.evaluate(() => (globalThis as unknown as BrowserGlobals).__xss)).toBeUndefined();
     expect(errors).toEqual([]);
   }, 150_000);
+
+  it("renders the interactive API reference at /docs with no request leaving the machine", async () => {
+    const page = await context.newPage();
+    const outside: string[] = [];
+    await page.route("**/*", (route) => {
+      const u = new URL(route.request().url());
+      if (u.hostname !== "127.0.0.1" && u.hostname !== "localhost" && u.protocol !== "blob:" && u.protocol !== "data:") {
+        outside.push(u.href);
+        return route.abort();
+      }
+      return route.continue();
+    });
+    await page.goto(`${url}/docs`);
+    await page.waitForSelector(".opblock", { timeout: 30_000 });
+    const operations = await page.$$eval(".opblock", (els) => els.length);
+    const doc = await api<{ paths: Record<string, Record<string, unknown>> }>("/openapi.json");
+    const expected = Object.values(doc.paths).reduce((n, ops) => n + Object.keys(ops).length, 0);
+    expect(operations).toBe(expected);
+    expect(await page.textContent(".info .title")).toContain("matrix-arena");
+    expect(outside).toEqual([]);
+    await page.close();
+  }, 60_000);
 });
