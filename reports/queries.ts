@@ -4,7 +4,7 @@
  */
 import { and, asc, eq, inArray, isNotNull, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client.js";
-import { battleCells, battles } from "../db/schema/index.js";
+import { battleCells, battles, judgments } from "../db/schema/index.js";
 import type { Battle } from "./battle-log.js";
 import type { CountRow } from "./leaderboard-counts.js";
 import type { StyleCounts } from "./style-features.js";
@@ -61,4 +61,35 @@ export async function readBattles(db: Db, f: BoardFilter): Promise<Battle[]> {
     out.push(b);
   }
   return out;
+}
+
+/**
+ * One judge's board over round battles: each battle's outcome is that judge's own games combined
+ * (mean of its valid game scores; two games pointing opposite ways count as a tie, as the jury's
+ * "soft" swap rule does). Imported battles name their judge directly and are included as they are.
+ */
+export async function readJudgeBattles(db: Db, f: BoardFilter & { judge: string }): Promise<Battle[]> {
+  const conds: SQL[] = [eq(battles.status, "done"), eq(judgments.judge, f.judge), eq(judgments.valid, true), isNotNull(judgments.score)];
+  if (f.roundId !== undefined) conds.push(eq(battles.roundId, f.roundId));
+  if (f.roundIds !== undefined) conds.push(inArray(battles.roundId, f.roundIds.length > 0 ? f.roundIds : [""]));
+  if (f.category !== undefined) conds.push(eq(battles.category, f.category));
+  const rows = await db
+    .select({
+      id: battles.id,
+      modelA: battles.modelA,
+      modelB: battles.modelB,
+      outcome: sql<number>`case when min(${judgments.score}) < 0.5 and max(${judgments.score}) > 0.5 then 0.5 else avg(${judgments.score}) end`,
+      finishedAt: battles.finishedAt,
+    })
+    .from(battles)
+    .innerJoin(judgments, eq(judgments.battleId, battles.id))
+    .where(and(...conds))
+    .groupBy(battles.id)
+    .orderBy(asc(battles.id));
+  const keep = f.models ? new Set(f.models) : null;
+  const own: Battle[] = rows
+    .filter((r) => !keep || (keep.has(r.modelA) && keep.has(r.modelB)))
+    .map((r) => ({ modelA: r.modelA, modelB: r.modelB, outcome: Number(r.outcome), tstamp: r.finishedAt ? r.finishedAt.getTime() / 1000 : r.id, judge: f.judge }));
+  const imported = f.roundId === undefined && f.roundIds === undefined ? await readBattles(db, f) : [];
+  return [...imported, ...own];
 }

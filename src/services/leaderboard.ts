@@ -5,7 +5,7 @@
 import type { Db } from "../../db/client.js";
 import { computeLeaderboard, type Leaderboard } from "../../reports/leaderboard.js";
 import { leaderboardFromCounts } from "../../reports/leaderboard-counts.js";
-import { type BoardFilter, readBattles, readCounts } from "../../reports/queries.js";
+import { type BoardFilter, readBattles, readCounts, readJudgeBattles } from "../../reports/queries.js";
 import { RatingInputError } from "../../reports/rating-scale.js";
 import { badRequest } from "../errors.js";
 
@@ -25,7 +25,7 @@ export async function leaderboard(db: Db, q: BoardQuery): Promise<Leaderboard> {
     if (q.method === "bt" && !q.styleControl && q.judge === undefined) {
       return leaderboardFromCounts(await readCounts(db, filter), opts);
     }
-    const battles = await readBattles(db, filter);
+    const battles = q.judge !== undefined ? await readJudgeBattles(db, { ...filter, judge: q.judge }) : await readBattles(db, filter);
     if (battles.length === 0) return { method: q.method, items: [] };
     return computeLeaderboard(battles, { ...opts, method: q.method, styleControl: q.styleControl });
   } catch (e) {

@@ -69,3 +69,33 @@ describe("round budget", () => {
     expect(p.counts.done).toBeLessThan(20);
   }, 120_000);
 });
+
+describe("cancel and resume", () => {
+  it("cancels pending battles, keeps finished ones, and resumes to completion", async () => {
+    sim.setFaults({});
+    sim.setLatency({ kind: "fixed", ms: 150 });
+    // 40 battles: more than a worker holds at once (16), so some are still pending when we cancel.
+    await importItems(t, mtBenchItems(80).slice(20, 60).map((x) => ({ ...x, source: "cancel-test" })));
+    const { id } = await json<{ id: string }>(await t.req("POST", "/v1/rounds", { candidates: ["sim-strong", "sim-medium"], pairing: "all-pairs", judges: ["sim-judge-fair"], instructions: { source: "cancel-test" } }));
+    const worker = startBattleWorker(t.deps, "cancel");
+    const get = async () => json<Progress & { counts: { cancelled: number } }>(await t.req("GET", `/v1/rounds/${id}`));
+    await waitForRound(get, 120_000, (p) => p.counts.done >= 3);
+    const cancelled = await json<Progress & { counts: { cancelled: number } }>(await t.req("POST", `/v1/rounds/${id}/cancel`));
+    expect(cancelled.status).toBe("cancelled");
+    expect(cancelled.counts.cancelled).toBeGreaterThan(0);
+    // In-flight battles finish; nothing new is claimed.
+    const settled = await waitForRound(get, 60_000, (p) => p.counts.running === 0);
+    await new Promise((r) => setTimeout(r, 600));
+    const still = await get();
+    expect(still.counts.done).toBe(settled.counts.done);
+    expect(still.counts.done + still.counts.cancelled).toBe(40);
+    const resumed = await json<Progress>(await t.req("POST", `/v1/rounds/${id}/resume`));
+    expect(resumed.status).toBe("pending");
+    const done = await waitForRound(get);
+    await worker.stop();
+    sim.setLatency({ kind: "fixed", ms: 1 });
+    expect(done.status).toBe("done");
+    expect(done.counts).toMatchObject({ total: 40, done: 40, cancelled: 0, pending: 0 });
+    expect(done.judgments.total).toBe(80);
+  }, 200_000);
+});

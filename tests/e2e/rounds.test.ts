@@ -4,6 +4,8 @@
  * On PostgreSQL the round is shared by two `matrix-arena worker` processes.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Battle } from "../../reports/battle-log.js";
+import { computeLeaderboard } from "../../reports/leaderboard.js";
 import { startBattleWorker } from "../../src/background.js";
 import { startSimulator, type Simulator } from "../../src/sim/server.js";
 import { json, makeTestApp, type TestApp } from "../helpers/app.js";
@@ -79,6 +81,28 @@ describe.each(dbTargets())("round end to end on $name", (target) => {
     expect(page.items).toHaveLength(10);
     expect(page.nextCursor).not.toBeNull();
     for (const b of page.items) expect(b.judgments).toHaveLength(6);
+
+    // A per-judge board: each battle's outcome is that judge's two games combined; recomputed here
+    // from the judgments listed by /v1/battles and rated with the same engine.
+    const own: Battle[] = [];
+    let cursor: string | null = null;
+    do {
+      const p: { items: { modelA: string; modelB: string; judgments: { judge: string; score: number | null; valid: boolean }[] }[]; nextCursor: string | null } = await json(
+        await t.req("GET", `/v1/battles?roundId=${id}&limit=1000${cursor ? `&cursor=${cursor}` : ""}`),
+      );
+      for (const b of p.items) {
+        const s = b.judgments.filter((j) => j.judge === "sim-judge-fair" && j.valid && j.score !== null).map((j) => j.score ?? 0);
+        if (s.length === 0) continue;
+        const outcome = Math.min(...s) < 0.5 && Math.max(...s) > 0.5 ? 0.5 : s.reduce((x, y) => x + y, 0) / s.length;
+        own.push({ modelA: b.modelA, modelB: b.modelB, outcome });
+      }
+      cursor = p.nextCursor;
+    } while (cursor);
+    const expected = computeLeaderboard(own, { method: "bt", bootstrap: 0 });
+    const judgeBoard = await json<{ items: { model: string; rating: number; battles: number }[] }>(await t.req("GET", `/v1/leaderboard?roundId=${id}&judge=sim-judge-fair&bootstrap=0`));
+    expect(judgeBoard.items.map((i) => i.model)).toEqual(expected.items.map((i) => i.model));
+    judgeBoard.items.forEach((item, k) => expect(item.rating).toBeCloseTo(expected.items[k]?.rating ?? 0, 6));
+    expect(judgeBoard.items[0]?.model).toBe("sim-strong");
 
     // Server-sent events: a finished round sends its progress and an end event.
     const sse = await (await t.req("GET", `/v1/rounds/${id}/events`)).text();

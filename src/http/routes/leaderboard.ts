@@ -13,7 +13,7 @@ export const LeaderboardQuery = z.object({
   method: z.enum(["bt", "elo"]).default("bt"),
   roundId: z.string().min(1).optional(),
   category: z.string().min(1).optional(),
-  judge: z.string().min(1).optional().openapi({ description: "imported battles' judge (per-judge board)" }),
+  judge: z.string().min(1).optional().openapi({ description: "per-judge board: that judge's own swapped games on round battles, and imported battles naming it" }),
   baseline: z.string().min(1).optional(),
   baselineRating: z.coerce.number().finite().optional(),
   bootstrap: z.coerce.number().int().min(0).max(1000).default(100),
