@@ -77,6 +77,17 @@ describe("matrix-arena sim and /v1/models/{name}/chat", () => {
     expect(bypass.cached).toBe(false);
     expect((await stats()).byModel["sim-strong"]).toBe(before + 2);
 
+    // Usage accounting (the sink writes its totals every 2 s): three calls, one from the cache.
+    const app = t;
+    const usage = async () => json<{ items: { model: string; purpose: string; calls: number; cachedCalls: number; costUsd: number }[] }>(await app.req("GET", "/v1/usage"));
+    let row: { calls: number; cachedCalls: number; costUsd: number } | undefined;
+    for (let i = 0; i < 40 && (row?.calls ?? 0) < 3; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      row = (await usage()).items.find((u) => u.model === "strong" && u.purpose === "chat");
+    }
+    expect(row).toMatchObject({ calls: 3, cachedCalls: 1 });
+    expect(row?.costUsd).toBeCloseTo(2 * first.costUsd, 12);
+
     // Errors: unknown model 404; a provider 404 (model unknown to the simulator) is a 502 naming the kind.
     expect((await t.req("POST", "/v1/models/nope/chat", body)).status).toBe(404);
     await t.req("POST", "/v1/models", { name: "ghost", provider: "sim", model: "sim-does-not-exist" });

@@ -11,9 +11,10 @@ import { instructionRoutes } from "./instructions.js";
 import { roundRoutes } from "./rounds.js";
 import { dashboardRoutes } from "./dashboard.js";
 import { reportRoutes } from "./reports.js";
+import { usageRoutes } from "./usage.js";
 import { countTrainingRows } from "../../services/exports.js";
 import { generatorRouteGroups } from "./generator-all.js";
 
 export function extraRoutes(deps: Deps): ReturnType<typeof newRouter>[] {
-  return [chatRoutes(deps), instructionRoutes(deps), roundRoutes(deps), battleImportRoutes(deps), battleRoutes(deps), leaderboardRoutes(deps), loopRoutes(deps), exportRoutes(deps), reportRoutes(deps, countTrainingRows), dashboardRoutes(deps), ...generatorRouteGroups(deps)];
+  return [chatRoutes(deps), usageRoutes(deps), instructionRoutes(deps), roundRoutes(deps), battleImportRoutes(deps), battleRoutes(deps), leaderboardRoutes(deps), loopRoutes(deps), exportRoutes(deps), reportRoutes(deps, countTrainingRows), dashboardRoutes(deps), ...generatorRouteGroups(deps)];
 }

@@ -1,0 +1,37 @@
+/** GET /v1/usage: calls, cache hits, failures, tokens and cost per model and purpose (running totals). */
+import { createRoute, z } from "@hono/zod-openapi";
+import { asc } from "drizzle-orm";
+import { modelUsage } from "../../../db/schema/index.js";
+import type { Deps } from "../../deps.js";
+import { jsonContent, newRouter, STD_ERRORS } from "../openapi.js";
+
+const Row = z.object({
+  model: z.string(),
+  purpose: z.string(),
+  calls: z.number(),
+  cachedCalls: z.number(),
+  failedCalls: z.number(),
+  promptTokens: z.number(),
+  completionTokens: z.number(),
+  costUsd: z.number(),
+});
+
+export function usageRoutes(deps: Deps) {
+  const r = newRouter();
+  r.openapi(
+    createRoute({
+      method: "get",
+      path: "/v1/usage",
+      tags: ["models"],
+      summary: "Token and cost accounting per model and purpose (candidate, judge, generator, chat); cached calls cost nothing",
+      security: [{ bearer: [] }],
+      responses: { 200: jsonContent(z.object({ items: z.array(Row), totals: z.object({ calls: z.number(), costUsd: z.number() }) }), "Usage"), ...STD_ERRORS },
+    }),
+    async (c) => {
+      const items = await deps.db.select().from(modelUsage).orderBy(asc(modelUsage.model), asc(modelUsage.purpose));
+      const totals = items.reduce((t, i) => ({ calls: t.calls + i.calls, costUsd: t.costUsd + i.costUsd }), { calls: 0, costUsd: 0 });
+      return c.json({ items, totals }, 200);
+    },
+  );
+  return r;
+}
