@@ -31,6 +31,8 @@ export interface GroupContext {
   battles: GroupBattle[];
   /** Pooled share per model that played at least one usable battle. */
   scores: Map<string, number>;
+  /** `scores` as a plain object, built once per group and shared by its rows' provenance (read-only). */
+  scoresObject?: Record<string, number>;
   battleCounts: Map<string, number>;
 }
 
@@ -127,9 +129,31 @@ function toRef(b: GroupBattle): BattleRef {
 
 const distinct = <T>(xs: Iterable<T>): T[] => [...new Set(xs)];
 
+const sortedCopy = (xs: readonly string[]): string[] => (xs.length < 2 ? [...xs] : distinct(xs).sort());
+
 /** Provenance of a row decided by `battles` (all of them, or the one for a DPO pair). */
 export function buildProvenance(ctx: GroupContext, battles: readonly GroupBattle[], margin: number): Provenance {
   const ins = ctx.group.instruction;
+  ctx.scoresObject ??= Object.fromEntries(ctx.scores);
+  const only = battles.length === 1 ? battles[0] : undefined;
+  if (only) {
+    // One battle (every DPO pair): the same fields without the set/flatten passes, the export's hot path.
+    return {
+      instructionId: ins.id,
+      category: ctx.category,
+      complexity: ins.complexity,
+      source: ins.source,
+      target: ctx.group.target ?? null,
+      iterationIds: [only.iterationId],
+      roundIds: [only.roundId],
+      battles: [toRef(only)],
+      models: only.modelA === only.modelB ? [only.modelA] : only.modelA < only.modelB ? [only.modelA, only.modelB] : [only.modelB, only.modelA],
+      judges: sortedCopy(only.judges),
+      promptVersions: sortedCopy(only.promptVersions),
+      scores: ctx.scoresObject,
+      margin,
+    };
+  }
   return {
     instructionId: ins.id,
     category: ctx.category,
@@ -142,7 +166,7 @@ export function buildProvenance(ctx: GroupContext, battles: readonly GroupBattle
     models: distinct(battles.flatMap((b) => [b.modelA, b.modelB])).sort(),
     judges: distinct(battles.flatMap((b) => b.judges)).sort(),
     promptVersions: distinct(battles.flatMap((b) => b.promptVersions)).sort(),
-    scores: Object.fromEntries(ctx.scores),
+    scores: ctx.scoresObject,
     margin,
   };
 }

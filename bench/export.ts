@@ -101,7 +101,9 @@ export async function main(argv: string[] = []): Promise<void> {
     console.log(`reference: raw database read of ${ref.rows} battles with both answers: ${(ref.rows / ref.seconds).toFixed(0)} rows/s`);
     await h.close();
 
-    const child = spawn(process.execPath, [BIN, "serve"], { env: { PATH: process.env.PATH ?? "", PORT: "0", LOG_LEVEL: "info", MATRIX_ARENA_WORKER: "false", ...db.env }, stdio: ["ignore", "pipe", "inherit"] });
+    // BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the server.
+    const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter((a) => a !== "");
+    const child = spawn(process.execPath, [...nodeArgs, BIN, "serve"], { env: { PATH: process.env.PATH ?? "", PORT: "0", LOG_LEVEL: "info", MATRIX_ARENA_WORKER: "false", ...db.env }, stdio: ["ignore", "pipe", "inherit"] });
     const url = await new Promise<string>((res, rej) => {
       let buf = "";
       child.stdout.on("data", (d: Buffer) => {
@@ -118,7 +120,7 @@ export async function main(argv: string[] = []): Promise<void> {
     let bytes = 0;
     for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
       bytes += chunk.byteLength;
-      for (const b of chunk) if (b === 10) rows++;
+      for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) rows++;
     }
     const seconds = (performance.now() - t1) / 1000;
     const peak = peakMb(child.pid ?? 0);
