@@ -36,17 +36,8 @@ function fmix32(x: number): number {
   return h >>> 0;
 }
 
-/** mulberry32: a small, fast, well-distributed 32-bit PRNG. */
-export function mulberry32(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32, the project's one seeded PRNG (battles/pairing.ts). */
+export { seededRandom as mulberry32 } from "../../battles/pairing.js";
 
 /** Standard normal draw (Box-Muller); consumes two uniforms. */
 export function gaussian(rng: Rng): number {

@@ -52,14 +52,5 @@ export function hashWordRun(words: Uint32Array, start: number, count: number): n
   return fmix32(h ^ (count * 4));
 }
 
-/** mulberry32: a small seeded PRNG returning floats in [0, 1). Deterministic for a given 32-bit seed. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32, the project's one seeded PRNG (battles/pairing.ts). */
+export { seededRandom as mulberry32 } from "../../../battles/pairing.js";
