@@ -4,8 +4,8 @@
  * cancel, resume, and publish its items into the pool through cleaning.
  */
 import { createRoute, z } from "@hono/zod-openapi";
-import { streamSSE } from "hono/streaming";
 import type { Deps } from "../../deps.js";
+import { progressEvents } from "../sse.js";
 import { listItems, type ItemRow } from "../../generator/items.js";
 import { publishRun } from "../../generator/publish.js";
 import { cancelRun, resumeRun } from "../../generator/queue.js";
@@ -14,7 +14,6 @@ import { listRuns, listTasks, requireRun, runView, startGenerationRun } from "..
 import { pipelineContext } from "../../generator/worker.js";
 import { jsonBody, jsonContent, newRouter, NOT_FOUND, STD_ERRORS, CONFLICT } from "../openapi.js";
 
-const TERMINAL = new Set(["done", "failed", "cancelled"]);
 const IdParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" } }) });
 const Accepted = z.object({ id: z.string(), status: z.string(), kind: z.string(), stage: z.string(), tasks: z.number() }).openapi("GeneratorRunAccepted");
 const RunView = z.object({ id: z.string(), kind: z.string(), status: z.string(), stage: z.string(), counts: z.record(z.string(), z.number()) }).passthrough().openapi("GeneratorRun");
@@ -94,21 +93,7 @@ export function generatorRoutes(deps: Deps) {
       const { id } = c.req.valid("param");
       const { intervalMs } = c.req.valid("query");
       await requireRun(deps.db, id);
-      return streamSSE(c, async (stream) => {
-        let last = "";
-        let n = 0;
-        while (!stream.aborted) {
-          const view = await runView(deps.db, await requireRun(deps.db, id));
-          const data = JSON.stringify(view);
-          if (data !== last) await stream.writeSSE({ event: "progress", data, id: String(n++) });
-          last = data;
-          if (TERMINAL.has(view.status)) {
-            await stream.writeSSE({ event: "end", data, id: String(n++) });
-            break;
-          }
-          await stream.sleep(intervalMs);
-        }
-      });
+      return progressEvents(c, async () => runView(deps.db, await requireRun(deps.db, id)), { intervalMs });
     },
   );
   r.openapi(

@@ -1,17 +1,16 @@
 /** /v1/rounds: start, list, follow (JSON and server-sent events), cancel, resume, judge quality. */
 import { createRoute, z } from "@hono/zod-openapi";
 import { desc } from "drizzle-orm";
-import { streamSSE } from "hono/streaming";
 import { roundJudgeStats } from "../../../battles/judge-stats.js";
 import { roundProgress } from "../../../battles/progress.js";
 import { cancelRound, findRound, resumeRound } from "../../../battles/round-store.js";
 import { rounds } from "../../../db/schema/index.js";
 import type { Deps } from "../../deps.js";
+import { progressEvents } from "../sse.js";
 import { notFound } from "../../errors.js";
 import { RoundCreateSchema, startRound } from "../../services/rounds.js";
 import { jsonBody, jsonContent, newRouter, NOT_FOUND, STD_ERRORS } from "../openapi.js";
 
-const TERMINAL = new Set(["done", "failed", "cancelled"]);
 const IdParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" } }) });
 const Progress = z
   .object({
@@ -95,25 +94,10 @@ export function roundRoutes(deps: Deps) {
       const { id } = c.req.valid("param");
       const { intervalMs } = c.req.valid("query");
       await load(id);
-      return streamSSE(c, async (stream) => {
-        let last = "";
-        let n = 0;
-        while (!stream.aborted) {
-          const round = await load(id);
-          const progress = await roundProgress(deps.db, round, deps.clock());
-          const data = JSON.stringify(progress);
-          const { etaSeconds: _eta, ...stable } = progress;
-          const key = JSON.stringify(stable);
-          if (key !== last) {
-            await stream.writeSSE({ event: "progress", data, id: String(n++) });
-            last = key;
-          }
-          if (TERMINAL.has(round.status)) {
-            await stream.writeSSE({ event: "end", data, id: String(n++) });
-            break;
-          }
-          await stream.sleep(intervalMs);
-        }
+      // The ETA changes every tick; only a change in the rest is news.
+      return progressEvents(c, async () => roundProgress(deps.db, await load(id), deps.clock()), {
+        intervalMs,
+        changeKey: ({ etaSeconds: _eta, ...stable }) => JSON.stringify(stable),
       });
     },
   );
