@@ -5,14 +5,11 @@
 import { mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { PGlite } from "@electric-sql/pglite";
+import type { PGlite } from "@electric-sql/pglite";
 import { sql } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
-import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
-import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
-import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
-import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
-import postgres from "postgres";
+import type { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
+import type postgres from "postgres";
 import { acquireLock } from "./lock.js";
 import * as schema from "./schema/index.js";
 
@@ -48,7 +45,12 @@ export async function openDb(opts: OpenDbOptions): Promise<DbHandle> {
   return opts.databaseUrl ? openPostgres(opts.databaseUrl, opts) : openPglite(opts.dataDir ?? ".data", opts);
 }
 
+// Each driver is loaded only when used: PGlite is a WebAssembly PostgreSQL of its own, and a server
+// on PostgreSQL should not carry it (nor the reverse).
 async function openPglite(dataDir: string, opts: OpenDbOptions): Promise<DbHandle> {
+  const { PGlite } = await import("@electric-sql/pglite");
+  const { drizzle: drizzlePglite } = await import("drizzle-orm/pglite");
+  const { migrate: migratePglite } = await import("drizzle-orm/pglite/migrator");
   const inMemory = dataDir.startsWith("memory://");
   let release = () => {};
   let client: PGlite;
@@ -89,6 +91,8 @@ async function openPglite(dataDir: string, opts: OpenDbOptions): Promise<DbHandl
 }
 
 async function openPostgres(url: string, opts: OpenDbOptions): Promise<DbHandle> {
+  const { default: postgres } = await import("postgres");
+  const { drizzle: drizzlePostgres } = await import("drizzle-orm/postgres-js");
   const client = postgres(url, {
     max: opts.maxConnections ?? 10,
     onnotice: () => {},
@@ -116,6 +120,7 @@ async function runPostgresMigrations(
   db: ReturnType<typeof drizzlePostgres<Schema>>,
 ): Promise<void> {
   // An advisory lock is per connection: reserve one so lock and unlock happen on the same session.
+  const { migrate: migratePostgres } = await import("drizzle-orm/postgres-js/migrator");
   const conn = await client.reserve();
   try {
     await conn`select pg_advisory_lock(${MIGRATION_LOCK_ID})`;
