@@ -3,6 +3,7 @@
  * read, plus the pure functions that shape win-rate matrices and data yield from stored counts.
  * Types are structural so callers pass the service's objects (progress, judge stats) as they are.
  */
+import type { LeaderboardItem } from "../leaderboard.js";
 import type { CountRow } from "../leaderboard-counts.js";
 import { empiricalWinRates, predictedWinRates } from "../win-rate.js";
 
@@ -28,15 +29,6 @@ export interface ReportRound {
   finishedAt: string | null;
 }
 
-export interface ReportItem {
-  model: string;
-  rating: number;
-  ciLow: number;
-  ciHigh: number;
-  rank: number;
-  battles: number;
-  winRate: number;
-}
 
 /** Win-rate matrices over `models` (ordered by rating): row model's share against the column model. */
 export interface WinRates {
@@ -93,7 +85,7 @@ export interface TrainingDataYield {
 export interface RoundReport {
   generatedAt: string;
   round: ReportRound;
-  leaderboard: { method: "bt" | "elo"; bootstrap: number; items: ReportItem[] };
+  leaderboard: { method: "bt" | "elo"; bootstrap: number; items: LeaderboardItem[] };
   winRates: WinRates;
   judges: ReportJudgeStats;
   dataYield: DataYield;
