@@ -102,8 +102,12 @@ class ProviderGateway implements Gateway {
     const jsonSchema = req.jsonSchema ?? null;
     const { provider, model: modelId } = model;
     const { messages } = req;
-    const key = cacheKey({ provider, baseUrl: target.baseUrl, model: modelId, messages, params, jsonSchema });
+    const keyInput = { provider, baseUrl: target.baseUrl, model: modelId, messages, params, jsonSchema };
+    // A bypassing call needs the key only to store its answer, so it hashes after the call: a burst of
+    // queued calls then does the least work before it waits for the limiter.
+    let key: string | undefined;
     if (!req.bypassCache) {
+      key = cacheKey(keyInput);
       const hit = await safeGet(this.opts.cache, key);
       if (hit) return this.succeed(model, req.purpose, hit, true, 0, started);
     }
@@ -114,7 +118,7 @@ class ProviderGateway implements Gateway {
     const { result, attempts } = await runAttempts(plan, this.deps, (ctx) => adapter.chat(ctx, call));
     if (!result.ok) return this.fail(model, req.purpose, result, attempts, started);
     const value: CachedCompletion = { text: result.text, usage: result.usage };
-    await safePut(this.opts.cache, key, model.name, value);
+    await safePut(this.opts.cache, key ?? cacheKey(keyInput), model.name, value);
     return this.succeed(model, req.purpose, value, false, attempts, started);
   }
 

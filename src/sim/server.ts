@@ -18,7 +18,7 @@ import { BodyTooLargeError, parseJson, readBody, sendError, sendJson } from "./h
 import { handleChat, handleCompletions, handleEmbeddings, modelInfo, modelList } from "./openai-routes.js";
 import { loadDefaultPreset, type SimPreset } from "./preset-schema.js";
 import { SimError, type SimTruth } from "./registry.js";
-import { createState, type ErrorStyle, type SimState } from "./state.js";
+import { createState, noteArrival, type ErrorStyle, type SimState } from "./state.js";
 
 export type { FaultSpec, LatencySpec } from "./faults.js";
 export type { SimPreset } from "./preset-schema.js";
@@ -113,6 +113,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   const preset = opts.preset ?? (await loadDefaultPreset());
   const state = createState(preset, seed, opts.latency, opts.faults);
   const server = createServer((req, res) => {
+    noteArrival(res);
     route(state, req, res).catch((err: unknown) => fail(res, err, req.url?.startsWith("/hf/") ? "hf" : "openai"));
   });
   // Benchmarks hold hundreds of keep-alive connections; don't let idle timers drop them mid-run.

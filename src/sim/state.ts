@@ -97,7 +97,18 @@ export interface Delivery {
   truncate: () => void;
 }
 
-/** Deliver a computed reply under `faults` after the sampled latency. */
+/** When each open request arrived (performance.now()), so latency counts from arrival. */
+const arrivals = new WeakMap<ServerResponse, number>();
+
+/** Note that the request answered by `res` has just arrived (called before its body is read). */
+export function noteArrival(res: ServerResponse): void {
+  arrivals.set(res, performance.now());
+}
+
+/**
+ * Deliver a computed reply under `faults` once the sampled latency has passed since the request
+ * arrived: reading, parsing and writing the answer are part of the latency, as they are at a provider.
+ */
 export function deliver(state: SimState, res: ServerResponse, faults: DrawnFaults, d: Delivery): void {
   if (faults.transport === "rate429") {
     const s = faults.retryAfterSeconds;
@@ -109,7 +120,9 @@ export function deliver(state: SimState, res: ServerResponse, faults: DrawnFault
     hold(state, res, () => undefined);
     return;
   }
-  const delay = sampleLatencyMs(state.latency, d.model, d.completionTokens, state.rng);
+  const arrived = arrivals.get(res);
+  const spent = arrived === undefined ? 0 : performance.now() - arrived;
+  const delay = sampleLatencyMs(state.latency, d.model, d.completionTokens, state.rng) - spent;
   const finish = (): void => {
     if (faults.transport === "error500") sendStyledError(res, d.style, 500, "The server had an error (simulated fault).");
     else if (faults.transport === "truncate") d.truncate();

@@ -1,6 +1,7 @@
 // Faults and latency over real HTTP: observed rates within binomial bounds of the configured ones,
 // 429 headers, per-model faults, SDK retries that honour retry-after-ms, latency as a floor, and close()
 // not waiting for hanging requests.
+import http from "node:http";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSimulator, type Simulator } from "../../src/sim/server.js";
@@ -197,6 +198,31 @@ describe("latency and shutdown", () => {
     sim.setLatency({ kind: "fixed", ms: 0 });
     expect(r.outcome).toBe("ok");
     expect(elapsed).toBeGreaterThanOrEqual(145);
+  });
+
+  it("latency counts from the request's arrival, so a slow upload is part of it", async () => {
+    // Headers now, body 250 ms later: the reply is due 400 ms after the headers, not 400 ms after the body.
+    sim.setLatency({ kind: "fixed", ms: 400 });
+    const payload = JSON.stringify(chat(2));
+    const t0 = performance.now();
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = http.request(`${sim.baseUrl}/chat/completions`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "content-length": Buffer.byteLength(payload) },
+      });
+      req.on("response", (res) => {
+        res.resume();
+        res.on("end", () => resolve(res.statusCode ?? 0));
+      });
+      req.on("error", reject);
+      req.flushHeaders();
+      setTimeout(() => req.end(payload), 250);
+    });
+    const elapsed = performance.now() - t0;
+    sim.setLatency({ kind: "fixed", ms: 0 });
+    expect(status).toBe(200);
+    expect(elapsed).toBeGreaterThanOrEqual(395);
+    expect(elapsed).toBeLessThan(600);
   });
 
   it("close() resolves promptly with hanging requests in flight", async () => {
