@@ -32,11 +32,12 @@ export interface RowPolicy {
   ktoEpsilon: number;
 }
 
+/** The group's answer itself (same three fields; rows only read it, so it is shared, not copied). */
 function answerOf(ctx: GroupContext, model: string): RowAnswer {
   const a = ctx.answers.get(model);
   // prepareGroup keeps only battles whose two answers exist, so every scored model has one.
   if (a === undefined) throw new Error(`selection: no answer for scored model ${model}`);
-  return { model: a.model, responseId: a.responseId, text: a.text };
+  return a;
 }
 
 /** Highest pooled score among models passing `keep`; ties go to more battles, then name order. */

@@ -91,10 +91,13 @@ export function poolScores(battles: readonly GroupBattle[]): {
   const sums = new Map<string, number>();
   const counts = new Map<string, number>();
   for (const b of battles) {
-    for (const m of [b.modelA, b.modelB]) {
-      sums.set(m, (sums.get(m) ?? 0) + shareOf(b, m));
-      counts.set(m, (counts.get(m) ?? 0) + 1);
-    }
+    const a = b.modelA;
+    const m = b.modelB;
+    sums.set(a, (sums.get(a) ?? 0) + b.outcome);
+    counts.set(a, (counts.get(a) ?? 0) + 1);
+    // A self-battle (modelA = modelB) counts from both sides, as shareOf gives A's share to both.
+    sums.set(m, (sums.get(m) ?? 0) + (a === m ? b.outcome : 1 - b.outcome));
+    counts.set(m, (counts.get(m) ?? 0) + 1);
   }
   const scores = new Map<string, number>();
   for (const [m, s] of sums) scores.set(m, s / (counts.get(m) ?? 1));
@@ -131,6 +134,21 @@ const distinct = <T>(xs: Iterable<T>): T[] => [...new Set(xs)];
 
 const sortedCopy = (xs: readonly string[]): string[] => (xs.length < 2 ? [...xs] : distinct(xs).sort());
 
+/**
+ * `sortedCopy`, shared while the source array stays the same: every battle of a round carries the
+ * same judges and prompt-version arrays, so the single-battle rows of a large export share one
+ * frozen sorted copy instead of sorting a fresh one per row (frozen, so no reader can change it).
+ */
+function sortedOnce(memo: { from: readonly string[] | null; to: readonly string[] }, xs: readonly string[]): string[] {
+  if (memo.from !== xs) {
+    memo.to = Object.freeze(sortedCopy(xs));
+    memo.from = xs;
+  }
+  return memo.to as string[];
+}
+const judgesMemo = { from: null as readonly string[] | null, to: [] as readonly string[] };
+const versionsMemo = { from: null as readonly string[] | null, to: [] as readonly string[] };
+
 /** Provenance of a row decided by `battles` (all of them, or the one for a DPO pair). */
 export function buildProvenance(ctx: GroupContext, battles: readonly GroupBattle[], margin: number): Provenance {
   const ins = ctx.group.instruction;
@@ -148,8 +166,8 @@ export function buildProvenance(ctx: GroupContext, battles: readonly GroupBattle
       roundIds: [only.roundId],
       battles: [toRef(only)],
       models: only.modelA === only.modelB ? [only.modelA] : only.modelA < only.modelB ? [only.modelA, only.modelB] : [only.modelB, only.modelA],
-      judges: sortedCopy(only.judges),
-      promptVersions: sortedCopy(only.promptVersions),
+      judges: sortedOnce(judgesMemo, only.judges),
+      promptVersions: sortedOnce(versionsMemo, only.promptVersions),
       scores: ctx.scoresObject,
       margin,
     };

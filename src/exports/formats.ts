@@ -82,6 +82,10 @@ function withMeta(obj: JsonRecord, keep: boolean, meta: () => JsonRecord): JsonR
   return keep ? { ...obj, metadata: meta() } : obj;
 }
 
+function withMetadata(obj: JsonRecord, meta: JsonRecord | null): JsonRecord {
+  return meta === null ? obj : { ...obj, metadata: meta };
+}
+
 /** Metadata = the provenance plus which answer(s) the line holds. */
 const metaOf = (p: Provenance, extra: JsonRecord) => (): JsonRecord => ({ ...p, ...extra });
 
@@ -113,17 +117,23 @@ export function formatSft(row: SftRow, format: FormatOfKind["sft"], keep: boolea
 }
 
 export function formatDpo(row: DpoRow, format: FormatOfKind["dpo"], keep: boolean): JsonRecord {
-  const [chosen, rejected] = [row.chosen.text, row.rejected.text];
-  const meta = metaOf(row.provenance, {
-    chosenModel: row.chosen.model,
-    chosenResponseId: row.chosen.responseId,
-    rejectedModel: row.rejected.model,
-    rejectedResponseId: row.rejected.responseId,
-  });
+  const chosen = row.chosen.text;
+  const rejected = row.rejected.text;
+  // Built only when the line keeps metadata, and without a closure: this runs once per row of the
+  // largest exports (a named closure also costs a defineProperty under tsx).
+  const meta: JsonRecord | null = keep
+    ? {
+        ...row.provenance,
+        chosenModel: row.chosen.model,
+        chosenResponseId: row.chosen.responseId,
+        rejectedModel: row.rejected.model,
+        rejectedResponseId: row.rejected.responseId,
+      }
+    : null;
   const prompt = plainMessages(row.prompt);
   switch (format) {
     case "trl":
-      return withMeta({ prompt, chosen: [assistant(chosen)], rejected: [assistant(rejected)] }, keep, meta);
+      return withMetadata({ prompt, chosen: [assistant(chosen)], rejected: [assistant(rejected)] }, meta);
     case "openai":
       return {
         input: { messages: prompt },
@@ -131,9 +141,9 @@ export function formatDpo(row: DpoRow, format: FormatOfKind["dpo"], keep: boolea
         non_preferred_output: [assistant(rejected)],
       };
     case "llamafactory":
-      return withMeta({ conversations: toShareGpt(row.prompt), chosen: gpt(chosen), rejected: gpt(rejected) }, keep, meta);
+      return withMetadata({ conversations: toShareGpt(row.prompt), chosen: gpt(chosen), rejected: gpt(rejected) }, meta);
     case "axolotl":
-      return withMeta({ messages: prompt, chosen: assistant(chosen), rejected: assistant(rejected) }, keep, meta);
+      return withMetadata({ messages: prompt, chosen: assistant(chosen), rejected: assistant(rejected) }, meta);
   }
 }
 

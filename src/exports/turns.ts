@@ -18,9 +18,20 @@ export interface AlternatingPrompt {
 
 const JOIN = "\n\n";
 
-/** Copies role and content only, so no stray field reaches a file. */
+let lastPrompt: readonly PromptMessage[] | null = null;
+let lastPlain: readonly PromptMessage[] = [];
+
+/**
+ * Copies role and content only, so no stray field reaches a file. The copy of the most recent
+ * prompt is kept and shared (frozen): an instruction's rows come one after another, and its DPO
+ * pairs all repeat the same prompt.
+ */
 export function plainMessages(messages: readonly PromptMessage[]): PromptMessage[] {
-  return messages.map((m) => ({ role: m.role, content: m.content }));
+  if (messages !== lastPrompt) {
+    lastPlain = Object.freeze(messages.map((m) => Object.freeze({ role: m.role, content: m.content })));
+    lastPrompt = messages;
+  }
+  return lastPlain as PromptMessage[];
 }
 
 export function toAlternating(messages: readonly PromptMessage[]): AlternatingPrompt {

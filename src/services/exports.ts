@@ -5,7 +5,7 @@
  */
 import { asc, eq, isNotNull, notInArray } from "drizzle-orm";
 import { z } from "zod";
-import { exportGroups } from "../../battles/export-groups.js";
+import { exportGroupPages, exportGroups } from "../../battles/export-groups.js";
 import { seededRandom } from "../../battles/pairing.js";
 import type { RoundRow } from "../../battles/round-store.js";
 import { createSelector, type SelectionKind, type SelectionOptions, type Selector } from "../../battles/selection.js";
@@ -14,8 +14,7 @@ import { iterations, loops, rounds } from "../../db/schema/index.js";
 import { renderDatasetCard } from "../exports/dataset-card.js";
 import { datasetInfoEntry } from "../exports/dataset-info.js";
 import { createFormatter, FORMATS, type FormatOfKind } from "../exports/formats.js";
-import { jsonlChunks } from "../exports/jsonl.js";
-import { exportLines } from "../exports/pipeline.js";
+import { exportChunks, stringifyLines } from "../exports/pipeline.js";
 import { badRequest, notFound } from "../errors.js";
 
 export const KINDS = ["sft", "dpo", "reward", "kto"] as const;
@@ -92,17 +91,12 @@ export async function planExport<K extends SelectionKind>(db: Db, kind: K, q: Ex
 }
 
 /** The JSONL body as chunks, and the selector whose summary is complete once the chunks are consumed. */
-export function runExport<K extends SelectionKind>(db: Db, plan: ExportPlan<K>, provenance?: boolean, seed = 0): { chunks: AsyncGenerator<string>; selector: Selector<K>; lines: () => number } {
+export function runExport<K extends SelectionKind>(db: Db, plan: ExportPlan<K>, provenance?: boolean, seed = 0): { chunks: AsyncGenerator<Uint8Array>; selector: Selector<K>; lines: () => number } {
   const selector = createSelector(plan.kind, plan.options, seededRandom(seed));
-  const format = createFormatter(plan.kind, plan.format, provenance === undefined ? {} : { provenance });
+  const write = stringifyLines(createFormatter(plan.kind, plan.format, provenance === undefined ? {} : { provenance }));
   let lines = 0;
-  async function* counted() {
-    for await (const line of exportLines(exportGroups(db, plan.rounds), selector, format)) {
-      lines++;
-      yield line;
-    }
-  }
-  return { chunks: jsonlChunks(counted()), selector, lines: () => lines };
+  const chunks = exportChunks(exportGroupPages(db, plan.rounds), selector, write, { onLines: (n) => void (lines += n) });
+  return { chunks, selector, lines: () => lines };
 }
 
 /** Runs the whole export (without keeping it) and renders its Markdown dataset card. */

@@ -17,13 +17,12 @@ const SUMMARY = {
 } as const;
 
 /** A pull-based stream: the next chunk is produced only when the client reads (backpressure). */
-function toStream(chunks: AsyncGenerator<string>): ReadableStream<Uint8Array> {
-  const enc = new TextEncoder();
+function toStream(chunks: AsyncGenerator<Uint8Array>): ReadableStream<Uint8Array> {
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       const { value, done } = await chunks.next();
       if (done) controller.close();
-      else controller.enqueue(enc.encode(value));
+      else controller.enqueue(value);
     },
     async cancel() {
       await chunks.return(undefined);
