@@ -37,10 +37,18 @@ export interface AdapterScoreOk {
   score: number;
 }
 
+export interface AdapterEmbedOk {
+  ok: true;
+  /** One vector per input text, in input order. */
+  vectors: number[][];
+  usage: Usage;
+}
+
 export interface ProviderAdapter {
   readonly name: string;
   chat(ctx: AttemptContext, call: AdapterChatCall): Promise<AdapterChatOk | AttemptFailure>;
   score(ctx: AttemptContext, text: string): Promise<AdapterScoreOk | AttemptFailure>;
+  embed(ctx: AttemptContext, texts: readonly string[]): Promise<AdapterEmbedOk | AttemptFailure>;
 }
 
 /** Rough token estimate (4 characters a token) used only to reserve tpm budget before a call. */

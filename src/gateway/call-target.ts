@@ -19,12 +19,13 @@ export interface CallTarget {
 }
 
 /**
- * Resolve the target of a chat or score call. `sim` models speak OpenAI at `simBaseUrl` (or their
- * own baseUrl) and score through the simulator's Hugging Face text-classification route.
+ * Resolve the target of a chat, score or embed call. `sim` models speak OpenAI at `simBaseUrl` (or
+ * their own baseUrl, embeddings included) and score through the simulator's Hugging Face
+ * text-classification route.
  */
 export function resolveTarget(
   model: ModelSpec,
-  task: "chat" | "score",
+  task: "chat" | "score" | "embed",
   secrets: SecretResolver,
   simBaseUrl: string | undefined,
 ): CallTarget | AttemptFailure {

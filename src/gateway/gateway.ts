@@ -9,7 +9,7 @@ import { runAttempts, type RunnerDeps, type RunPlan } from "./attempt-runner.js"
 import { cacheKey } from "./cache-key.js";
 import { resolveTarget, type CallTarget } from "./call-target.js";
 import { callCostUsd } from "./cost.js";
-import type { AttemptFailure } from "./failures.js";
+import { attemptFailure, type AttemptFailure } from "./failures.js";
 import { createHfAdapter } from "./hf-adapter.js";
 import { keepAliveFetch } from "./http-fetch.js";
 import { SHARED_LIMITERS, type LimiterRegistry } from "./limiter.js";
@@ -20,6 +20,8 @@ import type {
   ChatParams,
   ChatRequest,
   ChatResult,
+  EmbedRequest,
+  EmbedResult,
   Gateway,
   ModelSpec,
   ResponseCache,
@@ -147,6 +149,69 @@ class ProviderGateway implements Gateway {
     return { ok: true, score: result.score, latencyMs, cached: false };
   }
 
+  /** Embeddings: cached texts come from the cache; the rest go out in batches under the limiter. */
+  async embed(model: ModelSpec, req: EmbedRequest): Promise<EmbedResult | ChatFailure> {
+    const started = this.now();
+    const purpose = req.purpose ?? "embedding";
+    const target = resolveTarget(model, "embed", this.opts.secrets, this.opts.simBaseUrl);
+    if (!target.ok) return this.fail(model, purpose, target, 0, started);
+    const { provider, model: modelId } = model;
+    const keys = req.texts.map((content) =>
+      cacheKey({ task: "embed", provider, baseUrl: target.baseUrl, model: modelId, messages: [{ role: "user", content }], params: {} }),
+    );
+    const vectors: (number[] | undefined)[] = new Array<number[] | undefined>(req.texts.length);
+    if (!req.bypassCache) {
+      const hits = await Promise.all(keys.map((k) => safeGet(this.opts.cache, k)));
+      hits.forEach((hit, i) => {
+        const v = hit ? parseVector(hit.text) : null;
+        if (v) vectors[i] = v;
+      });
+    }
+    const missing: number[] = [];
+    for (let i = 0; i < req.texts.length; i++) if (vectors[i] === undefined) missing.push(i);
+    const cachedTexts = req.texts.length - missing.length;
+    const adapter = this.adapters[target.adapter];
+    const plan = this.plan(model, target, undefined, undefined);
+    const batches: number[][] = [];
+    for (let i = 0; i < missing.length; i += EMBED_BATCH) batches.push(missing.slice(i, i + EMBED_BATCH));
+    let attempts = 0;
+    let promptTokens = 0;
+    let failure: { f: AttemptFailure } | null = null;
+    await Promise.all(
+      batches.map(async (batch) => {
+        const texts = batch.map((i) => req.texts[i] ?? "");
+        const run = await runAttempts(plan, this.deps, async (ctx) => {
+          const out = await adapter.embed(ctx, texts);
+          if (out.ok && out.vectors.length !== texts.length) {
+            return attemptFailure("invalid_output", `embedding model returned ${out.vectors.length} vectors for ${texts.length} texts`, true);
+          }
+          return out;
+        });
+        attempts += run.attempts;
+        if (!run.result.ok) {
+          failure ??= { f: run.result };
+          return;
+        }
+        promptTokens += run.result.usage.promptTokens;
+        await Promise.all(
+          batch.map((textIndex, j) => {
+            const v = run.result.ok ? run.result.vectors[j] : undefined;
+            vectors[textIndex] = v;
+            const key = keys[textIndex];
+            return v === undefined || key === undefined ? undefined : safePut(this.opts.cache, key, model.name, { text: JSON.stringify(v), usage: { ...NO_TOKENS } });
+          }),
+        );
+      }),
+    );
+    if (failure !== null) return this.fail(model, purpose, (failure as { f: AttemptFailure }).f, attempts, started);
+    const usage = { promptTokens, completionTokens: 0 };
+    const costUsd = callCostUsd(model, usage, false);
+    const latencyMs = this.now() - started;
+    const cached = missing.length === 0;
+    this.record(model, purpose, { ...usage, costUsd, cached, ok: true, latencyMs, attempts });
+    return { ok: true, vectors: vectors as number[][], cachedTexts, usage, costUsd, latencyMs, attempts };
+  }
+
   private plan(model: ModelSpec, target: CallTarget, timeoutMs?: number, maxAttempts?: number): RunPlan {
     const limiter = this.limiters.get(target.limiterKey, {
       maxConcurrency: Math.max(1, model.maxConcurrency ?? this.defaults.maxConcurrency),
@@ -206,6 +271,19 @@ class ProviderGateway implements Gateway {
 }
 
 const NO_TOKENS = { promptTokens: 0, completionTokens: 0 } as const;
+
+/** Texts per embeddings request (OpenAI accepts up to 2,048 inputs; smaller requests retry cheaper). */
+export const EMBED_BATCH = 256;
+
+/** A cached vector, or null if the entry is not one (then the text is embedded again). */
+function parseVector(text: string): number[] | null {
+  try {
+    const v: unknown = JSON.parse(text);
+    return Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === "number") ? (v as number[]) : null;
+  } catch {
+    return null;
+  }
+}
 
 /** The model's default params overlaid with the request's; an explicit `undefined` keeps the default. */
 export function mergeParams(base: ChatParams | null | undefined, over: ChatParams | undefined): ChatParams {

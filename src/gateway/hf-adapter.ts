@@ -5,9 +5,11 @@
  * last response's headers for Retry-After. Structured output is asked for in the system prompt, and
  * also as `response_format` (which TGI and most Inference Providers enforce by constrained decoding);
  * a provider that rejects `response_format` (400/422) is asked again with the prompt alone.
+ * Embeddings use feature extraction (token-level outputs are mean-pooled).
  */
 import {
   chatCompletion,
+  featureExtraction,
   InferenceClientInputError,
   InferenceClientProviderApiError,
   InferenceClientProviderOutputError,
@@ -63,7 +65,37 @@ export function createHfAdapter(opts: HfAdapterOptions = {}): ProviderAdapter {
         return mapHfError(err, ctx, rec.headers());
       }
     },
+    async embed(ctx, texts) {
+      const rec = recordingFetch(baseFetch);
+      try {
+        const out = await featureExtraction(
+          {
+            ...(ctx.apiKey ? { accessToken: ctx.apiKey } : {}),
+            model: ctx.model.model,
+            ...(ctx.baseUrl ? { endpointUrl: ctx.baseUrl } : { provider: "auto" as const }),
+            inputs: [...texts],
+          },
+          { retry_on_error: false, signal: ctx.signal, fetch: rec.fetch },
+        );
+        // One input may come back as a bare vector rather than a list of one.
+        const rows = texts.length === 1 && typeof out[0] === "number" ? [out as number[]] : out;
+        return { ok: true, vectors: rows.map(pooled), usage: { promptTokens: 0, completionTokens: 0 } };
+      } catch (err) {
+        return mapHfError(err, ctx, rec.headers());
+      }
+    },
   };
+}
+
+/** Mean over tokens when a feature-extraction model returns one vector per token. */
+export function pooled(row: number | number[] | number[][]): number[] {
+  if (typeof row === "number") return [row];
+  if (row.length === 0 || typeof row[0] === "number") return row as number[];
+  const tokens = row as number[][];
+  const dims = tokens[0]?.length ?? 0;
+  const out = new Array<number>(dims).fill(0);
+  for (const t of tokens) for (let i = 0; i < dims; i++) out[i] = (out[i] ?? 0) + (t[i] ?? 0) / tokens.length;
+  return out;
 }
 
 async function chatOnce(

@@ -53,6 +53,19 @@ export function createOpenAiAdapter(opts: OpenAiAdapterOptions = {}): ProviderAd
     async score() {
       return attemptFailure("config", "scoring needs a huggingface text-classification model", false);
     },
+    async embed(ctx, texts) {
+      const client = clientFor(ctx.baseUrl ?? OPENAI_DEFAULT_BASE_URL, ctx.apiKey);
+      try {
+        const res = await client.embeddings.create(
+          { model: ctx.model.model, input: [...texts], encoding_format: "float" },
+          { signal: ctx.signal, timeout: ctx.timeoutMs, maxRetries: 0 },
+        );
+        const vectors = [...res.data].sort((a, b) => a.index - b.index).map((d) => d.embedding);
+        return { ok: true, vectors, usage: { promptTokens: res.usage?.prompt_tokens ?? 0, completionTokens: 0 } };
+      } catch (err) {
+        return mapOpenAiError(err, ctx);
+      }
+    },
   };
 }
 

@@ -137,8 +137,34 @@ export interface ScoreResult {
   cached: boolean;
 }
 
+export interface EmbedRequest {
+  texts: readonly string[];
+  /** Skip the cache lookup (answers are still stored). */
+  bypassCache?: boolean;
+  /** Accounting label ("generator", ...). */
+  purpose?: string;
+}
+
+export interface EmbedResult {
+  ok: true;
+  /** One vector per text, in order, as the model returned it (not normalised). */
+  vectors: number[][];
+  /** How many of the texts were served from the cache. */
+  cachedTexts: number;
+  usage: Usage;
+  costUsd: number;
+  latencyMs: number;
+  /** Attempts over every request the call needed (0 when all came from the cache). */
+  attempts: number;
+}
+
 export interface Gateway {
   chat(model: ModelSpec, req: ChatRequest): Promise<ChatResult>;
   /** Reward-model scoring of a full conversation rendered as text. */
   score(model: ModelSpec, text: string): Promise<ScoreResult | ChatFailure>;
+  /**
+   * Text embeddings, cached per text: only texts not in the cache are sent, in requests of at most
+   * `EMBED_BATCH` texts, each under the model's limiter with retries; one usage record per call.
+   */
+  embed(model: ModelSpec, req: EmbedRequest): Promise<EmbedResult | ChatFailure>;
 }

@@ -38,7 +38,7 @@ export function pipelineContext(deps: Pick<Deps, "db" | "gateway" | "config">): 
     embedder: async (model) => {
       const spec = model ? await caller.spec(model) : null;
       if (model && !spec) throw new TaskError("config", `embedding model '${model}' is not registered`, false);
-      return createEmbedder(spec, { secrets: deps.config.secrets, simBaseUrl: deps.config.simBaseUrl });
+      return createEmbedder(spec, deps.gateway);
     },
   };
 }

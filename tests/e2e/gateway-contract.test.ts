@@ -14,6 +14,7 @@ import { startSimulator, type Simulator } from "../../src/sim/server.js";
 
 const CHAT_MODEL = "sim-strong";
 const REWARD_MODEL = "sim-reward";
+const EMBED_MODEL = "sim-embed";
 let sim: Simulator;
 
 interface AdapterCase {
@@ -284,6 +285,44 @@ describe.each([openaiAdapter, hfAdapter])("gateway contract: $name", (adapter) =
       expect(first.score).toBeGreaterThanOrEqual(0);
       expect(second.score).toBe(first.score);
     }
+  });
+
+  it("embeds texts in order, caches each text, and sends only the texts it has not seen", async () => {
+    const h = harness();
+    const spec = adapter.spec("embed", {}, EMBED_MODEL);
+    const texts = Array.from({ length: 300 }, (_, i) => `agent ${i} tends ${i % 2 ? "bees" : "goats"}`);
+    const before = simCount(EMBED_MODEL);
+    const first = await h.gw.embed(spec, { texts, purpose: "generator" });
+    expect(first).toMatchObject({ ok: true, cachedTexts: 0, attempts: 2 });
+    // 300 texts = one request of 256 and one of 44.
+    expect(simCount(EMBED_MODEL)).toBe(before + 2);
+    if (!first.ok) return;
+    expect(first.vectors).toHaveLength(300);
+    expect(first.vectors[0]).toHaveLength(256);
+    const again = await h.gw.embed(spec, { texts: [texts[299] ?? "", "a text never seen", texts[0] ?? ""], purpose: "generator" });
+    expect(simCount(EMBED_MODEL)).toBe(before + 3);
+    expect(again).toMatchObject({ ok: true, cachedTexts: 2, attempts: 1 });
+    if (!again.ok) return;
+    expect(again.vectors[0]).toEqual(first.vectors[299]);
+    expect(again.vectors[2]).toEqual(first.vectors[0]);
+    const all = await h.gw.embed(spec, { texts: texts.slice(0, 10) });
+    expect(all).toMatchObject({ ok: true, cachedTexts: 10, attempts: 0, costUsd: 0 });
+    expect(simCount(EMBED_MODEL)).toBe(before + 3);
+    expect(h.usage.map((u) => [u.purpose, u.cached, u.attempts])).toEqual([
+      ["generator", false, 2],
+      ["generator", false, 1],
+      ["embedding", true, 0],
+    ]);
+  });
+
+  it("retries an embeddings request after a 500, and fails an unknown embedding model without retrying", async () => {
+    sim.setFaults({ error500: 1 });
+    const h = harness({ onSleep: clearFaults });
+    const ok = await h.gw.embed(adapter.spec("embed-retry", {}, EMBED_MODEL), { texts: ["retry me"] });
+    expect(ok).toMatchObject({ ok: true, attempts: 2 });
+    expect(h.sleeps).toEqual([50]);
+    const missing = await h.gw.embed(adapter.spec("embed-missing", {}, "no-such-embedder"), { texts: ["x"] });
+    expect(missing).toMatchObject({ ok: false, retryable: false, status: 404, attempts: 1 });
   });
 
   it("ends 1,000 calls under 30% injected faults in a result or a recorded failure", async () => {
