@@ -19,6 +19,7 @@ import {
   parseRating,
   type PairwiseLabel,
   type RenderedPrompt,
+  rewardShare,
 } from "../judges/index.js";
 import { BattleError, type BattleLlm, type LlmMessage } from "./llm.js";
 
@@ -149,6 +150,6 @@ export async function judgeReward(ctx: GameContext): Promise<CombinedOutcome> {
     return (await stored(ctx.db, ctx.battleId, ctx.judge, order))?.score ?? r.score;
   };
   const [sa, sb] = await Promise.all([scoreOf("A", ctx.answerA), scoreOf("B", ctx.answerB)]);
-  const outcome = 1 / (1 + Math.exp(-(sa - sb)));
+  const outcome = rewardShare(sa, sb);
   return { outcome, margin: Math.abs(outcome - 0.5) * 2, consistent: true, validGames: 2 };
 }

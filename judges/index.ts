@@ -6,6 +6,7 @@ export * from "./labels.js";
 export * from "./parse.js";
 export * from "./combine.js";
 export * from "./combine-single.js";
+export * from "./judge-outcome.js";
 export * from "./jury.js";
 export * from "./kappa.js";
 export * from "./agreement.js";

@@ -4,7 +4,8 @@
  */
 import { and, asc, eq, inArray, isNotNull, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client.js";
-import { battleCells, battles, judgments } from "../db/schema/index.js";
+import { battleCells, battles, judgments, rounds } from "../db/schema/index.js";
+import { judgeOutcome, type GameScores, type JudgeMode, type SwapRule } from "../judges/index.js";
 import type { Battle } from "./battle-log.js";
 import type { CountRow } from "./leaderboard-counts.js";
 import type { StyleCounts } from "./style-features.js";
@@ -65,8 +66,9 @@ export async function readBattles(db: Db, f: BoardFilter): Promise<Battle[]> {
 
 /**
  * One judge's board over round battles: each battle's outcome is that judge's own games combined
- * (mean of its valid game scores; two games pointing opposite ways count as a tie, as the jury's
- * "soft" swap rule does). Imported battles name their judge directly and are included as they are.
+ * exactly as the worker combined them (`judgeOutcome`): swapped pairwise games under the round's
+ * swap rule, single ratings or reward scores by their rules. Imported battles name their judge
+ * directly and are included as they are.
  */
 export async function readJudgeBattles(db: Db, f: BoardFilter & { judge: string }): Promise<Battle[]> {
   const conds: SQL[] = [eq(battles.status, "done"), eq(judgments.judge, f.judge), eq(judgments.valid, true), isNotNull(judgments.score)];
@@ -78,18 +80,34 @@ export async function readJudgeBattles(db: Db, f: BoardFilter & { judge: string 
       id: battles.id,
       modelA: battles.modelA,
       modelB: battles.modelB,
-      outcome: sql<number>`case when min(${judgments.score}) < 0.5 and max(${judgments.score}) > 0.5 then 0.5 else avg(${judgments.score}) end`,
       finishedAt: battles.finishedAt,
+      judgeMode: rounds.judgeMode,
+      options: rounds.options,
+      order: judgments.order,
+      score: judgments.score,
     })
     .from(battles)
     .innerJoin(judgments, eq(judgments.battleId, battles.id))
+    .innerJoin(rounds, eq(rounds.id, battles.roundId))
     .where(and(...conds))
-    .groupBy(battles.id)
     .orderBy(asc(battles.id));
   const keep = f.models ? new Set(f.models) : null;
-  const own: Battle[] = rows
-    .filter((r) => !keep || (keep.has(r.modelA) && keep.has(r.modelB)))
-    .map((r) => ({ modelA: r.modelA, modelB: r.modelB, outcome: Number(r.outcome), tstamp: r.finishedAt ? r.finishedAt.getTime() / 1000 : r.id, judge: f.judge }));
+  const own: Battle[] = [];
+  // Rows come grouped by battle (ordered by id): combine each battle's games when the next begins.
+  for (let i = 0; i < rows.length; ) {
+    const first = rows[i];
+    if (first === undefined) break;
+    const games: GameScores = {};
+    for (; i < rows.length && rows[i]?.id === first.id; i++) {
+      const r = rows[i];
+      if (r && r.score !== null && (r.order === "AB" || r.order === "BA" || r.order === "A" || r.order === "B")) games[r.order] = r.score;
+    }
+    if (keep && !(keep.has(first.modelA) && keep.has(first.modelB))) continue;
+    const swapRule = (first.options as { swapRule?: SwapRule } | null)?.swapRule ?? "soft";
+    const outcome = judgeOutcome(first.judgeMode as JudgeMode, games, swapRule);
+    if (outcome === null) continue;
+    own.push({ modelA: first.modelA, modelB: first.modelB, outcome, tstamp: first.finishedAt ? first.finishedAt.getTime() / 1000 : first.id, judge: f.judge });
+  }
   const imported = f.roundId === undefined && f.roundIds === undefined ? await readBattles(db, f) : [];
   return [...imported, ...own];
 }
