@@ -22,6 +22,7 @@ import {
   rewardShare,
 } from "../judges/index.js";
 import { BattleError, type BattleLlm, type LlmMessage } from "./llm.js";
+import { addRoundSpend } from "./spend.js";
 
 export type JudgmentRow = typeof judgments.$inferSelect;
 export type Order = "AB" | "BA" | "A" | "B";
@@ -30,6 +31,8 @@ export interface GameContext {
   db: Db;
   llm: BattleLlm;
   battleId: number;
+  /** The battle's round, whose spend counters each stored judgment adds to. */
+  roundId: string;
   judge: string;
   question: LlmMessage[];
   answerA: string;
@@ -79,24 +82,30 @@ async function runGame(ctx: GameContext, order: Order, prompt: RenderedPrompt, p
     totals.cost += r.costUsd;
     totals.latency += r.latencyMs;
   }
-  await ctx.db
-    .insert(judgments)
-    .values({
-      battleId: ctx.battleId,
-      judge: ctx.judge,
-      order,
-      promptVersion: prompt.version,
-      rawText: text,
-      verdict: parsed.verdict,
-      score: parsed.score,
-      valid: parsed.verdict !== null,
-      attempts,
-      promptTokens: totals.prompt,
-      completionTokens: totals.completion,
-      costUsd: totals.cost,
-      latencyMs: Math.round(totals.latency),
-    })
-    .onConflictDoNothing();
+  await ctx.db.transaction(async (tx) => {
+    const inserted = await tx
+      .insert(judgments)
+      .values({
+        battleId: ctx.battleId,
+        judge: ctx.judge,
+        order,
+        promptVersion: prompt.version,
+        rawText: text,
+        verdict: parsed.verdict,
+        score: parsed.score,
+        valid: parsed.verdict !== null,
+        attempts,
+        promptTokens: totals.prompt,
+        completionTokens: totals.completion,
+        costUsd: totals.cost,
+        latencyMs: Math.round(totals.latency),
+      })
+      .onConflictDoNothing()
+      .returning({ id: judgments.id });
+    if (inserted.length > 0) {
+      await addRoundSpend(tx, ctx.roundId, { promptTokens: totals.prompt, completionTokens: totals.completion, costUsd: totals.cost });
+    }
+  });
   const row = await stored(ctx.db, ctx.battleId, ctx.judge, order);
   if (!row) throw new Error("judgment vanished after insert");
   return row;

@@ -36,6 +36,7 @@ export async function processBattle(deps: ProcessDeps, b: BattleRow, round: Roun
         db: deps.db,
         llm: deps.llm,
         battleId: b.id,
+        roundId: round.id,
         judge,
         question: messages,
         answerA: ra.text,

@@ -1,11 +1,13 @@
 /**
  * Candidate answers: each candidate answers each instruction once per round. A stored answer is
- * never requested again (crash recovery), and concurrent writers converge on the first stored row.
+ * never requested again (crash recovery), and concurrent writers converge on the first stored row,
+ * whose spend is added to the round's counters in the same transaction (battles/spend.ts).
  */
 import { and, eq } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { responses } from "../db/schema/index.js";
 import { BattleError, type BattleLlm, type LlmMessage } from "./llm.js";
+import { addRoundSpend } from "./spend.js";
 
 export type ResponseRow = typeof responses.$inferSelect;
 
@@ -28,20 +30,15 @@ export async function ensureResponse(
   if (existing) return existing;
   const r = await llm.chat(model, { messages: instruction.messages, purpose: "candidate" });
   if (!r.ok) throw new BattleError(r.kind, `candidate ${model}: ${r.message}`, r.retryable);
-  await db
-    .insert(responses)
-    .values({
-      roundId,
-      instructionId: instruction.id,
-      model,
-      text: r.text,
-      promptTokens: r.cached ? 0 : r.usage.promptTokens,
-      completionTokens: r.cached ? 0 : r.usage.completionTokens,
-      costUsd: r.costUsd,
-      latencyMs: Math.round(r.latencyMs),
-      cached: r.cached,
-    })
-    .onConflictDoNothing();
+  const spend = { promptTokens: r.cached ? 0 : r.usage.promptTokens, completionTokens: r.cached ? 0 : r.usage.completionTokens, costUsd: r.costUsd };
+  await db.transaction(async (tx) => {
+    const inserted = await tx
+      .insert(responses)
+      .values({ roundId, instructionId: instruction.id, model, text: r.text, ...spend, latencyMs: Math.round(r.latencyMs), cached: r.cached })
+      .onConflictDoNothing()
+      .returning({ id: responses.id });
+    if (inserted.length > 0) await addRoundSpend(tx, roundId, spend);
+  });
   const stored = await findResponse(db, roundId, instruction.id, model);
   if (!stored) throw new Error(`response for ${model} vanished after insert`);
   return stored;

@@ -32,6 +32,13 @@ export const rounds = pgTable("rounds", {
   options: jsonb("options").$type<Record<string, unknown>>().notNull().default({}),
   iterationId: text("iteration_id"),
   error: text("error"),
+  /**
+   * Running spend of the round's stored answers and judgments, added in the same transaction as
+   * each row (so a budget check reads one row instead of summing the round).
+   */
+  spentPromptTokens: bigint("spent_prompt_tokens", { mode: "number" }).notNull().default(0),
+  spentCompletionTokens: bigint("spent_completion_tokens", { mode: "number" }).notNull().default(0),
+  spentCostUsd: doublePrecision("spent_cost_usd").notNull().default(0),
   createdAt: ts("created_at").notNull().defaultNow(),
   startedAt: ts("started_at"),
   finishedAt: ts("finished_at"),
