@@ -103,7 +103,8 @@ async function runGame(ctx: GameContext, order: Order, prompt: RenderedPrompt, p
       .onConflictDoNothing()
       .returning({ id: judgments.id });
     if (inserted.length > 0) {
-      await addRoundSpend(tx, ctx.roundId, { promptTokens: totals.prompt, completionTokens: totals.completion, costUsd: totals.cost });
+      const kind = parsed.verdict !== null ? "judgment" : "invalid-judgment";
+      await addRoundSpend(tx, ctx.roundId, kind, { promptTokens: totals.prompt, completionTokens: totals.completion, costUsd: totals.cost });
     }
   });
   const row = await stored(ctx.db, ctx.battleId, ctx.judge, order);
@@ -152,10 +153,14 @@ export async function judgeReward(ctx: GameContext): Promise<CombinedOutcome> {
     const text = `${ctx.question.map((m) => `${m.role}: ${m.content}`).join("\n")}\nassistant: ${answer}`;
     const r = await ctx.llm.score(ctx.judge, text);
     if (!r.ok) throw new BattleError(r.kind, `reward model ${ctx.judge}: ${r.message}`, r.retryable);
-    await ctx.db
-      .insert(judgments)
-      .values({ battleId: ctx.battleId, judge: ctx.judge, order, promptVersion: "reward@1", verdict: r.score.toFixed(4), score: r.score, valid: true, latencyMs: Math.round(r.latencyMs) })
-      .onConflictDoNothing();
+    await ctx.db.transaction(async (tx) => {
+      const inserted = await tx
+        .insert(judgments)
+        .values({ battleId: ctx.battleId, judge: ctx.judge, order, promptVersion: "reward@1", verdict: r.score.toFixed(4), score: r.score, valid: true, latencyMs: Math.round(r.latencyMs) })
+        .onConflictDoNothing()
+        .returning({ id: judgments.id });
+      if (inserted.length > 0) await addRoundSpend(tx, ctx.roundId, "judgment", { promptTokens: 0, completionTokens: 0, costUsd: 0 });
+    });
     return (await stored(ctx.db, ctx.battleId, ctx.judge, order))?.score ?? r.score;
   };
   const [sa, sb] = await Promise.all([scoreOf("A", ctx.answerA), scoreOf("B", ctx.answerB)]);

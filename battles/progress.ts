@@ -1,8 +1,9 @@
 /** Round progress as one JSON object: counts, tokens, cost, errors by kind, ETA. */
 import { and, eq, isNotNull, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
-import { battles, judgments, responses } from "../db/schema/index.js";
+import { battles } from "../db/schema/index.js";
 import type { RoundRow } from "./round-store.js";
+import { roundSpend, type RoundSpend } from "./spend.js";
 
 export type RoundStatus = "pending" | "running" | "done" | "failed" | "cancelled";
 
@@ -32,36 +33,7 @@ export interface RoundProgress {
 
 const num = (x: unknown) => Number(x ?? 0);
 
-export async function roundSpend(db: Db, roundId: string) {
-  const [r] = await db
-    .select({
-      n: sql<number>`count(*)::int`,
-      p: sql<number>`coalesce(sum(${responses.promptTokens}), 0)::float8`,
-      c: sql<number>`coalesce(sum(${responses.completionTokens}), 0)::float8`,
-      cost: sql<number>`coalesce(sum(${responses.costUsd}), 0)::float8`,
-    })
-    .from(responses)
-    .where(eq(responses.roundId, roundId));
-  const [j] = await db
-    .select({
-      n: sql<number>`count(*)::int`,
-      invalid: sql<number>`count(*) filter (where not ${judgments.valid})::int`,
-      p: sql<number>`coalesce(sum(${judgments.promptTokens}), 0)::float8`,
-      c: sql<number>`coalesce(sum(${judgments.completionTokens}), 0)::float8`,
-      cost: sql<number>`coalesce(sum(${judgments.costUsd}), 0)::float8`,
-    })
-    .from(judgments)
-    .innerJoin(battles, eq(battles.id, judgments.battleId))
-    .where(eq(battles.roundId, roundId));
-  const prompt = num(r?.p) + num(j?.p);
-  const completion = num(r?.c) + num(j?.c);
-  return {
-    responses: num(r?.n),
-    judgments: { total: num(j?.n), invalid: num(j?.invalid) },
-    tokens: { prompt, completion, total: prompt + completion },
-    costUsd: num(r?.cost) + num(j?.cost),
-  };
-}
+const NO_SPEND: RoundSpend = { responses: 0, judgments: { total: 0, invalid: 0 }, tokens: { prompt: 0, completion: 0, total: 0 }, costUsd: 0 };
 
 export async function roundProgress(db: Db, round: RoundRow, now: Date = new Date()): Promise<RoundProgress> {
   const byStatus = await db
@@ -83,7 +55,7 @@ export async function roundProgress(db: Db, round: RoundRow, now: Date = new Dat
     .groupBy(battles.errorKind);
   const errors: Record<string, number> = {};
   for (const e of errRows) errors[e.kind ?? "unknown"] = num(e.n);
-  const spend = await roundSpend(db, round.id);
+  const spend = (await roundSpend(db, round.id)) ?? NO_SPEND;
   if (spend.judgments.invalid > 0) errors.invalid_verdict = spend.judgments.invalid;
   const finished = counts.done + counts.failed;
   const remaining = counts.pending + counts.running;

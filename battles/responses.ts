@@ -37,7 +37,7 @@ export async function ensureResponse(
       .values({ roundId, instructionId: instruction.id, model, text: r.text, ...spend, latencyMs: Math.round(r.latencyMs), cached: r.cached })
       .onConflictDoNothing()
       .returning({ id: responses.id });
-    if (inserted.length > 0) await addRoundSpend(tx, roundId, spend);
+    if (inserted.length > 0) await addRoundSpend(tx, roundId, "answer", spend);
   });
   const stored = await findResponse(db, roundId, instruction.id, model);
   if (!stored) throw new Error(`response for ${model} vanished after insert`);

@@ -1,12 +1,13 @@
 /**
- * A round's running spend: every stored answer and judgment adds its tokens and cost to counters on
- * the round's row in the same transaction as the insert, and only when the insert happened (a row
- * that already existed, written by a worker that won the race, was counted by that worker). Budget
- * checks then read one row instead of summing the whole round before every battle.
+ * A round's running spend: every stored answer and judgment adds its tokens, cost and count to
+ * counters on the round's row in the same transaction as the insert, and only when the insert
+ * happened (a row that already existed, written by a worker that won the race, was counted by that
+ * worker). Budget checks and progress reads then take one row instead of summing the whole round;
+ * `sumRoundSpend` computes the same figures from the rows themselves.
  */
 import { eq, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
-import { rounds } from "../db/schema/index.js";
+import { battles, judgments, responses, rounds } from "../db/schema/index.js";
 
 /** Db or a transaction on it. */
 type Tx = Pick<Db, "update" | "select">;
@@ -17,23 +18,82 @@ export interface Spend {
   costUsd: number;
 }
 
-export async function addRoundSpend(tx: Tx, roundId: string, s: Spend): Promise<void> {
-  if (s.promptTokens === 0 && s.completionTokens === 0 && s.costUsd === 0) return;
+export interface RoundSpend {
+  responses: number;
+  judgments: { total: number; invalid: number };
+  tokens: { prompt: number; completion: number; total: number };
+  costUsd: number;
+}
+
+/** Count one stored row of `kind` (an invalid judgment also counts as invalid) and add its spend. */
+export async function addRoundSpend(tx: Tx, roundId: string, kind: "answer" | "judgment" | "invalid-judgment", s: Spend): Promise<void> {
   await tx
     .update(rounds)
     .set({
       spentPromptTokens: sql`${rounds.spentPromptTokens} + ${Math.round(s.promptTokens)}`,
       spentCompletionTokens: sql`${rounds.spentCompletionTokens} + ${Math.round(s.completionTokens)}`,
       spentCostUsd: sql`${rounds.spentCostUsd} + ${s.costUsd}`,
+      ...(kind === "answer"
+        ? { answerCount: sql`${rounds.answerCount} + 1` }
+        : { judgmentCount: sql`${rounds.judgmentCount} + 1`, ...(kind === "invalid-judgment" ? { invalidJudgmentCount: sql`${rounds.invalidJudgmentCount} + 1` } : {}) }),
     })
     .where(eq(rounds.id, roundId));
 }
 
-/** The round's spend so far (null for an unknown round). */
-export async function readRoundSpend(db: Tx, roundId: string): Promise<{ tokens: number; costUsd: number } | null> {
+/** The round's counters (null for an unknown round). */
+export async function roundSpend(db: Tx, roundId: string): Promise<RoundSpend | null> {
   const [r] = await db
-    .select({ p: rounds.spentPromptTokens, c: rounds.spentCompletionTokens, cost: rounds.spentCostUsd })
+    .select({
+      p: rounds.spentPromptTokens,
+      c: rounds.spentCompletionTokens,
+      cost: rounds.spentCostUsd,
+      answers: rounds.answerCount,
+      judgments: rounds.judgmentCount,
+      invalid: rounds.invalidJudgmentCount,
+    })
     .from(rounds)
     .where(eq(rounds.id, roundId));
-  return r ? { tokens: Number(r.p) + Number(r.c), costUsd: Number(r.cost) } : null;
+  if (!r) return null;
+  const prompt = Number(r.p);
+  const completion = Number(r.c);
+  return {
+    responses: Number(r.answers),
+    judgments: { total: Number(r.judgments), invalid: Number(r.invalid) },
+    tokens: { prompt, completion, total: prompt + completion },
+    costUsd: Number(r.cost),
+  };
+}
+
+const num = (x: unknown) => Number(x ?? 0);
+
+/** The same figures summed over the round's stored answers and judgments (checks and repairs). */
+export async function sumRoundSpend(db: Db, roundId: string): Promise<RoundSpend> {
+  const [r] = await db
+    .select({
+      n: sql<number>`count(*)::int`,
+      p: sql<number>`coalesce(sum(${responses.promptTokens}), 0)::float8`,
+      c: sql<number>`coalesce(sum(${responses.completionTokens}), 0)::float8`,
+      cost: sql<number>`coalesce(sum(${responses.costUsd}), 0)::float8`,
+    })
+    .from(responses)
+    .where(eq(responses.roundId, roundId));
+  const [j] = await db
+    .select({
+      n: sql<number>`count(*)::int`,
+      invalid: sql<number>`count(*) filter (where not ${judgments.valid})::int`,
+      p: sql<number>`coalesce(sum(${judgments.promptTokens}), 0)::float8`,
+      c: sql<number>`coalesce(sum(${judgments.completionTokens}), 0)::float8`,
+      cost: sql<number>`coalesce(sum(${judgments.costUsd}), 0)::float8`,
+    })
+    .from(judgments)
+    .innerJoin(battles, eq(battles.id, judgments.battleId))
+    .where(eq(battles.roundId, roundId));
+  const prompt = num(r?.p) + num(j?.p);
+  const completion = num(r?.c) + num(j?.c);
+  return {
+    responses: num(r?.n),
+    judgments: { total: num(j?.n), invalid: num(j?.invalid) },
+    tokens: { prompt, completion, total: prompt + completion },
+    costUsd: num(r?.cost) + num(j?.cost),
+  };
 }

@@ -10,7 +10,7 @@ import { BattleError, type BattleLlm } from "./llm.js";
 import { processBattle } from "./process-battle.js";
 import { type BattleRow, claimBattles, completeBattle, failBattle, finishRoundIfComplete, renewLeases } from "./queue.js";
 import type { RoundOptions, RoundRow } from "./round-store.js";
-import { readRoundSpend } from "./spend.js";
+import { roundSpend } from "./spend.js";
 
 export interface WorkerLog {
   info(obj: object, msg: string): void;
@@ -46,13 +46,13 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref()
 async function overBudget(db: Db, round: RoundRow): Promise<boolean> {
   const budget = (round.options as unknown as RoundOptions).budget;
   if (!budget || (budget.maxTokens === undefined && budget.maxCostUsd === undefined)) return false;
-  const spent = await readRoundSpend(db, round.id);
+  const spent = await roundSpend(db, round.id);
   if (spent === null) return false;
-  const over = (budget.maxTokens !== undefined && spent.tokens >= budget.maxTokens) || (budget.maxCostUsd !== undefined && spent.costUsd >= budget.maxCostUsd);
+  const over = (budget.maxTokens !== undefined && spent.tokens.total >= budget.maxTokens) || (budget.maxCostUsd !== undefined && spent.costUsd >= budget.maxCostUsd);
   if (over) {
     await db
       .update(rounds)
-      .set({ status: "failed", error: `budget exhausted: ${Math.round(spent.tokens)} tokens, $${spent.costUsd.toFixed(4)} spent`, finishedAt: sql`now()` })
+      .set({ status: "failed", error: `budget exhausted: ${Math.round(spent.tokens.total)} tokens, $${spent.costUsd.toFixed(4)} spent`, finishedAt: sql`now()` })
       .where(eq(rounds.id, round.id));
   }
   return over;

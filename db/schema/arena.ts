@@ -34,11 +34,15 @@ export const rounds = pgTable("rounds", {
   error: text("error"),
   /**
    * Running spend of the round's stored answers and judgments, added in the same transaction as
-   * each row (so a budget check reads one row instead of summing the round).
+   * each row (so a budget check or a progress read takes one row instead of summing the round).
    */
   spentPromptTokens: bigint("spent_prompt_tokens", { mode: "number" }).notNull().default(0),
   spentCompletionTokens: bigint("spent_completion_tokens", { mode: "number" }).notNull().default(0),
   spentCostUsd: doublePrecision("spent_cost_usd").notNull().default(0),
+  /** Stored answers, judgments and invalid judgments, counted the same way (progress reads them). */
+  answerCount: bigint("answer_count", { mode: "number" }).notNull().default(0),
+  judgmentCount: bigint("judgment_count", { mode: "number" }).notNull().default(0),
+  invalidJudgmentCount: bigint("invalid_judgment_count", { mode: "number" }).notNull().default(0),
   createdAt: ts("created_at").notNull().defaultNow(),
   startedAt: ts("started_at"),
   finishedAt: ts("finished_at"),

@@ -1,12 +1,11 @@
 /**
  * Round spend counters on every driver: the migration's backfill gives rounds that already had
- * answers and judgments the sums over those rows, and addRoundSpend adds to them.
+ * answers and judgments the sums and counts over those rows, and addRoundSpend adds to them.
  */
 import { readFileSync } from "node:fs";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { roundSpend } from "../../battles/progress.js";
-import { addRoundSpend, readRoundSpend } from "../../battles/spend.js";
+import { addRoundSpend, roundSpend, sumRoundSpend } from "../../battles/spend.js";
 import { MIGRATIONS_DIR, type DbHandle } from "../../db/client.js";
 import { battles, judgments, responses } from "../../db/schema/index.js";
 import { dbTargets } from "../helpers/db.js";
@@ -40,22 +39,23 @@ describe.each(dbTargets())("round spend on $name", (target) => {
       }
       const [b] = await h.db.insert(battles).values({ roundId: k < 2 ? "rs-1" : "rs-2", instructionId, modelA: "a", modelB: "b", status: "done" }).returning({ id: battles.id });
       for (const order of ["AB", "BA"]) {
-        await h.db.insert(judgments).values({ battleId: b?.id ?? 0, judge: "j", order, promptVersion: "t@1", valid: true, score: 0.5, promptTokens: 100, completionTokens: 5 + k, costUsd: 0.01 });
+        const valid = !(k === 0 && order === "BA");
+        await h.db.insert(judgments).values({ battleId: b?.id ?? 0, judge: "j", order, promptVersion: "t@1", valid, score: valid ? 0.5 : null, promptTokens: 100, completionTokens: 5 + k, costUsd: 0.01 });
       }
     }
-    expect(await readRoundSpend(h.db, "rs-1")).toEqual({ tokens: 0, costUsd: 0 });
+    const zero = { responses: 0, judgments: { total: 0, invalid: 0 }, tokens: { prompt: 0, completion: 0, total: 0 }, costUsd: 0 };
+    expect(await roundSpend(h.db, "rs-1")).toEqual(zero);
     await h.db.execute(sql.raw(BACKFILL ?? ""));
     for (const round of ["rs-1", "rs-2", "rs-empty"]) {
-      const sums = await roundSpend(h.db, round);
-      const counters = await readRoundSpend(h.db, round);
-      expect(counters?.tokens).toBe(sums.tokens.total);
-      expect(counters?.costUsd).toBeCloseTo(sums.costUsd, 12);
+      const sums = await sumRoundSpend(h.db, round);
+      expect(await roundSpend(h.db, round)).toEqual({ ...sums, costUsd: expect.closeTo(sums.costUsd, 12) });
     }
-    // rs-1: answers 2 x (10+20) + 2 x (11+20), judgments 2 x (100+5) + 2 x (100+6).
-    expect((await readRoundSpend(h.db, "rs-1"))?.tokens).toBe(122 + 422);
-    expect(await readRoundSpend(h.db, "rs-empty")).toEqual({ tokens: 0, costUsd: 0 });
-    await addRoundSpend(h.db, "rs-empty", { promptTokens: 7, completionTokens: 3, costUsd: 0.5 });
-    expect(await readRoundSpend(h.db, "rs-empty")).toEqual({ tokens: 10, costUsd: 0.5 });
-    expect(await readRoundSpend(h.db, "no-such-round")).toBeNull();
+    // rs-1: answers 2 x (10+20) + 2 x (11+20), judgments 2 x (100+5) + 2 x (100+6); one judgment invalid.
+    expect(await roundSpend(h.db, "rs-1")).toMatchObject({ responses: 4, judgments: { total: 4, invalid: 1 }, tokens: { total: 122 + 422 } });
+    expect(await roundSpend(h.db, "rs-empty")).toEqual(zero);
+    await addRoundSpend(h.db, "rs-empty", "answer", { promptTokens: 7, completionTokens: 3, costUsd: 0.5 });
+    await addRoundSpend(h.db, "rs-empty", "invalid-judgment", { promptTokens: 1, completionTokens: 0, costUsd: 0 });
+    expect(await roundSpend(h.db, "rs-empty")).toEqual({ responses: 1, judgments: { total: 1, invalid: 1 }, tokens: { prompt: 8, completion: 3, total: 11 }, costUsd: 0.5 });
+    expect(await roundSpend(h.db, "no-such-round")).toBeNull();
   });
 });

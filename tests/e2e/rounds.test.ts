@@ -5,8 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Battle } from "../../reports/battle-log.js";
-import { roundSpend } from "../../battles/progress.js";
-import { readRoundSpend } from "../../battles/spend.js";
+import { roundSpend, sumRoundSpend } from "../../battles/spend.js";
 import { computeLeaderboard } from "../../reports/leaderboard.js";
 import { startBattleWorker } from "../../src/background.js";
 import { startSimulator, type Simulator } from "../../src/sim/server.js";
@@ -71,11 +70,11 @@ describe.each(dbTargets())("round end to end on $name", (target) => {
 
     // The round's running spend counters (added with each stored row, by every worker) equal the
     // sums over its answers and judgments: no row counted twice when workers raced for it.
-    const counters = await readRoundSpend(t.deps.db, id);
-    const sums = await roundSpend(t.deps.db, id);
-    expect(counters?.tokens).toBe(sums.tokens.total);
-    expect(counters?.costUsd).toBeCloseTo(sums.costUsd, 9);
+    const counters = await roundSpend(t.deps.db, id);
+    const sums = await sumRoundSpend(t.deps.db, id);
+    expect(counters).toEqual({ ...sums, costUsd: expect.closeTo(sums.costUsd, 9) });
     expect(sums.tokens.total).toBeGreaterThan(0);
+    expect(sums.judgments.total).toBe(300 * 3 * 2);
 
     const stats = await json<{ judges: { judge: string; firstPositionWinRate: number; swapAgreementRate: number; invalidRate: number }[]; agreement: { fleiss: { kappa: number } } }>(
       await t.req("GET", `/v1/rounds/${id}/judges`),
