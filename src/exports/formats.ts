@@ -23,7 +23,6 @@ import type {
   DpoRow,
   KtoRow,
   PromptMessage,
-  Provenance,
   RewardRow,
   RowOfKind,
   SelectionKind,
@@ -78,16 +77,14 @@ export function provenanceKept(kind: SelectionKind, format: string, options: For
 const assistant = (content: string) => ({ role: "assistant" as const, content });
 const gpt = (value: string) => ({ from: "gpt" as const, value });
 
-function withMeta(obj: JsonRecord, keep: boolean, meta: () => JsonRecord): JsonRecord {
-  return keep ? { ...obj, metadata: meta() } : obj;
-}
-
+/**
+ * The line with its `metadata` (the provenance plus which answer(s) the line holds), or as it is
+ * when the format drops it. Formatters build `meta` only when it is kept (`keep ? {...} : null`):
+ * they run once per row of the largest exports.
+ */
 function withMetadata(obj: JsonRecord, meta: JsonRecord | null): JsonRecord {
   return meta === null ? obj : { ...obj, metadata: meta };
 }
-
-/** Metadata = the provenance plus which answer(s) the line holds. */
-const metaOf = (p: Provenance, extra: JsonRecord) => (): JsonRecord => ({ ...p, ...extra });
 
 function alpaca(prompt: readonly PromptMessage[], output: string): JsonRecord {
   const { system, turns } = toAlternating(prompt);
@@ -103,25 +100,23 @@ function alpaca(prompt: readonly PromptMessage[], output: string): JsonRecord {
 
 export function formatSft(row: SftRow, format: FormatOfKind["sft"], keep: boolean): JsonRecord {
   const { text, model, responseId } = row.completion;
-  const meta = metaOf(row.provenance, { completionModel: model, completionResponseId: responseId });
+  const meta = keep ? { ...row.provenance, completionModel: model, completionResponseId: responseId } : null;
   switch (format) {
     case "messages":
     case "openai":
     case "axolotl":
-      return withMeta({ messages: [...plainMessages(row.prompt), assistant(text)] }, keep, meta);
+      return withMetadata({ messages: [...plainMessages(row.prompt), assistant(text)] }, meta);
     case "sharegpt":
-      return withMeta({ conversations: [...toShareGpt(row.prompt), gpt(text)] }, keep, meta);
+      return withMetadata({ conversations: [...toShareGpt(row.prompt), gpt(text)] }, meta);
     case "alpaca":
-      return withMeta(alpaca(row.prompt, text), keep, meta);
+      return withMetadata(alpaca(row.prompt, text), meta);
   }
 }
 
 export function formatDpo(row: DpoRow, format: FormatOfKind["dpo"], keep: boolean): JsonRecord {
   const chosen = row.chosen.text;
   const rejected = row.rejected.text;
-  // Built only when the line keeps metadata, and without a closure: this runs once per row of the
-  // largest exports (a named closure also costs a defineProperty under tsx).
-  const meta: JsonRecord | null = keep
+  const meta = keep
     ? {
         ...row.provenance,
         chosenModel: row.chosen.model,
@@ -153,7 +148,7 @@ export function formatReward(row: RewardRow, format: FormatOfKind["reward"], kee
   if (format === "scores") {
     const responses = row.responses.map((r) => ({ text: r.text, score: r.score, model: r.model }));
     const responseIds = Object.fromEntries(row.responses.map((r) => [r.model, r.responseId]));
-    return [withMeta({ prompt, responses }, keep, metaOf(row.provenance, { responseIds }))];
+    return [withMetadata({ prompt, responses }, keep ? { ...row.provenance, responseIds } : null)];
   }
   const lines: JsonRecord[] = [];
   // responses are sorted best first, so i < j means i scored at least as high as j.
@@ -162,7 +157,7 @@ export function formatReward(row: RewardRow, format: FormatOfKind["reward"], kee
       const margin = hi.score - lo.score;
       if (margin <= 1e-9) continue;
       const line = { prompt, chosen: [assistant(hi.text)], rejected: [assistant(lo.text)], margin };
-      lines.push(withMeta(line, keep, metaOf(row.provenance, { chosenModel: hi.model, rejectedModel: lo.model })));
+      lines.push(withMetadata(line, keep ? { ...row.provenance, chosenModel: hi.model, rejectedModel: lo.model } : null));
     }
   });
   return lines;
@@ -170,11 +165,11 @@ export function formatReward(row: RewardRow, format: FormatOfKind["reward"], kee
 
 export function formatKto(row: KtoRow, format: FormatOfKind["kto"], keep: boolean): JsonRecord {
   const { text, model, responseId } = row.completion;
-  const meta = metaOf(row.provenance, { completionModel: model, completionResponseId: responseId, score: row.score });
+  const meta = keep ? { ...row.provenance, completionModel: model, completionResponseId: responseId, score: row.score } : null;
   if (format === "trl") {
-    return withMeta({ prompt: plainMessages(row.prompt), completion: [assistant(text)], label: row.label }, keep, meta);
+    return withMetadata({ prompt: plainMessages(row.prompt), completion: [assistant(text)], label: row.label }, meta);
   }
-  return withMeta({ conversations: [...toShareGpt(row.prompt), gpt(text)], kto_tag: row.label }, keep, meta);
+  return withMetadata({ conversations: [...toShareGpt(row.prompt), gpt(text)], kto_tag: row.label }, meta);
 }
 
 type Formatters = {
