@@ -1,37 +1,25 @@
 /**
- * Glue for one export stream: instruction groups in (from the database, ordered by instruction),
- * selected rows through the selector, formatted lines out. `exportChunks` takes the groups a page
- * at a time and returns JSONL text in chunks of about `chunkSize` characters: the per-row work is
- * synchronous, so a large export pays one await per page and one per chunk, not several per row.
- * Read `selector.summary()` afterwards for the dataset card.
+ * Glue for one export stream: instruction groups in (from the database, a page at a time, ordered
+ * by instruction), selected rows through the selector, formatted lines out as JSONL bytes in chunks
+ * of about `chunkSize` bytes. The per-row work is synchronous, so a large export pays one await per
+ * page and one per chunk, not several per row, and no chunk-sized string is ever built: lines are
+ * written as UTF-8 straight into the chunk's buffer. Read `selector.summary()` afterwards for the
+ * dataset card.
  */
 
-import type { InstructionGroup, RowOfKind, SelectionKind, Selector } from "../../battles/selection.js";
 import type { JsonRecord } from "./formats.js";
 import { jsonLine } from "./json-line.js";
-import { DEFAULT_CHUNK_SIZE, type JsonlOptions } from "./jsonl.js";
 
-/** Formatted records one at a time (tests and small callers; the HTTP export uses `exportChunks`). */
-export async function* exportLines<K extends SelectionKind>(
-  groups: AsyncIterable<InstructionGroup> | Iterable<InstructionGroup>,
-  selector: Selector<K>,
-  format: (row: RowOfKind[K]) => JsonRecord[],
-): AsyncGenerator<JsonRecord> {
-  for await (const group of groups) {
-    for (const row of selector.next(group)) yield* format(row);
-  }
-}
+/** ~64 KB: large enough to keep per-write overhead low, small enough to stream promptly. */
+export const DEFAULT_CHUNK_SIZE = 64 * 1024;
 
-/**
- * Where a line writer appends: UTF-8 bytes written straight into a chunk-sized buffer, so no
- * chunk-sized string is ever built, flattened and then encoded again for the socket.
- */
+/** Where a line writer appends: UTF-8 bytes in a growable buffer, and how many lines they are. */
 export class LineBuffer {
   private buf: Buffer;
   private used = 0;
   private count = 0;
-  constructor(private readonly chunkBytes: number) {
-    this.buf = Buffer.allocUnsafe(chunkBytes);
+  constructor(capacity: number) {
+    this.buf = Buffer.allocUnsafe(capacity);
   }
   /** Append one JSON line (without its newline). */
   add(json: string): void {
@@ -60,33 +48,38 @@ export class LineBuffer {
   }
 }
 
-/** Appends a row's line(s) to the buffer. */
-export type LineWriter<K extends SelectionKind> = (row: RowOfKind[K], out: LineBuffer) => void;
-
-/** The line writer: each record the formatter returns, as `JSON.stringify` would print it. */
-export function stringifyLines<K extends SelectionKind>(format: (row: RowOfKind[K]) => JsonRecord[]): LineWriter<K> {
+/** The line writer of an export: each record the formatter returns, as `JSON.stringify` prints it. */
+export function stringifyLines<R>(format: (row: R) => JsonRecord[]): (row: R, out: LineBuffer) => void {
   return (row, out) => {
     for (const record of format(row)) out.add(jsonLine(record));
   };
 }
 
+export interface ChunkOptions {
+  /** A chunk is handed out once it holds this many bytes (it ends at the line that reached them). */
+  chunkSize?: number;
+  /** Told how many lines each chunk carries as it is handed out. */
+  onLines?: (n: number) => void;
+}
+
 /**
- * JSONL chunks (UTF-8 bytes) from pages of groups. Each chunk holds whole lines and is handed out
- * once it reaches `chunkSize` bytes; `onLines` is told how many lines each chunk carries.
+ * JSONL chunks (UTF-8 bytes) from pages of items: each item gives its rows (`rowsOf`, the
+ * selector for an export) and each row its lines (`write`). Every chunk holds whole lines; a line
+ * longer than `chunkSize` makes a chunk of its own; no rows give no chunks.
  */
-export async function* exportChunks<K extends SelectionKind>(
-  pages: AsyncIterable<readonly InstructionGroup[]>,
-  selector: Selector<K>,
-  write: LineWriter<K>,
-  options: JsonlOptions & { onLines?: (n: number) => void } = {},
+export async function* exportChunks<G, R>(
+  pages: AsyncIterable<readonly G[]>,
+  rowsOf: (item: G) => Iterable<R>,
+  write: (row: R, out: LineBuffer) => void,
+  options: ChunkOptions = {},
 ): AsyncGenerator<Uint8Array> {
   const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
   // Room for a chunk plus a typical line, so a full chunk rarely needs to grow.
   const capacity = chunkSize + 16 * 1024;
   let buf = new LineBuffer(capacity);
   for await (const page of pages) {
-    for (const group of page) {
-      for (const row of selector.next(group)) {
+    for (const item of page) {
+      for (const row of rowsOf(item)) {
         write(row, buf);
         if (buf.bytes >= chunkSize) {
           options.onLines?.(buf.lines);

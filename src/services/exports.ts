@@ -95,7 +95,7 @@ export function runExport<K extends SelectionKind>(db: Db, plan: ExportPlan<K>, 
   const selector = createSelector(plan.kind, plan.options, seededRandom(seed));
   const write = stringifyLines(createFormatter(plan.kind, plan.format, provenance === undefined ? {} : { provenance }));
   let lines = 0;
-  const chunks = exportChunks(exportGroupPages(db, plan.rounds), selector, write, { onLines: (n) => void (lines += n) });
+  const chunks = exportChunks(exportGroupPages(db, plan.rounds), (group) => selector.next(group), write, { onLines: (n) => void (lines += n) });
   return { chunks, selector, lines: () => lines };
 }
 

@@ -3,8 +3,7 @@ import { describe, expect, it } from "vitest";
 import { createSelector, type InstructionGroup, type SelectionSummary } from "../../battles/selection.js";
 import { renderDatasetCard, sizeCategory } from "../../src/exports/dataset-card.js";
 import { createFormatter } from "../../src/exports/formats.js";
-import { jsonlChunks } from "../../src/exports/jsonl.js";
-import { exportLines } from "../../src/exports/pipeline.js";
+import { exportChunks, stringifyLines } from "../../src/exports/pipeline.js";
 
 const SUMMARY: SelectionSummary = {
   kind: "dpo",
@@ -74,9 +73,13 @@ describe("pipeline", () => {
 
   it("groups -> selected rows -> formatted lines -> JSONL, and the summary feeds the card", async () => {
     const selector = createSelector("sft", { perCategoryCap: 2 }, () => 0);
-    const lines = exportLines([group("m1"), group("m2"), group("m3"), group("c1")], selector, createFormatter("sft", "openai"));
+    async function* pages() {
+      yield [group("m1"), group("m2")];
+      yield [group("m3"), group("c1")];
+    }
+    const write = stringifyLines(createFormatter("sft", "openai"));
     let text = "";
-    for await (const chunk of jsonlChunks(lines, { chunkSize: 50 })) text += chunk;
+    for await (const chunk of exportChunks(pages(), (g) => selector.next(g), write, { chunkSize: 50 })) text += new TextDecoder().decode(chunk);
     const parsed = text.trim().split("\n").map((l) => JSON.parse(l) as { messages: { role: string; content: string }[] });
     expect(parsed.map((p) => p.messages.at(-1)?.content)).toEqual(["right m1", "right m2", "right c1"]);
     const summary = selector.summary();
