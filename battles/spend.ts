@@ -2,12 +2,11 @@
  * A round's running spend: every stored answer and judgment adds its tokens, cost and count to
  * counters on the round's row in the same transaction as the insert, and only when the insert
  * happened (a row that already existed, written by a worker that won the race, was counted by that
- * worker). Budget checks and progress reads then take one row instead of summing the whole round;
- * `sumRoundSpend` computes the same figures from the rows themselves.
+ * worker). Budget checks and progress reads then take one row instead of summing the whole round.
  */
 import { eq, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
-import { battles, judgments, responses, rounds } from "../db/schema/index.js";
+import { rounds } from "../db/schema/index.js";
 
 /** Db or a transaction on it. */
 type Tx = Pick<Db, "update" | "select">;
@@ -61,39 +60,5 @@ export async function roundSpend(db: Tx, roundId: string): Promise<RoundSpend | 
     judgments: { total: Number(r.judgments), invalid: Number(r.invalid) },
     tokens: { prompt, completion, total: prompt + completion },
     costUsd: Number(r.cost),
-  };
-}
-
-const num = (x: unknown) => Number(x ?? 0);
-
-/** The same figures summed over the round's stored answers and judgments (checks and repairs). */
-export async function sumRoundSpend(db: Db, roundId: string): Promise<RoundSpend> {
-  const [r] = await db
-    .select({
-      n: sql<number>`count(*)::int`,
-      p: sql<number>`coalesce(sum(${responses.promptTokens}), 0)::float8`,
-      c: sql<number>`coalesce(sum(${responses.completionTokens}), 0)::float8`,
-      cost: sql<number>`coalesce(sum(${responses.costUsd}), 0)::float8`,
-    })
-    .from(responses)
-    .where(eq(responses.roundId, roundId));
-  const [j] = await db
-    .select({
-      n: sql<number>`count(*)::int`,
-      invalid: sql<number>`count(*) filter (where not ${judgments.valid})::int`,
-      p: sql<number>`coalesce(sum(${judgments.promptTokens}), 0)::float8`,
-      c: sql<number>`coalesce(sum(${judgments.completionTokens}), 0)::float8`,
-      cost: sql<number>`coalesce(sum(${judgments.costUsd}), 0)::float8`,
-    })
-    .from(judgments)
-    .innerJoin(battles, eq(battles.id, judgments.battleId))
-    .where(eq(battles.roundId, roundId));
-  const prompt = num(r?.p) + num(j?.p);
-  const completion = num(r?.c) + num(j?.c);
-  return {
-    responses: num(r?.n),
-    judgments: { total: num(j?.n), invalid: num(j?.invalid) },
-    tokens: { prompt, completion, total: prompt + completion },
-    costUsd: num(r?.cost) + num(j?.cost),
   };
 }

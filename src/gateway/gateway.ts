@@ -174,10 +174,9 @@ class ProviderGateway implements Gateway {
     const plan = this.plan(model, target, undefined, undefined);
     const batches: number[][] = [];
     for (let i = 0; i < missing.length; i += EMBED_BATCH) batches.push(missing.slice(i, i + EMBED_BATCH));
-    let attempts = 0;
-    let promptTokens = 0;
-    let failure: { f: AttemptFailure } | null = null;
-    await Promise.all(
+    // Batches run side by side under the limiter; each stores its vectors as soon as it has them,
+    // so a failed batch costs only itself when the call is made again.
+    const runs = await Promise.all(
       batches.map(async (batch) => {
         const texts = batch.map((i) => req.texts[i] ?? "");
         const run = await runAttempts(plan, this.deps, async (ctx) => {
@@ -187,23 +186,27 @@ class ProviderGateway implements Gateway {
           }
           return out;
         });
-        attempts += run.attempts;
-        if (!run.result.ok) {
-          failure ??= { f: run.result };
-          return;
+        if (run.result.ok) {
+          const got = run.result.vectors;
+          await Promise.all(
+            batch.map((textIndex, j) => {
+              const v = got[j];
+              const key = keys[textIndex];
+              vectors[textIndex] = v;
+              return v === undefined || key === undefined ? undefined : safePut(this.opts.cache, key, model.name, { text: JSON.stringify(v), usage: { ...NO_TOKENS } });
+            }),
+          );
         }
-        promptTokens += run.result.usage.promptTokens;
-        await Promise.all(
-          batch.map((textIndex, j) => {
-            const v = run.result.ok ? run.result.vectors[j] : undefined;
-            vectors[textIndex] = v;
-            const key = keys[textIndex];
-            return v === undefined || key === undefined ? undefined : safePut(this.opts.cache, key, model.name, { text: JSON.stringify(v), usage: { ...NO_TOKENS } });
-          }),
-        );
+        return run;
       }),
     );
-    if (failure !== null) return this.fail(model, purpose, (failure as { f: AttemptFailure }).f, attempts, started);
+    let attempts = 0;
+    let promptTokens = 0;
+    for (const run of runs) {
+      attempts += run.attempts;
+      if (run.result.ok) promptTokens += run.result.usage.promptTokens;
+    }
+    for (const run of runs) if (!run.result.ok) return this.fail(model, purpose, run.result, attempts, started);
     const usage = { promptTokens, completionTokens: 0 };
     const costUsd = callCostUsd(model, usage, false);
     const latencyMs = this.now() - started;

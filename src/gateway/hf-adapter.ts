@@ -88,7 +88,7 @@ export function createHfAdapter(opts: HfAdapterOptions = {}): ProviderAdapter {
 }
 
 /** Mean over tokens when a feature-extraction model returns one vector per token. */
-export function pooled(row: number | number[] | number[][]): number[] {
+function pooled(row: number | number[] | number[][]): number[] {
   if (typeof row === "number") return [row];
   if (row.length === 0 || typeof row[0] === "number") return row as number[];
   const tokens = row as number[][];

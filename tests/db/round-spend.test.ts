@@ -5,10 +5,11 @@
 import { readFileSync } from "node:fs";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addRoundSpend, roundSpend, sumRoundSpend } from "../../battles/spend.js";
+import { addRoundSpend, roundSpend } from "../../battles/spend.js";
 import { MIGRATIONS_DIR, type DbHandle } from "../../db/client.js";
 import { battles, judgments, responses } from "../../db/schema/index.js";
 import { dbTargets } from "../helpers/db.js";
+import { sumRoundSpend } from "../helpers/spend.js";
 
 const BACKFILL = readFileSync(`${MIGRATIONS_DIR}/0002_round_spend.sql`, "utf8")
   .split("--> statement-breakpoint")

@@ -3,7 +3,8 @@
  * the round still finishes; battles that exhaust their retries are recorded as failed with a reason.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { roundSpend, sumRoundSpend } from "../../battles/spend.js";
+import { roundSpend } from "../../battles/spend.js";
+import { sumRoundSpend } from "../helpers/spend.js";
 import { openDb } from "../../db/client.js";
 import { startBattleWorker } from "../../src/background.js";
 import { startSimulator, type Simulator } from "../../src/sim/server.js";

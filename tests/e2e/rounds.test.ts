@@ -5,7 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Battle } from "../../reports/battle-log.js";
-import { roundSpend, sumRoundSpend } from "../../battles/spend.js";
+import { roundSpend } from "../../battles/spend.js";
+import { sumRoundSpend } from "../helpers/spend.js";
 import { computeLeaderboard } from "../../reports/leaderboard.js";
 import { startBattleWorker } from "../../src/background.js";
 import { startSimulator, type Simulator } from "../../src/sim/server.js";
