@@ -4,6 +4,7 @@
  * instruction, from its own side), whether the target lost, and the provenance every row carries.
  */
 
+import { memoLast } from "./memo-last.js";
 import type {
   BattleRef,
   GroupAnswer,
@@ -135,19 +136,12 @@ const distinct = <T>(xs: Iterable<T>): T[] => [...new Set(xs)];
 const sortedCopy = (xs: readonly string[]): string[] => (xs.length < 2 ? [...xs] : distinct(xs).sort());
 
 /**
- * `sortedCopy`, shared while the source array stays the same: every battle of a round carries the
+ * `sortedCopy` shared while the source array stays the same: every battle of a round carries the
  * same judges and prompt-version arrays, so the single-battle rows of a large export share one
- * frozen sorted copy instead of sorting a fresh one per row (frozen, so no reader can change it).
+ * frozen sorted copy instead of sorting a fresh one per row.
  */
-function sortedOnce(memo: { from: readonly string[] | null; to: readonly string[] }, xs: readonly string[]): string[] {
-  if (memo.from !== xs) {
-    memo.to = Object.freeze(sortedCopy(xs));
-    memo.from = xs;
-  }
-  return memo.to as string[];
-}
-const judgesMemo = { from: null as readonly string[] | null, to: [] as readonly string[] };
-const versionsMemo = { from: null as readonly string[] | null, to: [] as readonly string[] };
+const sortedJudges = memoLast((xs: readonly string[]) => sortedCopy(xs));
+const sortedVersions = memoLast((xs: readonly string[]) => sortedCopy(xs));
 
 /** Provenance of a row decided by `battles` (all of them, or the one for a DPO pair). */
 export function buildProvenance(ctx: GroupContext, battles: readonly GroupBattle[], margin: number): Provenance {
@@ -166,8 +160,8 @@ export function buildProvenance(ctx: GroupContext, battles: readonly GroupBattle
       roundIds: [only.roundId],
       battles: [toRef(only)],
       models: only.modelA === only.modelB ? [only.modelA] : only.modelA < only.modelB ? [only.modelA, only.modelB] : [only.modelB, only.modelA],
-      judges: sortedOnce(judgesMemo, only.judges),
-      promptVersions: sortedOnce(versionsMemo, only.promptVersions),
+      judges: sortedJudges(only.judges),
+      promptVersions: sortedVersions(only.promptVersions),
       scores: ctx.scoresObject,
       margin,
     };

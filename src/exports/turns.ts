@@ -7,6 +7,7 @@
  * the assistant's, opens with an empty user turn rather than dropping text.
  */
 
+import { memoLast } from "../../battles/memo-last.js";
 import type { PromptMessage } from "../../battles/selection.js";
 
 export interface AlternatingPrompt {
@@ -18,21 +19,14 @@ export interface AlternatingPrompt {
 
 const JOIN = "\n\n";
 
-let lastPrompt: readonly PromptMessage[] | null = null;
-let lastPlain: readonly PromptMessage[] = [];
-
 /**
  * Copies role and content only, so no stray field reaches a file. The copy of the most recent
  * prompt is kept and shared (frozen): an instruction's rows come one after another, and its DPO
  * pairs all repeat the same prompt.
  */
-export function plainMessages(messages: readonly PromptMessage[]): PromptMessage[] {
-  if (messages !== lastPrompt) {
-    lastPlain = Object.freeze(messages.map((m) => Object.freeze({ role: m.role, content: m.content })));
-    lastPrompt = messages;
-  }
-  return lastPlain as PromptMessage[];
-}
+export const plainMessages: (messages: readonly PromptMessage[]) => PromptMessage[] = memoLast((messages: readonly PromptMessage[]) =>
+  messages.map((m) => ({ role: m.role, content: m.content })),
+);
 
 export function toAlternating(messages: readonly PromptMessage[]): AlternatingPrompt {
   const system: string[] = [];
