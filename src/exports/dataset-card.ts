@@ -7,6 +7,15 @@
 import type { SelectionKind, SelectionOptions, SelectionSummary } from "../../battles/selection.js";
 import { datasetInfoEntry } from "./dataset-info.js";
 import { provenanceKept, type FormatOptions } from "./formats.js";
+import { WITHHELD_REASONS, WITHHELD_WHY, type WithheldFlags, type WithheldSummary } from "./withheld.js";
+
+/** What the export withheld (and what its flags let in); absent on cards of plain selections. */
+export interface CardWithheld {
+  summary: WithheldSummary;
+  flags: WithheldFlags;
+  /** Set when the export is a loop's evaluation round, exported with includeHeldOut=true. */
+  evalRound: { roundId: string; loop: string; iteration: number } | null;
+}
 
 export interface DatasetCardInput {
   name: string;
@@ -23,6 +32,7 @@ export interface DatasetCardInput {
   /** SPDX id or "other" for the front matter (default "other": model terms decide). */
   license?: string;
   description?: string;
+  withheld?: CardWithheld;
 }
 
 const KIND_TITLES: Record<SelectionKind, string> = {
@@ -60,7 +70,7 @@ function frontMatter(c: DatasetCardInput): string {
     `license: ${c.license ?? "other"}`,
     `pretty_name: ${JSON.stringify(c.name)}`,
     "tags:",
-    ...["matrix-arena", "synthetic", "arena-learning", c.kind].map((t) => `  - ${t}`),
+    ...["matrix-arena", "synthetic", "arena-learning", c.kind, ...(heldOutWarning(c) === null ? [] : ["held-out-evaluation-data"])].map((t) => `  - ${t}`),
     "task_categories:",
     "  - text-generation",
     "size_categories:",
@@ -124,12 +134,46 @@ const LICENSE_NOTE =
   "Their providers' terms of use may restrict training other models on their outputs; check each " +
   "model's license and terms before using or publishing this dataset.";
 
+/**
+ * The warning that opens the card's body when the export holds evaluation data a loop keeps out of
+ * training (an evaluation round, or held-out instructions let in by includeHeldOut=true); else null.
+ */
+function heldOutWarning(c: DatasetCardInput): string | null {
+  const w = c.withheld;
+  if (w === undefined || (w.evalRound === null && w.summary.included.heldOut === 0)) return null;
+  const what = w.evalRound !== null ? `the evaluation round \`${cell(w.evalRound.roundId)}\` of loop \`${cell(w.evalRound.loop)}\` (iteration ${w.evalRound.iteration})` : `${w.summary.included.heldOut} instructions that loops hold out for evaluation`;
+  return `> **Contains held-out evaluation data:** this export (includeHeldOut=true) holds ${what}. Training on it leaks the test set into the model that the loop evaluates.`;
+}
+
+function withheldSection(w: CardWithheld): string {
+  const rows = WITHHELD_REASONS.map((r) => `| ${r} | ${WITHHELD_WHY[r]} | ${w.summary.withheld[r].instructions} | ${w.summary.withheld[r].rows} |`);
+  const notes = [
+    w.flags.includeHeldOut
+      ? `- includeHeldOut=true: instructions held out by loops were kept (${w.summary.included.heldOut} in this export).`
+      : "- Instructions held out by any loop (by id, or by the same normalised text) are left out; `includeHeldOut=true` keeps them.",
+    w.flags.includeBenchmarkCollisions
+      ? `- includeBenchmarkCollisions=true: prompts colliding with uploaded benchmark sets were kept (${w.summary.included.benchmark} in this export).`
+      : "- Prompts colliding with an uploaded benchmark set (exact, or a shared 13-gram) are left out; `includeBenchmarkCollisions=true` keeps them.",
+  ];
+  return [
+    "Rows are the rows these instructions would have given under the same policy.",
+    "",
+    "| reason | why | instructions | rows |",
+    "| --- | --- | ---: | ---: |",
+    ...rows,
+    "",
+    ...notes,
+  ].join("\n");
+}
+
 /** The whole card as Markdown. */
 export function renderDatasetCard(c: DatasetCardInput): string {
   const s = c.summary;
   const skipped = Object.entries(s.skipped).map(([k, v]): [string, number] => [k, v ?? 0]);
+  const warning = heldOutWarning(c);
   return [
     frontMatter(c),
+    ...(warning === null ? [] : [warning]),
     `# ${c.name}`,
     c.description ?? "Training data harvested from LLM battles (Arena Learning).",
     contents(c),
@@ -141,6 +185,7 @@ export function renderDatasetCard(c: DatasetCardInput): string {
     table(["category", "rows"], Object.entries(s.perCategory)),
     "## Skipped candidates",
     table(["reason", "count"], skipped.sort((a, b) => (a[0] < b[0] ? -1 : 1))),
+    ...(c.withheld === undefined ? [] : ["## Withheld (held-out and benchmark prompts)", withheldSection(c.withheld)]),
     "## Loading",
     loading(c),
     "## License",

@@ -6,7 +6,7 @@ import { asc, eq, inArray } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { benchmarkPrompts, benchmarkSets } from "../../db/schema/index.js";
 import { badRequest } from "../errors.js";
-import { BenchmarkFormatError, buildDecontamIndex, loadBenchmarkPrompts, type BenchmarkFormat, type DecontamIndex } from "./clean/index.js";
+import { BenchmarkFormatError, buildDecontamIndex, loadBenchmarkPrompts, type BenchmarkFormat, type BenchmarkSet, type DecontamIndex } from "./clean/index.js";
 
 export const BENCHMARK_FORMATS = ["mt-bench", "arena-hard", "alpaca-eval", "self-instruct"] as const;
 
@@ -63,17 +63,23 @@ export async function deleteBenchmark(db: Db, name: string): Promise<boolean> {
   return rows.length > 0;
 }
 
-/** The decontamination index over the named sets (every uploaded set when `names` is undefined); null when there are none. */
-export async function decontamIndexFor(db: Db, names?: string[]): Promise<{ index: DecontamIndex | null; sets: string[] }> {
+/** The prompts of the named sets (every uploaded set when `names` is undefined), set by set. */
+export async function benchmarkSetsFor(db: Db, names?: string[]): Promise<BenchmarkSet[]> {
   const sets = names ? await db.select().from(benchmarkSets).where(inArray(benchmarkSets.name, names.length > 0 ? names : [""])) : await listBenchmarks(db);
   const missing = (names ?? []).filter((n) => !sets.some((s) => s.name === n));
   if (missing.length > 0) throw badRequest(`benchmarks: no uploaded set named ${missing.map((m) => `'${m}'`).join(", ")}`);
-  if (sets.length === 0) return { index: null, sets: [] };
+  if (sets.length === 0) return [];
   const rows = await db
     .select({ setName: benchmarkPrompts.setName, id: benchmarkPrompts.promptId, text: benchmarkPrompts.text })
     .from(benchmarkPrompts)
     .where(inArray(benchmarkPrompts.setName, sets.map((s) => s.name)))
     .orderBy(asc(benchmarkPrompts.id));
-  const bySet = sets.map((s) => ({ benchmark: s.name, prompts: rows.filter((r) => r.setName === s.name) }));
-  return { index: buildDecontamIndex(bySet), sets: sets.map((s) => s.name) };
+  return sets.map((s) => ({ benchmark: s.name, prompts: rows.filter((r) => r.setName === s.name) }));
+}
+
+/** The decontamination index over the named sets (every uploaded set when `names` is undefined); null when there are none. */
+export async function decontamIndexFor(db: Db, names?: string[]): Promise<{ index: DecontamIndex | null; sets: string[] }> {
+  const bySet = await benchmarkSetsFor(db, names);
+  if (bySet.length === 0) return { index: null, sets: [] };
+  return { index: buildDecontamIndex(bySet), sets: bySet.map((s) => s.benchmark) };
 }

@@ -1,21 +1,25 @@
 /**
  * Training-data exports: which rounds feed an export (a round, an iteration's training round, or by
- * default every round that is not a loop's evaluation round, so the held-out set never leaks into
- * training data), the selection policy, the format, and the streamed JSONL body.
+ * default every round that is not a loop's evaluation round), what is withheld from it (every
+ * instruction a loop holds out, by id and normalised text, and benchmark-colliding prompts, unless
+ * the request names includeHeldOut / includeBenchmarkCollisions), the selection policy, the format,
+ * and the streamed JSONL body.
  */
 import { asc, eq, isNotNull, notInArray } from "drizzle-orm";
 import { z } from "zod";
 import { exportGroupPages, exportGroups } from "../../battles/export-groups.js";
 import { seededRandom } from "../../battles/pairing.js";
 import type { RoundRow } from "../../battles/round-store.js";
-import { createSelector, type SelectionKind, type SelectionOptions, type Selector } from "../../battles/selection.js";
+import { createSelector, type InstructionGroup, type SelectionKind, type SelectionOptions, type Selector } from "../../battles/selection.js";
 import type { Db } from "../../db/client.js";
 import { iterations, loops, rounds } from "../../db/schema/index.js";
 import { renderDatasetCard } from "../exports/dataset-card.js";
+import { createWithholding, type Withholding, type WithheldFlags, type WithheldSets } from "../exports/withheld.js";
 import { datasetInfoEntry } from "../exports/dataset-info.js";
 import { createFormatter, FORMATS, type FormatOfKind } from "../exports/formats.js";
 import { exportChunks, stringifyLines } from "../exports/pipeline.js";
-import { badRequest, notFound } from "../errors.js";
+import { badRequest, conflict, notFound } from "../errors.js";
+import { evalRoundOwner, loadWithheldSets } from "./withheld-sets.js";
 
 export const KINDS = ["sft", "dpo", "reward", "kto"] as const;
 export const DEFAULT_FORMAT: Record<SelectionKind, string> = { sft: "messages", dpo: "trl", reward: "scores", kto: "trl" };
@@ -36,6 +40,10 @@ export const ExportQuerySchema = z.object({
   lossRule: z.enum(["pooled", "any-loss"]).optional(),
   provenance: flag.optional(),
   seed: z.coerce.number().int().min(0).default(0),
+  /** Keep instructions that loops hold out for evaluation, and allow exporting an evaluation round. */
+  includeHeldOut: flag.default(false),
+  /** Keep prompts that collide with an uploaded benchmark set (exact or 13-gram). */
+  includeBenchmarkCollisions: flag.default(false),
 });
 export type ExportQuery = z.infer<typeof ExportQuerySchema>;
 
@@ -46,13 +54,29 @@ export interface ExportPlan<K extends SelectionKind> {
   options: SelectionOptions;
   target: string | null;
   name: string;
+  withheld: { sets: WithheldSets; flags: WithheldFlags; evalRound: EvalRound | null };
 }
 
-async function sourceRounds(db: Db, q: ExportQuery): Promise<{ rows: RoundRow[]; iteration?: { number: number; shards: number } }> {
+/** A loop's evaluation round named by roundId (only with includeHeldOut=true). */
+export interface EvalRound {
+  roundId: string;
+  loop: string;
+  iteration: number;
+}
+
+async function sourceRounds(db: Db, q: ExportQuery): Promise<{ rows: RoundRow[]; iteration?: { number: number; shards: number }; evalRound?: EvalRound }> {
   if (q.roundId) {
     const [r] = await db.select().from(rounds).where(eq(rounds.id, q.roundId));
     if (!r) throw notFound("round", q.roundId);
-    return { rows: [r] };
+    const owner = await evalRoundOwner(db, r.id);
+    if (owner === null) return { rows: [r] };
+    if (!q.includeHeldOut) {
+      throw conflict(
+        `roundId: round '${r.id}' is the evaluation round of loop '${owner.loop}' iteration ${owner.iteration}; its instructions are held out and never training data. Add includeHeldOut=true to export it anyway (the dataset card will say it holds evaluation data)`,
+        { roundId: r.id, loop: owner.loop, iteration: owner.iteration },
+      );
+    }
+    return { rows: [r], evalRound: { roundId: r.id, ...owner } };
   }
   if (q.iterationId) {
     const [it] = await db.select({ roundId: iterations.roundId, number: iterations.number, shards: loops.shards }).from(iterations).innerJoin(loops, eq(loops.id, iterations.loopId)).where(eq(iterations.id, q.iterationId));
@@ -87,16 +111,29 @@ export async function planExport<K extends SelectionKind>(db: Db, kind: K, q: Ex
   };
   const targets = [...new Set(src.rows.map((r) => r.target).filter((t): t is string => t !== null))];
   const name = `matrix-arena-${kind}-${q.iterationId ? `iteration-${src.iteration?.number}` : q.roundId ? `round-${q.roundId.slice(0, 8)}` : "all"}`;
-  return { kind, format, rounds: src.rows, options, target: targets.length === 1 ? (targets[0] ?? null) : null, name };
+  const withheld = { sets: await loadWithheldSets(db), flags: { includeHeldOut: q.includeHeldOut, includeBenchmarkCollisions: q.includeBenchmarkCollisions }, evalRound: src.evalRound ?? null };
+  return { kind, format, rounds: src.rows, options, target: targets.length === 1 ? (targets[0] ?? null) : null, name, withheld };
 }
 
-/** The JSONL body as chunks, and the selector whose summary is complete once the chunks are consumed. */
-export function runExport<K extends SelectionKind>(db: Db, plan: ExportPlan<K>, provenance?: boolean, seed = 0): { chunks: AsyncGenerator<Uint8Array>; selector: Selector<K>; lines: () => number } {
+/**
+ * The JSONL body as chunks, and the selector and withholding whose summaries are complete once the
+ * chunks are consumed. A withheld group goes to a second selector of the same policy (without the
+ * export-wide cap), only to count the rows it would have given.
+ */
+export function runExport<K extends SelectionKind>(
+  db: Db,
+  plan: ExportPlan<K>,
+  provenance?: boolean,
+  seed = 0,
+): { chunks: AsyncGenerator<Uint8Array>; selector: Selector<K>; withholding: Withholding; lines: () => number } {
   const selector = createSelector(plan.kind, plan.options, seededRandom(seed));
+  const shadow = createSelector(plan.kind, { ...plan.options, perCategoryCap: undefined }, seededRandom(seed));
+  const withholding = createWithholding(plan.withheld.sets, plan.withheld.flags);
   const write = stringifyLines(createFormatter(plan.kind, plan.format, provenance === undefined ? {} : { provenance }));
   let lines = 0;
-  const chunks = exportChunks(exportGroupPages(db, plan.rounds), (group) => selector.next(group), write, { onLines: (n) => void (lines += n) });
-  return { chunks, selector, lines: () => lines };
+  const rowsOf = (group: InstructionGroup) => withholding.rows(group, (g) => selector.next(g), (g) => shadow.next(g).length);
+  const chunks = exportChunks(exportGroupPages(db, plan.rounds), rowsOf, write, { onLines: (n) => void (lines += n) });
+  return { chunks, selector, withholding, lines: () => lines };
 }
 
 /** Runs the whole export (without keeping it) and renders its Markdown dataset card. */
@@ -116,6 +153,7 @@ export async function datasetCard<K extends SelectionKind>(db: Db, plan: ExportP
     generatedAt: now,
     target: plan.target,
     lines: run.lines(),
+    withheld: { summary: run.withholding.summary(), flags: plan.withheld.flags, evalRound: plan.withheld.evalRound },
   });
 }
 
@@ -123,17 +161,21 @@ export function datasetInfo<K extends SelectionKind>(plan: ExportPlan<K>) {
   return datasetInfoEntry(plan.name, plan.kind, plan.format, `${plan.name}.${plan.format}.jsonl`);
 }
 
-/** SFT rows and DPO pairs a round yields under the default policy (one pass over its groups). */
+/** SFT rows and DPO pairs a round yields under the default policy and withholding (one pass over its groups). */
 export async function countTrainingRows(db: Db, roundId: string): Promise<{ sftRows: number; dpoPairs: number } | null> {
   const [round] = await db.select().from(rounds).where(eq(rounds.id, roundId));
   if (!round) return null;
   const sft = createSelector("sft", { dedup: true }, seededRandom(0));
   const dpo = createSelector("dpo", { dedup: true }, seededRandom(0));
+  const withholding = createWithholding(await loadWithheldSets(db), { includeHeldOut: false, includeBenchmarkCollisions: false });
+  const none = () => 0;
   let sftRows = 0;
   let dpoPairs = 0;
   for await (const g of exportGroups(db, [round])) {
-    sftRows += sft.next(g).length;
-    dpoPairs += dpo.next(g).length;
+    for (const kept of withholding.rows(g, (x) => [x], none)) {
+      sftRows += sft.next(kept).length;
+      dpoPairs += dpo.next(kept).length;
+    }
   }
   return { sftRows, dpoPairs };
 }

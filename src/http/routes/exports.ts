@@ -7,7 +7,7 @@ import type { Deps } from "../../deps.js";
 import { FORMATS } from "../../exports/formats.js";
 import { datasetCard, datasetInfo, ExportQuerySchema, KINDS, planExport, runExport } from "../../services/exports.js";
 import { describeZodError, errorResponse } from "../errors.js";
-import { jsonContent, newRouter, NOT_FOUND, STD_ERRORS } from "../openapi.js";
+import { CONFLICT, jsonContent, newRouter, NOT_FOUND, STD_ERRORS } from "../openapi.js";
 
 const SUMMARY = {
   sft: "SFT targets: where the target lost, the best opponent answer",
@@ -46,7 +46,7 @@ export function exportRoutes(deps: Deps) {
       summary: `${SUMMARY[kind]} (JSONL; formats: ${FORMATS[kind].join(", ")})`,
       security: [{ bearer: [] }],
       request: { query },
-      responses: { 200: { description: "JSONL, one row a line", content: { "application/x-ndjson": { schema: z.string() } } }, ...STD_ERRORS, ...NOT_FOUND },
+      responses: { 200: { description: "JSONL, one row a line", content: { "application/x-ndjson": { schema: z.string() } } }, ...STD_ERRORS, ...NOT_FOUND, ...CONFLICT },
     });
     r.get(path, async (c) => {
       const parsed = query.safeParse(c.req.query());
@@ -74,7 +74,7 @@ export function exportRoutes(deps: Deps) {
         summary: `Markdown dataset card for the ${kind} export with the same parameters (models, judges, prompt versions, policy, counts per category)`,
         security: [{ bearer: [] }],
         request: { query },
-        responses: { 200: { description: "Markdown", content: { "text/markdown": { schema: z.string() } } }, ...STD_ERRORS, ...NOT_FOUND },
+        responses: { 200: { description: "Markdown", content: { "text/markdown": { schema: z.string() } } }, ...STD_ERRORS, ...NOT_FOUND, ...CONFLICT },
       }),
       async (c) => {
         const q = c.req.valid("query");
@@ -90,7 +90,7 @@ export function exportRoutes(deps: Deps) {
         summary: `LLaMA-Factory dataset_info.json entry for the ${kind} export`,
         security: [{ bearer: [] }],
         request: { query },
-        responses: { 200: jsonContent(z.record(z.string(), z.unknown()), "dataset_info.json entry (null body when the format is not a LLaMA-Factory one)"), ...STD_ERRORS },
+        responses: { 200: jsonContent(z.record(z.string(), z.unknown()), "dataset_info.json entry (null body when the format is not a LLaMA-Factory one)"), ...STD_ERRORS, ...NOT_FOUND, ...CONFLICT },
       }),
       async (c) => c.json((datasetInfo(await planExport(deps.db, kind, c.req.valid("query"))) ?? {}) as Record<string, unknown>, 200),
     );

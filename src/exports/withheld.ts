@@ -1,0 +1,119 @@
+/**
+ * What an export withholds (pure): instructions a loop holds out for evaluation, matched by id and by
+ * normalised text (so a re-imported copy is caught too), and prompts that collide with an uploaded
+ * benchmark set, exactly or by a shared 13-gram (the generator's decontamination index). The sets
+ * are built once per export; each instruction group is then checked in memory, and the rows a
+ * withheld group would have given are counted (not written) so the dataset card can say how many.
+ *
+ * "Normalised text" is `normalizeText` of src/generator/clean/normalize.ts, the normalisation behind
+ * the instruction pool's content hash (not battles/selection-hash.ts `normaliseText`, which keeps
+ * punctuation and serves only row dedup). A held-out instruction's text is its first user turn.
+ */
+import type { InstructionGroup, PromptMessage } from "../../battles/selection-types.js";
+import type { DecontamIndex } from "../generator/clean/decontaminate.js";
+import { normalizeText, prepareText } from "../generator/clean/normalize.js";
+
+export const WITHHELD_REASONS = ["held-out-id", "held-out-text", "benchmark-exact", "benchmark-ngram"] as const;
+export type WithheldReason = (typeof WITHHELD_REASONS)[number];
+
+export const WITHHELD_WHY: Record<WithheldReason, string> = {
+  "held-out-id": "held out for evaluation by a loop",
+  "held-out-text": "same normalised text as an instruction a loop holds out",
+  "benchmark-exact": "same normalised text as a prompt of an uploaded benchmark set",
+  "benchmark-ngram": "shares a 13-word span with a prompt of an uploaded benchmark set",
+};
+
+export interface BenchmarkRef {
+  benchmark: string;
+  promptId: string;
+}
+
+/** Everything an export checks against, loaded once per export. */
+export interface WithheldSets {
+  /** Instruction ids held out by any loop. */
+  heldOutIds: ReadonlySet<string>;
+  /** Normalised first user turns of those instructions. */
+  heldOutTexts: ReadonlySet<string>;
+  /** Normalised benchmark prompts, for exact matches of any user turn. */
+  benchmarkExact: ReadonlyMap<string, BenchmarkRef>;
+  /** 13-gram index over the benchmark prompts (null when none are uploaded). */
+  decontam: DecontamIndex | null;
+}
+
+export interface WithheldFlags {
+  /** Keep instructions a loop holds out (by id or text). */
+  includeHeldOut: boolean;
+  /** Keep prompts colliding with a benchmark set. */
+  includeBenchmarkCollisions: boolean;
+}
+
+export const NO_WITHHELD_SETS: WithheldSets = { heldOutIds: new Set(), heldOutTexts: new Set(), benchmarkExact: new Map(), decontam: null };
+
+/** The first user turn, the text an instruction is known by. */
+export function firstUserText(messages: readonly { role: string; content: string }[]): string {
+  return messages.find((m) => m.role === "user")?.content ?? "";
+}
+
+/** Every user turn, joined as the generator's cleaning joins them (src/generator/items.ts `userText`, which sits beside I/O). */
+function userText(messages: readonly PromptMessage[]): string {
+  return messages
+    .filter((m) => m.role === "user")
+    .map((m) => m.content)
+    .join("\n\n");
+}
+
+/** Whether a loop holds the instruction out: by its id first, else by its normalised first user turn. */
+export function heldOutMatch(sets: WithheldSets, instruction: InstructionGroup["instruction"]): "held-out-id" | "held-out-text" | null {
+  if (sets.heldOutIds.has(instruction.id)) return "held-out-id";
+  if (sets.heldOutTexts.size > 0 && sets.heldOutTexts.has(normalizeText(firstUserText(instruction.messages)))) return "held-out-text";
+  return null;
+}
+
+/** Whether a user turn equals a benchmark prompt (normalised), else whether the user text shares a 13-gram with one. */
+export function benchmarkMatch(sets: WithheldSets, instruction: InstructionGroup["instruction"]): "benchmark-exact" | "benchmark-ngram" | null {
+  if (sets.benchmarkExact.size > 0) {
+    for (const m of instruction.messages) if (m.role === "user" && sets.benchmarkExact.has(normalizeText(m.content))) return "benchmark-exact";
+  }
+  if (sets.decontam !== null && sets.decontam.findContamination(prepareText(userText(instruction.messages))) !== null) return "benchmark-ngram";
+  return null;
+}
+
+/** Instructions and rows withheld per reason, and instructions kept only because a flag asked for them. */
+export interface WithheldSummary {
+  withheld: Record<WithheldReason, { instructions: number; rows: number }>;
+  included: { heldOut: number; benchmark: number };
+}
+
+export interface Withholding {
+  /** The group's rows from `select`, or none when it is withheld (its rows are then counted by `count`). */
+  rows<R>(group: InstructionGroup, select: (g: InstructionGroup) => R[], count: (g: InstructionGroup) => number): R[];
+  summary(): WithheldSummary;
+}
+
+export function emptyWithheldSummary(): WithheldSummary {
+  const withheld = Object.fromEntries(WITHHELD_REASONS.map((r) => [r, { instructions: 0, rows: 0 }])) as WithheldSummary["withheld"];
+  return { withheld, included: { heldOut: 0, benchmark: 0 } };
+}
+
+/** The per-export check: a group that matches is withheld unless its flag is on, and counted either way. */
+export function createWithholding(sets: WithheldSets, flags: WithheldFlags): Withholding {
+  const s = emptyWithheldSummary();
+  const checksHeldOut = sets.heldOutIds.size > 0 || sets.heldOutTexts.size > 0;
+  const checksBenchmarks = sets.benchmarkExact.size > 0 || sets.decontam !== null;
+  return {
+    rows(group, select, count) {
+      const held = checksHeldOut ? heldOutMatch(sets, group.instruction) : null;
+      const bench = checksBenchmarks && (held === null || flags.includeHeldOut) ? benchmarkMatch(sets, group.instruction) : null;
+      const reason = held !== null && !flags.includeHeldOut ? held : bench !== null && !flags.includeBenchmarkCollisions ? bench : null;
+      if (reason !== null) {
+        s.withheld[reason].instructions += 1;
+        s.withheld[reason].rows += count(group);
+        return [];
+      }
+      if (held !== null) s.included.heldOut += 1;
+      if (bench !== null) s.included.benchmark += 1;
+      return select(group);
+    },
+    summary: () => structuredClone(s),
+  };
+}
