@@ -11,7 +11,8 @@
  */
 import type { InstructionGroup, PromptMessage } from "../../battles/selection-types.js";
 import type { DecontamIndex } from "../generator/clean/decontaminate.js";
-import { normalizeText, prepareText } from "../generator/clean/normalize.js";
+import { hashWords } from "../generator/clean/hash32.js";
+import { normalizedWords, normalizeText, prepareText, type PreparedText } from "../generator/clean/normalize.js";
 
 export const WITHHELD_REASONS = ["held-out-id", "held-out-text", "benchmark-exact", "benchmark-ngram"] as const;
 export type WithheldReason = (typeof WITHHELD_REASONS)[number];
@@ -47,34 +48,50 @@ export interface WithheldFlags {
   includeBenchmarkCollisions: boolean;
 }
 
-export const NO_WITHHELD_SETS: WithheldSets = { heldOutIds: new Set(), heldOutTexts: new Set(), benchmarkExact: new Map(), decontam: null };
-
 /** The first user turn, the text an instruction is known by. */
 export function firstUserText(messages: readonly { role: string; content: string }[]): string {
   return messages.find((m) => m.role === "user")?.content ?? "";
 }
 
-/** Every user turn, joined as the generator's cleaning joins them (src/generator/items.ts `userText`, which sits beside I/O). */
-function userText(messages: readonly PromptMessage[]): string {
-  return messages
-    .filter((m) => m.role === "user")
-    .map((m) => m.content)
-    .join("\n\n");
+/**
+ * An instruction's user turns, normalised lazily and at most once: with one user turn (the usual
+ * case) its first turn, its turns and its joined user text are one string, whose words serve the
+ * held-out, exact and 13-gram checks alike.
+ */
+class UserTurns {
+  private readonly turns: string[];
+  private singleWords: string[] | null = null;
+  private normalizedTurns: string[] | null = null;
+  private preparedText: PreparedText | null = null;
+  constructor(messages: readonly PromptMessage[]) {
+    this.turns = messages.filter((m) => m.role === "user").map((m) => m.content);
+  }
+  private words(): string[] {
+    return (this.singleWords ??= normalizedWords(this.turns[0] ?? ""));
+  }
+  normalized(): string[] {
+    return (this.normalizedTurns ??= this.turns.length === 1 ? [this.words().join(" ")] : this.turns.map(normalizeText));
+  }
+  /** Every user turn, joined as src/generator/items.ts `userText` joins them for the generator's cleaning. */
+  prepared(): PreparedText {
+    if (this.preparedText !== null) return this.preparedText;
+    if (this.turns.length !== 1) return (this.preparedText = prepareText(this.turns.join("\n\n")));
+    const words = this.words();
+    return (this.preparedText = { text: this.turns[0] ?? "", normalized: words.join(" "), words, wordHashes: hashWords(words) });
+  }
 }
 
 /** Whether a loop holds the instruction out: by its id first, else by its normalised first user turn. */
-export function heldOutMatch(sets: WithheldSets, instruction: InstructionGroup["instruction"]): "held-out-id" | "held-out-text" | null {
-  if (sets.heldOutIds.has(instruction.id)) return "held-out-id";
-  if (sets.heldOutTexts.size > 0 && sets.heldOutTexts.has(normalizeText(firstUserText(instruction.messages)))) return "held-out-text";
+function heldOutMatch(sets: WithheldSets, id: string, turns: UserTurns): "held-out-id" | "held-out-text" | null {
+  if (sets.heldOutIds.has(id)) return "held-out-id";
+  if (sets.heldOutTexts.size > 0 && sets.heldOutTexts.has(turns.normalized()[0] ?? "")) return "held-out-text";
   return null;
 }
 
 /** Whether a user turn equals a benchmark prompt (normalised), else whether the user text shares a 13-gram with one. */
-export function benchmarkMatch(sets: WithheldSets, instruction: InstructionGroup["instruction"]): "benchmark-exact" | "benchmark-ngram" | null {
-  if (sets.benchmarkExact.size > 0) {
-    for (const m of instruction.messages) if (m.role === "user" && sets.benchmarkExact.has(normalizeText(m.content))) return "benchmark-exact";
-  }
-  if (sets.decontam !== null && sets.decontam.findContamination(prepareText(userText(instruction.messages))) !== null) return "benchmark-ngram";
+function benchmarkMatch(sets: WithheldSets, turns: UserTurns): "benchmark-exact" | "benchmark-ngram" | null {
+  if (sets.benchmarkExact.size > 0 && turns.normalized().some((t) => sets.benchmarkExact.has(t))) return "benchmark-exact";
+  if (sets.decontam !== null && sets.decontam.findContamination(turns.prepared()) !== null) return "benchmark-ngram";
   return null;
 }
 
@@ -102,8 +119,10 @@ export function createWithholding(sets: WithheldSets, flags: WithheldFlags): Wit
   const checksBenchmarks = sets.benchmarkExact.size > 0 || sets.decontam !== null;
   return {
     rows(group, select, count) {
-      const held = checksHeldOut ? heldOutMatch(sets, group.instruction) : null;
-      const bench = checksBenchmarks && (held === null || flags.includeHeldOut) ? benchmarkMatch(sets, group.instruction) : null;
+      if (!checksHeldOut && !checksBenchmarks) return select(group);
+      const turns = new UserTurns(group.instruction.messages);
+      const held = checksHeldOut ? heldOutMatch(sets, group.instruction.id, turns) : null;
+      const bench = checksBenchmarks && (held === null || flags.includeHeldOut) ? benchmarkMatch(sets, turns) : null;
       const reason = held !== null && !flags.includeHeldOut ? held : bench !== null && !flags.includeBenchmarkCollisions ? bench : null;
       if (reason !== null) {
         s.withheld[reason].instructions += 1;
