@@ -110,7 +110,9 @@ export async function planExport<K extends SelectionKind>(db: Db, kind: K, q: Ex
     curriculum: q.curriculum && src.iteration ? { iteration: src.iteration.number, totalIterations: src.iteration.shards } : undefined,
   };
   const targets = [...new Set(src.rows.map((r) => r.target).filter((t): t is string => t !== null))];
-  const name = `matrix-arena-${kind}-${q.iterationId ? `iteration-${src.iteration?.number}` : q.roundId ? `round-${q.roundId.slice(0, 8)}` : "all"}`;
+  // The file name carries includeHeldOut too, so a saved file says what it may hold without its card.
+  const scope = q.iterationId ? `iteration-${src.iteration?.number}` : q.roundId ? `round-${q.roundId.slice(0, 8)}` : "all";
+  const name = `matrix-arena-${kind}-${scope}${q.includeHeldOut ? "-with-held-out" : ""}`;
   const withheld = { sets: await loadWithheldSets(db), flags: { includeHeldOut: q.includeHeldOut, includeBenchmarkCollisions: q.includeBenchmarkCollisions }, evalRound: src.evalRound ?? null };
   return { kind, format, rounds: src.rows, options, target: targets.length === 1 ? (targets[0] ?? null) : null, name, withheld };
 }

@@ -183,8 +183,9 @@ describe.each(dbTargets())("held-out and benchmark prompts in exports on $name",
       expect(err.error.message).toContain(evalRoundId);
       expect(err.error.message).toContain("includeHeldOut=true");
     }
-    const body = await get(`/v1/exports/dpo?roundId=${evalRoundId}&includeHeldOut=true`);
-    expect(lines(body)).toHaveLength(heldIds.length);
+    const res = await t.req("GET", `/v1/exports/dpo?roundId=${evalRoundId}&includeHeldOut=true`);
+    expect(res.headers.get("content-disposition")).toMatch(/-with-held-out\.trl\.jsonl"$/u);
+    expect(lines(await res.text())).toHaveLength(heldIds.length);
     const card = await get(`/v1/exports/dpo/card?roundId=${evalRoundId}&includeHeldOut=true`);
     expect(firstBodyLine(card)).toMatch(/held-out evaluation data/i);
     expect(firstBodyLine(card)).toContain(evalRoundId);
