@@ -203,6 +203,12 @@ describe.each(dbTargets())("held-out and benchmark prompts in exports on $name",
     const body = await get(`/v1/exports/dpo?iterationId=${it2.id}`);
     for (const id of leaked) expect(body).not.toContain(texts.get(id));
     expect(lines(body)).toHaveLength(shard.length - leaked.length);
+    for (const kind of ["sft", "dpo", "reward", "kto"] as const) {
+      for (const format of FORMATS[kind]) {
+        const out = await get(`/v1/exports/${kind}?format=${format}&iterationId=${it2.id}&curriculum=true`);
+        for (const id of leaked) expect(out, `${kind}/${format}`).not.toContain(texts.get(id));
+      }
+    }
   });
 });
 
