@@ -121,6 +121,11 @@ describe.each(dbTargets())("held-out and benchmark prompts in exports on $name",
     expect(kto).toMatch(new RegExp(`\\| held-out-id \\|[^\\n]*\\| ${heldIds.length} \\| ${heldIds.length * 2} \\|`));
   });
 
+  it("counts a round's training rows in its report without the held-out instructions", async () => {
+    const report = await json<{ trainingData: { sftRows: number; dpoPairs: number } }>(await t.req("GET", "/v1/reports/rounds/ordinary?format=json&bootstrap=0"));
+    expect(report.trainingData).toEqual({ sftRows: POOL - heldIds.length, dpoPairs: POOL - heldIds.length });
+  });
+
   it("catches a re-imported copy of a held-out prompt by its normalised text", async () => {
     const held = texts.get(heldIds[0] ?? -1) ?? "";
     const copyText = `  ${held.toUpperCase().replace(/ /gu, "   ")}!  `;
