@@ -40,10 +40,8 @@ export const ExportQuerySchema = z.object({
   lossRule: z.enum(["pooled", "any-loss"]).optional(),
   provenance: flag.optional(),
   seed: z.coerce.number().int().min(0).default(0),
-  /** Keep instructions that loops hold out for evaluation, and allow exporting an evaluation round. */
-  includeHeldOut: flag.default(false),
-  /** Keep prompts that collide with an uploaded benchmark set (exact or 13-gram). */
-  includeBenchmarkCollisions: flag.default(false),
+  includeHeldOut: flag.optional().describe("keep instructions that loops hold out for evaluation (by id or normalised text), and allow roundId of an evaluation round"),
+  includeBenchmarkCollisions: flag.optional().describe("keep prompts that collide with an uploaded benchmark set (exact, or a shared 13-gram)"),
 });
 export type ExportQuery = z.infer<typeof ExportQuerySchema>;
 
@@ -113,7 +111,7 @@ export async function planExport<K extends SelectionKind>(db: Db, kind: K, q: Ex
   // The file name carries includeHeldOut too, so a saved file says what it may hold without its card.
   const scope = q.iterationId ? `iteration-${src.iteration?.number}` : q.roundId ? `round-${q.roundId.slice(0, 8)}` : "all";
   const name = `matrix-arena-${kind}-${scope}${q.includeHeldOut ? "-with-held-out" : ""}`;
-  const withheld = { sets: await loadWithheldSets(db), flags: { includeHeldOut: q.includeHeldOut, includeBenchmarkCollisions: q.includeBenchmarkCollisions }, evalRound: src.evalRound ?? null };
+  const withheld = { sets: await loadWithheldSets(db), flags: { includeHeldOut: q.includeHeldOut ?? false, includeBenchmarkCollisions: q.includeBenchmarkCollisions ?? false }, evalRound: src.evalRound ?? null };
   return { kind, format, rounds: src.rows, options, target: targets.length === 1 ? (targets[0] ?? null) : null, name, withheld };
 }
 
