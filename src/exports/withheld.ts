@@ -24,11 +24,6 @@ export const WITHHELD_WHY: Record<WithheldReason, string> = {
   "benchmark-ngram": "shares a 13-word span with a prompt of an uploaded benchmark set",
 };
 
-export interface BenchmarkRef {
-  benchmark: string;
-  promptId: string;
-}
-
 /** Everything an export checks against, loaded once per export. */
 export interface WithheldSets {
   /** Instruction ids held out by any loop. */
@@ -36,7 +31,7 @@ export interface WithheldSets {
   /** Normalised first user turns of those instructions. */
   heldOutTexts: ReadonlySet<string>;
   /** Normalised benchmark prompts, for exact matches of any user turn. */
-  benchmarkExact: ReadonlyMap<string, BenchmarkRef>;
+  benchmarkExact: ReadonlySet<string>;
   /** 13-gram index over the benchmark prompts (null when none are uploaded). */
   decontam: DecontamIndex | null;
 }

@@ -7,7 +7,7 @@
 import { eq } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { instructions, iterations, loops, loopShards } from "../../db/schema/index.js";
-import { firstUserText, type BenchmarkRef, type WithheldSets } from "../exports/withheld.js";
+import { firstUserText, type WithheldSets } from "../exports/withheld.js";
 import { benchmarkSetsFor } from "../generator/benchmarks.js";
 import { buildDecontamIndex } from "../generator/clean/decontaminate.js";
 import { normalizeText } from "../generator/clean/normalize.js";
@@ -24,13 +24,7 @@ export async function loadWithheldSets(db: Db): Promise<WithheldSets> {
   const heldOutIds = new Set(held.map((h) => String(h.id)));
   const heldOutTexts = new Set(held.map((h) => normalizeText(firstUserText(h.messages))).filter((t) => t !== ""));
   const sets = await benchmarkSetsFor(db);
-  const benchmarkExact = new Map<string, BenchmarkRef>();
-  for (const set of sets) {
-    for (const p of set.prompts) {
-      const key = normalizeText(p.text);
-      if (key !== "" && !benchmarkExact.has(key)) benchmarkExact.set(key, { benchmark: set.benchmark, promptId: p.id });
-    }
-  }
+  const benchmarkExact = new Set(sets.flatMap((set) => set.prompts.map((p) => normalizeText(p.text))).filter((t) => t !== ""));
   return { heldOutIds, heldOutTexts, benchmarkExact, decontam: sets.length > 0 ? buildDecontamIndex(sets) : null };
 }
 

@@ -15,7 +15,7 @@ const benchmarks = [{ benchmark: "mini", prompts: [{ id: "1", text: SHORT }, { i
 const SETS: WithheldSets = {
   heldOutIds: new Set(["7"]),
   heldOutTexts: new Set([normalizeText(HELD)]),
-  benchmarkExact: new Map(benchmarks[0]?.prompts.map((p) => [normalizeText(p.text), { benchmark: "mini", promptId: p.id }])),
+  benchmarkExact: new Set(benchmarks[0]?.prompts.map((p) => normalizeText(p.text))),
   decontam: buildDecontamIndex(benchmarks),
 };
 
@@ -65,7 +65,7 @@ describe("createWithholding", () => {
   });
 
   it("checks nothing and keeps everything when there is nothing to withhold", () => {
-    const w = createWithholding({ heldOutIds: new Set(), heldOutTexts: new Set(), benchmarkExact: new Map(), decontam: null }, OFF);
+    const w = createWithholding({ heldOutIds: new Set(), heldOutTexts: new Set(), benchmarkExact: new Set(), decontam: null }, OFF);
     expect(w.rows(group("7", [user(HELD)]), () => [1, 2], () => 9)).toEqual([1, 2]);
     expect(w.summary().included).toEqual({ heldOut: 0, benchmark: 0 });
   });
