@@ -98,6 +98,11 @@ function policyRows(c: DatasetCardInput): [string, string][] {
   return rows;
 }
 
+function withheldLine(w: WithheldSummary): string {
+  const total = (pick: "instructions" | "rows") => WITHHELD_REASONS.reduce((n, r) => n + w.withheld[r][pick], 0);
+  return `- Withheld: ${total("rows")} rows from ${total("instructions")} instructions held out by loops or colliding with benchmark sets (see "Withheld" below)`;
+}
+
 function contents(c: DatasetCardInput): string {
   const s = c.summary;
   const at = typeof c.generatedAt === "string" ? c.generatedAt : c.generatedAt.toISOString();
@@ -108,6 +113,7 @@ function contents(c: DatasetCardInput): string {
     `- Kind: ${c.kind}, ${KIND_TITLES[c.kind]}`,
     `- Format: \`${c.format}\`, file \`${c.fileName}\``,
     `- Rows: ${s.rows}${lines} from ${s.groups} instructions`,
+    ...(c.withheld === undefined ? [] : [withheldLine(c.withheld.summary)]),
     `- Target model: ${c.target == null ? "(none)" : `\`${cell(c.target)}\``}`,
     `- Provenance in rows: ${provenanceKept(c.kind, c.format, c.formatOptions) ? "yes (`metadata` field)" : "no"}`,
   ].join("\n");

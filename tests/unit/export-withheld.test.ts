@@ -79,7 +79,7 @@ describe("dataset card, withheld rows", () => {
 
   it("tables each reason with instructions and rows, and says how to include them", () => {
     const card = renderDatasetCard({ ...base, withheld: { summary: { withheld: counts, included: { heldOut: 0, benchmark: 0 } }, flags: OFF, evalRound: null } });
-    for (const line of ["| held-out-id | held out for evaluation by a loop | 3 | 5 |", "| held-out-text |", "| 1 | 2 |", "| benchmark-exact |", "| 0 | 0 |", "| benchmark-ngram |", "| 4 | 4 |", "`includeHeldOut=true` keeps them", "`includeBenchmarkCollisions=true` keeps them"]) {
+    for (const line of ["| held-out-id | held out for evaluation by a loop | 3 | 5 |", "| held-out-text |", "| 1 | 2 |", "| benchmark-exact |", "| 0 | 0 |", "| benchmark-ngram |", "| 4 | 4 |", "`includeHeldOut=true` keeps them", "`includeBenchmarkCollisions=true` keeps them", "- Withheld: 11 rows from 8 instructions held out by loops or colliding with benchmark sets"]) {
       expect(card).toContain(line);
     }
     expect(bodyStart(card)).toBe("# x");
