@@ -85,7 +85,7 @@ export interface TrainingDataYield {
 export interface RoundReport {
   generatedAt: string;
   round: ReportRound;
-  leaderboard: { method: "bt" | "elo"; bootstrap: number; items: LeaderboardItem[] };
+  leaderboard: { method: "bt" | "elo"; bootstrap: number; connected: boolean; components: string[][]; items: LeaderboardItem[] };
   winRates: WinRates;
   judges: ReportJudgeStats;
   dataYield: DataYield;

@@ -38,10 +38,12 @@ function report(trainingData: RoundReport["trainingData"] = null): RoundReport {
     leaderboard: {
       method: "bt",
       bootstrap: 100,
+      connected: true,
+      components: [[EVIL, PIPE, "plain"]],
       items: [
-        { model: EVIL, rating: 1080.4, ciLow: 1040.2, ciHigh: 1121.9, rank: 1, battles: 20, winRate: 0.7 },
-        { model: PIPE, rating: 1001, ciLow: 960, ciHigh: 1040, rank: 1, battles: 20, winRate: 0.5 },
-        { model: "plain", rating: 918.6, ciLow: 870, ciHigh: 960, rank: 3, battles: 20, winRate: 0.3 },
+        { model: EVIL, rating: 1080.4, ciLow: 1040.2, ciHigh: 1121.9, rank: 1, battles: 20, decisive: 20, winRate: 0.7, component: 0, provisional: true },
+        { model: PIPE, rating: 1001, ciLow: 960, ciHigh: 1040, rank: 1, battles: 20, decisive: 20, winRate: 0.5, component: 0, provisional: true },
+        { model: "plain", rating: 918.6, ciLow: 870, ciHigh: 960, rank: 3, battles: 20, decisive: 20, winRate: 0.3, component: 0, provisional: true },
       ],
     },
     winRates: {
