@@ -8,6 +8,7 @@ import { roundJudgeStats } from "../../../battles/judge-stats.js";
 import { roundProgress } from "../../../battles/progress.js";
 import { findRound } from "../../../battles/round-store.js";
 import type { Db } from "../../../db/client.js";
+import { MIN_DECISIVE_BATTLES } from "../../../reports/board-shape.js";
 import { type BoardFilter, readBattles, readCounts } from "../../../reports/queries.js";
 import { renderReportHtml } from "../../../reports/render/report-html.js";
 import { renderReportMarkdown } from "../../../reports/render/report-markdown.js";
@@ -35,7 +36,7 @@ const ReportSchema = z
   .object({
     generatedAt: z.string(),
     round: z.object({ id: z.string(), status: z.string() }).passthrough(),
-    leaderboard: LeaderboardSchema.extend({ bootstrap: z.number() }),
+    leaderboard: LeaderboardSchema.extend({ bootstrap: z.number(), minBattles: z.number() }),
     winRates: WinRatesSchema.omit({ ratings: true }),
     judges: z.object({ judges: z.array(z.object({}).passthrough()), agreement: z.object({}).passthrough() }),
     dataYield: z.object({ scored: z.number(), decisive: z.number(), ties: z.number(), invalid: z.number(), failed: z.number(), byCategory: z.array(z.object({}).passthrough()) }),
@@ -70,7 +71,7 @@ async function buildRoundReport(deps: Deps, id: string, q: { bootstrap: number; 
   return {
     generatedAt: deps.clock().toISOString(),
     round: progress,
-    leaderboard: { ...board, bootstrap: q.bootstrap },
+    leaderboard: { ...board, bootstrap: q.bootstrap, minBattles: MIN_DECISIVE_BATTLES },
     winRates,
     judges: await roundJudgeStats(deps.db, id),
     dataYield: dataYield(scored, progress.counts.invalid, progress.counts.failed),
