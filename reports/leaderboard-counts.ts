@@ -1,11 +1,13 @@
 /**
  * Bradley-Terry leaderboards from aggregated counts: rows of (modelA, modelB, outcome, count), as the
  * service keeps them in its `battle_cells` table. BT and its bootstrap depend on the battles only
- * through these counts, so the board equals `computeLeaderboard` on the expanded battles.
+ * through these counts, so the board equals `computeLeaderboard` on the expanded battles (shaped the
+ * same way by board-shape.ts: components, ranks within a component, provisional flags).
  */
-import { bootstrapBradleyTerry, BOOTSTRAP_ROUNDS, percentileIntervals, ranksFromIntervals } from "./bootstrap.js";
+import { MIN_DECISIVE_BATTLES, shapeBoard } from "./board-shape.js";
+import { bootstrapBradleyTerry, BOOTSTRAP_ROUNDS, percentileIntervals } from "./bootstrap.js";
 import { fitBradleyTerry } from "./bradley-terry.js";
-import type { Leaderboard, LeaderboardItem } from "./leaderboard.js";
+import { checkMinBattles, type Leaderboard } from "./leaderboard.js";
 import type { OutcomeCells } from "./pair-counts.js";
 import { pairTotals } from "./pair-counts.js";
 import { createRng } from "./random.js";
@@ -66,11 +68,14 @@ export interface CountsBoardOptions {
   baseline?: string;
   baselineRating?: number;
   seed?: number;
+  /** Decisive battles below which a model is provisional (default 30). */
+  minBattles?: number;
 }
 
-/** Per model: battles fought and mean share won, from the cells. */
-function records(models: string[], cells: OutcomeCells): { battles: Float64Array; won: Float64Array } {
+/** Per model: battles fought, decisive ones (outcome other than a 0.5 tie) and mean share won, from the cells. */
+function records(models: string[], cells: OutcomeCells): { battles: Float64Array; decisive: Float64Array; won: Float64Array } {
   const battles = new Float64Array(models.length);
+  const decisive = new Float64Array(models.length);
   const won = new Float64Array(models.length);
   for (let c = 0; c < cells.cellPair.length; c++) {
     const p = cells.cellPair[c] ?? 0;
@@ -82,32 +87,34 @@ function records(models: string[], cells: OutcomeCells): { battles: Float64Array
     battles[j] = (battles[j] ?? 0) + n;
     won[i] = (won[i] ?? 0) + n * y;
     won[j] = (won[j] ?? 0) + n * (1 - y);
+    if (y !== 0.5) {
+      decisive[i] = (decisive[i] ?? 0) + n;
+      decisive[j] = (decisive[j] ?? 0) + n;
+    }
   }
-  return { battles, won };
+  return { battles, decisive, won };
 }
 
-/** A BT board with seeded bootstrap intervals and non-overlap ranks, from counts. */
+/** A BT board with seeded bootstrap intervals, from counts; an unknown baseline throws RatingInputError. */
 export function leaderboardFromCounts(rows: readonly CountRow[], opts: CountsBoardOptions = {}): Leaderboard {
   const rounds = opts.bootstrap ?? BOOTSTRAP_ROUNDS;
   if (!Number.isInteger(rounds) || rounds < 0) throw new RatingInputError("bootstrap", "must be a non-negative integer");
+  checkMinBattles(opts.minBattles);
   const { models, cells } = cellsFromCounts(rows);
-  if (models.length === 0) return { method: "bt", items: [] };
   const base = baselineIndex(models, opts);
   const fit = fitBradleyTerry(pairTotals(cells));
   const ratings = thetaToRatings(fit.theta, base, opts.baselineRating);
-  const boot = rounds > 0 ? bootstrapBradleyTerry(cells, { rounds, rng: createRng(opts.seed ?? 0), init: fit.theta, baseline: base, baselineRating: opts.baselineRating }) : null;
+  const boot = rounds > 0 && models.length > 0 ? bootstrapBradleyTerry(cells, { rounds, rng: createRng(opts.seed ?? 0), init: fit.theta, baseline: base, baselineRating: opts.baselineRating }) : null;
   const { low, high } = boot ? percentileIntervals(boot) : { low: ratings, high: ratings };
-  const ranks = ranksFromIntervals(low, high);
   const rec = records(models, cells);
-  const items: LeaderboardItem[] = models.map((model, i) => ({
+  const items = models.map((model, i) => ({
     model,
     rating: ratings[i] ?? 0,
     ciLow: low[i] ?? 0,
     ciHigh: high[i] ?? 0,
-    rank: ranks[i] ?? 0,
     battles: rec.battles[i] ?? 0,
+    decisive: rec.decisive[i] ?? 0,
     winRate: (rec.battles[i] ?? 0) > 0 ? (rec.won[i] ?? 0) / (rec.battles[i] ?? 1) : 0,
   }));
-  items.sort((x, y) => y.rating - x.rating || x.model.localeCompare(y.model));
-  return { method: "bt", items };
+  return { method: "bt", ...shapeBoard(items, cells.pairI, cells.pairJ, opts.minBattles ?? MIN_DECISIVE_BATTLES) };
 }

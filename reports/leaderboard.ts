@@ -1,10 +1,12 @@
 /**
  * The leaderboard: ratings (Bradley-Terry, online Elo, or style-controlled BT), seeded bootstrap 95%
- * intervals, non-overlap ranks, and each model's battle count and win rate, sorted by rating. The
- * output is CONTRACT.md's `{ method, items: [{ model, rating, ciLow, ciHigh, rank, battles, winRate }] }`.
+ * intervals, and each model's battle counts and win rate, shaped by board-shape.ts (components of the
+ * comparison graph, ranks within a component, provisional flags, row order). The output is CONTRACT.md's
+ * `{ method, connected, components, items: [{ model, rating, ciLow, ciHigh, rank, battles, winRate, component, provisional }] }`.
  */
 import type { Battle } from "./battle-log.js";
-import { bootstrapBradleyTerry, BOOTSTRAP_ROUNDS, percentileIntervals, ranksFromIntervals, type BootstrapSamples } from "./bootstrap.js";
+import { MIN_DECISIVE_BATTLES, shapeBoard, type ShapedItem } from "./board-shape.js";
+import { bootstrapBradleyTerry, BOOTSTRAP_ROUNDS, percentileIntervals, type BootstrapSamples } from "./bootstrap.js";
 import { fitBradleyTerry } from "./bradley-terry.js";
 import { bootstrapElo, eloOnColumns, timeOrder } from "./elo.js";
 import { aggregateCells, pairTotals, toColumns } from "./pair-counts.js";
@@ -31,20 +33,19 @@ export interface LeaderboardOptions {
   styleControl?: boolean;
   /** BT prior precision (see bradley-terry.ts). */
   prior?: number;
+  /** Decisive (non-tie) battles below which a model is provisional (default MIN_DECISIVE_BATTLES = 30). */
+  minBattles?: number;
 }
 
-export interface LeaderboardItem {
-  model: string;
-  rating: number;
-  ciLow: number;
-  ciHigh: number;
-  rank: number;
-  battles: number;
-  winRate: number;
-}
+/** A row: rating, interval, rank within its component, battles (all, and decisive), win rate, flags. */
+export type LeaderboardItem = ShapedItem;
 
 export interface Leaderboard {
   method: RatingMethod;
+  /** False when some models never met, directly or through others: ratings across components mean nothing. */
+  connected: boolean;
+  /** Model names of each component of the comparison graph, in row order; items carry their index. */
+  components: string[][];
   items: LeaderboardItem[];
   style?: { coefficients: Record<StyleFeature, number>; battles: number; skipped: number };
 }
@@ -54,6 +55,8 @@ interface Fitted {
   ratings: Float64Array;
   boot: BootstrapSamples | null;
   used: readonly Battle[];
+  /** Pairs (or battles) that met, as indices into `models`: the comparison graph's edges. */
+  edges: { a: ArrayLike<number>; b: ArrayLike<number> };
   style?: Leaderboard["style"];
 }
 
@@ -63,13 +66,14 @@ export function computeLeaderboard(battles: readonly Battle[], opts: Leaderboard
   if (!Number.isInteger(rounds) || rounds < 0) throw new RatingInputError("bootstrap", "must be a non-negative integer");
   if (opts.method !== "bt" && opts.method !== "elo") throw new RatingInputError("method", "must be bt or elo");
   if (opts.styleControl && opts.method !== "bt") throw new RatingInputError("styleControl", "needs method bt");
+  checkMinBattles(opts.minBattles);
   const rng = createRng(opts.seed ?? 0);
   const fitted = opts.styleControl
     ? fitStyle(battles, opts, rounds, rng)
     : opts.method === "bt"
       ? fitBt(battles, opts, rounds, rng)
       : fitElo(battles, opts, rounds, rng);
-  const board: Leaderboard = { method: opts.method, items: toItems(fitted) };
+  const board: Leaderboard = { method: opts.method, ...toItems(fitted, opts.minBattles ?? MIN_DECISIVE_BATTLES) };
   if (fitted.style) board.style = fitted.style;
   return board;
 }
@@ -84,7 +88,12 @@ function fitBt(battles: readonly Battle[], opts: LeaderboardOptions, rounds: num
     rounds > 0
       ? bootstrapBradleyTerry(cells, { rounds, rng, init: fit.theta, prior: opts.prior, baseline: base, baselineRating: opts.baselineRating })
       : null;
-  return { models: cols.models, ratings, boot, used: battles };
+  return { models: cols.models, ratings, boot, used: battles, edges: { a: cells.pairI, b: cells.pairJ } };
+}
+
+/** Throws RatingInputError unless `minBattles` is absent or a non-negative integer. */
+export function checkMinBattles(minBattles: number | undefined): void {
+  if (minBattles !== undefined && !(Number.isInteger(minBattles) && minBattles >= 0)) throw new RatingInputError("minBattles", "must be a non-negative integer");
 }
 
 function fitElo(battles: readonly Battle[], opts: LeaderboardOptions, rounds: number, rng: Rng): Fitted {
@@ -94,7 +103,7 @@ function fitElo(battles: readonly Battle[], opts: LeaderboardOptions, rounds: nu
   const ratings = eloOnColumns(cols);
   if (anchored) anchorInPlace(ratings, base, opts.baselineRating);
   const boot = rounds > 0 ? bootstrapElo(cols, { rounds, rng, baselineIndex: base, baselineRating: opts.baselineRating }) : null;
-  return { models: cols.models, ratings, boot, used: battles };
+  return { models: cols.models, ratings, boot, used: battles, edges: { a: cols.a, b: cols.b } };
 }
 
 function fitStyle(battles: readonly Battle[], opts: LeaderboardOptions, rounds: number, rng: Rng): Fitted {
@@ -106,21 +115,20 @@ function fitStyle(battles: readonly Battle[], opts: LeaderboardOptions, rounds: 
   const ratings = thetaToRatings(params.subarray(0, m), base, opts.baselineRating);
   const boot = rounds > 0 ? bootstrapStyleControl(rows, params, { rounds, rng, baseline: base, baselineRating: opts.baselineRating }) : null;
   const used = battles.filter((b) => b.styleA && b.styleB);
-  return { models: rows.models, ratings, boot, used, style: { coefficients: coefficientsOf(params, m), battles: rows.y.length, skipped } };
+  return { models: rows.models, ratings, boot, used, edges: { a: rows.a, b: rows.b }, style: { coefficients: coefficientsOf(params, m), battles: rows.y.length, skipped } };
 }
 
-function toItems(f: Fitted): LeaderboardItem[] {
+function toItems(f: Fitted, minBattles: number): Omit<Leaderboard, "method"> {
   const { low, high } = f.boot ? percentileIntervals(f.boot) : { low: f.ratings, high: f.ratings };
-  const ranks = ranksFromIntervals(low, high);
   const records = modelRecords(f.used);
-  const items = f.models.map((model, i) => ({
+  const rows = f.models.map((model, i) => ({
     model,
     rating: f.ratings[i] ?? 0,
     ciLow: low[i] ?? 0,
     ciHigh: high[i] ?? 0,
-    rank: ranks[i] ?? 0,
     battles: records.get(model)?.battles ?? 0,
+    decisive: records.get(model)?.decisive ?? 0,
     winRate: records.get(model)?.winRate ?? 0,
   }));
-  return items.sort((x, y) => y.rating - x.rating || x.model.localeCompare(y.model));
+  return shapeBoard(rows, f.edges.a, f.edges.b, minBattles);
 }

@@ -47,12 +47,16 @@ export function predictedWinRates(models: readonly string[], ratings: ArrayLike<
   return models.map((_, i) => models.map((__, j) => (i === j ? null : expectedScore(ratings[i] ?? 0, ratings[j] ?? 0))));
 }
 
-/** Each model's number of battles (rows, unweighted) and mean share over them (weighted). */
-export function modelRecords(battles: readonly Battle[]): Map<string, { battles: number; winRate: number }> {
-  const acc = new Map<string, { battles: number; won: number; weight: number }>();
+/**
+ * Each model's number of battles (rows, unweighted), decisive battles among them (outcome other than
+ * the 0.5 tie), and mean share over them (weighted).
+ */
+export function modelRecords(battles: readonly Battle[]): Map<string, { battles: number; decisive: number; winRate: number }> {
+  const acc = new Map<string, { battles: number; decisive: number; won: number; weight: number }>();
   const bump = (m: string, share: number, w: number): void => {
-    const r = acc.get(m) ?? { battles: 0, won: 0, weight: 0 };
+    const r = acc.get(m) ?? { battles: 0, decisive: 0, won: 0, weight: 0 };
     r.battles += 1;
+    if (share !== 0.5) r.decisive += 1;
     r.won += w * share;
     r.weight += w;
     acc.set(m, r);
@@ -62,8 +66,8 @@ export function modelRecords(battles: readonly Battle[]): Map<string, { battles:
     bump(b.modelA, b.outcome, w);
     bump(b.modelB, 1 - b.outcome, w);
   }
-  const out = new Map<string, { battles: number; winRate: number }>();
-  for (const [m, r] of acc) out.set(m, { battles: r.battles, winRate: r.weight > 0 ? r.won / r.weight : 0 });
+  const out = new Map<string, { battles: number; decisive: number; winRate: number }>();
+  for (const [m, r] of acc) out.set(m, { battles: r.battles, decisive: r.decisive, winRate: r.weight > 0 ? r.won / r.weight : 0 });
   return out;
 }
 

@@ -6,7 +6,7 @@
 import { errorBarChart } from "./error-bar-chart.js";
 import { heatmap } from "./heatmap.js";
 import { badge, type Cell, REPORT_CSS, section, stat, table } from "./html-kit.js";
-import type { RoundReport } from "./report-model.js";
+import { BOARD_HEADERS, BOARD_NUMERIC, boardGroups, boardNotes, RANK_NOTE, type RoundReport } from "./report-model.js";
 import { escapeXml, fmt, int, pct, usd } from "./text.js";
 
 /** Renders the whole report; `links` are same-origin hrefs to the JSON and Markdown formats. */
@@ -59,9 +59,14 @@ function summary(r: RoundReport): string {
 }
 
 function leaderboardSection(r: RoundReport): string {
-  const rows: Cell[][] = r.leaderboard.items.map((it) => [String(it.rank), it.model, fmt(it.rating), `${fmt(it.ciLow)} to ${fmt(it.ciHigh)}`, int(it.battles), pct(it.winRate)]);
-  const body = `${table(["rank", "model", "rating", "95% interval", "battles", "win rate"], rows, [0, 2, 3, 4, 5])}<div class="chart">${errorBarChart(r.leaderboard.items)}</div>`;
-  return section("leaderboard", "Leaderboard", body, "Ranks count a model as ahead only when its whole interval lies above the other's.");
+  const notes = boardNotes(r.leaderboard).map((n) => `<p class="note">${escapeXml(n)}</p>`).join("");
+  const tables = boardGroups(r.leaderboard).map((g) => {
+    const rows: Cell[][] = g.items.map((it) => [String(it.rank), it.model, fmt(it.rating), `${fmt(it.ciLow)} to ${fmt(it.ciHigh)}`, int(it.battles), int(it.decisive), pct(it.winRate), it.provisional ? "provisional" : ""]);
+    const title = g.title ? `<h3>${escapeXml(g.title)}</h3>` : "";
+    // Each group gets its own chart: ratings of different groups share no origin.
+    return `${title}${table(BOARD_HEADERS, rows, BOARD_NUMERIC)}<div class="chart">${errorBarChart(g.items)}</div>`;
+  });
+  return section("leaderboard", "Leaderboard", notes + tables.join(""), RANK_NOTE);
 }
 
 function winRateSection(r: RoundReport): string {

@@ -2,7 +2,7 @@
  * The round report as Markdown: the same sections as the HTML report, as tables (charts are in the
  * HTML format). User-supplied strings are escaped so a model name cannot break a table or inject HTML.
  */
-import type { RoundReport } from "./report-model.js";
+import { BOARD_HEADERS, BOARD_NUMERIC, boardGroups, boardNotes, RANK_NOTE, type RoundReport } from "./report-model.js";
 import { escapeMarkdown as md, fmt, int, pct, usd } from "./text.js";
 
 /** A Markdown table; cells are escaped here, `right` lists right-aligned column indexes. */
@@ -34,8 +34,14 @@ export function renderReportMarkdown(r: RoundReport): string {
 }
 
 function leaderboard(r: RoundReport): string[] {
-  const rows = r.leaderboard.items.map((it) => [String(it.rank), it.model, fmt(it.rating), `${fmt(it.ciLow)} to ${fmt(it.ciHigh)}`, int(it.battles), pct(it.winRate)]);
-  return ["## Leaderboard", "", mdTable(["rank", "model", "rating", "95% interval", "battles", "win rate"], rows, [0, 2, 3, 4, 5]), ""];
+  const out = ["## Leaderboard", "", md(RANK_NOTE), ""];
+  for (const note of boardNotes(r.leaderboard)) out.push(`> ${md(note)}`, "");
+  for (const g of boardGroups(r.leaderboard)) {
+    const rows = g.items.map((it) => [String(it.rank), it.model, fmt(it.rating), `${fmt(it.ciLow)} to ${fmt(it.ciHigh)}`, int(it.battles), int(it.decisive), pct(it.winRate), it.provisional ? "provisional" : ""]);
+    if (g.title) out.push(`### ${md(g.title)}`, "");
+    out.push(mdTable(BOARD_HEADERS, rows, BOARD_NUMERIC), "");
+  }
+  return out;
 }
 
 function matrix(title: string, m: readonly (readonly (number | null)[])[], models: readonly string[]): string[] {

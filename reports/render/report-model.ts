@@ -82,10 +82,41 @@ export interface TrainingDataYield {
   dpoPairs: number;
 }
 
+export interface ReportBoard {
+  method: "bt" | "elo";
+  bootstrap: number;
+  /** Decisive battles below which a model is provisional. */
+  minBattles: number;
+  connected: boolean;
+  components: string[][];
+  items: LeaderboardItem[];
+}
+
+export const RANK_NOTE = "Rank = 1 + the number of models (in the same table) whose whole interval lies above this model's; overlapping intervals share a rank.";
+
+/** Notes a board needs beside its table(s): not connected, provisional models. */
+export function boardNotes(b: ReportBoard): string[] {
+  const notes: string[] = [];
+  if (!b.connected) notes.push(`Not connected: these models form ${b.components.length} groups that never met, directly or through others. Each group has its own table; ratings and ranks compare only within a group.`);
+  if (b.items.some((i) => i.provisional)) notes.push(`Provisional: fewer than ${b.minBattles} decisive (non-tie) battles; the rating is a rough guess.`);
+  return notes;
+}
+
+/** The board's rows, one group per component (a single untitled group when connected). */
+export function boardGroups(b: ReportBoard): { title: string | null; items: LeaderboardItem[] }[] {
+  if (b.connected) return [{ title: null, items: b.items }];
+  const n = b.components.length;
+  return b.components.map((models, c) => ({ title: `Group ${c + 1} of ${n} (${models.length} ${models.length === 1 ? "model" : "models"})`, items: b.items.filter((i) => i.component === c) }));
+}
+
+/** A leaderboard row's cells: rank, model, rating, interval, battles, decisive, win rate, note. */
+export const BOARD_HEADERS = ["rank", "model", "rating", "95% interval", "battles", "decisive", "win rate", "note"];
+export const BOARD_NUMERIC = [0, 2, 3, 4, 5, 6];
+
 export interface RoundReport {
   generatedAt: string;
   round: ReportRound;
-  leaderboard: { method: "bt" | "elo"; bootstrap: number; items: LeaderboardItem[] };
+  leaderboard: ReportBoard;
   winRates: WinRates;
   judges: ReportJudgeStats;
   dataYield: DataYield;

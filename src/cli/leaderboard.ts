@@ -1,12 +1,14 @@
 /**
  * `matrix-arena leaderboard --input FILE`: a board from a JSONL battle log with no server and no
  * database. Options: --method bt|elo, --bootstrap N, --baseline M, --baseline-rating R, --seed N,
- * --style-control, --json. Exit codes: 0 ok, 1 unreadable or empty input, 2 usage error.
+ * --style-control, --min-battles N, --json. Exit codes: 0 ok, 1 unreadable or empty input, 2 usage error.
+ * A disconnected log prints one table per component of the comparison graph; provisional models say so.
  * All I/O goes through `io` so tests run it in-process.
  */
 import { createReadStream } from "node:fs";
 import { collectBattleLog } from "../../reports/battle-log.js";
-import { computeLeaderboard, type Leaderboard, type LeaderboardOptions } from "../../reports/leaderboard.js";
+import { MIN_DECISIVE_BATTLES } from "../../reports/board-shape.js";
+import { computeLeaderboard, type Leaderboard, type LeaderboardItem, type LeaderboardOptions } from "../../reports/leaderboard.js";
 import { RatingInputError } from "../../reports/rating-scale.js";
 
 export interface LeaderboardIo {
@@ -17,14 +19,16 @@ export interface LeaderboardIo {
 }
 
 export const LEADERBOARD_USAGE = `usage: matrix-arena leaderboard --input FILE [--method bt|elo] [--bootstrap N] [--baseline MODEL]
-                                [--baseline-rating R] [--seed N] [--style-control] [--json]
+                                [--baseline-rating R] [--seed N] [--style-control] [--min-battles N] [--json]
   --input FILE        JSONL battle log: {model_a, model_b, winner} or {model_a, model_b, score} per line
   --method            bt (Bradley-Terry, default) or elo (online Elo in time order)
   --bootstrap N       bootstrap rounds for 95% intervals (default 100; 0 = none)
   --baseline MODEL    pin MODEL at --baseline-rating (default 1000); otherwise the mean is 1000
   --seed N            bootstrap seed (default 0)
   --style-control     BT with answer length and markdown controlled (needs conv_metadata in the log)
-  --json              print { method, items: [...] } instead of a table
+  --min-battles N     models with fewer decisive (non-tie) battles are provisional (default 30)
+  --json              print { method, connected, components, items: [...] } instead of a table
+Ranks: 1 + the number of models in the same component whose interval lies wholly above this one's.
 `;
 
 /** Most rejected lines listed on stderr before summarising the rest. */
@@ -38,7 +42,7 @@ interface CliArgs {
 
 type Parsed = { ok: true; args: CliArgs } | { ok: false; error: string } | { ok: "help" };
 
-const VALUE_FLAGS = new Set(["--input", "--method", "--bootstrap", "--baseline", "--baseline-rating", "--seed"]);
+const VALUE_FLAGS = new Set(["--input", "--method", "--bootstrap", "--baseline", "--baseline-rating", "--seed", "--min-battles"]);
 
 /** Splits argv into flag -> value (booleans as ""), accepting `--flag value` and `--flag=value`. */
 function readFlags(argv: readonly string[]): Map<string, string> | string {
@@ -81,7 +85,9 @@ export function parseLeaderboardArgs(argv: readonly string[]): Parsed {
   if (typeof bootstrap === "string") return { ok: false, error: bootstrap };
   const seed = parseInteger(flags, "--seed", 0, 0);
   if (typeof seed === "string") return { ok: false, error: seed };
-  const options: LeaderboardOptions = { method, bootstrap, seed, styleControl: flags.has("--style-control") };
+  const minBattles = parseInteger(flags, "--min-battles", MIN_DECISIVE_BATTLES, 0);
+  if (typeof minBattles === "string") return { ok: false, error: minBattles };
+  const options: LeaderboardOptions = { method, bootstrap, seed, minBattles, styleControl: flags.has("--style-control") };
   const baseline = flags.get("--baseline");
   if (baseline !== undefined) options.baseline = baseline;
   const rating = flags.get("--baseline-rating");
@@ -93,20 +99,39 @@ export function parseLeaderboardArgs(argv: readonly string[]): Parsed {
   return { ok: true, args: { input, json: flags.has("--json"), options } };
 }
 
-/** Renders the board as an aligned text table. */
-export function formatLeaderboardTable(board: Leaderboard): string {
-  const header = ["rank", "model", "rating", "95% CI", "battles", "win rate"];
-  const rows = board.items.map((it) => [
+/** Aligned rows for a set of items: rank, model, rating, interval, battles (decisive), win rate, note. */
+function tableLines(items: readonly LeaderboardItem[]): string[] {
+  const header = ["rank", "model", "rating", "95% CI", "battles", "decisive", "win rate", "note"];
+  const rows = items.map((it) => [
     String(it.rank),
     it.model,
     it.rating.toFixed(1),
     `[${it.ciLow.toFixed(1)}, ${it.ciHigh.toFixed(1)}]`,
     String(it.battles),
+    String(it.decisive),
     `${(100 * it.winRate).toFixed(1)}%`,
+    it.provisional ? "provisional" : "",
   ]);
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => (r[c] ?? "").length)));
   const line = (cells: string[]): string => cells.map((cell, c) => cell.padEnd(widths[c] ?? 0)).join("  ").trimEnd();
-  const out = [`method: ${board.method}`, line(header), ...rows.map(line)];
+  return [line(header), ...rows.map(line)];
+}
+
+/**
+ * Renders the board as aligned text: one table, or, when the comparison graph is not connected, one
+ * table per component under its own heading (ratings are comparable only within a component).
+ */
+export function formatLeaderboardTable(board: Leaderboard, minBattles = MIN_DECISIVE_BATTLES): string {
+  const out = [`method: ${board.method}`];
+  if (board.connected) out.push(...tableLines(board.items));
+  else {
+    const n = board.components.length;
+    out.push(`not connected: ${n} components; ratings are comparable only within a component, ranks count within it`);
+    board.components.forEach((_, c) => {
+      out.push("", `component ${c + 1} of ${n}`, ...tableLines(board.items.filter((it) => it.component === c)));
+    });
+  }
+  if (board.items.some((it) => it.provisional)) out.push(`provisional: fewer than ${minBattles} decisive (non-tie) battles; the rating is a rough guess`);
   if (board.style) {
     const coefs = Object.entries(board.style.coefficients).map(([k, v]) => `${k}=${v.toFixed(3)}`);
     out.push(`style coefficients (log-odds per sd): ${coefs.join(" ")}`);
@@ -147,7 +172,7 @@ export async function runLeaderboard(argv: string[], io: LeaderboardIo = default
     return 2;
   }
   io.stderr(`${log.battles.length} battles read, ${log.rejected.length} lines rejected\n`);
-  io.stdout(json ? `${JSON.stringify(board)}\n` : formatLeaderboardTable(board));
+  io.stdout(json ? `${JSON.stringify(board)}\n` : formatLeaderboardTable(board, options.minBattles));
   return 0;
 }
 

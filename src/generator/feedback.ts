@@ -3,14 +3,22 @@
  * model under training (the target) against its opponents:
  * - `lossRate`: 1 - the target's pooled outcome (a tie counts half);
  * - `informativeness`: the share of decisive battles (margin >= `decisiveMargin`), with `meanMargin`;
- * - `weight`: the sampling weight for the next run: the loss rate shrunk towards the overall loss
- *   rate by `priorBattles` pseudo-battles (few battles say little), raised to `sharpness` (2: a
- *   category lost twice as often gets four times the weight), normalised, then mixed with the
- *   uniform distribution by `uniformMix`, so no category ever drops to 0; weights sum to 1;
+ * - `smoothedLossRate`, with `lossRateLow`/`lossRateHigh`: the posterior mean and 95% credible interval
+ *   of the loss rate under a Beta prior fitted to all categories (loss-prior.ts: empirical Bayes,
+ *   between `priorBattles` and `maxPriorBattles` pseudo-battles), so a category with few battles, or
+ *   loss rates near zero that differ by one unlucky battle, does not steer the next run;
+ * - `weight`: the sampling weight for the next run: the smoothed loss rate raised to `sharpness`
+ *   (2: a category lost twice as often gets four times the weight), normalised, then mixed with the
+ *   uniform distribution by `uniformMix`, so no category ever drops to 0; weights sum to 1.
+ *   `weightLow`/`weightHigh` are the weight with this category's rate at either end of its interval
+ *   (the others at their means): how far the data could move it;
  * - a complexity `adjustment`: -1 (easier) where the target loses nearly all, or the judges disagree
  *   or call most battles ties (instructions nobody answers well or that cannot separate models);
  *   +1 (harder) where the target wins nearly all; 0 otherwise or with too few battles.
  */
+
+import { betaInterval } from "./beta.js";
+import { fitLossPrior, type LossPrior, lossPosterior } from "./loss-prior.js";
 
 export interface FeedbackBattle {
   category: string;
@@ -23,7 +31,11 @@ export interface FeedbackBattle {
 }
 
 export const FEEDBACK_DEFAULTS = {
+  /** Least strength of the fitted Beta prior, in pseudo-battles. */
   priorBattles: 5,
+  /** Most strength of the fitted Beta prior (reached when categories differ by noise only). */
+  maxPriorBattles: 1000,
+  intervalLevel: 0.95,
   sharpness: 2,
   uniformMix: 0.1,
   decisiveMargin: 0.5,
@@ -45,6 +57,10 @@ export interface CategoryFeedback {
   losses: number;
   ties: number;
   smoothedLossRate: number;
+  lossRateLow: number;
+  lossRateHigh: number;
+  weightLow: number;
+  weightHigh: number;
   informativeness: number;
   meanMargin: number;
   tieRate: number;
@@ -63,6 +79,8 @@ export interface Feedback {
   complexity: ComplexityAdjustment[];
   battles: number;
   overallLossRate: number;
+  /** The Beta prior the loss rates were smoothed with. */
+  prior: LossPrior;
 }
 
 const side = (s: number): number => (s > 0.5 ? 1 : s < 0.5 ? -1 : 0);
@@ -81,9 +99,22 @@ export function gameAgreement(scores: readonly number[]): number | null {
   return same / pairs;
 }
 
-function summarise(category: string, list: readonly FeedbackBattle[], o: typeof FEEDBACK_DEFAULTS, overall: number) {
+const lossMass = (list: readonly FeedbackBattle[]): number => list.reduce((s, b) => s + (1 - b.targetScore), 0);
+
+/** Posterior mean and equal-tailed interval; a degenerate posterior (no prior, no data) is the prior mean. */
+function smoothed(prior: LossPrior, n: number, lossSum: number, level: number): { mean: number; low: number; high: number } {
+  const { alpha, beta } = lossPosterior(prior, { battles: n, losses: lossSum });
+  if (!(alpha + beta > 0)) return { mean: prior.mean, low: prior.mean, high: prior.mean };
+  const mean = alpha / (alpha + beta);
+  if (alpha <= 0 || beta <= 0) return { mean, low: mean, high: mean };
+  const { low, high } = betaInterval(alpha, beta, level);
+  return { mean, low, high };
+}
+
+function summarise(category: string, list: readonly FeedbackBattle[], o: typeof FEEDBACK_DEFAULTS, overall: number, prior: LossPrior) {
   const n = list.length;
-  const lossSum = list.reduce((s, b) => s + (1 - b.targetScore), 0);
+  const lossSum = lossMass(list);
+  const rate = smoothed(prior, n, lossSum, o.intervalLevel);
   const agreements = list.map((b) => gameAgreement(b.judgeScores)).filter((a): a is number => a !== null);
   return {
     category,
@@ -92,7 +123,9 @@ function summarise(category: string, list: readonly FeedbackBattle[], o: typeof 
     losses: list.filter((b) => b.targetScore < 0.5).length,
     ties: list.filter((b) => b.targetScore === 0.5).length,
     lossRate: n > 0 ? lossSum / n : overall,
-    smoothedLossRate: (lossSum + o.priorBattles * overall) / (n + o.priorBattles),
+    smoothedLossRate: rate.mean,
+    lossRateLow: rate.low,
+    lossRateHigh: rate.high,
     informativeness: n > 0 ? list.filter((b) => b.margin >= o.decisiveMargin).length / n : 0,
     meanMargin: n > 0 ? list.reduce((s, b) => s + b.margin, 0) / n : 0,
     tieRate: n > 0 ? list.filter((b) => b.targetScore === 0.5).length / n : 0,
@@ -110,23 +143,35 @@ function adjust(c: Omit<CategoryFeedback, "weight">, o: typeof FEEDBACK_DEFAULTS
   return at(0, "informative");
 }
 
+/** Sampling weights from smoothed rates: rate^sharpness, normalised, mixed with uniform; uniform if all are 0. */
+export function weightsFrom(rates: readonly number[], sharpness: number, uniformMix: number): number[] {
+  const raw = rates.map((r) => r ** sharpness);
+  const total = raw.reduce((s, x) => s + x, 0);
+  const k = rates.length;
+  return raw.map((x) => (total > 0 ? (1 - uniformMix) * (x / total) + uniformMix / k : 1 / k));
+}
+
 /**
  * Feedback per category (sorted by name). `categories` lists categories to report even without
- * battles (they get the overall loss rate as their smoothed rate).
+ * battles (they get the prior's mean as their smoothed rate).
  */
 export function computeFeedback(battles: readonly FeedbackBattle[], opts: FeedbackOptions = {}, categories: readonly string[] = []): Feedback {
   const o = { ...FEEDBACK_DEFAULTS, ...opts };
   const byCategory = new Map<string, FeedbackBattle[]>(categories.map((c) => [c, []]));
   for (const b of battles) byCategory.set(b.category, [...(byCategory.get(b.category) ?? []), b]);
-  const overall = battles.length > 0 ? battles.reduce((s, b) => s + (1 - b.targetScore), 0) / battles.length : 0.5;
+  const overall = battles.length > 0 ? lossMass(battles) / battles.length : 0.5;
   const names = [...byCategory.keys()].sort();
-  const stats = names.map((c) => summarise(c, byCategory.get(c) ?? [], o, overall));
-  const raw = stats.map((c) => c.smoothedLossRate ** o.sharpness);
-  const total = raw.reduce((s, x) => s + x, 0);
-  const k = stats.length;
+  const groups = names.map((c) => byCategory.get(c) ?? []);
+  const prior = fitLossPrior(groups.map((g) => ({ battles: g.length, losses: lossMass(g) })), o.priorBattles, Math.max(o.priorBattles, o.maxPriorBattles));
+  const stats = names.map((c, i) => summarise(c, groups[i] ?? [], o, overall, prior));
+  const means = stats.map((c) => c.smoothedLossRate);
+  const weights = weightsFrom(means, o.sharpness, o.uniformMix);
+  const weightWith = (i: number, rate: number): number => weightsFrom(means.map((m, j) => (j === i ? rate : m)), o.sharpness, o.uniformMix)[i] ?? 0;
   const cats: CategoryFeedback[] = stats.map((c, i) => ({
     ...c,
-    weight: total > 0 ? (1 - o.uniformMix) * ((raw[i] ?? 0) / total) + o.uniformMix / k : 1 / k,
+    weight: weights[i] ?? 0,
+    weightLow: weightWith(i, c.lossRateLow),
+    weightHigh: weightWith(i, c.lossRateHigh),
   }));
-  return { categories: cats, complexity: cats.map((c) => adjust(c, o)), battles: battles.length, overallLossRate: overall };
+  return { categories: cats, complexity: cats.map((c) => adjust(c, o)), battles: battles.length, overallLossRate: overall, prior };
 }

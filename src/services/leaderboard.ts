@@ -1,13 +1,18 @@
 /**
  * Leaderboards from stored battles. Plain Bradley-Terry boards come from the aggregate cells (fast at
  * any size); Elo (time order), style control (per-battle features) and per-judge boards read battles.
+ * A board names what it cannot answer: an unknown round or a baseline with no battles on the board is
+ * a 404, never an empty 200.
  */
+import { and, eq, ne, sql } from "drizzle-orm";
+import { findRound } from "../../battles/round-store.js";
 import type { Db } from "../../db/client.js";
+import { battleCells } from "../../db/schema/index.js";
 import { computeLeaderboard, type Leaderboard } from "../../reports/leaderboard.js";
 import { leaderboardFromCounts } from "../../reports/leaderboard-counts.js";
 import { type BoardFilter, readBattles, readCounts, readJudgeBattles } from "../../reports/queries.js";
 import { RatingInputError } from "../../reports/rating-scale.js";
-import { badRequest } from "../errors.js";
+import { AppError, badRequest, notFound } from "../errors.js";
 
 export interface BoardQuery extends BoardFilter {
   method: "bt" | "elo";
@@ -16,20 +21,46 @@ export interface BoardQuery extends BoardFilter {
   baselineRating?: number;
   styleControl: boolean;
   seed: number;
+  /** Decisive battles below which a model is provisional (default 30). */
+  minBattles?: number;
 }
 
+/** Throws 404 naming the round unless it exists. */
+export async function requireRound(db: Db, roundId: string | undefined): Promise<void> {
+  if (roundId !== undefined && !(await findRound(db, roundId))) throw notFound("round", roundId);
+}
+
+const baselineNotFound = (name: string) => new AppError("not_found", `baseline '${name}' not found: it has no battles on this board`);
+
 export async function leaderboard(db: Db, q: BoardQuery): Promise<Leaderboard> {
+  await requireRound(db, q.roundId);
   const filter: BoardFilter = { roundId: q.roundId, roundIds: q.roundIds, category: q.category, judge: q.judge, models: q.models };
-  const opts = { bootstrap: q.bootstrap, baseline: q.baseline, baselineRating: q.baselineRating, seed: q.seed };
+  const opts = { bootstrap: q.bootstrap, baseline: q.baseline, baselineRating: q.baselineRating, seed: q.seed, minBattles: q.minBattles };
   try {
     if (q.method === "bt" && !q.styleControl && q.judge === undefined) {
       return leaderboardFromCounts(await readCounts(db, filter), opts);
     }
     const battles = q.judge !== undefined ? await readJudgeBattles(db, { ...filter, judge: q.judge }) : await readBattles(db, filter);
-    if (battles.length === 0) return { method: q.method, items: [] };
+    if (battles.length === 0) {
+      if (q.baseline !== undefined) throw baselineNotFound(q.baseline);
+      return { method: q.method, connected: true, components: [], items: [] };
+    }
     return computeLeaderboard(battles, { ...opts, method: q.method, styleControl: q.styleControl });
   } catch (e) {
-    if (e instanceof RatingInputError) throw badRequest(e.message);
+    if (e instanceof RatingInputError) throw e.field === "baseline" && q.baseline !== undefined ? baselineNotFound(q.baseline) : badRequest(e.message);
     throw e;
   }
+}
+
+/** Categories with rated battles (optionally in one round, which must exist), with battle counts. */
+export async function boardCategories(db: Db, roundId: string | undefined): Promise<{ category: string; battles: number }[]> {
+  await requireRound(db, roundId);
+  const conds = [ne(battleCells.category, ""), ...(roundId ? [eq(battleCells.roundId, roundId)] : [])];
+  const rows = await db
+    .select({ category: battleCells.category, battles: sql<number>`sum(${battleCells.count})::float8` })
+    .from(battleCells)
+    .where(and(...conds))
+    .groupBy(battleCells.category)
+    .orderBy(battleCells.category);
+  return rows.map((x) => ({ category: x.category, battles: Number(x.battles) }));
 }

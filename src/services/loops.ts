@@ -152,7 +152,7 @@ export async function loopProgress(db: Db, loop: LoopRow, bootstrap = 100) {
     return r ? (await roundProgress(db, r)).status : null;
   };
   const evalRoundIds = its.map((i) => i.evalRoundId).filter((x): x is string => x !== null);
-  const board = evalRoundIds.length > 0 ? await leaderboard(db, { method: "bt", bootstrap, styleControl: false, seed: 0, roundIds: evalRoundIds }) : { method: "bt" as const, items: [] };
+  const board = evalRoundIds.length > 0 ? await leaderboard(db, { method: "bt", bootstrap, styleControl: false, seed: 0, roundIds: evalRoundIds }) : { method: "bt" as const, connected: true, components: [], items: [] };
   const ratingOf = new Map(board.items.map((i) => [i.model, i]));
   const items = await Promise.all(
     its.map(async (i) => ({

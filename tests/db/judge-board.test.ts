@@ -2,13 +2,15 @@
  * Per-judge boards rebuild each battle's outcome from that judge's stored games with the round's
  * own rules, on every driver: a strict swap rule turns a win-and-tie into a tie (the soft rule
  * keeps the mean), single-grading rounds compare the two ratings, reward rounds take the logistic
- * of the score difference, and games of other judges or invalid games never count.
+ * of the score difference, and games of other judges or invalid games never count. A per-judge
+ * board says what it knows like every board: decisive counts, provisional flags, connectivity.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import type { DbHandle } from "../../db/client.js";
 import { battles, judgments } from "../../db/schema/index.js";
 import { readJudgeBattles } from "../../reports/queries.js";
+import { leaderboard } from "../../src/services/leaderboard.js";
 import { dbTargets } from "../helpers/db.js";
 
 type Game = { judge: string; order: string; score: number | null; valid?: boolean };
@@ -74,5 +76,20 @@ describe.each(dbTargets())("per-judge battles on $name", (target) => {
     expect(single[0]).toBeCloseTo(0.5 + 2 / 18, 12);
     const reward = await outcomes("jb-reward");
     expect(reward[0]).toBeCloseTo(1 / (1 + Math.exp(-1)), 12);
+  });
+
+  it("a per-judge board counts decisive battles and flags thin samples", async () => {
+    // j1's outcomes on jb-strict are 0.5, 0.875, 0.5, 0.25: four battles, two decisive.
+    const q = { roundId: "jb-strict", judge: "j1", method: "bt" as const, bootstrap: 0, styleControl: false, seed: 0 };
+    const board = await leaderboard(h.db, q);
+    expect(board.connected).toBe(true);
+    expect(board.components).toEqual([["m1", "m2"]]);
+    expect(board.items.map((i) => [i.model, i.battles, i.decisive, i.provisional, i.component])).toEqual([
+      ["m1", 4, 2, true, 0],
+      ["m2", 4, 2, true, 0],
+    ]);
+    const lenient = await leaderboard(h.db, { ...q, method: "elo", minBattles: 2 });
+    expect(lenient.items.map((i) => i.provisional)).toEqual([false, false]);
+    await expect(leaderboard(h.db, { ...q, roundId: "jb-missing" })).rejects.toThrow("round 'jb-missing' not found");
   });
 });

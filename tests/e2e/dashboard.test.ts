@@ -1,9 +1,11 @@
 /**
  * The dashboard in a real browser (headless Debian Chromium via playwright-core) against the real
  * server process with an API key configured: the page loads without a key, asks for one, then shows
- * the leaderboard exactly as /v1/leaderboard orders it, follows a running round live until it is
- * done, filters by round, toggles Elo, shows a hostile model name as text, and opens a round report
- * whose SVG charts the browser's XML parser accepts. Saves tests/artifacts/dashboard.png and report.png.
+ * the leaderboard exactly as /v1/leaderboard orders it (ranks by the interval rule, provisional models
+ * marked), follows a running round live until it is done, filters by round, toggles Elo, shows a hostile
+ * model name as text, and opens a round report whose SVG charts the browser's XML parser accepts; then
+ * a disconnected board (an island of models that never met the rest) shows as one table per component
+ * with a note. Saves tests/artifacts/dashboard.png, dashboard-components.png and report.png.
  * Skips, saying why, when /usr/bin/chromium is missing (CI installs it).
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
@@ -25,7 +27,8 @@ const CANDIDATES = ["sim-strong", "sim-medium", "sim-weak"];
 const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) console.warn(`[dashboard e2e] SKIPPED: ${CHROMIUM} not found; install it with: apt-get update && apt-get install -y chromium`);
 
-interface Item { model: string; rating: number; rank: number }
+interface Item { model: string; rating: number; rank: number; ciLow: number; ciHigh: number; component: number; provisional: boolean }
+interface Board { connected: boolean; components: string[][]; items: Item[] }
 
 /** The browser globals used inside page.evaluate callbacks (the project's tsconfig has no DOM lib). */
 interface BrowserGlobals {
@@ -93,8 +96,21 @@ describe.skipIf(!hasChromium)("dashboard in Chromium", () => {
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
   });
 
-  const pageModels = (page: Page) => page.$$eval("#leaderboard tbody tr", (rows) => rows.map((r) => [r.querySelector("td.model")?.textContent ?? "", r.children[2]?.textContent ?? ""]));
-  const apiModels = async (q: string) => (await api<{ items: Item[] }>(`/v1/leaderboard?bootstrap=100${q}`)).items.map((i) => [i.model, i.rating.toFixed(0)]);
+  /** Per row of every board table: table index, model, rating, rank, and the note cell. */
+  const pageModels = (page: Page) =>
+    page.$$eval("table.leaderboard", (tables) =>
+      tables.flatMap((t, k) => [...t.querySelectorAll("tbody tr")].map((r) => [String(k), r.querySelector("td.model")?.textContent ?? "", r.children[2]?.textContent ?? "", r.querySelector("td.rank")?.textContent ?? "", r.querySelector("td.note")?.textContent ?? ""])),
+    );
+  const apiBoard = (q: string) => api<Board>(`/v1/leaderboard?bootstrap=100&minBattles=30${q}`);
+  const apiModels = async (q: string) => (await apiBoard(q)).items.map((i) => [String(i.component), i.model, i.rating.toFixed(0), String(i.rank), i.provisional ? "provisional" : ""]);
+  /** The rank rule on the intervals the API returns: 1 + models of the same component entirely above. */
+  const expectRankRule = (board: Board) => {
+    for (const i of board.items) expect(i.rank).toBe(1 + board.items.filter((o) => o.component === i.component && o.ciLow > i.ciHigh).length);
+  };
+  /** Within each table the rank column never goes down. */
+  const expectRanksAscend = (rows: string[][]) => {
+    for (let k = 1; k < rows.length; k++) if (rows[k]?.[0] === rows[k - 1]?.[0]) expect(Number(rows[k]?.[3])).toBeGreaterThanOrEqual(Number(rows[k - 1]?.[3]));
+  };
   /** Waits until the page's leaderboard rows equal the API's board for the same query. */
   const expectBoard = async (page: Page, q: string) => {
     const want = await apiModels(q);
@@ -133,7 +149,17 @@ describe.skipIf(!hasChromium)("dashboard in Chromium", () => {
     await page.waitForSelector(`#rounds tr[data-round="${second}"] .badge.done`, { timeout: 60_000 });
     sim.setLatency({ kind: "fixed", ms: 1 });
     const board = await expectBoard(page, "");
-    expect(board.map((r) => r[0])).toEqual(expect.arrayContaining([...CANDIDATES, EVIL]));
+    expect(board.map((r) => r[1])).toEqual(expect.arrayContaining([...CANDIDATES, EVIL]));
+    expectRankRule(await apiBoard(""));
+    expectRanksAscend(board);
+    // The hostile model has 12 battles: provisional, and marked so; a row is marked exactly when its
+    // decisive count is below the 30 the page states.
+    expect(board.find((r) => r[1] === EVIL)?.[4]).toBe("provisional");
+    const marks = await page.$$eval("table.leaderboard tbody tr", (rows) => rows.map((r) => [Number(r.children[5]?.textContent), r.querySelector("td.note")?.textContent ?? ""] as const));
+    for (const [decisive, note] of marks) expect(note).toBe(decisive < 30 ? "provisional" : "");
+    expect(await page.textContent("#lb-note")).toContain("Provisional: fewer than 30 decisive (non-tie) battles");
+    expect(await page.isHidden("#lb-connectivity")).toBe(true);
+    expect(await page.$$eval("table.leaderboard", (t) => t.length)).toBe(1);
     const evilCell = await page.$eval(`#leaderboard tbody tr[data-model="${EVIL.replace(/"/g, '\\"')}"] td.model`, (td) => ({ text: td.textContent, imgs: td.querySelectorAll("img").length }));
     expect(evilCell).toEqual({ text: EVIL, imgs: 0 });
 
@@ -170,6 +196,36 @@ describe.skipIf(!hasChromium)("dashboard in Chromium", () => {
     expect(await page.evaluate(() => (globalThis as unknown as BrowserGlobals).__xss)).toBeUndefined();
     expect(errors).toEqual([]);
   }, 150_000);
+
+  it("shows a disconnected board as one table per component, with a note, ranks within each", async () => {
+    // Two models that only ever met each other: 40 battles, 34 decisive.
+    const island = Array.from({ length: 40 }, (_, k) => JSON.stringify({ model_a: "island-x", model_b: "island-y", winner: k % 7 === 0 ? "tie" : k % 3 === 0 ? "model_b" : "model_a" })).join("\n");
+    await api("/v1/battles/import", { method: "POST", body: island, headers: { "content-type": "application/x-ndjson" } });
+    const api_ = await apiBoard("");
+    expect(api_.connected).toBe(false);
+    expect(api_.components).toHaveLength(2);
+    expectRankRule(api_);
+
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(String(e)));
+    await page.goto(`${url}/`);
+    await page.fill("#api-key", KEY);
+    await page.click("#key-form button[type=submit]");
+    await page.waitForSelector('table.leaderboard[data-component="1"]');
+    const rows = await expectBoard(page, "");
+    expectRanksAscend(rows);
+    expect(rows.filter((r) => r[0] === "1").map((r) => [r[1], r[3]])).toEqual([["island-x", "1"], ["island-y", expect.stringMatching(/^[12]$/) as unknown as string]]);
+    expect(rows.filter((r) => r[0] === "0").map((r) => r[1])).toEqual(expect.arrayContaining([...CANDIDATES, EVIL]));
+    expect(await page.textContent("#lb-connectivity")).toContain("2 groups that never met");
+    expect(await page.isVisible("#lb-connectivity")).toBe(true);
+    expect(await page.textContent('table.leaderboard[data-component="1"] caption')).toContain("Group 2 of 2");
+    expect(await page.textContent("#lb-note")).toContain("Rank = 1 + the number of models in the same table whose interval lies wholly above");
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, "dashboard-components.png"), fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 60_000);
 
   it("renders the interactive API reference at /docs with no request leaving the machine", async () => {
     const page = await context.newPage();

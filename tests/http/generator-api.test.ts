@@ -10,6 +10,7 @@ import { openDb } from "../../db/client.js";
 import { battles, judgments, rounds } from "../../db/schema/index.js";
 import { json, makeTestApp, type TestApp } from "../helpers/app.js";
 import { SHARED_DATA } from "../helpers/arena.js";
+import { betaQuantile } from "../../src/generator/beta.js";
 
 let t: TestApp;
 beforeAll(async () => {
@@ -170,6 +171,7 @@ describe("GET /v1/feedback over planted battles", () => {
   });
 
   // math: target shares 0, 0, 0.5 -> loss (1 + 1 + 0.5) / 3; writing: 1, 1 -> loss 0; overall 2.5 / 5 = 0.5.
+  // The fitted prior: mean (2.5 + 0.5) / 6 = 0.5; the spread gives a strength below 5, clamped to 5.
   // smoothed (5 pseudo-battles at 0.5): math 5 / 8, writing 2.5 / 7; squared and normalised, 90% + 5%.
   const sm = 5 / 8;
   const sw = 2.5 / 7;
@@ -192,6 +194,15 @@ describe("GET /v1/feedback over planted battles", () => {
         for (const [k, v] of Object.entries(want)) expect(c[k], `${String(c.category)}.${k}`).toBeCloseTo(v, 12);
       }
       expect(fb.complexity.map((c) => c.adjustment)).toEqual([0, 0]);
+      // Intervals: math's posterior is Beta(2.5 + 2.5, 2.5 + 0.5), writing's Beta(2.5, 4.5).
+      const [math, writing] = fb.categories;
+      expect(math?.lossRateLow).toBeCloseTo(betaQuantile(0.025, 5, 3), 12);
+      expect(math?.lossRateHigh).toBeCloseTo(betaQuantile(0.975, 5, 3), 12);
+      expect(writing?.lossRateLow).toBeCloseTo(betaQuantile(0.025, 2.5, 4.5), 12);
+      for (const c of fb.categories) {
+        expect(Number(c.weightLow)).toBeLessThan(Number(c.weight));
+        expect(Number(c.weightHigh)).toBeGreaterThan(Number(c.weight));
+      }
     });
   }
 

@@ -1,7 +1,8 @@
 /**
  * Import a Chatbot Arena style battle log and read boards, on every database driver: BT and Elo with
  * intervals and ranks, re-import skipped by id, rejected lines named, style control demoting a model
- * whose wins come from length.
+ * whose wins come from length; then an island of models that never met the others (connected: false,
+ * components, ranks per component), provisional flags, and 404s naming an unknown round or baseline.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seededRandom } from "../../battles/pairing.js";
@@ -10,7 +11,9 @@ import { dbTargets } from "../helpers/db.js";
 
 interface Board {
   method: string;
-  items: { model: string; rating: number; ciLow: number; ciHigh: number; rank: number; battles: number; winRate: number }[];
+  connected: boolean;
+  components: string[][];
+  items: { model: string; rating: number; ciLow: number; ciHigh: number; rank: number; battles: number; decisive: number; winRate: number; component: number; provisional: boolean }[];
   style?: { coefficients: Record<string, number> };
 }
 
@@ -131,13 +134,69 @@ describe.each(dbTargets())("leaderboard and import on $name", (target) => {
     const cases: [string, string][] = [
       ["method=glicko", "method"],
       ["bootstrap=-1", "bootstrap"],
-      ["baseline=nobody", "baseline"],
       ["method=elo&styleControl=true", "styleControl"],
+      ["minBattles=-1", "minBattles"],
+      ["minBattles=1.5", "minBattles"],
     ];
     for (const [q, field] of cases) {
       const res = await t.req("GET", `/v1/leaderboard?${q}`);
       expect(res.status).toBe(400);
       expect((await json<{ error: { message: string } }>(res)).error.message).toContain(field);
+    }
+  });
+
+  it("a connected board says so, and well-sampled models are not provisional", async () => {
+    for (const q of ["method=bt", "method=elo", "method=bt&styleControl=true", "method=bt&category=coding"]) {
+      const b = await board(`${q}&bootstrap=20`);
+      expect(b.connected).toBe(true);
+      expect(b.components.map((c) => [...c].sort())).toEqual([Object.keys(STRENGTH).sort()]);
+      expect(b.items.every((i) => i.component === 0 && !i.provisional && i.decisive > 30 && i.decisive < i.battles)).toBe(true);
+    }
+  });
+
+  it("an island that never met the others: connected false, components, ranks per component, provisional", async () => {
+    // Two models that only ever fought each other, 12 battles (one a tie), in category "coding".
+    const island = Array.from({ length: 12 }, (_, k) => JSON.stringify({ id: `iso${k}`, model_a: "iso-a", model_b: "iso-b", winner: k === 0 ? "tie" : k % 4 === 0 ? "model_b" : "model_a", category: "coding" }));
+    expect((await json<{ imported: number }>(await ndjson(island.join("\n")))).imported).toBe(12);
+    for (const q of ["method=bt", "method=elo", "method=bt&category=coding"]) {
+      const b = await board(`${q}&bootstrap=20`);
+      expect(b.connected).toBe(false);
+      expect(b.components.map((c) => [...c].sort())).toEqual([Object.keys(STRENGTH).sort(), ["iso-a", "iso-b"]]);
+      for (const i of b.items) {
+        expect(i.component).toBe(i.model.startsWith("iso-") ? 1 : 0);
+        expect(i.rank).toBe(1 + b.items.filter((o) => o.component === i.component && o.ciLow > i.ciHigh).length);
+        expect(i.provisional).toBe(i.model.startsWith("iso-"));
+      }
+      expect(b.items.find((i) => i.model === "iso-a")).toMatchObject({ battles: 12, decisive: 11, rank: 1 });
+      // The rows are grouped by component, and the rank column never goes down within one.
+      expect(b.items.map((i) => i.component)).toEqual([0, 0, 0, 0, 1, 1]);
+      const ranks = b.items.filter((i) => i.component === 0).map((i) => i.rank);
+      expect(ranks).toEqual([...ranks].sort((x, y) => x - y));
+    }
+    const lenient = await board("method=bt&minBattles=11&bootstrap=0");
+    expect(lenient.items.filter((i) => i.provisional).map((i) => i.model)).toEqual([]);
+    const strict = await board("method=elo&minBattles=12&bootstrap=0");
+    expect(strict.items.filter((i) => i.provisional).map((i) => i.model).sort()).toEqual(["iso-a", "iso-b"]);
+  });
+
+  it("an unknown round or baseline is a 404 naming it, on every board-reading route", async () => {
+    const cases: [string, string][] = [
+      ["/v1/leaderboard?roundId=no-such-round", "no-such-round"],
+      ["/v1/leaderboard?method=elo&roundId=no-such-round", "no-such-round"],
+      ["/v1/leaderboard?baseline=nobody", "nobody"],
+      ["/v1/leaderboard?method=elo&baseline=nobody", "nobody"],
+      ["/v1/leaderboard?method=bt&styleControl=true&baseline=nobody", "nobody"],
+      // A registered name with no battles on this board (the category has none) is no anchor either.
+      ["/v1/leaderboard?category=writing&baseline=iso-a", "iso-a"],
+      ["/v1/leaderboard?category=no-such-category&baseline=m-weak", "m-weak"],
+      ["/v1/leaderboard?method=elo&category=no-such-category&baseline=m-weak", "m-weak"],
+      ["/v1/leaderboard/winrates?roundId=no-such-round", "no-such-round"],
+      ["/v1/leaderboard/categories?roundId=no-such-round", "no-such-round"],
+    ];
+    for (const [path, name] of cases) {
+      const res = await t.req("GET", path);
+      expect(res.status, path).toBe(404);
+      expect((await json<{ error: { message: string } }>(res)).error.message, path).toContain(`'${name}'`);
     }
   });
 });

@@ -68,7 +68,7 @@ describe("runLeaderboard output", () => {
     const board = await expectedBoard("bt", 0);
     const rows = io.out.trimEnd().split("\n");
     expect(rows[0]).toBe("method: bt");
-    expect(rows[1]?.split(/\s{2,}/)).toEqual(["rank", "model", "rating", "95% CI", "battles", "win rate"]);
+    expect(rows[1]?.split(/\s{2,}/)).toEqual(["rank", "model", "rating", "95% CI", "battles", "decisive", "win rate", "note"]);
     board.items.forEach((item, k) => {
       const cells = rows[k + 2]?.split(/\s{2,}/);
       expect(cells?.[0]).toBe(String(item.rank));
@@ -85,6 +85,42 @@ describe("runLeaderboard output", () => {
   });
 });
 
+// Two islands: alpha/beta/gamma (above) and delta/epsilon, who only ever met each other.
+const ISLANDS = [FILE, ...Array.from({ length: 3 }, (_, k) => JSON.stringify({ model_a: "delta", model_b: "epsilon", winner: k < 2 ? "model_a" : "tie", tstamp: 10 + k }))].join("\n");
+
+describe("runLeaderboard on a disconnected log", () => {
+  it("--json carries connected, components, component and provisional; --min-battles sets the bar", async () => {
+    const io = memoryIo({ "log.jsonl": ISLANDS });
+    expect(await runLeaderboard(["--input", "log.jsonl", "--json", "--bootstrap", "10"], io)).toBe(0);
+    const printed = JSON.parse(io.out) as Leaderboard;
+    expect(printed.connected).toBe(false);
+    expect(printed.components.map((c) => [...c].sort())).toEqual([["alpha", "beta", "gamma"], ["delta", "epsilon"]]);
+    expect(printed.items.map((i) => [i.model, i.component, i.provisional])).toEqual(expect.arrayContaining([["delta", 1, true], ["epsilon", 1, true], ["alpha", 0, true]]));
+    expect(printed.items.find((i) => i.model === "delta")).toMatchObject({ battles: 3, decisive: 2, rank: 1 });
+    const lenient = memoryIo({ "log.jsonl": ISLANDS });
+    // alpha, beta and gamma have 4 decisive battles each; delta and epsilon 2.
+    expect(await runLeaderboard(["--input", "log.jsonl", "--json", "--bootstrap", "0", "--min-battles", "3"], lenient)).toBe(0);
+    expect((JSON.parse(lenient.out) as Leaderboard).items.filter((i) => i.provisional).map((i) => i.model).sort()).toEqual(["delta", "epsilon"]);
+  });
+
+  it("the table shows each component on its own and marks provisional models", async () => {
+    const io = memoryIo({ "log.jsonl": ISLANDS });
+    expect(await runLeaderboard(["--input", "log.jsonl", "--bootstrap", "0", "--min-battles", "3"], io)).toBe(0);
+    const out = io.out;
+    expect(out).toContain("not connected: 2 components");
+    const second = out.indexOf("component 2 of 2");
+    expect(out.indexOf("component 1 of 2")).toBeGreaterThan(0);
+    expect(second).toBeGreaterThan(out.indexOf("component 1 of 2"));
+    // delta and epsilon sit under their own heading, each ranked within it.
+    const rows = out.slice(second).split("\n").filter((l) => /^\d/.test(l));
+    expect(rows.map((r) => r.split(/\s{2,}/).slice(0, 2))).toEqual([["1", "delta"], ["2", "epsilon"]]);
+    const alphaRow = out.split("\n").find((l) => l.includes("alpha")) ?? "";
+    expect(alphaRow).not.toContain("provisional");
+    expect(rows.every((r) => r.endsWith("provisional"))).toBe(true);
+    expect(out).toContain("provisional: fewer than 3 decisive (non-tie) battles");
+  });
+});
+
 describe("runLeaderboard errors", () => {
   const usage: { argv: string[]; message: string }[] = [
     { argv: [], message: "--input FILE is required" },
@@ -95,6 +131,7 @@ describe("runLeaderboard errors", () => {
     { argv: ["--input", "log.jsonl", "--frobnicate"], message: "unknown option --frobnicate" },
     { argv: ["--input", "log.jsonl", "extra"], message: "unexpected argument extra" },
     { argv: ["--input", "log.jsonl", "--baseline", "omega"], message: 'baseline: model "omega" has no battles' },
+    { argv: ["--input", "log.jsonl", "--min-battles", "-1"], message: "--min-battles must be an integer >= 0" },
   ];
   it.each(usage)("exit 2: $message", async ({ argv, message }) => {
     const io = memoryIo({ "log.jsonl": FILE });

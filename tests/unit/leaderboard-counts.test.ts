@@ -51,6 +51,7 @@ describe("leaderboardFromCounts", () => {
         for (const key of ["rating", "ciLow", "ciHigh", "winRate"] as const) expect(item[key]).toBeCloseTo(r?.[key] ?? Number.NaN, 6);
         expect(item.rank).toBe(r?.rank);
         expect(item.battles).toBe(r?.battles);
+        expect([item.decisive, item.component, item.provisional]).toEqual([r?.decisive, r?.component, r?.provisional]);
       });
       if (tc.baseline) expect(got.items.find((i) => i.model === "c")?.rating).toBeCloseTo(1200, 9);
     });
@@ -65,5 +66,5 @@ describe("leaderboardFromCounts", () => {
     expect([...cells.cellCount]).toEqual([5]);
     expect(cells.nBattles).toBe(5);
   });
-  it("an empty table is an empty board", () => expect(leaderboardFromCounts([])).toEqual({ method: "bt", items: [] }));
+  it("an empty table is an empty board", () => expect(leaderboardFromCounts([])).toEqual({ method: "bt", connected: true, components: [], items: [] }));
 });

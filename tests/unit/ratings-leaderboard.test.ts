@@ -31,7 +31,7 @@ describe("computeLeaderboard", () => {
     expect(board.method).toBe("bt");
     expect(board.items.map((i) => i.model)).toEqual(["top", "good", "mid", "low", "bottom"]);
     for (const item of board.items) {
-      expect(Object.keys(item).sort()).toEqual(["battles", "ciHigh", "ciLow", "model", "rank", "rating", "winRate"]);
+      expect(Object.keys(item).sort()).toEqual(["battles", "ciHigh", "ciLow", "component", "decisive", "model", "provisional", "rank", "rating", "winRate"]);
       expect(item.ciLow).toBeLessThan(item.rating);
       expect(item.ciHigh).toBeGreaterThan(item.rating);
       expect(item.rank).toBe(1 + board.items.filter((o) => o.ciLow > item.ciHigh).length);
@@ -69,7 +69,7 @@ describe("computeLeaderboard", () => {
   });
 
   it("is empty for no battles", () => {
-    expect(computeLeaderboard([], { method: "bt" })).toEqual({ method: "bt", items: [] });
+    expect(computeLeaderboard([], { method: "bt" })).toEqual({ method: "bt", connected: true, components: [], items: [] });
   });
 
   const errors: { name: string; opts: Parameters<typeof computeLeaderboard>[1]; field: string }[] = [

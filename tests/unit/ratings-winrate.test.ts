@@ -43,13 +43,13 @@ describe("predictedWinRates: 1 / (1 + 10^((Rj - Ri)/400))", () => {
   });
 });
 
-it("modelRecords counts battles and the weighted share", () => {
+it("modelRecords counts battles, decisive ones (not 0.5) and the weighted share", () => {
   // x: 1·1 + 0.5·1 + 0.25·2 + 0·1 = 2 over weight 5; y: 0 + 0.5 + 0.75·2 = 2 over 4; z: 1 over 1.
   const r = modelRecords(battles);
   expect(Object.fromEntries(r)).toEqual({
-    x: { battles: 4, winRate: 0.4 },
-    y: { battles: 3, winRate: 0.5 },
-    z: { battles: 1, winRate: 1 },
+    x: { battles: 4, decisive: 3, winRate: 0.4 },
+    y: { battles: 3, decisive: 2, winRate: 0.5 },
+    z: { battles: 1, decisive: 1, winRate: 1 },
   });
 });
 

@@ -38,10 +38,13 @@ function report(trainingData: RoundReport["trainingData"] = null): RoundReport {
     leaderboard: {
       method: "bt",
       bootstrap: 100,
+      minBattles: 30,
+      connected: true,
+      components: [[EVIL, PIPE, "plain"]],
       items: [
-        { model: EVIL, rating: 1080.4, ciLow: 1040.2, ciHigh: 1121.9, rank: 1, battles: 20, winRate: 0.7 },
-        { model: PIPE, rating: 1001, ciLow: 960, ciHigh: 1040, rank: 1, battles: 20, winRate: 0.5 },
-        { model: "plain", rating: 918.6, ciLow: 870, ciHigh: 960, rank: 3, battles: 20, winRate: 0.3 },
+        { model: EVIL, rating: 1080.4, ciLow: 1040.2, ciHigh: 1121.9, rank: 1, battles: 44, decisive: 40, winRate: 0.7, component: 0, provisional: false },
+        { model: PIPE, rating: 1001, ciLow: 960, ciHigh: 1040, rank: 1, battles: 44, decisive: 40, winRate: 0.5, component: 0, provisional: false },
+        { model: "plain", rating: 918.6, ciLow: 870, ciHigh: 960, rank: 3, battles: 20, decisive: 12, winRate: 0.3, component: 0, provisional: true },
       ],
     },
     winRates: {
@@ -88,6 +91,8 @@ describe("renderReportHtml", () => {
 
   const facts = [
     { what: "leaderboard row", text: "<td>&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;</td><td class=\"num\">1080</td><td class=\"num\">1040 to 1122</td>" },
+    { what: "provisional row", text: '<td>plain</td><td class="num">919</td><td class="num">870 to 960</td><td class="num">20</td><td class="num">12</td><td class="num">30.0%</td><td>provisional</td>' },
+    { what: "provisional note", text: "Provisional: fewer than 30 decisive (non-tie) battles" },
     { what: "judge row", text: '<td>judge-1</td><td class="num">58</td><td class="num">3.4%</td><td class="num">90.0%</td><td class="num">52.0%</td><td class="num">—</td>' },
     { what: "cost below a cent", text: "$0.0042" },
     { what: "category yield", text: '<td>math</td><td class="num">27</td><td class="num">24</td><td class="num">3</td><td class="num">88.9%</td>' },
@@ -106,19 +111,44 @@ describe("renderReportHtml", () => {
   });
 });
 
+describe("a disconnected board in the reports", () => {
+  const r = report();
+  const [a, b, c] = r.leaderboard.items;
+  // "plain" never met the other two: its own group, ranked 1 there.
+  if (a && b && c) r.leaderboard = { ...r.leaderboard, connected: false, components: [[EVIL, PIPE], ["plain"]], items: [a, b, { ...c, component: 1, rank: 1 }] };
+  it("HTML: one table and one chart per group, with the note", () => {
+    const html = renderReportHtml(r);
+    expect(html).toContain("Not connected: these models form 2 groups that never met");
+    expect(html).toContain("<h3>Group 1 of 2 (2 models)</h3>");
+    expect(html).toContain("<h3>Group 2 of 2 (1 model)</h3>");
+    expect(html.match(/<svg /g)).toHaveLength(4);
+    expect(html).toContain(errorBarChart(r.leaderboard.items.slice(2)));
+  });
+  it("Markdown: one table per group under its heading", () => {
+    const md = renderReportMarkdown(r);
+    expect(md).toContain("> Not connected: these models form 2 groups");
+    const at = md.indexOf("### Group 2 of 2 (1 model)");
+    expect(at).toBeGreaterThan(md.indexOf("### Group 1 of 2 (2 models)"));
+    expect(md.slice(at)).toContain("| 1 | plain | 919 | 870 to 960 | 20 | 12 | 30.0% | provisional |");
+  });
+});
+
 describe("renderReportMarkdown", () => {
   const md = renderReportMarkdown(report());
   const lines = md.split("\n");
 
-  it("renders the leaderboard as a table with right-aligned numbers", () => {
-    const at = lines.indexOf("| rank | model | rating | 95% interval | battles | win rate |");
+  it("renders the leaderboard as a table with right-aligned numbers, provisional models marked", () => {
+    const at = lines.indexOf("| rank | model | rating | 95% interval | battles | decisive | win rate | note |");
     expect(at).toBeGreaterThan(0);
     expect(lines.slice(at + 1, at + 5)).toEqual([
-      "| ---: | --- | ---: | ---: | ---: | ---: |",
-      "| 1 | &lt;script&gt;alert(\"x\")&lt;/script&gt; | 1080 | 1040 to 1122 | 20 | 70.0% |",
-      "| 1 | gpt\\|4 \\*bold\\* | 1001 | 960 to 1040 | 20 | 50.0% |",
-      "| 3 | plain | 919 | 870 to 960 | 20 | 30.0% |",
+      "| ---: | --- | ---: | ---: | ---: | ---: | ---: | --- |",
+      "| 1 | &lt;script&gt;alert(\"x\")&lt;/script&gt; | 1080 | 1040 to 1122 | 44 | 40 | 70.0% |  |",
+      "| 1 | gpt\\|4 \\*bold\\* | 1001 | 960 to 1040 | 44 | 40 | 50.0% |  |",
+      "| 3 | plain | 919 | 870 to 960 | 20 | 12 | 30.0% | provisional |",
     ]);
+    expect(md).toContain("> Provisional: fewer than 30 decisive (non-tie) battles");
+    expect(md).toContain("Rank = 1 + the number of models (in the same table) whose whole interval lies above");
+    expect(md).not.toContain("Not connected");
   });
 
   it("renders the win-rate matrices as tables with an empty diagonal", () => {

@@ -5,6 +5,9 @@
 (function () {
   const KEY_STORE = "matrix-arena.apiKey";
   const POLL_MS = 2000;
+  // Below this many decisive (non-tie) battles a model is provisional; sent with every board request.
+  const MIN_BATTLES = 30;
+  const LB_HEADS = [["rank", "num"], ["model", ""], ["rating", "num"], ["95% interval", "ci-col"], ["battles", "num"], ["decisive", "num"], ["win rate", "num"], ["note", ""]];
   // memKey: fallback when sessionStorage is unavailable (private modes), lives as long as the page.
   const state = { method: "bt", roundId: "", category: "", pollTimer: null, lastRunning: 0, memKey: "" };
   const $ = (sel) => document.querySelector(sel);
@@ -84,41 +87,67 @@
   // ---- leaderboard ----
 
   async function loadLeaderboard() {
-    const q = new URLSearchParams({ method: state.method, bootstrap: "100" });
+    const q = new URLSearchParams({ method: state.method, bootstrap: "100", minBattles: String(MIN_BATTLES) });
     if (state.roundId) q.set("roundId", state.roundId);
     if (state.category) q.set("category", state.category);
     const board = await api("/v1/leaderboard?" + q.toString());
-    renderLeaderboard(board.items);
+    renderLeaderboard(board);
     $("#lb-note").textContent =
       (state.method === "bt" ? "Bradley-Terry" : "online Elo") + " ratings with 95% bootstrap intervals (100 rounds)" +
-      (state.roundId ? " · one round" : " · all battles") + (state.category ? " · category " + state.category : "") + ".";
+      (state.roundId ? " · one round" : " · all battles") + (state.category ? " · category " + state.category : "") + ". " +
+      "Rank = 1 + the number of models in the same table whose interval lies wholly above this model's (overlapping intervals share a rank). " +
+      "Provisional: fewer than " + MIN_BATTLES + " decisive (non-tie) battles, so the rating is a rough guess.";
   }
 
-  function renderLeaderboard(items) {
-    const body = $("#leaderboard tbody");
-    body.replaceChildren();
+  /**
+   * One table per component of the comparison graph: models in different components never met,
+   * directly or through others, so their ratings are not comparable and each table ranks on its own.
+   */
+  function renderLeaderboard(board) {
+    const items = board.items;
+    const host = $("#lb-tables");
+    host.replaceChildren();
     $("#lb-empty").hidden = items.length > 0;
-    $("#leaderboard").hidden = items.length === 0;
+    const groups = board.connected || items.length === 0 ? [items] : board.components.map((_, c) => items.filter((i) => i.component === c));
+    const note = $("#lb-connectivity");
+    note.hidden = groups.length < 2;
+    note.textContent = groups.length < 2 ? "" :
+      "Not connected: these models form " + groups.length + " groups that never met, directly or through other models. " +
+      "Each group is its own table; ratings and ranks compare only within a table.";
     if (items.length === 0) return;
+    groups.forEach((group, c) => host.append(leaderboardTable(group, c, groups.length)));
+  }
+
+  function leaderboardTable(items, component, count) {
+    const table = el("table", { className: "data leaderboard", id: component === 0 ? "leaderboard" : null, "data-component": component });
+    if (count > 1) table.append(el("caption", { text: "Group " + (component + 1) + " of " + count + " · " + items.length + (items.length === 1 ? " model" : " models") }));
+    table.append(el("thead", {}, [el("tr", {}, LB_HEADS.map(([h, cls]) => el("th", { className: cls || null, text: h })))]));
+    // Each table gets its own interval scale: across groups the ratings have no common origin.
     const lo = Math.min(...items.map((i) => i.ciLow));
     const hi = Math.max(...items.map((i) => i.ciHigh));
     const span = hi - lo || 1;
     const at = (v) => ((v - lo) / span) * 100 + "%";
+    const body = el("tbody");
     for (const it of items) {
       const ci = el("div", { className: "ci", title: fmt(it.ciLow) + " to " + fmt(it.ciHigh) }, [
         el("div", { className: "track" }),
         el("div", { className: "bar", style: { left: at(it.ciLow), width: ((it.ciHigh - it.ciLow) / span) * 100 + "%" } }),
         el("div", { className: "dot", style: { left: at(it.rating) } }),
       ]);
-      body.append(el("tr", { "data-model": it.model }, [
-        el("td", { className: "num", text: it.rank }),
+      const flag = it.provisional ? el("span", { className: "badge provisional", title: "fewer than " + MIN_BATTLES + " decisive battles", text: "provisional" }) : null;
+      body.append(el("tr", { "data-model": it.model, className: it.provisional ? "provisional" : null }, [
+        el("td", { className: "num rank", text: it.rank }),
         el("td", { className: "model", text: it.model }),
         el("td", { className: "num", text: fmt(it.rating) }),
         el("td", {}, [ci, el("div", { className: "ci-text", text: fmt(it.ciLow) + " to " + fmt(it.ciHigh) })]),
         el("td", { className: "num", text: it.battles }),
+        el("td", { className: "num", text: it.decisive }),
         el("td", { className: "num", text: pct(it.winRate) }),
+        el("td", { className: "note" }, [flag]),
       ]));
     }
+    table.append(body);
+    return table;
   }
 
   async function loadCategories() {

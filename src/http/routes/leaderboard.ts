@@ -1,8 +1,12 @@
-/** GET /v1/leaderboard: Bradley-Terry or Elo ratings with bootstrap intervals and ranks. */
+/**
+ * GET /v1/leaderboard: Bradley-Terry or Elo ratings with bootstrap intervals, the comparison graph's
+ * components, ranks within a component, and provisional flags (rules in reports/board-shape.ts).
+ */
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Deps } from "../../deps.js";
 import { leaderboard } from "../../services/leaderboard.js";
-import { jsonContent, newRouter, STD_ERRORS } from "../openapi.js";
+import { MIN_DECISIVE_BATTLES } from "../../../reports/board-shape.js";
+import { jsonContent, newRouter, NOT_FOUND, STD_ERRORS } from "../openapi.js";
 
 const flag = z
   .enum(["true", "false", "1", "0"])
@@ -19,12 +23,27 @@ export const LeaderboardQuery = z.object({
   bootstrap: z.coerce.number().int().min(0).max(1000).default(100),
   styleControl: flag.openapi({ description: "Bradley-Terry with length and markdown features (method=bt)" }),
   seed: z.coerce.number().int().min(0).default(0),
+  minBattles: z.coerce.number().int().min(0).max(1_000_000_000).default(MIN_DECISIVE_BATTLES).openapi({ description: "a model with fewer decisive (non-tie) battles on this board is provisional" }),
 });
 
-const Item = z.object({ model: z.string(), rating: z.number(), ciLow: z.number(), ciHigh: z.number(), rank: z.number(), battles: z.number(), winRate: z.number() });
+const RANK_RULE = "1 + the number of models in the same component whose ciLow is above this model's ciHigh (statistically better); rows are ordered by component, rank, then rating";
+const Item = z.object({
+  model: z.string(),
+  rating: z.number(),
+  ciLow: z.number(),
+  ciHigh: z.number(),
+  rank: z.number().openapi({ description: RANK_RULE }),
+  battles: z.number(),
+  decisive: z.number().openapi({ description: "battles that were not a tie (outcome other than 0.5)" }),
+  winRate: z.number(),
+  component: z.number().openapi({ description: "index into components" }),
+  provisional: z.boolean().openapi({ description: "fewer decisive battles than minBattles: the rating is a rough guess" }),
+});
 export const LeaderboardSchema = z
   .object({
     method: z.enum(["bt", "elo"]),
+    connected: z.boolean().openapi({ description: "false when some models never met, directly or through others: ratings across components mean nothing" }),
+    components: z.array(z.array(z.string())).openapi({ description: "models of each connected component of the comparison graph, largest first" }),
     items: z.array(Item),
     style: z.object({ coefficients: z.record(z.string(), z.number()), battles: z.number(), skipped: z.number() }).optional(),
   })
@@ -37,10 +56,10 @@ export function leaderboardRoutes(deps: Deps) {
       method: "get",
       path: "/v1/leaderboard",
       tags: ["ratings"],
-      summary: "Ratings on the Elo scale (400 per factor 10) with seeded bootstrap 95% intervals",
+      summary: "Ratings on the Elo scale (400 per factor 10) with seeded bootstrap 95% intervals; ranks within each component of the comparison graph; unknown roundId or baseline is a 404",
       security: [{ bearer: [] }],
       request: { query: LeaderboardQuery },
-      responses: { 200: jsonContent(LeaderboardSchema, "The board"), ...STD_ERRORS },
+      responses: { 200: jsonContent(LeaderboardSchema, "The board"), ...STD_ERRORS, ...NOT_FOUND },
     }),
     async (c) => c.json(await leaderboard(deps.db, c.req.valid("query")), 200),
   );

@@ -4,19 +4,18 @@
  * for API users and the dashboard. Rendering is pure (reports/render); this file gathers the data.
  */
 import { createRoute, z } from "@hono/zod-openapi";
-import { and, eq, ne, sql } from "drizzle-orm";
 import { roundJudgeStats } from "../../../battles/judge-stats.js";
 import { roundProgress } from "../../../battles/progress.js";
 import { findRound } from "../../../battles/round-store.js";
 import type { Db } from "../../../db/client.js";
-import { battleCells } from "../../../db/schema/index.js";
+import { MIN_DECISIVE_BATTLES } from "../../../reports/board-shape.js";
 import { type BoardFilter, readBattles, readCounts } from "../../../reports/queries.js";
 import { renderReportHtml } from "../../../reports/render/report-html.js";
 import { renderReportMarkdown } from "../../../reports/render/report-markdown.js";
 import { dataYield, type RoundReport, type TrainingDataYield, winRatesFromCounts, type WinRates } from "../../../reports/render/report-model.js";
 import type { Deps } from "../../deps.js";
 import { notFound } from "../../errors.js";
-import { leaderboard } from "../../services/leaderboard.js";
+import { boardCategories, leaderboard } from "../../services/leaderboard.js";
 import { jsonContent, newRouter, NOT_FOUND, STD_ERRORS } from "../openapi.js";
 import { LeaderboardSchema } from "./leaderboard.js";
 
@@ -37,7 +36,7 @@ const ReportSchema = z
   .object({
     generatedAt: z.string(),
     round: z.object({ id: z.string(), status: z.string() }).passthrough(),
-    leaderboard: LeaderboardSchema.extend({ bootstrap: z.number() }),
+    leaderboard: LeaderboardSchema.extend({ bootstrap: z.number(), minBattles: z.number() }),
     winRates: WinRatesSchema.omit({ ratings: true }),
     judges: z.object({ judges: z.array(z.object({}).passthrough()), agreement: z.object({}).passthrough() }),
     dataYield: z.object({ scored: z.number(), decisive: z.number(), ties: z.number(), invalid: z.number(), failed: z.number(), byCategory: z.array(z.object({}).passthrough()) }),
@@ -72,7 +71,7 @@ async function buildRoundReport(deps: Deps, id: string, q: { bootstrap: number; 
   return {
     generatedAt: deps.clock().toISOString(),
     round: progress,
-    leaderboard: { method: "bt", bootstrap: q.bootstrap, items: board.items },
+    leaderboard: { ...board, bootstrap: q.bootstrap, minBattles: MIN_DECISIVE_BATTLES },
     winRates,
     judges: await roundJudgeStats(deps.db, id),
     dataYield: dataYield(scored, progress.counts.invalid, progress.counts.failed),
@@ -119,7 +118,7 @@ export function reportRoutes(deps: Deps, training?: TrainingDataCounter) {
       summary: "Observed and rating-predicted win-rate matrices (row model's share against the column model), models best first",
       security,
       request: { query: FilterQuery },
-      responses: { 200: jsonContent(WinRatesSchema, "Matrices; empirical cells are null where two models never met"), ...STD_ERRORS },
+      responses: { 200: jsonContent(WinRatesSchema, "Matrices; empirical cells are null where two models never met"), ...STD_ERRORS, ...NOT_FOUND },
     }),
     async (c) => c.json(await winRateView(deps.db, c.req.valid("query")), 200),
   );
@@ -131,18 +130,11 @@ export function reportRoutes(deps: Deps, training?: TrainingDataCounter) {
       summary: "Categories that have rated battles, with battle counts (for the leaderboard's category filter)",
       security,
       request: { query: FilterQuery.pick({ roundId: true }) },
-      responses: { 200: jsonContent(z.object({ items: z.array(z.object({ category: z.string(), battles: z.number() })) }), "Categories"), ...STD_ERRORS },
+      responses: { 200: jsonContent(z.object({ items: z.array(z.object({ category: z.string(), battles: z.number() })) }), "Categories"), ...STD_ERRORS, ...NOT_FOUND },
     }),
     async (c) => {
       const { roundId } = c.req.valid("query");
-      const conds = [ne(battleCells.category, ""), ...(roundId ? [eq(battleCells.roundId, roundId)] : [])];
-      const rows = await deps.db
-        .select({ category: battleCells.category, battles: sql<number>`sum(${battleCells.count})::float8` })
-        .from(battleCells)
-        .where(and(...conds))
-        .groupBy(battleCells.category)
-        .orderBy(battleCells.category);
-      return c.json({ items: rows.map((x) => ({ category: x.category, battles: Number(x.battles) })) }, 200);
+      return c.json({ items: await boardCategories(deps.db, roundId) }, 200);
     },
   );
   return r;
