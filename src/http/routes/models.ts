@@ -1,5 +1,6 @@
 /** /v1/models: the model registry (create, list, get, update, delete). */
 import { createRoute, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import type { Deps } from "../../deps.js";
 import {
   createModel,
@@ -9,9 +10,11 @@ import {
   MODEL_NAME_RE,
   ModelCreateSchema,
   ModelUpdateSchema,
+  type RegistryAuth,
   updateModel,
   viewModel,
 } from "../../services/models.js";
+import type { AppEnv } from "../env.js";
 import { CONFLICT, jsonBody, jsonContent, newRouter, NOT_FOUND, STD_ERRORS } from "../openapi.js";
 
 export const ModelViewSchema = z
@@ -45,6 +48,7 @@ const security = [{ bearer: [] }];
 export function modelRoutes(deps: Deps) {
   const r = newRouter();
   const view = (row: Parameters<typeof viewModel>[0]) => viewModel(row, deps.config.secrets);
+  const auth = (c: Context<AppEnv>): RegistryAuth => ({ actor: c.get("principal"), keyVars: deps.config.keyVars });
   r.openapi(
     createRoute({
       method: "post",
@@ -55,7 +59,7 @@ export function modelRoutes(deps: Deps) {
       request: { body: jsonBody(ModelCreateSchema) },
       responses: { 201: jsonContent(ModelViewSchema, "Registered"), ...STD_ERRORS, ...CONFLICT },
     }),
-    async (c) => c.json(view(await createModel(deps.db, c.req.valid("json"), deps.clock())), 201),
+    async (c) => c.json(view(await createModel(deps.db, c.req.valid("json"), deps.clock(), auth(c))), 201),
   );
   r.openapi(
     createRoute({
@@ -91,7 +95,7 @@ export function modelRoutes(deps: Deps) {
       responses: { 200: jsonContent(ModelViewSchema, "Updated"), ...STD_ERRORS, ...NOT_FOUND },
     }),
     async (c) =>
-      c.json(view(await updateModel(deps.db, c.req.valid("param").name, c.req.valid("json"), deps.clock())), 200),
+      c.json(view(await updateModel(deps.db, c.req.valid("param").name, c.req.valid("json"), deps.clock(), auth(c))), 200),
   );
   r.openapi(
     createRoute({
@@ -104,7 +108,7 @@ export function modelRoutes(deps: Deps) {
       responses: { 204: { description: "Deleted" }, ...STD_ERRORS, ...NOT_FOUND, ...CONFLICT },
     }),
     async (c) => {
-      await deleteModel(deps.db, c.req.valid("param").name);
+      await deleteModel(deps.db, c.req.valid("param").name, auth(c));
       return c.body(null, 204);
     },
   );
