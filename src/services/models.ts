@@ -150,7 +150,7 @@ export async function createModel(db: Db, input: ModelCreate, now: Date, auth: R
     await checkParent(tx, input.name, input.parent);
     const [row] = await tx
       .insert(models)
-      .values({ id: randomUUID(), ...input, params: input.params ?? {}, tags: input.tags ?? [], createdAt: now, updatedAt: now })
+      .values({ id: randomUUID(), ...input, params: input.params ?? {}, tags: input.tags ?? [], createdBy: auth.actor?.keyId ?? null, createdAt: now, updatedAt: now })
       .onConflictDoNothing({ target: models.name })
       .returning();
     if (!row) throw conflict(`model '${input.name}' already exists`);

@@ -14,8 +14,9 @@ import {
   updateModel,
   viewModel,
 } from "../../services/models.js";
+import { withCreator } from "../created-by.js";
 import type { AppEnv } from "../env.js";
-import { CONFLICT, jsonBody, jsonContent, newRouter, NOT_FOUND, STD_ERRORS } from "../openapi.js";
+import { CONFLICT, CreatedBy, jsonBody, jsonContent, newRouter, NOT_FOUND, STD_ERRORS } from "../openapi.js";
 
 export const ModelViewSchema = z
   .object({
@@ -37,6 +38,7 @@ export const ModelViewSchema = z
     description: z.string().nullable(),
     createdAt: z.string(),
     updatedAt: z.string(),
+    createdBy: CreatedBy,
   })
   .openapi("Model");
 
@@ -47,7 +49,7 @@ const security = [{ bearer: [] }];
 
 export function modelRoutes(deps: Deps) {
   const r = newRouter();
-  const view = (row: Parameters<typeof viewModel>[0]) => viewModel(row, deps.config.secrets);
+  const view = (c: Context<AppEnv>, row: Parameters<typeof viewModel>[0]) => withCreator(c, viewModel(row, deps.config.secrets), row.createdBy);
   const auth = (c: Context<AppEnv>): RegistryAuth => ({ actor: c.get("principal"), keyVars: deps.config.keyVars });
   r.openapi(
     createRoute({
@@ -59,7 +61,7 @@ export function modelRoutes(deps: Deps) {
       request: { body: jsonBody(ModelCreateSchema) },
       responses: { 201: jsonContent(ModelViewSchema, "Registered"), ...STD_ERRORS, ...CONFLICT },
     }),
-    async (c) => c.json(view(await createModel(deps.db, c.req.valid("json"), deps.clock(), auth(c))), 201),
+    async (c) => c.json(view(c, await createModel(deps.db, c.req.valid("json"), deps.clock(), auth(c))), 201),
   );
   r.openapi(
     createRoute({
@@ -70,7 +72,7 @@ export function modelRoutes(deps: Deps) {
       security,
       responses: { 200: jsonContent(z.object({ items: z.array(ModelViewSchema) }), "Models"), ...STD_ERRORS },
     }),
-    async (c) => c.json({ items: (await listModels(deps.db)).map(view) }, 200),
+    async (c) => c.json({ items: (await listModels(deps.db)).map((row) => view(c, row)) }, 200),
   );
   r.openapi(
     createRoute({
@@ -82,7 +84,7 @@ export function modelRoutes(deps: Deps) {
       request: { params: ModelNameParam },
       responses: { 200: jsonContent(ModelViewSchema, "The model"), ...STD_ERRORS, ...NOT_FOUND },
     }),
-    async (c) => c.json(view(await getModelRow(deps.db, c.req.valid("param").name)), 200),
+    async (c) => c.json(view(c, await getModelRow(deps.db, c.req.valid("param").name)), 200),
   );
   r.openapi(
     createRoute({
@@ -95,7 +97,7 @@ export function modelRoutes(deps: Deps) {
       responses: { 200: jsonContent(ModelViewSchema, "Updated"), ...STD_ERRORS, ...NOT_FOUND },
     }),
     async (c) =>
-      c.json(view(await updateModel(deps.db, c.req.valid("param").name, c.req.valid("json"), deps.clock(), auth(c))), 200),
+      c.json(view(c, await updateModel(deps.db, c.req.valid("param").name, c.req.valid("json"), deps.clock(), auth(c))), 200),
   );
   r.openapi(
     createRoute({
