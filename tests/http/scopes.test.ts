@@ -170,3 +170,14 @@ describe("every documented operation against every caller", () => {
     });
   }
 });
+
+describe("spellings of an admin path", () => {
+  // Routing and the scope rule must see the same path: an encoded or dotted spelling that routed to
+  // /v1/keys while the rule saw something else would hand the key list to a write key.
+  for (const path of ["/v1/keys/", "/v1/%6beys", "/v1/%6Beys", "/v1/./keys", "/v1/models/../keys", "/v1/keys%2f"]) {
+    it(`GET ${path} with a write key is never a 200`, async () => {
+      const res = await t.app.request(path, { headers: { authorization: `Bearer ${keys.write}` } });
+      expect([403, 404]).toContain(res.status);
+    });
+  }
+});
