@@ -134,6 +134,16 @@ export async function getModelRow(db: Db, name: string): Promise<Row> {
   return row;
 }
 
+/**
+ * The row, locked until the transaction ends: the secret guard decides on what it read, so a
+ * concurrent admin binding a key must not slip in between a write key's check and its baseUrl change.
+ */
+async function lockModelRow(tx: Db, name: string): Promise<Row> {
+  const [row] = await tx.select().from(models).where(eq(models.name, name)).for("update");
+  if (!row) throw notFound("model", name);
+  return row;
+}
+
 async function checkParent(db: Db, name: string, parent: string | null | undefined): Promise<void> {
   if (!parent) return;
   if (parent === name) throw badRequest("parent: a model cannot be its own parent");
@@ -164,7 +174,7 @@ export async function listModels(db: Db): Promise<Row[]> {
 
 export async function updateModel(db: Db, name: string, patch: ModelUpdate, now: Date, auth: RegistryAuth): Promise<Row> {
   return db.transaction(async (tx) => {
-    const current = await getModelRow(tx, name);
+    const current = await lockModelRow(tx, name);
     const next = {
       provider: patch.provider ?? current.provider,
       baseUrl: patch.baseUrl === undefined ? current.baseUrl : patch.baseUrl,
@@ -180,7 +190,7 @@ export async function updateModel(db: Db, name: string, patch: ModelUpdate, now:
 
 export async function deleteModel(db: Db, name: string, auth: RegistryAuth): Promise<void> {
   await db.transaction(async (tx) => {
-    guardSecretChange(auth.actor, auth.keyVars, await getModelRow(tx, name), null);
+    guardSecretChange(auth.actor, auth.keyVars, await lockModelRow(tx, name), null);
     const children = await tx.select({ name: models.name }).from(models).where(eq(models.parent, name));
     if (children.length > 0) {
       throw new AppError("conflict", `model '${name}' is the parent of ${children.map((c) => c.name).join(", ")}; delete or re-parent them first`);
