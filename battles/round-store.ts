@@ -36,6 +36,8 @@ export interface NewRound {
   baseline?: string | null;
   judgeMode: JudgeMode;
   iterationId?: string | null;
+  /** The API key whose request started the round (null in local mode). */
+  createdBy?: string | null;
   options: RoundOptions;
 }
 
@@ -88,6 +90,7 @@ export async function createRoundPlan(db: Db, r: NewRound): Promise<{ round: Rou
         judgeMode: r.judgeMode,
         options: r.options as unknown as Record<string, unknown>,
         iterationId: r.iterationId ?? null,
+        createdBy: r.createdBy ?? null,
       })
       .returning();
     if (!round) throw new Error("round insert returned nothing");

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import type { SecretResolver } from "./gateway/types.js";
+import { DEFAULT_PROVIDER_KEY_VARS, type KeyVarPolicy, keyVarPolicy, parseKeyVarPatterns } from "./secret-policy.js";
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
@@ -35,6 +36,11 @@ export const ConfigSchema = z.object({
   MATRIX_ARENA_WORKER_CONCURRENCY: intFrom(1, 4096).default(16),
   MATRIX_ARENA_LEASE_MS: intFrom(1000, 3_600_000).default(120_000),
   MATRIX_ARENA_REQUEST_TIMEOUT_MS: intFrom(100, 3_600_000).default(120_000),
+  /** Which variables a model may name as `apiKeyEnv`: comma-separated names and `*` globs. */
+  MATRIX_ARENA_PROVIDER_KEY_VARS: z
+    .string()
+    .refine((v) => parseKeyVarPatterns(v).ok, "must be comma-separated variable names or * patterns (letters, digits, _ and *)")
+    .default(DEFAULT_PROVIDER_KEY_VARS),
 });
 
 export type RawConfig = z.infer<typeof ConfigSchema>;
@@ -54,7 +60,12 @@ export interface Config {
   workerConcurrency: number;
   leaseMs: number;
   requestTimeoutMs: number;
-  /** Looks up provider API keys by the env var *name* a model names; values are never logged. */
+  /** Which variable names a model may bind as its API key (the service's own never). */
+  keyVars: KeyVarPolicy;
+  /**
+   * Looks up provider API keys by the env var *name* a model names; values are never logged. Names
+   * the policy refuses resolve to nothing, so a row stored before the policy cannot leak either.
+   */
   secrets: SecretResolver;
 }
 
@@ -83,6 +94,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const c = parsed.data;
   const snapshot = { ...env };
+  const patterns = parseKeyVarPatterns(c.MATRIX_ARENA_PROVIDER_KEY_VARS);
+  const keyVars = keyVarPolicy(patterns.ok ? patterns.patterns : [], Object.keys(ConfigSchema.shape));
   return {
     port: c.PORT,
     host: c.HOST,
@@ -98,7 +111,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workerConcurrency: c.MATRIX_ARENA_WORKER_CONCURRENCY,
     leaseMs: c.MATRIX_ARENA_LEASE_MS,
     requestTimeoutMs: c.MATRIX_ARENA_REQUEST_TIMEOUT_MS,
+    keyVars,
     secrets: (name) => {
+      if (keyVars.refusal(name) !== null) return undefined;
       const v = snapshot[name];
       return v === undefined || v === "" ? undefined : v;
     },

@@ -43,6 +43,8 @@ export const rounds = pgTable("rounds", {
   answerCount: bigint("answer_count", { mode: "number" }).notNull().default(0),
   judgmentCount: bigint("judgment_count", { mode: "number" }).notNull().default(0),
   invalidJudgmentCount: bigint("invalid_judgment_count", { mode: "number" }).notNull().default(0),
+  /** Id of the API key whose request created the row (null in local mode); shown to admins only. */
+  createdBy: text("created_by"),
   createdAt: ts("created_at").notNull().defaultNow(),
   startedAt: ts("started_at"),
   finishedAt: ts("finished_at"),

@@ -28,6 +28,8 @@ export const apiKeys = pgTable("api_keys", {
   createdAt: createdAt(),
   lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
   revokedAt: timestamp("revoked_at", { withTimezone: true }),
+  /** Id of the API key whose request created the row (null in local mode); shown to admins only. */
+  createdBy: text("created_by"),
 });
 
 export const models = pgTable("models", {
@@ -48,6 +50,8 @@ export const models = pgTable("models", {
   /** Previous checkpoint of the same model line (by name). */
   parent: text("parent"),
   description: text("description"),
+  /** Id of the API key whose request created the row (null in local mode); shown to admins only. */
+  createdBy: text("created_by"),
   createdAt: createdAt(),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 });

@@ -25,6 +25,8 @@ export const genRuns = pgTable(
     /** Pipeline results kept between stages (e.g. the simulation's groups). */
     state: jsonb("state").$type<Record<string, unknown>>().notNull().default({}),
     error: text("error"),
+    /** Id of the API key whose request created the row (null in local mode); shown to admins only. */
+    createdBy: text("created_by"),
     createdAt: ts("created_at").notNull().defaultNow(),
     startedAt: ts("started_at"),
     finishedAt: ts("finished_at"),

@@ -13,6 +13,8 @@ export const loops = pgTable("loops", {
   seed: integer("seed").notNull(),
   /** How the split was made: instruction filter, eval sizes. */
   options: jsonb("options").$type<Record<string, unknown>>().notNull().default({}),
+  /** Id of the API key whose request created the row (null in local mode); shown to admins only. */
+  createdBy: text("created_by"),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
 });
 

@@ -38,7 +38,7 @@ export function resolveTarget(
     apiKey = secrets(model.apiKeyEnv);
     if (!apiKey) {
       const variable = model.apiKeyEnv;
-      return configFailure(`API key for model ${model.name} missing: environment variable ${variable} is not set`);
+      return configFailure(`API key for model ${model.name} missing: environment variable ${variable} is not set, or not allowed by MATRIX_ARENA_PROVIDER_KEY_VARS`);
     }
   }
   const limiterKey = `${model.name}\u0000${baseUrl ?? ""}`;

@@ -43,6 +43,8 @@ export interface NewRun {
   name?: string | null;
   params: Record<string, unknown>;
   feedback?: Record<string, unknown> | null;
+  /** The API key whose request started the run (null in local mode). */
+  createdBy?: string | null;
 }
 
 /** Plans the first stage (it may read the database and throw a 400) and writes run and tasks together. */
@@ -57,6 +59,7 @@ export async function createRun(ctx: PipelineContext, r: NewRun): Promise<RunRow
     feedback: r.feedback ?? null,
     state: {},
     error: null,
+    createdBy: r.createdBy ?? null,
     createdAt: new Date(),
     startedAt: null,
     finishedAt: null,

@@ -17,19 +17,19 @@ async function requireModel(ctx: PipelineContext, field: string, name: string | 
   if (name && !(await ctx.llm.spec(name))) throw badRequest(`${field}: model '${name}' is not registered`);
 }
 
-export async function startPersonaRun(ctx: PipelineContext, body: PersonaGenerate): Promise<RunRow> {
+export async function startPersonaRun(ctx: PipelineContext, body: PersonaGenerate, createdBy: string | null = null): Promise<RunRow> {
   await requireModel(ctx, "model", body.model);
-  return createRun(ctx, { kind: "personas", name: body.name, params: body });
+  return createRun(ctx, { kind: "personas", name: body.name, params: body, createdBy });
 }
 
-export async function startSimulation(ctx: PipelineContext, body: SimulationParams): Promise<RunRow> {
+export async function startSimulation(ctx: PipelineContext, body: SimulationParams, createdBy: string | null = null): Promise<RunRow> {
   await requireModel(ctx, "model", body.model);
   await requireModel(ctx, "embeddingModel", body.embeddingModel);
-  return createRun(ctx, { kind: "simulation", name: body.name, params: body });
+  return createRun(ctx, { kind: "simulation", name: body.name, params: body, createdBy });
 }
 
 /** Starts a MATRIX-Gen, AgentInstruct or Evol run; `feedbackFrom` is resolved now and recorded on the run. */
-export async function startGenerationRun(ctx: PipelineContext, body: RunCreate): Promise<RunRow> {
+export async function startGenerationRun(ctx: PipelineContext, body: RunCreate, createdBy: string | null = null): Promise<RunRow> {
   await requireModel(ctx, "model", body.model);
   if (body.type === "matrix-gen" && body.simulationId) {
     const sim = await findRun(ctx.db, body.simulationId);
@@ -38,7 +38,7 @@ export async function startGenerationRun(ctx: PipelineContext, body: RunCreate):
   if (body.type === "evol" && body.fromRun && !(await findRun(ctx.db, body.fromRun))) throw badRequest(`fromRun: no run '${body.fromRun}'`);
   const feedback = body.type === "matrix-gen" && body.feedbackFrom ? appliedFeedback(await loadFeedback(ctx.db, body.feedbackFrom)) : null;
   const { type, name, ...params } = body;
-  return createRun(ctx, { kind: type as RunKind, name, params: { type, ...params }, feedback });
+  return createRun(ctx, { kind: type as RunKind, name, params: { type, ...params }, feedback, createdBy });
 }
 
 export async function findRun(db: Db, id: string): Promise<RunRow | null> {

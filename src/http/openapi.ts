@@ -31,6 +31,13 @@ export const STD_ERRORS = {
   415: err("Unsupported media type"),
 } as const;
 
+/** Which API key's request created the row; present only in answers to admin keys. */
+export const CreatedBy = z
+  .string()
+  .nullable()
+  .optional()
+  .openapi({ description: "Id of the API key whose request created this (null in local mode); shown to admin keys only" });
+
 export const NOT_FOUND = { 404: err("Not found") } as const;
 export const CONFLICT = { 409: err("Conflict") } as const;
 

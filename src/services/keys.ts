@@ -35,6 +35,8 @@ export interface KeyView {
   createdAt: string;
   lastUsedAt: string | null;
   revokedAt: string | null;
+  /** Id of the admin key that created this one (null for the bootstrap key and in local mode). */
+  createdBy: string | null;
 }
 
 function view(row: typeof apiKeys.$inferSelect): KeyView {
@@ -46,17 +48,18 @@ function view(row: typeof apiKeys.$inferSelect): KeyView {
     createdAt: row.createdAt.toISOString(),
     lastUsedAt: row.lastUsedAt?.toISOString() ?? null,
     revokedAt: row.revokedAt?.toISOString() ?? null,
+    createdBy: row.createdBy,
   };
 }
 
 export async function createKey(
   db: Db,
-  input: { name: string; scopes: Scope[] },
+  input: { name: string; scopes: Scope[]; createdBy?: string | null },
   plain: string = generateKey(),
 ): Promise<KeyView & { key: string }> {
   const [row] = await db
     .insert(apiKeys)
-    .values({ id: randomUUID(), name: input.name, prefix: plain.slice(0, 10), hash: hashKey(plain), scopes: input.scopes })
+    .values({ id: randomUUID(), name: input.name, prefix: plain.slice(0, 10), hash: hashKey(plain), scopes: input.scopes, createdBy: input.createdBy ?? null })
     .returning();
   if (!row) throw new Error("insert returned no row");
   return { ...view(row), key: plain };

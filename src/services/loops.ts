@@ -46,7 +46,8 @@ export type IterationStart = z.infer<typeof IterationStartSchema>;
 export type LoopRow = typeof loops.$inferSelect;
 export type IterationRow = typeof iterations.$inferSelect;
 
-export async function createLoop(db: Db, input: LoopCreate, random = seededRandom(input.seed)) {
+/** `createdBy`: the API key whose request creates the loop (null in local mode). */
+export async function createLoop(db: Db, input: LoopCreate, createdBy: string | null = null, random = seededRandom(input.seed)) {
   const conds: SQL[] = [];
   if (input.instructions?.source) conds.push(eq(instructions.source, input.instructions.source));
   if (input.instructions?.category) conds.push(eq(instructions.category, input.instructions.category));
@@ -63,7 +64,7 @@ export async function createLoop(db: Db, input: LoopCreate, random = seededRando
   await db.transaction(async (tx) => {
     const [existing] = await tx.select({ id: loops.id }).from(loops).where(eq(loops.name, input.name));
     if (existing) throw conflict(`loop '${input.name}' already exists`);
-    await tx.insert(loops).values({ id, name: input.name, shards: input.shards, seed: input.seed, options: { evalHard: input.evalHard, evalDiverse: input.evalDiverse, instructions: input.instructions ?? {} } });
+    await tx.insert(loops).values({ id, name: input.name, shards: input.shards, seed: input.seed, createdBy, options: { evalHard: input.evalHard, evalDiverse: input.evalDiverse, instructions: input.instructions ?? {} } });
     const rows = [
       ...split.eval.map((e) => ({ loopId: id, instructionId: e.id, shard: -1, evalKind: e.kind })),
       ...split.shards.flatMap((ids, k) => ids.map((instructionId) => ({ loopId: id, instructionId, shard: k, evalKind: null }))),
@@ -85,7 +86,8 @@ async function shardIds(db: Db, loopId: string, shard: number): Promise<number[]
 }
 
 /** Starts the next iteration: checks lineage, takes the next unused shard, writes both rounds. */
-export async function startIteration(db: Db, loopIdOrName: string, input: IterationStart) {
+/** `createdBy` is recorded on both rounds the iteration starts. */
+export async function startIteration(db: Db, loopIdOrName: string, input: IterationStart, createdBy: string | null = null) {
   const loop = await getLoop(db, loopIdOrName);
   const [prev] = await db.select().from(iterations).where(eq(iterations.loopId, loop.id)).orderBy(desc(iterations.number)).limit(1);
   const target = await getModelRow(db, input.target).catch(() => {
@@ -125,8 +127,8 @@ export async function startIteration(db: Db, loopIdOrName: string, input: Iterat
   const evalIds = await shardIds(db, loop.id, -1);
   // Both rounds and the iteration commit together; the unique (loop, shard) key stops a concurrent start.
   const { train, evalRound } = await db.transaction(async (tx) => {
-    const train = await startRound(tx, { ...base, name: `${loop.name} #${number} train (shard ${shard})`, instructions: { ids } }, { iterationId: id });
-    const evalRound = input.skipEval || evalIds.length === 0 ? null : await startRound(tx, { ...base, name: `${loop.name} #${number} eval`, instructions: { ids: evalIds } });
+    const train = await startRound(tx, { ...base, name: `${loop.name} #${number} train (shard ${shard})`, instructions: { ids } }, { iterationId: id, createdBy });
+    const evalRound = input.skipEval || evalIds.length === 0 ? null : await startRound(tx, { ...base, name: `${loop.name} #${number} eval`, instructions: { ids: evalIds } }, { createdBy });
     await tx.insert(iterations).values({ id, loopId: loop.id, number, target: input.target, opponents: input.opponents, judges: input.judges, shard, roundId: train.round.id, evalRoundId: evalRound?.round.id ?? null });
     return { train, evalRound };
   });

@@ -9,6 +9,14 @@ import type { Db } from "../../db/client.js";
 import { models } from "../../db/schema/index.js";
 import { AppError, badRequest, conflict, notFound } from "../errors.js";
 import type { ModelSpec, SecretResolver } from "../gateway/types.js";
+import type { KeyVarPolicy } from "../secret-policy.js";
+import { type Actor, guardSecretChange } from "./model-secrets.js";
+
+/** Who is writing, and which key variables may be bound: every registry write is checked against both. */
+export interface RegistryAuth {
+  actor: Actor;
+  keyVars: KeyVarPolicy;
+}
 
 export const MODEL_NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/;
 const ENV_NAME_RE = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
@@ -126,6 +134,16 @@ export async function getModelRow(db: Db, name: string): Promise<Row> {
   return row;
 }
 
+/**
+ * The row, locked until the transaction ends: the secret guard decides on what it read, so a
+ * concurrent admin binding a key must not slip in between a write key's check and its baseUrl change.
+ */
+async function lockModelRow(tx: Db, name: string): Promise<Row> {
+  const [row] = await tx.select().from(models).where(eq(models.name, name)).for("update");
+  if (!row) throw notFound("model", name);
+  return row;
+}
+
 async function checkParent(db: Db, name: string, parent: string | null | undefined): Promise<void> {
   if (!parent) return;
   if (parent === name) throw badRequest("parent: a model cannot be its own parent");
@@ -133,14 +151,16 @@ async function checkParent(db: Db, name: string, parent: string | null | undefin
   if (!row) throw badRequest(`parent: model '${parent}' is not registered`);
 }
 
-export async function createModel(db: Db, input: ModelCreate, now: Date): Promise<Row> {
+export async function createModel(db: Db, input: ModelCreate, now: Date, auth: RegistryAuth): Promise<Row> {
+  // A new version inherits nothing from its parent but the lineage: no secret rides along.
+  guardSecretChange(auth.actor, auth.keyVars, null, { provider: input.provider, baseUrl: input.baseUrl ?? null, apiKeyEnv: input.apiKeyEnv ?? null });
   return db.transaction(async (tx) => {
     const [existing] = await tx.select({ id: models.id }).from(models).where(eq(models.name, input.name));
     if (existing) throw conflict(`model '${input.name}' already exists`);
     await checkParent(tx, input.name, input.parent);
     const [row] = await tx
       .insert(models)
-      .values({ id: randomUUID(), ...input, params: input.params ?? {}, tags: input.tags ?? [], createdAt: now, updatedAt: now })
+      .values({ id: randomUUID(), ...input, params: input.params ?? {}, tags: input.tags ?? [], createdBy: auth.actor?.keyId ?? null, createdAt: now, updatedAt: now })
       .onConflictDoNothing({ target: models.name })
       .returning();
     if (!row) throw conflict(`model '${input.name}' already exists`);
@@ -152,9 +172,15 @@ export async function listModels(db: Db): Promise<Row[]> {
   return db.select().from(models).orderBy(asc(models.name));
 }
 
-export async function updateModel(db: Db, name: string, patch: ModelUpdate, now: Date): Promise<Row> {
+export async function updateModel(db: Db, name: string, patch: ModelUpdate, now: Date, auth: RegistryAuth): Promise<Row> {
   return db.transaction(async (tx) => {
-    await getModelRow(tx, name);
+    const current = await lockModelRow(tx, name);
+    const next = {
+      provider: patch.provider ?? current.provider,
+      baseUrl: patch.baseUrl === undefined ? current.baseUrl : patch.baseUrl,
+      apiKeyEnv: patch.apiKeyEnv === undefined ? current.apiKeyEnv : patch.apiKeyEnv,
+    };
+    guardSecretChange(auth.actor, auth.keyVars, current, next);
     await checkParent(tx, name, patch.parent);
     const [row] = await tx.update(models).set({ ...patch, updatedAt: now }).where(eq(models.name, name)).returning();
     if (!row) throw notFound("model", name);
@@ -162,9 +188,9 @@ export async function updateModel(db: Db, name: string, patch: ModelUpdate, now:
   });
 }
 
-export async function deleteModel(db: Db, name: string): Promise<void> {
+export async function deleteModel(db: Db, name: string, auth: RegistryAuth): Promise<void> {
   await db.transaction(async (tx) => {
-    await getModelRow(tx, name);
+    guardSecretChange(auth.actor, auth.keyVars, await lockModelRow(tx, name), null);
     const children = await tx.select({ name: models.name }).from(models).where(eq(models.parent, name));
     if (children.length > 0) {
       throw new AppError("conflict", `model '${name}' is the parent of ${children.map((c) => c.name).join(", ")}; delete or re-parent them first`);

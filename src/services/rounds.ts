@@ -60,7 +60,7 @@ function checkPromptVersion(body: RoundCreate): void {
   }
 }
 
-export async function startRound(db: Db, body: RoundCreate, extra: { iterationId?: string; excludeIds?: number[] } = {}) {
+export async function startRound(db: Db, body: RoundCreate, extra: { iterationId?: string; excludeIds?: number[]; createdBy?: string | null } = {}) {
   const problems = checkPairing(body);
   const first = problems[0];
   if (first) throw badRequest(`${first.field}: ${first.message}`, { issues: problems });
@@ -87,6 +87,7 @@ export async function startRound(db: Db, body: RoundCreate, extra: { iterationId
     baseline: body.baseline,
     judgeMode: body.judgeMode,
     iterationId: extra.iterationId,
+    createdBy: extra.createdBy ?? null,
     options,
   }).catch((e: unknown) => {
     if (e instanceof EmptyPlanError) {

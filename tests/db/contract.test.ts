@@ -11,9 +11,12 @@ import { createKey, listKeys, revokeKey, verifyKey, countActiveKeys } from "../.
 import { createModel, deleteModel, listModels, updateModel } from "../../src/services/models.js";
 import { createDbCache, createDbUsageSink } from "../../src/services/llm-store.js";
 import { AppError } from "../../src/errors.js";
+import { loadConfig } from "../../src/config.js";
 import { dbTargets } from "../helpers/db.js";
 
 const now = new Date("2026-01-01T00:00:00Z");
+/** Local mode: no key, default key-variable policy. */
+const local = { actor: null, keyVars: loadConfig({}).keyVars };
 
 describe.each(dbTargets())("database contract on $name", (target) => {
   let h: DbHandle;
@@ -32,16 +35,16 @@ describe.each(dbTargets())("database contract on $name", (target) => {
   });
 
   it("creates, updates, lists and deletes models with lineage checks", async () => {
-    await createModel(h.db, { name: "base-v1", provider: "sim", model: "sim-medium" }, now);
-    await createModel(h.db, { name: "base-v2", provider: "sim", model: "sim-medium", parent: "base-v1" }, now);
-    await expect(createModel(h.db, { name: "base-v1", provider: "sim", model: "x" }, now)).rejects.toMatchObject({ code: "conflict" });
-    await expect(createModel(h.db, { name: "orphan", provider: "sim", model: "x", parent: "nope" }, now)).rejects.toMatchObject({ code: "bad_request" });
-    const updated = await updateModel(h.db, "base-v2", { maxConcurrency: 4, tags: ["target"] }, now);
+    await createModel(h.db, { name: "base-v1", provider: "sim", model: "sim-medium" }, now, local);
+    await createModel(h.db, { name: "base-v2", provider: "sim", model: "sim-medium", parent: "base-v1" }, now, local);
+    await expect(createModel(h.db, { name: "base-v1", provider: "sim", model: "x" }, now, local)).rejects.toMatchObject({ code: "conflict" });
+    await expect(createModel(h.db, { name: "orphan", provider: "sim", model: "x", parent: "nope" }, now, local)).rejects.toMatchObject({ code: "bad_request" });
+    const updated = await updateModel(h.db, "base-v2", { maxConcurrency: 4, tags: ["target"] }, now, local);
     expect(updated.maxConcurrency).toBe(4);
     expect(updated.tags).toEqual(["target"]);
-    await expect(deleteModel(h.db, "base-v1")).rejects.toBeInstanceOf(AppError);
-    await deleteModel(h.db, "base-v2");
-    await deleteModel(h.db, "base-v1");
+    await expect(deleteModel(h.db, "base-v1", local)).rejects.toBeInstanceOf(AppError);
+    await deleteModel(h.db, "base-v2", local);
+    await deleteModel(h.db, "base-v1", local);
     expect((await listModels(h.db)).map((m) => m.name)).not.toContain("base-v1");
   });
 

@@ -95,9 +95,9 @@ describe("matrix-arena sim and /v1/models/{name}/chat", () => {
     expect(ghost.status).toBe(502);
     expect((await json<{ error: { details: { kind: string; retryable: boolean } } }>(ghost)).error.details).toMatchObject({ kind: "client", retryable: false });
     // A model whose key variable is not set is a 422 naming the variable, never a value.
-    await t.req("POST", "/v1/models", { name: "keyed", provider: "openai", model: "gpt-x", baseUrl: `${base}/v1`, apiKeyEnv: "NOT_SET_ANYWHERE" });
+    await t.req("POST", "/v1/models", { name: "keyed", provider: "openai", model: "gpt-x", baseUrl: `${base}/v1`, apiKeyEnv: "NOT_SET_ANYWHERE_API_KEY" });
     const keyed = await t.req("POST", "/v1/models/keyed/chat", body);
     expect(keyed.status).toBe(422);
-    expect((await json<{ error: { message: string } }>(keyed)).error.message).toContain("NOT_SET_ANYWHERE");
+    expect((await json<{ error: { message: string } }>(keyed)).error.message).toContain("NOT_SET_ANYWHERE_API_KEY");
   }, 120_000);
 });

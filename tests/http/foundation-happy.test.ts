@@ -5,7 +5,7 @@ import { json, makeTestApp, type TestApp } from "../helpers/app.js";
 
 let t: TestApp;
 beforeAll(async () => {
-  t = await makeTestApp(await openDb({ dataDir: "memory://" }), { OPENAI_KEY_FOR_TEST: "sk-live-abcdef123456" });
+  t = await makeTestApp(await openDb({ dataDir: "memory://" }), { OPENAI_FOR_TEST_API_KEY: "sk-live-abcdef123456" });
 });
 afterAll(async () => {
   await t.close();
@@ -36,7 +36,7 @@ describe("models", () => {
     provider: "openai",
     model: "gpt-4o-mini",
     baseUrl: "https://api.openai.com/v1",
-    apiKeyEnv: "OPENAI_KEY_FOR_TEST",
+    apiKeyEnv: "OPENAI_FOR_TEST_API_KEY",
     params: { temperature: 0, maxTokens: 512 },
     maxConcurrency: 8,
     rpm: 500,
@@ -48,7 +48,7 @@ describe("models", () => {
     const created = await t.req("POST", "/v1/models", body);
     expect(created.status).toBe(201);
     const m = await json(created);
-    expect(m).toMatchObject({ name: "gpt-judge", provider: "openai", apiKeyEnv: "OPENAI_KEY_FOR_TEST", apiKeyConfigured: true, rpm: 500 });
+    expect(m).toMatchObject({ name: "gpt-judge", provider: "openai", apiKeyEnv: "OPENAI_FOR_TEST_API_KEY", apiKeyConfigured: true, rpm: 500 });
     expect(JSON.stringify(m)).not.toContain("sk-live");
 
     expect((await json(await t.req("GET", "/v1/models/gpt-judge"))).model).toBe("gpt-4o-mini");

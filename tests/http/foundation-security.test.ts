@@ -10,7 +10,7 @@ let readKey = "";
 let writeKey = "";
 
 beforeAll(async () => {
-  t = await makeTestApp(await openDb({ dataDir: "memory://" }), { MATRIX_ARENA_API_KEY: ADMIN, HF_TOKEN_TEST: PROVIDER_SECRET });
+  t = await makeTestApp(await openDb({ dataDir: "memory://" }), { MATRIX_ARENA_API_KEY: ADMIN, HF_TEST_API_KEY: PROVIDER_SECRET });
   readKey = (await json<{ key: string }>(await t.req("POST", "/v1/keys", { name: "reader", scopes: ["read"] }, { key: ADMIN }))).key;
   writeKey = (await json<{ key: string }>(await t.req("POST", "/v1/keys", { name: "writer", scopes: ["write"] }, { key: ADMIN }))).key;
 });
@@ -56,10 +56,10 @@ describe("authentication", () => {
 
 describe("secrets", () => {
   it("never returns keys or provider secrets, and never logs them", async () => {
-    await t.req("POST", "/v1/models", { name: "hf-model", provider: "huggingface", model: "meta-llama/Llama-3.1-8B-Instruct", apiKeyEnv: "HF_TOKEN_TEST" }, { key: ADMIN });
+    await t.req("POST", "/v1/models", { name: "hf-model", provider: "huggingface", model: "meta-llama/Llama-3.1-8B-Instruct", apiKeyEnv: "HF_TEST_API_KEY" }, { key: ADMIN });
     const models = await (await t.req("GET", "/v1/models", undefined, { key: ADMIN })).text();
     const keys = await (await t.req("GET", "/v1/keys", undefined, { key: ADMIN })).text();
-    expect(models).toContain("HF_TOKEN_TEST");
+    expect(models).toContain("HF_TEST_API_KEY");
     expect(models).toContain('"apiKeyConfigured":true');
     for (const secret of [PROVIDER_SECRET, ADMIN, readKey, writeKey]) {
       expect(models).not.toContain(secret);

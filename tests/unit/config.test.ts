@@ -16,6 +16,7 @@ describe("loadConfig", () => {
     { env: { MATRIX_ARENA_API_KEY: "short" }, variable: "MATRIX_ARENA_API_KEY" },
     { env: { MATRIX_ARENA_BODY_LIMIT_BYTES: "12" }, variable: "MATRIX_ARENA_BODY_LIMIT_BYTES" },
     { env: { MATRIX_ARENA_WORKER: "maybe" }, variable: "MATRIX_ARENA_WORKER" },
+    { env: { MATRIX_ARENA_PROVIDER_KEY_VARS: "OPENAI_API_KEY,$(whoami)" }, variable: "MATRIX_ARENA_PROVIDER_KEY_VARS" },
   ];
   for (const tc of bad) {
     it(`names ${tc.variable} when ${JSON.stringify(tc.env)}`, () => {
@@ -32,9 +33,9 @@ describe("loadConfig", () => {
   }
 
   it("treats empty strings as unset and resolves secrets by variable name only", () => {
-    const c = loadConfig({ DATABASE_URL: "", MY_KEY: "s3cret" });
+    const c = loadConfig({ DATABASE_URL: "", MY_API_KEY: "s3cret" });
     expect(c.databaseUrl).toBeUndefined();
-    expect(c.secrets("MY_KEY")).toBe("s3cret");
+    expect(c.secrets("MY_API_KEY")).toBe("s3cret");
     expect(c.secrets("MISSING")).toBeUndefined();
     expect(JSON.stringify(c)).not.toContain("s3cret");
   });

@@ -6,6 +6,7 @@ import { PersonaGenerateSchema, SetName } from "../../generator/requests.js";
 import { startPersonaRun } from "../../generator/service.js";
 import { pipelineContext } from "../../generator/worker.js";
 import { badRequest } from "../../errors.js";
+import { actorKeyId } from "../created-by.js";
 import { parseNdjson } from "../../services/instructions.js";
 import { jsonBody, jsonContent, newRouter, STD_ERRORS } from "../openapi.js";
 import { accepted } from "./generator.js";
@@ -81,7 +82,7 @@ export function generatorPersonaRoutes(deps: Deps) {
       request: { body: jsonBody(PersonaGenerateSchema) },
       responses: { 202: jsonContent(z.object({ id: z.string(), status: z.string() }).passthrough(), "Accepted"), ...STD_ERRORS },
     }),
-    async (c) => c.json(await accepted(deps, (await startPersonaRun(ctx, c.req.valid("json"))).id), 202),
+    async (c) => c.json(await accepted(deps, (await startPersonaRun(ctx, c.req.valid("json"), actorKeyId(c))).id), 202),
   );
   r.openapi(
     createRoute({

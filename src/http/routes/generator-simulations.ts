@@ -5,6 +5,7 @@ import { SimulationCreateSchema } from "../../generator/requests.js";
 import { listScenarios, type ScenarioRow } from "../../generator/scenarios.js";
 import { requireRun, runView, startSimulation } from "../../generator/service.js";
 import { pipelineContext } from "../../generator/worker.js";
+import { actorKeyId, withCreator } from "../created-by.js";
 import { jsonBody, jsonContent, newRouter, NOT_FOUND, STD_ERRORS } from "../openapi.js";
 import { accepted } from "./generator.js";
 
@@ -27,7 +28,7 @@ export function generatorSimulationRoutes(deps: Deps) {
       request: { body: jsonBody(SimulationCreateSchema) },
       responses: { 202: jsonContent(z.object({ id: z.string(), status: z.string() }).passthrough(), "Accepted"), ...STD_ERRORS },
     }),
-    async (c) => c.json(await accepted(deps, (await startSimulation(ctx, c.req.valid("json"))).id), 202),
+    async (c) => c.json(await accepted(deps, (await startSimulation(ctx, c.req.valid("json"), actorKeyId(c))).id), 202),
   );
   r.openapi(
     createRoute({
@@ -39,7 +40,10 @@ export function generatorSimulationRoutes(deps: Deps) {
       request: { params: IdParam },
       responses: { 200: jsonContent(z.object({}).passthrough(), "Simulation"), ...STD_ERRORS, ...NOT_FOUND },
     }),
-    async (c) => c.json(await runView(deps.db, await requireRun(deps.db, c.req.valid("param").id, "simulation")), 200),
+    async (c) => {
+      const run = await requireRun(deps.db, c.req.valid("param").id, "simulation");
+      return c.json(withCreator(c, await runView(deps.db, run), run.createdBy), 200);
+    },
   );
   r.openapi(
     createRoute({

@@ -12,6 +12,7 @@ import { cancelRun, resumeRun } from "../../generator/queue.js";
 import { RunCreateSchema } from "../../generator/requests.js";
 import { listRuns, listTasks, requireRun, runView, startGenerationRun } from "../../generator/service.js";
 import { pipelineContext } from "../../generator/worker.js";
+import { actorKeyId, withCreator } from "../created-by.js";
 import { jsonBody, jsonContent, newRouter, NOT_FOUND, STD_ERRORS, CONFLICT } from "../openapi.js";
 
 const IdParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" } }) });
@@ -50,7 +51,7 @@ export function generatorRoutes(deps: Deps) {
       request: { body: jsonBody(RunCreateSchema) },
       responses: { 202: jsonContent(Accepted, "Accepted; follow GET /v1/generator/runs/{id}"), ...STD_ERRORS, ...NOT_FOUND, 422: jsonContent(z.object({}).passthrough(), "Feedback source has no target") },
     }),
-    async (c) => c.json(await accepted(deps, (await startGenerationRun(ctx, c.req.valid("json"))).id), 202),
+    async (c) => c.json(await accepted(deps, (await startGenerationRun(ctx, c.req.valid("json"), actorKeyId(c))).id), 202),
   );
   r.openapi(
     createRoute({
@@ -64,7 +65,7 @@ export function generatorRoutes(deps: Deps) {
     }),
     async (c) => {
       const rows = await listRuns(deps.db, c.req.valid("query"));
-      return c.json({ items: await Promise.all(rows.map((row) => runView(deps.db, row))) }, 200);
+      return c.json({ items: await Promise.all(rows.map(async (row) => withCreator(c, await runView(deps.db, row), row.createdBy))) }, 200);
     },
   );
   r.openapi(
@@ -77,7 +78,10 @@ export function generatorRoutes(deps: Deps) {
       request: { params: IdParam },
       responses: { 200: jsonContent(RunView, "Run"), ...STD_ERRORS, ...NOT_FOUND },
     }),
-    async (c) => c.json(await runView(deps.db, await requireRun(deps.db, c.req.valid("param").id)), 200),
+    async (c) => {
+      const run = await requireRun(deps.db, c.req.valid("param").id);
+      return c.json(withCreator(c, await runView(deps.db, run), run.createdBy), 200);
+    },
   );
   r.openapi(
     createRoute({

@@ -2,6 +2,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Deps } from "../../deps.js";
 import { createKey, listKeys, revokeKey, SCOPES } from "../../services/keys.js";
+import { actorKeyId } from "../created-by.js";
 import { jsonBody, jsonContent, newRouter, NOT_FOUND, STD_ERRORS } from "../openapi.js";
 
 const KeyView = z
@@ -13,6 +14,7 @@ const KeyView = z
     createdAt: z.string(),
     lastUsedAt: z.string().nullable(),
     revokedAt: z.string().nullable(),
+    createdBy: z.string().nullable().openapi({ description: "Id of the admin key that created this key (null for the bootstrap key and in local mode)" }),
   })
   .openapi("ApiKey");
 const KeyCreate = z.strictObject({
@@ -34,7 +36,7 @@ export function keyRoutes(deps: Deps) {
       responses: { 201: jsonContent(KeyView.extend({ key: z.string() }), "Created"), ...STD_ERRORS },
     }),
     async (c) => {
-      const created = await createKey(deps.db, c.req.valid("json"));
+      const created = await createKey(deps.db, { ...c.req.valid("json"), createdBy: actorKeyId(c) });
       await deps.auth.refresh();
       deps.logger.info({ keyId: created.id, scopes: created.scopes }, "api key created");
       return c.json(created, 201);

@@ -2,6 +2,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Deps } from "../../deps.js";
 import { createLoop, getIteration, getLoop, IterationStartSchema, listIterations, LoopCreateSchema, loopProgress, startIteration } from "../../services/loops.js";
+import { actorKeyId, withCreator } from "../created-by.js";
 import { CONFLICT, jsonBody, jsonContent, newRouter, NOT_FOUND, STD_ERRORS } from "../openapi.js";
 
 const security = [{ bearer: [] }];
@@ -20,7 +21,7 @@ export function loopRoutes(deps: Deps) {
       request: { body: jsonBody(LoopCreateSchema) },
       responses: { 201: jsonContent(Any, "Created"), ...STD_ERRORS, ...CONFLICT, 422: jsonContent(Any, "Pool too small") },
     }),
-    async (c) => c.json(await createLoop(deps.db, c.req.valid("json")), 201),
+    async (c) => c.json(await createLoop(deps.db, c.req.valid("json"), actorKeyId(c)), 201),
   );
   r.openapi(
     createRoute({
@@ -32,7 +33,10 @@ export function loopRoutes(deps: Deps) {
       request: { params: Id, query: z.object({ bootstrap: z.coerce.number().int().min(0).max(1000).default(100) }) },
       responses: { 200: jsonContent(Any, "Loop progress"), ...STD_ERRORS, ...NOT_FOUND },
     }),
-    async (c) => c.json(await loopProgress(deps.db, await getLoop(deps.db, c.req.valid("param").id), c.req.valid("query").bootstrap), 200),
+    async (c) => {
+      const loop = await getLoop(deps.db, c.req.valid("param").id);
+      return c.json(withCreator(c, await loopProgress(deps.db, loop, c.req.valid("query").bootstrap), loop.createdBy), 200);
+    },
   );
   r.openapi(
     createRoute({
@@ -44,7 +48,7 @@ export function loopRoutes(deps: Deps) {
       request: { params: Id, body: jsonBody(IterationStartSchema) },
       responses: { 202: jsonContent(Any, "Started"), ...STD_ERRORS, ...NOT_FOUND, ...CONFLICT },
     }),
-    async (c) => c.json(await startIteration(deps.db, c.req.valid("param").id, c.req.valid("json")), 202),
+    async (c) => c.json(await startIteration(deps.db, c.req.valid("param").id, c.req.valid("json"), actorKeyId(c)), 202),
   );
   r.openapi(
     createRoute({

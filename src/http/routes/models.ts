@@ -1,5 +1,6 @@
 /** /v1/models: the model registry (create, list, get, update, delete). */
 import { createRoute, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import type { Deps } from "../../deps.js";
 import {
   createModel,
@@ -9,10 +10,13 @@ import {
   MODEL_NAME_RE,
   ModelCreateSchema,
   ModelUpdateSchema,
+  type RegistryAuth,
   updateModel,
   viewModel,
 } from "../../services/models.js";
-import { CONFLICT, jsonBody, jsonContent, newRouter, NOT_FOUND, STD_ERRORS } from "../openapi.js";
+import { withCreator } from "../created-by.js";
+import type { AppEnv } from "../env.js";
+import { CONFLICT, CreatedBy, jsonBody, jsonContent, newRouter, NOT_FOUND, STD_ERRORS } from "../openapi.js";
 
 export const ModelViewSchema = z
   .object({
@@ -34,6 +38,7 @@ export const ModelViewSchema = z
     description: z.string().nullable(),
     createdAt: z.string(),
     updatedAt: z.string(),
+    createdBy: CreatedBy,
   })
   .openapi("Model");
 
@@ -44,18 +49,20 @@ const security = [{ bearer: [] }];
 
 export function modelRoutes(deps: Deps) {
   const r = newRouter();
-  const view = (row: Parameters<typeof viewModel>[0]) => viewModel(row, deps.config.secrets);
+  const view = (c: Context<AppEnv>, row: Parameters<typeof viewModel>[0]) => withCreator(c, viewModel(row, deps.config.secrets), row.createdBy);
+  const auth = (c: Context<AppEnv>): RegistryAuth => ({ actor: c.get("principal"), keyVars: deps.config.keyVars });
   r.openapi(
     createRoute({
       method: "post",
       path: "/v1/models",
       tags: ["models"],
       summary: "Register a model (OpenAI-compatible, Hugging Face, or the simulator)",
+      description: "Setting `apiKeyEnv` binds a server-side secret to the model and needs the admin scope; the name must be allowed by MATRIX_ARENA_PROVIDER_KEY_VARS and never one of the service's own variables (400).",
       security,
       request: { body: jsonBody(ModelCreateSchema) },
       responses: { 201: jsonContent(ModelViewSchema, "Registered"), ...STD_ERRORS, ...CONFLICT },
     }),
-    async (c) => c.json(view(await createModel(deps.db, c.req.valid("json"), deps.clock())), 201),
+    async (c) => c.json(view(c, await createModel(deps.db, c.req.valid("json"), deps.clock(), auth(c))), 201),
   );
   r.openapi(
     createRoute({
@@ -66,7 +73,7 @@ export function modelRoutes(deps: Deps) {
       security,
       responses: { 200: jsonContent(z.object({ items: z.array(ModelViewSchema) }), "Models"), ...STD_ERRORS },
     }),
-    async (c) => c.json({ items: (await listModels(deps.db)).map(view) }, 200),
+    async (c) => c.json({ items: (await listModels(deps.db)).map((row) => view(c, row)) }, 200),
   );
   r.openapi(
     createRoute({
@@ -78,7 +85,7 @@ export function modelRoutes(deps: Deps) {
       request: { params: ModelNameParam },
       responses: { 200: jsonContent(ModelViewSchema, "The model"), ...STD_ERRORS, ...NOT_FOUND },
     }),
-    async (c) => c.json(view(await getModelRow(deps.db, c.req.valid("param").name)), 200),
+    async (c) => c.json(view(c, await getModelRow(deps.db, c.req.valid("param").name)), 200),
   );
   r.openapi(
     createRoute({
@@ -86,12 +93,13 @@ export function modelRoutes(deps: Deps) {
       path: "/v1/models/{name}",
       tags: ["models"],
       summary: "Update a model",
+      description: "Setting, changing or clearing `apiKeyEnv`, and changing `baseUrl` or `provider` of a model that has one, need the admin scope (403 naming the field).",
       security,
       request: { params: ModelNameParam, body: jsonBody(ModelUpdateSchema) },
       responses: { 200: jsonContent(ModelViewSchema, "Updated"), ...STD_ERRORS, ...NOT_FOUND },
     }),
     async (c) =>
-      c.json(view(await updateModel(deps.db, c.req.valid("param").name, c.req.valid("json"), deps.clock())), 200),
+      c.json(view(c, await updateModel(deps.db, c.req.valid("param").name, c.req.valid("json"), deps.clock(), auth(c))), 200),
   );
   r.openapi(
     createRoute({
@@ -99,12 +107,13 @@ export function modelRoutes(deps: Deps) {
       path: "/v1/models/{name}",
       tags: ["models"],
       summary: "Delete a model",
+      description: "Deleting a model that has `apiKeyEnv` bound needs the admin scope (re-registering the name elsewhere would move its secret's traffic).",
       security,
       request: { params: ModelNameParam },
       responses: { 204: { description: "Deleted" }, ...STD_ERRORS, ...NOT_FOUND, ...CONFLICT },
     }),
     async (c) => {
-      await deleteModel(deps.db, c.req.valid("param").name);
+      await deleteModel(deps.db, c.req.valid("param").name, auth(c));
       return c.body(null, 204);
     },
   );

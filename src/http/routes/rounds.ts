@@ -9,7 +9,8 @@ import type { Deps } from "../../deps.js";
 import { progressEvents } from "../sse.js";
 import { notFound } from "../../errors.js";
 import { RoundCreateSchema, startRound } from "../../services/rounds.js";
-import { jsonBody, jsonContent, newRouter, NOT_FOUND, STD_ERRORS } from "../openapi.js";
+import { actorKeyId, withCreator } from "../created-by.js";
+import { CreatedBy, jsonBody, jsonContent, newRouter, NOT_FOUND, STD_ERRORS } from "../openapi.js";
 
 const IdParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" } }) });
 const Progress = z
@@ -21,6 +22,7 @@ const Progress = z
     costUsd: z.number(),
     errors: z.record(z.string(), z.number()),
     etaSeconds: z.number().nullable(),
+    createdBy: CreatedBy,
   })
   .passthrough()
   .openapi("RoundProgress");
@@ -48,7 +50,7 @@ export function roundRoutes(deps: Deps) {
       },
     }),
     async (c) => {
-      const plan = await startRound(deps.db, c.req.valid("json"));
+      const plan = await startRound(deps.db, c.req.valid("json"), { createdBy: actorKeyId(c) });
       return c.json({ id: plan.round.id, status: plan.round.status, battles: plan.battles, instructions: plan.instructions }, 202);
     },
   );
@@ -64,7 +66,7 @@ export function roundRoutes(deps: Deps) {
     }),
     async (c) => {
       const rows = await deps.db.select().from(rounds).orderBy(desc(rounds.createdAt)).limit(c.req.valid("query").limit);
-      const items = await Promise.all(rows.map((row) => roundProgress(deps.db, row, deps.clock())));
+      const items = await Promise.all(rows.map(async (row) => withCreator(c, await roundProgress(deps.db, row, deps.clock()), row.createdBy)));
       return c.json({ items }, 200);
     },
   );
@@ -78,7 +80,10 @@ export function roundRoutes(deps: Deps) {
       request: { params: IdParam },
       responses: { 200: jsonContent(Progress, "Progress"), ...STD_ERRORS, ...NOT_FOUND },
     }),
-    async (c) => c.json(await roundProgress(deps.db, await load(c.req.valid("param").id), deps.clock()), 200),
+    async (c) => {
+      const round = await load(c.req.valid("param").id);
+      return c.json(withCreator(c, await roundProgress(deps.db, round, deps.clock()), round.createdBy), 200);
+    },
   );
   r.openapi(
     createRoute({
