@@ -193,9 +193,21 @@ export type NumberedParse = { line: number } & BattleParse;
  * boundaries, e.g. `fs.createReadStream(path, "utf8")`). Blank lines are skipped but still numbered.
  */
 export async function* parseBattleLog(input: string | AsyncIterable<string>): AsyncGenerator<NumberedParse> {
+  yield* parseBattleLines(splitLines(input));
+}
+
+/**
+ * Parses a log given as lines; a null line is one whose bytes were not valid UTF-8 (see
+ * src/http/ndjson-lines.ts) and is rejected as such. A trailing CR and a leading BOM are stripped.
+ */
+export async function* parseBattleLines(lines: Iterable<string | null> | AsyncIterable<string | null>): AsyncGenerator<NumberedParse> {
   let line = 0;
-  for await (const raw of splitLines(input)) {
+  for await (const raw of lines) {
     line++;
+    if (raw === null) {
+      yield { line, ok: false, reason: "invalid UTF-8" };
+      continue;
+    }
     let text = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
     if (line === 1 && text.startsWith("\uFEFF")) text = text.slice(1);
     if (text.trim() === "") continue;

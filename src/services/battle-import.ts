@@ -13,7 +13,7 @@ import type { Db } from "../../db/client.js";
 import { battles } from "../../db/schema/index.js";
 import { addToCells } from "../../battles/cells.js";
 import { rowRefusal } from "../../db/refusal.js";
-import { type Battle, parseBattleLog } from "../../reports/battle-log.js";
+import { type Battle, parseBattleLines, parseBattleLog } from "../../reports/battle-log.js";
 
 /** Lines per transaction. */
 export const BATCH = 2000;
@@ -92,7 +92,8 @@ export async function storeBattles(
   return out;
 }
 
-export async function importBattles(db: Db, input: string | AsyncIterable<string>): Promise<ImportSummary & { rejectedCount: number }> {
+/** Imports a log given as one string or as lines (null = a line that was not valid UTF-8). */
+export async function importBattles(db: Db, input: string | AsyncIterable<string | null>): Promise<ImportSummary & { rejectedCount: number }> {
   const summary = { imported: 0, skipped: 0, rejected: [] as ImportSummary["rejected"], rejectedCount: 0 };
   const reject = (r: ImportSummary["rejected"][number]) => {
     summary.rejectedCount++;
@@ -107,7 +108,8 @@ export async function importBattles(db: Db, input: string | AsyncIterable<string
     stored.refused.forEach(reject);
     batch = [];
   };
-  for await (const parsed of parseBattleLog(input)) {
+  const parsedLines = typeof input === "string" ? parseBattleLog(input) : parseBattleLines(input);
+  for await (const parsed of parsedLines) {
     if (!parsed.ok) {
       reject({ line: parsed.line, reason: parsed.reason });
       continue;

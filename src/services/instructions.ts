@@ -135,10 +135,19 @@ export async function importInstructions(db: Db, raw: unknown[], defaults: { sou
 
 /** Splits an NDJSON body into parsed values; a line that is not JSON becomes a rejected entry. */
 export function parseNdjson(text: string): { items: unknown[]; lineOf: number[]; bad: { index: number; reason: string }[] } {
+  return parseNdjsonLines(text.split("\n"));
+}
+
+/** As `parseNdjson`, from lines; a null line is one whose bytes were not valid UTF-8. */
+export function parseNdjsonLines(lines: readonly (string | null)[]): { items: unknown[]; lineOf: number[]; bad: { index: number; reason: string }[] } {
   const items: unknown[] = [];
   const lineOf: number[] = [];
   const bad: { index: number; reason: string }[] = [];
-  text.split("\n").forEach((raw, i) => {
+  lines.forEach((raw, i) => {
+    if (raw === null) {
+      bad.push({ index: i, reason: "invalid UTF-8" });
+      return;
+    }
     // A BOM some editors write before the first line is not part of the JSON.
     const line = i === 0 && raw.startsWith("\uFEFF") ? raw.slice(1) : raw;
     if (line.trim() === "") return;

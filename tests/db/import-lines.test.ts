@@ -119,6 +119,29 @@ describe.each(dbTargets())("imports reject by line on $name", (target) => {
     expect((await dbCounts()).instructions - before).toBe(3);
   });
 
+  it("a line that is not valid UTF-8 is rejected on its own, not stored with U+FFFD in its place", async () => {
+    const bytes = (lines: string[], badAt: number) => {
+      const enc = new TextEncoder();
+      // "§" marks where the bad bytes go, inside a string value so the line is otherwise valid JSON.
+      const parts = lines.map((l, i) => {
+        const [head = "", tail = ""] = l.split("§");
+        return i === badAt ? Uint8Array.from([...enc.encode(head), 0xff, 0xc3, ...enc.encode(tail)]) : enc.encode(l);
+      });
+      const nl = enc.encode("\n");
+      return new Blob(parts.flatMap((p, i) => (i === 0 ? [p] : [nl, p])));
+    };
+    const before = await dbCounts();
+    const battleLines = ['{"id":"u1","model_a":"u-a","model_b":"u-b","winner":"tie"}', '{"id":"u2","model_a":"u-a§","model_b":"u-c","winner":"tie"}', '{"id":"u3","model_a":"u-c","model_b":"u-b","winner":"tie"}'];
+    const b = await t.app.request("/v1/battles/import", { method: "POST", headers: { "content-type": "application/x-ndjson" }, body: bytes(battleLines, 1) });
+    expect(await json(b)).toMatchObject({ imported: 2, skipped: 0, rejected: [{ line: 2, reason: "invalid UTF-8" }] });
+    const instructionLines = ['{"text":"utf one"}', '{"text":"utf two with a bad byte §"}', '{"text":"utf three"}'];
+    const i = await t.app.request("/v1/instructions", { method: "POST", headers: { "content-type": "application/x-ndjson" }, body: bytes(instructionLines, 1) });
+    expect(await json(i)).toMatchObject({ inserted: 2, duplicates: 0, rejected: [{ index: 1, reason: "invalid UTF-8" }] });
+    const after = await dbCounts();
+    expect(after.battles - before.battles).toBe(2);
+    expect(after.instructions - before.instructions).toBe(2);
+  });
+
   it("instruction JSON: a bad item is rejected by index, the rest stored, counts equal the database", async () => {
     const before = (await dbCounts()).instructions;
     const items = [
