@@ -65,7 +65,8 @@ async function storeBatch(db: Db, batch: readonly Battle[]): Promise<number> {
 
 /**
  * Stores one batch in one transaction; if the database refuses its values, stores it line by line
- * instead and returns the refused lines. Other errors (connection lost) propagate.
+ * instead (one transaction per line, so a rerun still skips by id) and returns the refused lines.
+ * Other errors (connection lost) propagate.
  */
 export async function storeBattles(
   db: Db,
