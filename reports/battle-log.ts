@@ -3,8 +3,10 @@
  * `{ model_a, model_b, winner: "model_a"|"model_b"|"tie"|"tie (bothbad)" }` or `{ model_a, model_b, score }`
  * with score = model A's share in [0, 1]; optional `id`, `category`, `tstamp` (seconds), `judge`, `weight`
  * and Chatbot Arena's `conv_metadata` (answer token and markdown counts, used by style control).
- * Parsing never throws: a bad line is a value whose reason names the field.
+ * Parsing never throws: a bad line is a value whose reason names the field. Every accepted value is one
+ * the database stores unchanged (no NUL or lone surrogate, names and ids within index size, finite numbers).
  */
+import { INDEXED_TEXT_MAX_BYTES, unsafeText } from "../db/safe-value.js";
 import type { StyleCounts } from "./style-features.js";
 
 /** One battle, outcome from model A's side: 1 = A won, 0 = B won, 0.5 = tie, anything between = soft. */
@@ -59,6 +61,10 @@ export function parseBattleObject(obj: Json): BattleParse {
   if (typeof modelA !== "string" || modelA === "") return fail("model_a: must be a non-empty string");
   if (modelB === undefined || modelB === null) return fail("model_b: required");
   if (typeof modelB !== "string" || modelB === "") return fail("model_b: must be a non-empty string");
+  for (const [key, name] of [["model_a", modelA], ["model_b", modelB]] as const) {
+    const unsafe = unsafeText(name, INDEXED_TEXT_MAX_BYTES);
+    if (unsafe) return fail(`${key}: ${unsafe}`);
+  }
   if (modelA === modelB) return fail("model_b: must differ from model_a");
   const outcome = parseOutcome(obj);
   if (typeof outcome === "string") return fail(outcome);
@@ -90,6 +96,8 @@ function parseId(obj: Json, battle: Battle): Step {
   const id = obj.id;
   if (id === undefined || id === null) return OK;
   if (typeof id === "string" || (typeof id === "number" && Number.isFinite(id))) {
+    const unsafe = typeof id === "string" ? unsafeText(id, INDEXED_TEXT_MAX_BYTES) : null;
+    if (unsafe) return fail(`id: ${unsafe}`);
     battle.id = id;
     return OK;
   }
@@ -101,15 +109,21 @@ function parseStrings(obj: Json, battle: Battle): Step {
     const v = obj[key];
     if (v === undefined || v === null) continue;
     if (typeof v !== "string") return fail(`${key}: must be a string`);
+    const unsafe = unsafeText(v, INDEXED_TEXT_MAX_BYTES);
+    if (unsafe) return fail(`${key}: ${unsafe}`);
     battle[key] = v;
   }
   return OK;
 }
 
+/** The range of a JavaScript Date (±8.64e15 ms), so every stored tstamp can be shown as a date. */
+const MAX_TSTAMP_SECONDS = 8.64e12;
+
 function parseNumbers(obj: Json, battle: Battle): Step {
   const { tstamp, weight } = obj;
   if (tstamp !== undefined && tstamp !== null) {
     if (typeof tstamp !== "number" || !Number.isFinite(tstamp)) return fail("tstamp: must be a number (seconds)");
+    if (Math.abs(tstamp) > MAX_TSTAMP_SECONDS) return fail(`tstamp: out of range (seconds since 1970, at most ${MAX_TSTAMP_SECONDS} either way)`);
     battle.tstamp = tstamp;
   }
   if (weight !== undefined && weight !== null) {
@@ -167,7 +181,8 @@ function sumCount(v: unknown): number | null {
     if (!isCount(x)) return null;
     total += x;
   }
-  return total;
+  // Finite parts can overflow to Infinity, which a jsonb column would store as null.
+  return Number.isFinite(total) ? total : null;
 }
 
 /** One parsed line of a log, numbered from 1 as an editor shows it. */
@@ -178,9 +193,21 @@ export type NumberedParse = { line: number } & BattleParse;
  * boundaries, e.g. `fs.createReadStream(path, "utf8")`). Blank lines are skipped but still numbered.
  */
 export async function* parseBattleLog(input: string | AsyncIterable<string>): AsyncGenerator<NumberedParse> {
+  yield* parseBattleLines(splitLines(input));
+}
+
+/**
+ * Parses a log given as lines; a null line is one whose bytes were not valid UTF-8 (see
+ * src/http/ndjson-lines.ts) and is rejected as such. A trailing CR and a leading BOM are stripped.
+ */
+export async function* parseBattleLines(lines: Iterable<string | null> | AsyncIterable<string | null>): AsyncGenerator<NumberedParse> {
   let line = 0;
-  for await (const raw of splitLines(input)) {
+  for await (const raw of lines) {
     line++;
+    if (raw === null) {
+      yield { line, ok: false, reason: "invalid UTF-8" };
+      continue;
+    }
     let text = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
     if (line === 1 && text.startsWith("\uFEFF")) text = text.slice(1);
     if (text.trim() === "") continue;

@@ -3,13 +3,26 @@
  * a finished battle and counted in the aggregate cells in the same transaction. A battle whose `id`
  * was imported before is skipped (unique key), so re-importing a log changes nothing. Bad lines are
  * named with their line number and reason.
+ *
+ * Batches of BATCH lines each commit in one transaction (battles and cells together), so a process
+ * killed mid-import leaves whole batches only and a rerun of the file imports exactly the rest. Parsing
+ * already refuses what the database would; should the database still refuse a batch, that batch is
+ * retried line by line so only the offending line is rejected.
  */
 import type { Db } from "../../db/client.js";
 import { battles } from "../../db/schema/index.js";
 import { addToCells } from "../../battles/cells.js";
-import { type Battle, parseBattleLog } from "../../reports/battle-log.js";
+import { rowRefusal } from "../../db/refusal.js";
+import { type Battle, parseBattleLines, parseBattleLog } from "../../reports/battle-log.js";
 
-const BATCH = 2000;
+/** Lines per transaction. */
+export const BATCH = 2000;
+
+/** A parsed battle and the line it came from. */
+export interface NumberedBattle {
+  line: number;
+  battle: Battle;
+}
 
 export interface ImportSummary {
   imported: number;
@@ -20,7 +33,7 @@ export interface ImportSummary {
 /** Rejected lines beyond this many are counted but not listed, to keep the answer small. */
 export const MAX_REJECTED_LISTED = 1000;
 
-async function storeBatch(db: Db, batch: Battle[]): Promise<number> {
+async function storeBatch(db: Db, batch: readonly Battle[]): Promise<number> {
   return db.transaction(async (tx) => {
     const inserted = await tx
       .insert(battles)
@@ -50,25 +63,63 @@ async function storeBatch(db: Db, batch: Battle[]): Promise<number> {
   });
 }
 
-export async function importBattles(db: Db, input: string | AsyncIterable<string>): Promise<ImportSummary & { rejectedCount: number }> {
+/**
+ * Stores one batch in one transaction; if the database refuses its values, stores it line by line
+ * instead (one transaction per line, so a rerun still skips by id) and returns the refused lines.
+ * Other errors (connection lost) propagate.
+ */
+export async function storeBattles(
+  db: Db,
+  batch: readonly NumberedBattle[],
+): Promise<{ imported: number; skipped: number; refused: ImportSummary["rejected"] }> {
+  try {
+    const n = await storeBatch(db, batch.map((b) => b.battle));
+    return { imported: n, skipped: batch.length - n, refused: [] };
+  } catch (err) {
+    if (rowRefusal(err) === null) throw err;
+  }
+  const out = { imported: 0, skipped: 0, refused: [] as ImportSummary["rejected"] };
+  for (const b of batch) {
+    try {
+      const n = await storeBatch(db, [b.battle]);
+      out.imported += n;
+      out.skipped += 1 - n;
+    } catch (err) {
+      const reason = rowRefusal(err);
+      if (reason === null) throw err;
+      out.refused.push({ line: b.line, reason });
+    }
+  }
+  return out;
+}
+
+/** Imports a log given as one string or as lines (null = a line that was not valid UTF-8). */
+export async function importBattles(db: Db, input: string | AsyncIterable<string | null>): Promise<ImportSummary & { rejectedCount: number }> {
   const summary = { imported: 0, skipped: 0, rejected: [] as ImportSummary["rejected"], rejectedCount: 0 };
-  let batch: Battle[] = [];
+  const reject = (r: ImportSummary["rejected"][number]) => {
+    summary.rejectedCount++;
+    if (summary.rejected.length < MAX_REJECTED_LISTED) summary.rejected.push(r);
+  };
+  let batch: NumberedBattle[] = [];
   const flush = async () => {
     if (batch.length === 0) return;
-    const n = await storeBatch(db, batch);
-    summary.imported += n;
-    summary.skipped += batch.length - n;
+    const stored = await storeBattles(db, batch);
+    summary.imported += stored.imported;
+    summary.skipped += stored.skipped;
+    stored.refused.forEach(reject);
     batch = [];
   };
-  for await (const parsed of parseBattleLog(input)) {
+  const parsedLines = typeof input === "string" ? parseBattleLog(input) : parseBattleLines(input);
+  for await (const parsed of parsedLines) {
     if (!parsed.ok) {
-      summary.rejectedCount++;
-      if (summary.rejected.length < MAX_REJECTED_LISTED) summary.rejected.push({ line: parsed.line, reason: parsed.reason });
+      reject({ line: parsed.line, reason: parsed.reason });
       continue;
     }
-    batch.push(parsed.battle);
+    batch.push({ line: parsed.line, battle: parsed.battle });
     if (batch.length >= BATCH) await flush();
   }
   await flush();
+  // Lines the database refused are found at flush time, after later parse rejections.
+  summary.rejected.sort((a, b) => a.line - b.line);
   return summary;
 }

@@ -1,28 +1,33 @@
 /**
  * The instruction pool: imports from JSON or NDJSON, each item validated on its own (a bad item is
- * rejected with its index and reason, the rest go in), exact duplicates dropped by content hash.
+ * rejected with its index and reason, the rest go in), exact duplicates dropped by content hash and
+ * by (source, externalId). Each item's schema refuses what the database would (NUL, lone surrogates,
+ * non-finite JSON numbers); rows go in batches of INSERT_BATCH, one statement each (all or nothing),
+ * and a batch the database still refuses is retried row by row so only the offending item is rejected.
  */
 import { and, asc, eq, gt, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../../db/client.js";
+import { rowRefusal } from "../../db/refusal.js";
+import { dbJson, dbText } from "../../db/safe-value.js";
 import { instructions } from "../../db/schema/index.js";
 import { contentHash } from "../generator/clean/normalize.js";
 
 const Message = z.strictObject({
   role: z.enum(["system", "user", "assistant"]),
-  content: z.string().min(1, "must not be empty").max(200_000),
+  content: dbText(z.string().min(1, "must not be empty").max(200_000)),
 });
 
 export const InstructionItemSchema = z
   .strictObject({
-    text: z.string().trim().min(1, "must not be empty").max(200_000).optional(),
+    text: dbText(z.string().trim().min(1, "must not be empty").max(200_000)).optional(),
     messages: z.array(Message).min(1).max(64).optional(),
     category: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9 _.-]{0,63}$/, "letters, digits, space, _ . - (max 64)").optional(),
     complexity: z.number().int().min(1).max(5).optional(),
-    source: z.string().min(1).max(128).optional(),
-    externalId: z.union([z.string().min(1).max(256), z.number()]).optional(),
-    reference: z.string().max(200_000).optional(),
-    metadata: z.record(z.string(), z.unknown()).optional(),
+    source: dbText(z.string().min(1).max(128)).optional(),
+    externalId: z.union([dbText(z.string().min(1).max(256)), z.number()]).optional(),
+    reference: dbText(z.string().max(200_000)).optional(),
+    metadata: dbJson(z.record(z.string(), z.unknown())).optional(),
   })
   .superRefine((v, ctx) => {
     if ((v.text === undefined) === (v.messages === undefined)) {
@@ -57,44 +62,94 @@ export function conversationHash(messages: { role: string; content: string }[]):
   return contentHash(messages.map((m) => `${m.role}\u0001${m.content}`).join("\u0002"));
 }
 
+/** Rows per INSERT statement. */
+export const INSERT_BATCH = 500;
+
+type InsertRow = typeof instructions.$inferInsert;
+
+/**
+ * Inserts one batch as one statement; when the database refuses its values, inserts row by row and
+ * returns the refused rows' indexes with a readable reason. Other errors (connection lost) propagate.
+ */
+export async function storeInstructionRows(
+  db: Db,
+  batch: readonly { index: number; row: InsertRow }[],
+): Promise<{ ids: number[]; refused: ImportResult["rejected"] }> {
+  const insert = async (rows: InsertRow[]) =>
+    (await db.insert(instructions).values(rows).onConflictDoNothing().returning({ id: instructions.id })).map((g) => g.id);
+  try {
+    return { ids: await insert(batch.map((b) => b.row)), refused: [] };
+  } catch (err) {
+    if (rowRefusal(err) === null) throw err;
+  }
+  const out = { ids: [] as number[], refused: [] as ImportResult["rejected"] };
+  for (const b of batch) {
+    try {
+      out.ids.push(...(await insert([b.row])));
+    } catch (err) {
+      const reason = rowRefusal(err);
+      if (reason === null) throw err;
+      out.refused.push({ index: b.index, reason });
+    }
+  }
+  return out;
+}
+
+function toRow(v: InstructionItem, defaults: { source?: string }): InsertRow {
+  const messages = v.messages ?? [{ role: "user" as const, content: v.text ?? "" }];
+  return {
+    contentHash: conversationHash(messages),
+    messages,
+    text: messages.find((m) => m.role === "user")?.content ?? "",
+    category: v.category ?? "general",
+    complexity: v.complexity ?? null,
+    source: v.source ?? defaults.source ?? "user",
+    externalId: v.externalId === undefined ? null : String(v.externalId),
+    reference: v.reference ?? null,
+    metadata: v.metadata ?? {},
+  };
+}
+
 export async function importInstructions(db: Db, raw: unknown[], defaults: { source?: string } = {}): Promise<ImportResult> {
   const rejected: ImportResult["rejected"] = [];
-  const rows: (typeof instructions.$inferInsert)[] = [];
+  const rows: { index: number; row: InsertRow }[] = [];
   raw.forEach((item, index) => {
     const parsed = InstructionItemSchema.safeParse(item);
     if (!parsed.success) {
       rejected.push({ index, reason: reasonOf(parsed.error) });
       return;
     }
-    const v = parsed.data;
-    const messages = v.messages ?? [{ role: "user" as const, content: v.text ?? "" }];
-    const firstUser = messages.find((m) => m.role === "user")?.content ?? "";
-    rows.push({
-      contentHash: conversationHash(messages),
-      messages,
-      text: firstUser,
-      category: v.category ?? "general",
-      complexity: v.complexity ?? null,
-      source: v.source ?? defaults.source ?? "user",
-      externalId: v.externalId === undefined ? null : String(v.externalId),
-      reference: v.reference ?? null,
-      metadata: v.metadata ?? {},
-    });
+    rows.push({ index, row: toRow(parsed.data, defaults) });
   });
   const ids: number[] = [];
-  for (let i = 0; i < rows.length; i += 500) {
-    const got = await db.insert(instructions).values(rows.slice(i, i + 500)).onConflictDoNothing().returning({ id: instructions.id });
-    ids.push(...got.map((g) => g.id));
+  let refused = 0;
+  for (let i = 0; i < rows.length; i += INSERT_BATCH) {
+    const stored = await storeInstructionRows(db, rows.slice(i, i + INSERT_BATCH));
+    ids.push(...stored.ids);
+    rejected.push(...stored.refused);
+    refused += stored.refused.length;
   }
-  return { inserted: ids.length, duplicates: rows.length - ids.length, rejected, ids };
+  rejected.sort((a, b) => a.index - b.index);
+  return { inserted: ids.length, duplicates: rows.length - refused - ids.length, rejected, ids };
 }
 
 /** Splits an NDJSON body into parsed values; a line that is not JSON becomes a rejected entry. */
 export function parseNdjson(text: string): { items: unknown[]; lineOf: number[]; bad: { index: number; reason: string }[] } {
+  return parseNdjsonLines(text.split("\n"));
+}
+
+/** As `parseNdjson`, from lines; a null line is one whose bytes were not valid UTF-8. */
+export function parseNdjsonLines(lines: readonly (string | null)[]): { items: unknown[]; lineOf: number[]; bad: { index: number; reason: string }[] } {
   const items: unknown[] = [];
   const lineOf: number[] = [];
   const bad: { index: number; reason: string }[] = [];
-  text.split("\n").forEach((line, i) => {
+  lines.forEach((raw, i) => {
+    if (raw === null) {
+      bad.push({ index: i, reason: "invalid UTF-8" });
+      return;
+    }
+    // A BOM some editors write before the first line is not part of the JSON.
+    const line = i === 0 && raw.startsWith("\uFEFF") ? raw.slice(1) : raw;
     if (line.trim() === "") return;
     try {
       items.push(JSON.parse(line));

@@ -20,6 +20,11 @@ const good: { name: string; line: string; battle: Battle }[] = [
     battle: { modelA: "x", modelB: "y", outcome: 0, id: "b-1" },
   },
   {
+    name: "a surrogate pair, a 256-byte name, a tstamp at the edge of the range",
+    line: JSON.stringify({ model_a: "x\ud83d\ude00", model_b: "y".repeat(256), winner: "tie", tstamp: -8.64e12 }),
+    battle: { modelA: "x\ud83d\ude00", modelB: "y".repeat(256), outcome: 0.5, tstamp: -8.64e12 },
+  },
+  {
     name: "conv_metadata summed as FastChat does",
     line: JSON.stringify({
       model_a: "x",
@@ -73,6 +78,20 @@ const bad: { line: string; reason: string }[] = [
   { line: '{"model_a":"x","model_b":"y","winner":"tie","conv_metadata":[1]}', reason: "conv_metadata: must be an object" },
   {
     line: '{"model_a":"x","model_b":"y","winner":"tie","conv_metadata":{"header_count_a":{"h1":"two"}}}',
+    reason: "conv_metadata.header_count_a: must be a count or an object of counts",
+  },
+  // Values JSON allows but the database refuses or alters.
+  { line: '{"model_a":"x\\u0000","model_b":"y","winner":"tie"}', reason: "model_a: must not contain a NUL character (U+0000)" },
+  { line: '{"model_a":"x","model_b":"\\ud800","winner":"tie"}', reason: "model_b: must not contain a lone surrogate (invalid Unicode)" },
+  { line: `{"model_a":"x","model_b":"${"y".repeat(257)}","winner":"tie"}`, reason: "model_b: too long (257 bytes, at most 256)" },
+  { line: `{"model_a":"${"é".repeat(129)}","model_b":"y","winner":"tie"}`, reason: "model_a: too long (258 bytes, at most 256)" },
+  { line: '{"model_a":"x","model_b":"y","winner":"tie","id":"\\u0000"}', reason: "id: must not contain a NUL character (U+0000)" },
+  { line: '{"model_a":"x","model_b":"y","winner":"tie","category":"\\udc00x"}', reason: "category: must not contain a lone surrogate (invalid Unicode)" },
+  { line: '{"model_a":"x","model_b":"y","winner":"tie","judge":"j\\u0000"}', reason: "judge: must not contain a NUL character (U+0000)" },
+  { line: '{"model_a":"x","model_b":"y","winner":"tie","tstamp":1e13}', reason: "tstamp: out of range (seconds since 1970, at most 8640000000000 either way)" },
+  { line: '{"model_a":"x","model_b":"y","winner":"tie","tstamp":1e400}', reason: "tstamp: must be a number (seconds)" },
+  {
+    line: '{"model_a":"x","model_b":"y","winner":"tie","conv_metadata":{"header_count_a":{"h1":1e308,"h2":1e308}}}',
     reason: "conv_metadata.header_count_a: must be a count or an object of counts",
   },
 ];

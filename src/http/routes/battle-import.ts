@@ -3,6 +3,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { Deps } from "../../deps.js";
 import { AppError } from "../../errors.js";
 import { importBattles } from "../../services/battle-import.js";
+import { utf8Lines } from "../ndjson-lines.js";
 import { jsonContent, newRouter, STD_ERRORS } from "../openapi.js";
 
 const Result = z
@@ -16,17 +17,14 @@ const Result = z
 
 const tooLarge = (limit: number) => new AppError("payload_too_large", `request body exceeds the import limit of ${limit} bytes`);
 
-/** Decodes the body as it arrives, counting bytes against the limit (batches already stored stay). */
-async function* textChunks(body: ReadableStream<Uint8Array>, limit: number): AsyncGenerator<string> {
-  const decoder = new TextDecoder();
+/** The body's bytes as they arrive, counted against the limit (batches already stored stay). */
+async function* limitedChunks(body: ReadableStream<Uint8Array>, limit: number): AsyncGenerator<Uint8Array> {
   let size = 0;
   for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
     size += chunk.byteLength;
     if (size > limit) throw tooLarge(limit);
-    yield decoder.decode(chunk, { stream: true });
+    yield chunk;
   }
-  const tail = decoder.decode();
-  if (tail) yield tail;
 }
 
 export function battleImportRoutes(deps: Deps) {
@@ -51,7 +49,7 @@ export function battleImportRoutes(deps: Deps) {
       const limit = deps.config.importLimitBytes;
       if (Number(c.req.header("content-length") ?? 0) > limit) throw tooLarge(limit);
       const body = c.req.raw.body;
-      const summary = await importBattles(deps.db, body ? textChunks(body, limit) : "");
+      const summary = await importBattles(deps.db, body ? utf8Lines(limitedChunks(body, limit)) : "");
       return c.json(summary, 200);
     },
   );

@@ -2,7 +2,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Deps } from "../../deps.js";
 import { badRequest } from "../../errors.js";
-import { importInstructions, InstructionItemSchema, listInstructions, parseNdjson } from "../../services/instructions.js";
+import { importInstructions, InstructionItemSchema, listInstructions, parseNdjsonLines } from "../../services/instructions.js";
+import { utf8LinesOf } from "../ndjson-lines.js";
 import { jsonContent, newRouter, STD_ERRORS } from "../openapi.js";
 
 const ImportBody = z.object({ items: z.array(z.unknown()).max(200_000) }).openapi("InstructionImport", {
@@ -55,7 +56,7 @@ export function instructionRoutes(deps: Deps) {
     async (c) => {
       const type = (c.req.header("content-type") ?? "").toLowerCase();
       if (type.startsWith("application/x-ndjson") || type.startsWith("application/jsonl")) {
-        const { items, lineOf, bad } = parseNdjson(await c.req.text());
+        const { items, lineOf, bad } = parseNdjsonLines(utf8LinesOf(new Uint8Array(await c.req.arrayBuffer())));
         const res = await importInstructions(deps.db, items);
         const rejected = [...bad, ...res.rejected.map((x) => ({ index: lineOf[x.index] ?? x.index, reason: x.reason }))].sort((a, b) => a.index - b.index);
         return c.json({ inserted: res.inserted, duplicates: res.duplicates, rejected }, 200);
