@@ -5,15 +5,11 @@
  * that insert's transaction, where the round's spend counters move too (battles/spend.ts).
  */
 import type { Db } from "../db/client.js";
-import { type BudgetKey, readBudget, reserveSpend, settleSpend, type SpendAmount } from "../db/budget-ledger.js";
+import { type BudgetKey, readBudget, reserveOrWait, settleSpend, type SpendAmount } from "../db/budget-ledger.js";
 import type { CallGuard } from "./llm.js";
 
 type Tx = Pick<Db, "insert" | "update" | "select">;
 
-/** How often, and how long at most, a call blocked by reservations in flight asks again. */
-const WAIT_POLL_MS = 200;
-const WAIT_LIMIT_MS = 10_000;
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
 
 /** Reservations of one stored row's calls (a judgment may take several calls). */
 export interface CallTab extends CallGuard {
@@ -56,14 +52,10 @@ function newTab(db: Db, key: BudgetKey, onNever: () => void): CallTab {
   };
   return {
     reserve: async (est) => {
-      // Blocked only by other calls' reservations: wait in place for them to settle (they usually
-      // cost less than they reserved) rather than hand the battle back and claim it again at once.
-      for (let waited = 0; ; waited += WAIT_POLL_MS) {
-        const r = await reserveSpend(db, key, est);
-        if (r === "never") onNever();
-        if (r !== "wait" || waited >= WAIT_LIMIT_MS) return r === "reserved";
-        await sleep(WAIT_POLL_MS);
-      }
+      // Waiting in place for reservations in flight beats handing the battle back and claiming it again at once.
+      const r = await reserveOrWait(db, key, est);
+      if (r === "never") onNever();
+      return r === "reserved";
     },
     finish: async (est, actual) => {
       if (actual) held.push({ est, actual });
@@ -98,8 +90,8 @@ export function roundUsd(x: number): number {
  * Why a round stopped, from the same counters GET /v1/rounds/{id} shows (`costUsd`, `tokens.total`)
  * with the same rounding. Pure.
  */
-export function budgetStopMessage(caps: { maxCostUsd: number | null; maxTokens: number | null }, spent: SpendAmount, pending: number): string {
+export function budgetStopMessage(caps: { maxCostUsd: number | null; maxTokens: number | null }, spent: SpendAmount, pending: number, noun = "battle"): string {
   const cost = `$${roundUsd(spent.costUsd)}${caps.maxCostUsd !== null ? ` of $${caps.maxCostUsd}` : ""}`;
   const tokens = `${Math.round(spent.tokens)}${caps.maxTokens !== null ? ` of ${caps.maxTokens}` : ""} tokens`;
-  return `budget exhausted: spent ${cost} and ${tokens}; the next call does not fit, ${pending} battle(s) left pending (raise the budget and resume)`;
+  return `budget exhausted: spent ${cost} and ${tokens}; the next call does not fit, ${pending} ${noun}(s) left pending (raise the budget and resume)`;
 }

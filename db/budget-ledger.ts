@@ -71,6 +71,33 @@ export async function reserveSpend(db: Tx, k: BudgetKey, est: SpendAmount): Prom
   return fitsAlone(row, { tokens, costUsd: est.costUsd }) ? "wait" : "never";
 }
 
+/** How often, and how long at most, a call blocked only by reservations in flight asks again. */
+export const WAIT_POLL_MS = 200;
+export const WAIT_LIMIT_MS = 10_000;
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
+
+/**
+ * `reserveSpend`, waiting in place while only other calls' reservations stand in the way (they
+ * usually settle below their worst case and leave room), up to WAIT_LIMIT_MS; "wait" after that.
+ */
+export async function reserveOrWait(db: Tx, k: BudgetKey, est: SpendAmount): Promise<Reservation> {
+  for (let waited = 0; ; waited += WAIT_POLL_MS) {
+    const r = await reserveSpend(db, k, est);
+    if (r !== "wait" || waited >= WAIT_LIMIT_MS) return r;
+    await sleep(WAIT_POLL_MS);
+  }
+}
+
+/**
+ * The first cap in `caps` that does not exceed what is already spent, as a 400's field and message
+ * (a resume with such a cap would stop again at once), or null. Pure.
+ */
+export function capProblem(caps: BudgetCaps, spent: SpendAmount): { field: string; message: string } | null {
+  if (caps.maxCostUsd != null && caps.maxCostUsd <= spent.costUsd) return { field: "budget.maxCostUsd", message: `budget.maxCostUsd: must exceed what is already spent ($${spent.costUsd})` };
+  if (caps.maxTokens != null && caps.maxTokens <= spent.tokens) return { field: "budget.maxTokens", message: `budget.maxTokens: must exceed the tokens already spent (${spent.tokens})` };
+  return null;
+}
+
 /** Whether `est` fits under the caps on top of settled spend alone (no reservations). Pure. */
 export function fitsAlone(row: Pick<BudgetRow, "maxCostUsd" | "maxTokens" | "spentCostUsd" | "spentTokens">, est: SpendAmount): boolean {
   const costOk = row.maxCostUsd === null || row.spentCostUsd + est.costUsd <= row.maxCostUsd;

@@ -11,6 +11,7 @@ import { checkPairing } from "../../battles/pairing.js";
 import { createRoundPlan, EmptyPlanError, resumeRound, type RoundOptions } from "../../battles/round-store.js";
 import { roundSpend } from "../../battles/spend.js";
 import { roundUsd } from "../../battles/budget.js";
+import { capProblem } from "../../db/budget-ledger.js";
 import { getPromptTemplate } from "../../judges/index.js";
 import { AppError, badRequest } from "../errors.js";
 import { MODEL_NAME_RE } from "./models.js";
@@ -112,16 +113,10 @@ export async function startRound(db: Db, body: RoundCreate, extra: { iterationId
  */
 export async function resumeRoundWith(db: Db, roundId: string, body: RoundResume): Promise<void> {
   const caps = body.budget;
-  if (caps && (caps.maxCostUsd !== undefined || caps.maxTokens !== undefined)) {
+  if (caps) {
     const spent = await roundSpend(db, roundId);
-    const cost = spent?.costUsd ?? 0;
-    const tokens = spent?.tokens.total ?? 0;
-    if (caps.maxCostUsd !== undefined && caps.maxCostUsd <= roundUsd(cost)) {
-      throw badRequest(`budget.maxCostUsd: must exceed what the round has spent ($${roundUsd(cost)})`, { field: "budget.maxCostUsd", spentUsd: roundUsd(cost) });
-    }
-    if (caps.maxTokens !== undefined && caps.maxTokens <= tokens) {
-      throw badRequest(`budget.maxTokens: must exceed the tokens the round has spent (${tokens})`, { field: "budget.maxTokens", spentTokens: tokens });
-    }
+    const problem = capProblem(caps, { costUsd: roundUsd(spent?.costUsd ?? 0), tokens: spent?.tokens.total ?? 0 });
+    if (problem) throw badRequest(problem.message, { field: problem.field });
   }
   await resumeRound(db, roundId, caps);
 }
