@@ -16,24 +16,26 @@ export function callCostUsd(model: Prices, usage: Usage, cached = false): number
 }
 
 /**
- * Characters a prompt token is assumed to cover when estimating. English prose runs about 4 to a
- * token in GPT and Llama tokenizers; 3 leaves room for code, numbers and most other languages.
+ * Prompt tokens are bounded by the prompt's UTF-8 bytes: byte-level BPE tokenizers (GPT, Llama 3,
+ * Qwen) and SentencePiece with byte fallback never emit more tokens than bytes. A characters-a-token
+ * rule is tighter for prose but undercounts dense text (one-letter words, digits, CJK), and a budget
+ * must not be exceeded by its own estimate.
  */
-export const CHARS_PER_TOKEN_ESTIMATE = 3;
+export const PROMPT_TOKENS_PER_BYTE = 1;
 /** Tokens added per message for the chat template's role markers and separators. */
 export const MESSAGE_OVERHEAD_TOKENS = 8;
-/** Completion tokens reserved for a call that sets no max_tokens. */
+/** Completion tokens reserved for a call that sets no max_tokens (only such a call can overshoot). */
 export const DEFAULT_COMPLETION_RESERVE = 1024;
 
 /**
- * The worst case a budget reserves for one chat call: its prompt at CHARS_PER_TOKEN_ESTIMATE
- * characters a token plus MESSAGE_OVERHEAD_TOKENS a message, and a full completion of max_tokens
- * (DEFAULT_COMPLETION_RESERVE when unset), priced at the model's prices. Pure.
+ * The worst case a budget reserves for one chat call: its prompt's UTF-8 bytes plus
+ * MESSAGE_OVERHEAD_TOKENS a message, and a full completion of max_tokens (DEFAULT_COMPLETION_RESERVE
+ * when unset), priced at the model's prices. Pure.
  */
 export function estimateCallSpend(model: Prices, messages: readonly ChatMessage[], params: ChatParams): SpendEstimate {
-  let chars = 0;
-  for (const m of messages) chars += m.content.length;
-  const promptTokens = Math.ceil(chars / CHARS_PER_TOKEN_ESTIMATE) + MESSAGE_OVERHEAD_TOKENS * messages.length;
+  let bytes = 0;
+  for (const m of messages) bytes += Buffer.byteLength(m.content, "utf8");
+  const promptTokens = Math.ceil(bytes * PROMPT_TOKENS_PER_BYTE) + MESSAGE_OVERHEAD_TOKENS * messages.length;
   const completionTokens = params.maxTokens ?? DEFAULT_COMPLETION_RESERVE;
   return { tokens: promptTokens + completionTokens, costUsd: callCostUsd(model, { promptTokens, completionTokens }) };
 }

@@ -99,7 +99,7 @@ describe.each(dbTargets())("round budgets on $name", (target) => {
     const overshoot = p.budget?.overshoot.costUsd ?? Number.NaN;
     // The cap: never past the budget beyond the overshoot recorded for estimates that were too low.
     expect(p.costUsd).toBeLessThanOrEqual(maxCostUsd + overshoot + 1e-9);
-    // The estimate is conservative for these prompts (3 characters a token, max_tokens or 1024), so nothing overshot.
+    // The estimate bounds these calls (a byte a token, max_tokens or 1024), so nothing overshot.
     expect(p.budget?.overshoot).toEqual({ calls: 0, costUsd: 0, tokens: 0 });
     expect(p.budget?.reservedCostUsd).toBe(0);
     console.log(`[budget] ${target.name}: spent $${p.costUsd} of $${maxCostUsd}; overshoot $${overshoot}; ${p.counts.done} of ${p.counts.total} battles done`);
@@ -142,5 +142,27 @@ describe.each(dbTargets())("round budgets on $name", (target) => {
     expect(p.budget?.overshoot.calls).toBe(0);
     expect(p.error).toContain(`${p.tokens.total} of ${maxTokens} tokens`);
     console.log(`[budget] ${target.name}: spent ${p.tokens.total} of ${maxTokens} tokens; ${p.counts.done} of ${p.counts.total} battles done`);
+  }, 400_000);
+
+  it("holds the cap exactly on dense prompts, where a characters-a-token estimate would overshoot", async () => {
+    // One-letter words: 2 characters a word against the simulator's 1.3 tokens a word. A 3-characters-a-token
+    // estimate reserved too little here (18 calls overshot, $0.369 spent of $0.30); a byte a token does not.
+    await importItems(t, Array.from({ length: 12 }, (_, i) => ({ text: `Question ${i}: ${"a ".repeat(1500)}`, source: "dense" })));
+    const maxCostUsd = 0.3;
+    const created = await t.req("POST", "/v1/rounds", {
+      candidates: ["sim-strong", "sim-medium"],
+      pairing: "all-pairs",
+      judges: ["sim-judge-fair"],
+      instructions: { source: "dense" },
+      budget: { maxCostUsd },
+    });
+    expect(created.status).toBe(202);
+    const { id } = await json<{ id: string }>(created);
+    const p = await runUntilStopped(id);
+    expect(p.status).toBe("budget_exhausted");
+    expect(p.budget?.overshoot).toEqual({ calls: 0, costUsd: 0, tokens: 0 });
+    expect(p.costUsd).toBeLessThanOrEqual(maxCostUsd);
+    expect(p.responses).toBeGreaterThan(0);
+    console.log(`[budget] ${target.name}: dense prompts spent $${p.costUsd} of $${maxCostUsd}; overshoot $${p.budget?.overshoot.costUsd}`);
   }, 400_000);
 });

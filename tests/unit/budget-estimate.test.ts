@@ -9,11 +9,11 @@ const msg = (content: string) => ({ role: "user" as const, content });
 
 describe("estimateCallSpend", () => {
   const cases = [
-    { name: "3 chars a token plus 8 a message, max_tokens completion", model: priced, messages: [msg("x".repeat(300))], params: { maxTokens: 200 }, tokens: 100 + 8 + 200, costUsd: (108 * 10 + 200 * 30) / 1e6 },
-    { name: "partial token rounds up", model: priced, messages: [msg("abcd")], params: { maxTokens: 1 }, tokens: 2 + 8 + 1, costUsd: (10 * 10 + 30) / 1e6 },
+    { name: "a byte a token plus 8 a message, max_tokens completion", model: priced, messages: [msg("x".repeat(300))], params: { maxTokens: 200 }, tokens: 300 + 8 + 200, costUsd: (308 * 10 + 200 * 30) / 1e6 },
+    { name: "multi-byte characters count their UTF-8 bytes", model: priced, messages: [msg("é漢")], params: { maxTokens: 1 }, tokens: 5 + 8 + 1, costUsd: (13 * 10 + 30) / 1e6 },
     { name: "no max_tokens: the default completion reserve", model: priced, messages: [msg("")], params: {}, tokens: 8 + DEFAULT_COMPLETION_RESERVE, costUsd: (8 * 10 + DEFAULT_COMPLETION_RESERVE * 30) / 1e6 },
-    { name: "several messages each add overhead", model: priced, messages: [msg("aaa"), msg("bbb")], params: { maxTokens: 10 }, tokens: 2 + 16 + 10, costUsd: (18 * 10 + 300) / 1e6 },
-    { name: "an unpriced model is free but still counts tokens", model: {}, messages: [msg("x".repeat(30))], params: { maxTokens: 5 }, tokens: 10 + 8 + 5, costUsd: 0 },
+    { name: "several messages each add overhead", model: priced, messages: [msg("aaa"), msg("bbb")], params: { maxTokens: 10 }, tokens: 6 + 16 + 10, costUsd: (22 * 10 + 300) / 1e6 },
+    { name: "an unpriced model is free but still counts tokens", model: {}, messages: [msg("x".repeat(30))], params: { maxTokens: 5 }, tokens: 30 + 8 + 5, costUsd: 0 },
   ];
   for (const tc of cases) {
     it(tc.name, () => {
