@@ -4,7 +4,7 @@
  * flight stand in the way) and is settled at once with its real spend when it returns (a run keeps
  * no per-call rows whose insert could carry it), or released when it fails.
  */
-import { and, eq, sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { type BudgetKey, clearReservations, readBudget, reserveOrWait, settleSpend } from "../../db/budget-ledger.js";
 import { genRuns, genTasks } from "../../db/schema/index.js";
@@ -63,7 +63,7 @@ export async function runBudgetStop(db: Db, runId: string, event: "never" | "wai
     await tx
       .update(genRuns)
       .set({ status: "budget_exhausted", error, ...(stopping ? { finishedAt: sql`now()` } : {}) })
-      .where(and(eq(genRuns.id, runId)));
+      .where(eq(genRuns.id, runId));
     return stopping;
   });
 }
