@@ -10,7 +10,6 @@ import type { CallGuard } from "./llm.js";
 
 type Tx = Pick<Db, "insert" | "update" | "select">;
 
-
 /** Reservations of one stored row's calls (a judgment may take several calls). */
 export interface CallTab extends CallGuard {
   /** In the insert's transaction: settle each call with its real spend, or release it when nothing was stored. */
@@ -61,8 +60,9 @@ function newTab(db: Db, key: BudgetKey, onNever: () => void): CallTab {
       if (actual) held.push({ est, actual });
       else await settleSpend(db, key, est, null);
     },
+    // Kept until the tab is dropped: if the insert's transaction rolls back, withTab releases them.
     settle: async (tx, stored) => {
-      for (const h of take()) await settleSpend(tx, key, h.est, stored ? h.actual : null);
+      for (const h of held) await settleSpend(tx, key, h.est, stored ? h.actual : null);
     },
     release: async () => {
       for (const h of take()) await settleSpend(db, key, h.est, null);
@@ -70,7 +70,10 @@ function newTab(db: Db, key: BudgetKey, onNever: () => void): CallTab {
   };
 }
 
-/** Runs `work` with a tab; whatever is still held when it throws is released before rethrowing. */
+/**
+ * Runs `work` with a tab; when it throws, whatever the tab holds is released before rethrowing.
+ * `work` must end with the insert's transaction that settles the tab (nothing may throw after it).
+ */
 export async function withTab<T>(budget: RoundBudget | null | undefined, work: (tab: CallTab | undefined) => Promise<T>): Promise<T> {
   const tab = budget?.tab();
   try {
