@@ -22,6 +22,8 @@ import {
   rewardShare,
 } from "../judges/index.js";
 import { BattleError, type BattleLlm, type LlmMessage } from "./llm.js";
+import { allOrFirstError } from "./all-settled.js";
+import { type CallTab, type RoundBudget, withTab } from "./budget.js";
 import { addRoundSpend } from "./spend.js";
 
 export type JudgmentRow = typeof judgments.$inferSelect;
@@ -33,6 +35,8 @@ export interface GameContext {
   battleId: number;
   /** The battle's round, whose spend counters each stored judgment adds to. */
   roundId: string;
+  /** The round's budget, when it has one: every judge call reserves against it. */
+  budget?: RoundBudget | null;
   judge: string;
   question: LlmMessage[];
   answerA: string;
@@ -59,6 +63,14 @@ interface Parsed {
 async function runGame(ctx: GameContext, order: Order, prompt: RenderedPrompt, parse: (text: string) => Parsed): Promise<JudgmentRow> {
   const existing = await stored(ctx.db, ctx.battleId, ctx.judge, order);
   if (existing) return existing;
+  await withTab(ctx.budget, (tab) => callAndStore(ctx, order, prompt, parse, tab));
+  const row = await stored(ctx.db, ctx.battleId, ctx.judge, order);
+  if (!row) throw new Error("judgment vanished after insert");
+  return row;
+}
+
+/** The judge's calls for one game (re-asked while the verdict does not parse) and the stored row. */
+async function callAndStore(ctx: GameContext, order: Order, prompt: RenderedPrompt, parse: (text: string) => Parsed, tab: CallTab | undefined): Promise<void> {
   let text = "";
   let parsed: Parsed = { verdict: null, score: null };
   const totals = { prompt: 0, completion: 0, cost: 0, latency: 0 };
@@ -71,6 +83,7 @@ async function runGame(ctx: GameContext, order: Order, prompt: RenderedPrompt, p
       jsonSchema: prompt.jsonSchema,
       params: i > 0 ? { seed: i } : undefined,
       purpose: "judge",
+      guard: tab,
     });
     if (!r.ok) throw new BattleError(r.kind, `judge ${ctx.judge}: ${r.message}`, r.retryable);
     text = r.text;
@@ -106,10 +119,8 @@ async function runGame(ctx: GameContext, order: Order, prompt: RenderedPrompt, p
       const kind = parsed.verdict !== null ? "judgment" : "invalid-judgment";
       await addRoundSpend(tx, ctx.roundId, kind, { promptTokens: totals.prompt, completionTokens: totals.completion, costUsd: totals.cost });
     }
+    await tab?.settle(tx, inserted.length > 0);
   });
-  const row = await stored(ctx.db, ctx.battleId, ctx.judge, order);
-  if (!row) throw new Error("judgment vanished after insert");
-  return row;
 }
 
 /** Both swapped games of a pairwise judge, combined into model A's outcome. */
@@ -122,7 +133,7 @@ export async function judgePairwise(ctx: GameContext, version: string): Promise<
     return { verdict: label, score: gameScore(label, order) };
   };
   const q = { question: ctx.question, reference: ctx.reference };
-  const [ab, ba] = await Promise.all([
+  const [ab, ba] = await allOrFirstError([
     runGame(ctx, "AB", template.render({ ...q, answerA: ctx.answerA, answerB: ctx.answerB }), parse("AB")),
     runGame(ctx, "BA", template.render({ ...q, answerA: ctx.answerB, answerB: ctx.answerA }), parse("BA")),
   ]);
@@ -138,7 +149,7 @@ export async function judgeSingle(ctx: GameContext, version: string): Promise<Co
     return { verdict: rating === null ? null : String(rating), score: rating };
   };
   const q = { question: ctx.question, reference: ctx.reference };
-  const [a, b] = await Promise.all([
+  const [a, b] = await allOrFirstError([
     runGame(ctx, "A", template.render({ ...q, answer: ctx.answerA }), parse),
     runGame(ctx, "B", template.render({ ...q, answer: ctx.answerB }), parse),
   ]);

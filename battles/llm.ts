@@ -31,6 +31,21 @@ export interface LlmScoreOk {
   cached: boolean;
 }
 
+/** Spend of one call: tokens (prompt + completion) and USD. */
+export interface CallSpend {
+  tokens: number;
+  costUsd: number;
+}
+
+/**
+ * A budget a call is charged to (the gateway's `SpendGuard`): `reserve` runs before the call is
+ * sent, `finish` after it, with the real spend or null when it failed.
+ */
+export interface CallGuard {
+  reserve(est: CallSpend): Promise<boolean>;
+  finish(est: CallSpend, actual: CallSpend | null): Promise<void>;
+}
+
 export interface BattleLlm {
   chat(
     model: string,
@@ -40,6 +55,7 @@ export interface BattleLlm {
       params?: { seed?: number; temperature?: number };
       bypassCache?: boolean;
       purpose: string;
+      guard?: CallGuard;
     },
   ): Promise<LlmOk | LlmFailure>;
   score(model: string, text: string): Promise<LlmScoreOk | LlmFailure>;

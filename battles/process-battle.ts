@@ -11,6 +11,8 @@ import type { BattleLlm, LlmMessage } from "./llm.js";
 import type { BattleResult, BattleRow } from "./queue.js";
 import { ensureResponse } from "./responses.js";
 import type { RoundOptions, RoundRow } from "./round-store.js";
+import { allOrFirstError } from "./all-settled.js";
+import type { RoundBudget } from "./budget.js";
 
 export interface ProcessDeps {
   db: Db;
@@ -19,24 +21,26 @@ export interface ProcessDeps {
   style?: (text: string) => Record<string, number>;
 }
 
-export async function processBattle(deps: ProcessDeps, b: BattleRow, round: RoundRow): Promise<BattleResult> {
+/** `budget`: the round's budget (battles/budget.ts), null when it has none. */
+export async function processBattle(deps: ProcessDeps, b: BattleRow, round: RoundRow, budget: RoundBudget | null): Promise<BattleResult> {
   if (b.roundId === null || b.instructionId === null) throw new Error(`battle ${b.id} has no round or instruction`);
   const [ins] = await deps.db.select().from(instructions).where(eq(instructions.id, b.instructionId));
   if (!ins) throw new Error(`instruction ${b.instructionId} not found`);
   const messages = ins.messages as LlmMessage[];
   const instruction = { id: ins.id, messages };
-  const [ra, rb] = await Promise.all([
-    ensureResponse(deps.db, deps.llm, b.roundId, instruction, b.modelA),
-    ensureResponse(deps.db, deps.llm, b.roundId, instruction, b.modelB),
+  const [ra, rb] = await allOrFirstError([
+    ensureResponse(deps.db, deps.llm, b.roundId, instruction, b.modelA, budget),
+    ensureResponse(deps.db, deps.llm, b.roundId, instruction, b.modelB, budget),
   ]);
   const options = round.options as unknown as RoundOptions;
-  const jurors = await Promise.all(
+  const jurors = await allOrFirstError(
     round.judges.map(async (judge): Promise<CombinedOutcome & { judge: string }> => {
       const ctx: GameContext = {
         db: deps.db,
         llm: deps.llm,
         battleId: b.id,
         roundId: round.id,
+        budget,
         judge,
         question: messages,
         answerA: ra.text,

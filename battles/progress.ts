@@ -1,11 +1,13 @@
-/** Round progress as one JSON object: counts, tokens, cost, errors by kind, ETA. */
+/** Round progress as one JSON object: counts, tokens, cost, errors by kind, ETA, budget. */
 import { and, eq, isNotNull, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { battles } from "../db/schema/index.js";
+import { readBudget } from "../db/budget-ledger.js";
+import { roundUsd } from "./budget.js";
 import type { RoundRow } from "./round-store.js";
 import { roundSpend, type RoundSpend } from "./spend.js";
 
-export type RoundStatus = "pending" | "running" | "done" | "failed" | "cancelled";
+export type RoundStatus = "pending" | "running" | "done" | "failed" | "cancelled" | "budget_exhausted";
 
 export interface RoundProgress {
   id: string;
@@ -26,6 +28,14 @@ export interface RoundProgress {
   costUsd: number;
   errors: Record<string, number>;
   etaSeconds: number | null;
+  /** The round's caps, reservations in flight and recorded overshoot; null for a round without a budget. */
+  budget: {
+    maxCostUsd: number | null;
+    maxTokens: number | null;
+    reservedCostUsd: number;
+    reservedTokens: number;
+    overshoot: { calls: number; costUsd: number; tokens: number };
+  } | null;
   createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;
@@ -56,6 +66,7 @@ export async function roundProgress(db: Db, round: RoundRow, now: Date = new Dat
   const errors: Record<string, number> = {};
   for (const e of errRows) errors[e.kind ?? "unknown"] = num(e.n);
   const spend = (await roundSpend(db, round.id)) ?? NO_SPEND;
+  const ledger = await readBudget(db, { scope: "round", ownerId: round.id });
   if (spend.judgments.invalid > 0) errors.invalid_verdict = spend.judgments.invalid;
   const finished = counts.done + counts.failed;
   const remaining = counts.pending + counts.running;
@@ -78,8 +89,16 @@ export async function roundProgress(db: Db, round: RoundRow, now: Date = new Dat
     error: round.error,
     counts: { ...counts, pending: counts.pending + counts.running },
     ...spend,
+    costUsd: roundUsd(spend.costUsd),
     errors,
     etaSeconds,
+    budget: ledger && {
+      maxCostUsd: ledger.maxCostUsd,
+      maxTokens: ledger.maxTokens,
+      reservedCostUsd: roundUsd(ledger.reservedCostUsd),
+      reservedTokens: ledger.reservedTokens,
+      overshoot: { calls: ledger.overshootCalls, costUsd: roundUsd(ledger.overshootCostUsd), tokens: ledger.overshootTokens },
+    },
     createdAt: round.createdAt.toISOString(),
     startedAt: round.startedAt?.toISOString() ?? null,
     finishedAt: round.finishedAt?.toISOString() ?? null,

@@ -1,12 +1,14 @@
 /**
  * Candidate answers: each candidate answers each instruction once per round. A stored answer is
  * never requested again (crash recovery), and concurrent writers converge on the first stored row,
- * whose spend is added to the round's counters in the same transaction (battles/spend.ts).
+ * whose spend is added to the round's counters in the same transaction (battles/spend.ts), where the
+ * call's budget reservation is settled too (battles/budget.ts).
  */
 import { and, eq } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { responses } from "../db/schema/index.js";
 import { BattleError, type BattleLlm, type LlmMessage } from "./llm.js";
+import { type RoundBudget, withTab } from "./budget.js";
 import { addRoundSpend } from "./spend.js";
 
 export type ResponseRow = typeof responses.$inferSelect;
@@ -25,19 +27,23 @@ export async function ensureResponse(
   roundId: string,
   instruction: { id: number; messages: LlmMessage[] },
   model: string,
+  budget?: RoundBudget | null,
 ): Promise<ResponseRow> {
   const existing = await findResponse(db, roundId, instruction.id, model);
   if (existing) return existing;
-  const r = await llm.chat(model, { messages: instruction.messages, purpose: "candidate" });
-  if (!r.ok) throw new BattleError(r.kind, `candidate ${model}: ${r.message}`, r.retryable);
-  const spend = { promptTokens: r.cached ? 0 : r.usage.promptTokens, completionTokens: r.cached ? 0 : r.usage.completionTokens, costUsd: r.costUsd };
-  await db.transaction(async (tx) => {
-    const inserted = await tx
-      .insert(responses)
-      .values({ roundId, instructionId: instruction.id, model, text: r.text, ...spend, latencyMs: Math.round(r.latencyMs), cached: r.cached })
-      .onConflictDoNothing()
-      .returning({ id: responses.id });
-    if (inserted.length > 0) await addRoundSpend(tx, roundId, "answer", spend);
+  await withTab(budget, async (tab) => {
+    const r = await llm.chat(model, { messages: instruction.messages, purpose: "candidate", guard: tab });
+    if (!r.ok) throw new BattleError(r.kind, `candidate ${model}: ${r.message}`, r.retryable);
+    const spend = { promptTokens: r.cached ? 0 : r.usage.promptTokens, completionTokens: r.cached ? 0 : r.usage.completionTokens, costUsd: r.costUsd };
+    await db.transaction(async (tx) => {
+      const inserted = await tx
+        .insert(responses)
+        .values({ roundId, instructionId: instruction.id, model, text: r.text, ...spend, latencyMs: Math.round(r.latencyMs), cached: r.cached })
+        .onConflictDoNothing()
+        .returning({ id: responses.id });
+      if (inserted.length > 0) await addRoundSpend(tx, roundId, "answer", spend);
+      await tab?.settle(tx, inserted.length > 0);
+    });
   });
   const stored = await findResponse(db, roundId, instruction.id, model);
   if (!stored) throw new Error(`response for ${model} vanished after insert`);

@@ -6,7 +6,9 @@
 import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { battles, instructions, rounds } from "../db/schema/index.js";
+import { type BudgetCaps, readBudget, setBudgetCaps } from "../db/budget-ledger.js";
 import { type PairingMode, planBattles, planPairs, seededRandom } from "./pairing.js";
+import { roundSpend } from "./spend.js";
 
 export type JudgeMode = "pairwise" | "single" | "reward";
 
@@ -21,7 +23,6 @@ export interface RoundOptions {
   maxAttempts: number;
   /** Extra judge calls when a verdict cannot be parsed, before it is recorded as invalid. */
   invalidRetries: number;
-  budget?: { maxTokens?: number; maxCostUsd?: number };
   /** Instructions held out of this round (an iteration's evaluation set), by id. */
   excludeIds?: number[];
 }
@@ -39,6 +40,8 @@ export interface NewRound {
   /** The API key whose request started the round (null in local mode). */
   createdBy?: string | null;
   options: RoundOptions;
+  /** Caps on the round's spend (db/schema/budget.ts); none when absent. */
+  budget?: BudgetCaps;
 }
 
 export type RoundRow = typeof rounds.$inferSelect;
@@ -94,6 +97,7 @@ export async function createRoundPlan(db: Db, r: NewRound): Promise<{ round: Rou
       })
       .returning();
     if (!round) throw new Error("round insert returned nothing");
+    if (r.budget && (r.budget.maxCostUsd != null || r.budget.maxTokens != null)) await setBudgetCaps(tx, { scope: "round", ownerId: r.id }, r.budget);
     const plan = planBattles(ids, planPairs(r), seededRandom(seed ^ 0x5bd1e995));
     for (let i = 0; i < plan.length; i += 1000) {
       const chunk = plan.slice(i, i + 1000);
@@ -119,9 +123,20 @@ export async function cancelRound(db: Db, id: string): Promise<void> {
   });
 }
 
-/** Restarts a cancelled or finished round: cancelled and failed battles go back to the queue. */
-export async function resumeRound(db: Db, id: string): Promise<number> {
+/**
+ * Restarts a stopped round: cancelled and failed battles go back to the queue, and a round stopped by
+ * its budget continues. `caps` replaces the caps it names (the others are kept); a round without a
+ * budget gets one, starting from what it has spent so far.
+ */
+export async function resumeRound(db: Db, id: string, caps?: BudgetCaps): Promise<number> {
   return db.transaction(async (tx) => {
+    if (caps && (caps.maxCostUsd != null || caps.maxTokens != null)) {
+      const key = { scope: "round" as const, ownerId: id };
+      const current = await readBudget(tx, key);
+      const spent = await roundSpend(tx, id);
+      const merged = { maxCostUsd: caps.maxCostUsd ?? current?.maxCostUsd, maxTokens: caps.maxTokens ?? current?.maxTokens };
+      await setBudgetCaps(tx, key, merged, { tokens: spent?.tokens.total ?? 0, costUsd: spent?.costUsd ?? 0 });
+    }
     const requeued = await tx
       .update(battles)
       .set({ status: "pending", attempts: 0, error: null, errorKind: null, leaseOwner: null, leaseExpiresAt: null })

@@ -3,14 +3,14 @@
  * run, record results, and close rounds that have nothing left. Any number of workers (the one
  * embedded in `serve`, `matrix-arena worker` processes) share one database.
  */
-import { eq, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { battles, rounds } from "../db/schema/index.js";
+import { loadRoundBudget } from "./budget.js";
 import { BattleError, type BattleLlm } from "./llm.js";
 import { processBattle } from "./process-battle.js";
-import { type BattleRow, claimBattles, completeBattle, failBattle, finishRoundIfComplete, renewLeases } from "./queue.js";
+import { type BattleRow, claimBattles, completeBattle, failBattle, finishRoundIfComplete, renewLeases, budgetStop } from "./queue.js";
 import type { RoundOptions, RoundRow } from "./round-store.js";
-import { roundSpend } from "./spend.js";
 
 export interface WorkerLog {
   info(obj: object, msg: string): void;
@@ -39,25 +39,6 @@ export interface Worker {
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
 
-/**
- * True when the round's token or cost budget is spent; the round is then stopped as failed. Reads
- * the round's running counters (one row), not a sum over its answers and judgments.
- */
-async function overBudget(db: Db, round: RoundRow): Promise<boolean> {
-  const budget = (round.options as unknown as RoundOptions).budget;
-  if (!budget || (budget.maxTokens === undefined && budget.maxCostUsd === undefined)) return false;
-  const spent = await roundSpend(db, round.id);
-  if (spent === null) return false;
-  const over = (budget.maxTokens !== undefined && spent.tokens.total >= budget.maxTokens) || (budget.maxCostUsd !== undefined && spent.costUsd >= budget.maxCostUsd);
-  if (over) {
-    await db
-      .update(rounds)
-      .set({ status: "failed", error: `budget exhausted: ${Math.round(spent.tokens.total)} tokens, $${spent.costUsd.toFixed(4)} spent`, finishedAt: sql`now()` })
-      .where(eq(rounds.id, round.id));
-  }
-  return over;
-}
-
 export function startWorker(o: WorkerOptions): Worker {
   const inFlight = new Map<number, Promise<void>>();
   const roundCache = new Map<string, RoundRow>();
@@ -77,14 +58,22 @@ export function startWorker(o: WorkerOptions): Worker {
     const round = b.roundId ? await getRound(b.roundId) : null;
     if (!round) return;
     const options = round.options as unknown as RoundOptions;
+    const budget = await loadRoundBudget(o.db, round.id);
     try {
-      if (await overBudget(o.db, round)) {
-        await o.db.update(battles).set({ status: "pending", leaseOwner: null, leaseExpiresAt: null, attempts: sql`${battles.attempts} - 1` }).where(eq(battles.id, b.id));
-        return;
-      }
-      const result = await processBattle({ db: o.db, llm: o.llm, style: o.style }, b, round);
+      const result = await processBattle({ db: o.db, llm: o.llm, style: o.style }, b, round, budget);
       await completeBattle(o.db, b.id, o.owner, result);
     } catch (e) {
+      if (e instanceof BattleError && e.kind === "budget") {
+        // Not a failure: the battle waits in the queue (its attempt not counted) for room or a raised budget.
+        await o.db
+          .update(battles)
+          .set({ status: "pending", leaseOwner: null, leaseExpiresAt: null, attempts: sql`greatest(0, ${battles.attempts} - 1)` })
+          .where(and(eq(battles.id, b.id), eq(battles.leaseOwner, o.owner), eq(battles.status, "running")));
+        if (await budgetStop(o.db, round.id, budget?.exhausted === true ? "never" : "wait")) o.log.info({ roundId: round.id }, "round stopped by its budget");
+        // Reservations in flight outlasted the call's wait (battles/budget.ts): pause before the battle is claimed again.
+        else await sleep(500);
+        return;
+      }
       const err =
         e instanceof BattleError
           ? { message: e.message, kind: e.kind, retryable: e.retryable }
@@ -93,6 +82,8 @@ export function startWorker(o: WorkerOptions): Worker {
       const fate = await failBattle(o.db, b, o.owner, err, options.maxAttempts);
       if (fate === "failed") o.log.warn({ battleId: b.id, kind: err.kind, error: err.message }, "battle failed");
     }
+    // A battle that ends in a round its budget stopped may be the last in flight: it writes the final figures.
+    if (budget) await budgetStop(o.db, round.id, "ended");
     processed++;
     await finishRoundIfComplete(o.db, round.id);
   };

@@ -3,3 +3,4 @@ export * from "./core.js";
 export * from "./arena.js";
 export * from "./loop.js";
 export * from "./generator.js";
+export * from "./budget.js";

@@ -1,17 +1,41 @@
 /**
- * Cost of a call from the model's per-million-token prices. A cached call costs nothing; a model
- * with no price set is free (local servers, the simulator).
+ * Cost of a call from the model's per-million-token prices, and the worst-case estimate a budget
+ * reserves before a call. A cached call costs nothing; a model with no price set is free (local
+ * servers, the simulator).
  */
-import type { ModelSpec, Usage } from "./types.js";
+import type { ChatMessage, ChatParams, ModelSpec, SpendEstimate, Usage } from "./types.js";
+
+type Prices = Pick<ModelSpec, "inputPricePerMTok" | "outputPricePerMTok">;
 
 /** USD = (promptTokens * inputPricePerMTok + completionTokens * outputPricePerMTok) / 1e6. */
-export function callCostUsd(
-  model: Pick<ModelSpec, "inputPricePerMTok" | "outputPricePerMTok">,
-  usage: Usage,
-  cached = false,
-): number {
+export function callCostUsd(model: Prices, usage: Usage, cached = false): number {
   if (cached) return 0;
   const input = model.inputPricePerMTok ?? 0;
   const output = model.outputPricePerMTok ?? 0;
   return (usage.promptTokens * input + usage.completionTokens * output) / 1_000_000;
+}
+
+/**
+ * Prompt tokens are bounded by the prompt's UTF-8 bytes: byte-level BPE tokenizers (GPT, Llama 3,
+ * Qwen) and SentencePiece with byte fallback never emit more tokens than bytes. A characters-a-token
+ * rule is tighter for prose but undercounts dense text (one-letter words, digits, CJK), and a budget
+ * must not be exceeded by its own estimate.
+ */
+export const PROMPT_TOKENS_PER_BYTE = 1;
+/** Tokens added per message for the chat template's role markers and separators. */
+export const MESSAGE_OVERHEAD_TOKENS = 8;
+/** Completion tokens reserved for a call that sets no max_tokens (only such a call can overshoot). */
+export const DEFAULT_COMPLETION_RESERVE = 1024;
+
+/**
+ * The worst case a budget reserves for one chat call: its prompt's UTF-8 bytes plus
+ * MESSAGE_OVERHEAD_TOKENS a message, and a full completion of max_tokens (DEFAULT_COMPLETION_RESERVE
+ * when unset), priced at the model's prices. Pure.
+ */
+export function estimateCallSpend(model: Prices, messages: readonly ChatMessage[], params: ChatParams): SpendEstimate {
+  let bytes = 0;
+  for (const m of messages) bytes += Buffer.byteLength(m.content, "utf8");
+  const promptTokens = Math.ceil(bytes * PROMPT_TOKENS_PER_BYTE) + MESSAGE_OVERHEAD_TOKENS * messages.length;
+  const completionTokens = params.maxTokens ?? DEFAULT_COMPLETION_RESERVE;
+  return { tokens: promptTokens + completionTokens, costUsd: callCostUsd(model, { promptTokens, completionTokens }) };
 }

@@ -8,7 +8,7 @@ import { estimateTokens, type ProviderAdapter } from "./adapter.js";
 import { runAttempts, type RunnerDeps, type RunPlan } from "./attempt-runner.js";
 import { cacheKey } from "./cache-key.js";
 import { resolveTarget, type CallTarget } from "./call-target.js";
-import { callCostUsd } from "./cost.js";
+import { callCostUsd, estimateCallSpend } from "./cost.js";
 import { attemptFailure, type AttemptFailure } from "./failures.js";
 import { createHfAdapter } from "./hf-adapter.js";
 import { keepAliveFetch } from "./http-fetch.js";
@@ -27,6 +27,8 @@ import type {
   ResponseCache,
   ScoreResult,
   SecretResolver,
+  SpendEstimate,
+  SpendGuard,
   UsageRecord,
   UsageSink,
 } from "./types.js";
@@ -113,15 +115,27 @@ class ProviderGateway implements Gateway {
       const hit = await safeGet(this.opts.cache, key);
       if (hit) return this.succeed(model, req.purpose, hit, true, 0, started);
     }
+    // Only a call that will really be sent is charged to a budget: reserve its worst case first.
+    const guard = req.guard;
+    const estimate = estimateCallSpend(model, messages, params);
+    if (guard && !(await safeReserve(guard, estimate))) {
+      const refused = attemptFailure("budget", `budget cannot cover this call (worst case ${estimate.tokens} tokens, $${estimate.costUsd})`, false);
+      return this.fail(model, req.purpose, refused, 0, started);
+    }
     const plan = this.plan(model, target, req.timeoutMs, req.maxAttempts);
     if (model.tpm) plan.reserveTokens = estimateTokens(req.messages, params);
     const adapter = this.adapters[target.adapter];
     const call = { messages: req.messages, params, ...(jsonSchema ? { jsonSchema } : {}) };
     const { result, attempts } = await runAttempts(plan, this.deps, (ctx) => adapter.chat(ctx, call));
-    if (!result.ok) return this.fail(model, req.purpose, result, attempts, started);
+    if (!result.ok) {
+      if (guard) await safeFinish(guard, estimate, null);
+      return this.fail(model, req.purpose, result, attempts, started);
+    }
     const value: CachedCompletion = { text: result.text, usage: result.usage };
     await safePut(this.opts.cache, key ?? cacheKey(keyInput), model.name, value);
-    return this.succeed(model, req.purpose, value, false, attempts, started);
+    const out = this.succeed(model, req.purpose, value, false, attempts, started);
+    if (guard && out.ok) await safeFinish(guard, estimate, { tokens: out.usage.promptTokens + out.usage.completionTokens, costUsd: out.costUsd });
+    return out;
   }
 
   /** Score `text` with a reward / classification model; the score is cached like a completion. */
@@ -297,6 +311,24 @@ export function mergeParams(base: ChatParams | null | undefined, over: ChatParam
     }
   }
   return out;
+}
+
+/** A budget that cannot be read (database down) covers nothing: the call is not sent. */
+async function safeReserve(guard: SpendGuard, est: SpendEstimate): Promise<boolean> {
+  try {
+    return await guard.reserve(est);
+  } catch {
+    return false;
+  }
+}
+
+/** A lost release only leaves a reservation behind (the budget errs on the safe side). */
+async function safeFinish(guard: SpendGuard, est: SpendEstimate, actual: SpendEstimate | null): Promise<void> {
+  try {
+    await guard.finish(est, actual);
+  } catch {
+    // Cleared when the round or run stops (db/budget-ledger.ts clearReservations).
+  }
 }
 
 /** A cache read that fails (database down) is a miss, not a failed call. */

@@ -58,6 +58,24 @@ export interface ChatRequest {
   maxAttempts?: number;
   /** Free-form label recorded with usage ("candidate", "judge", "generator", ...). */
   purpose?: string;
+  /** A budget to reserve this call's worst-case spend against before it is sent (not for cache hits). */
+  guard?: SpendGuard;
+}
+
+/** Tokens (prompt + completion) and USD of one call: an estimate before it, the real spend after. */
+export interface SpendEstimate {
+  tokens: number;
+  costUsd: number;
+}
+
+/**
+ * A budget a call is charged to. The gateway calls `reserve` with the call's worst-case spend just
+ * before sending it (a refusal means the call is not sent and fails with kind "budget"), and `finish`
+ * once the call has ended: with its real spend, or null when it failed.
+ */
+export interface SpendGuard {
+  reserve(est: SpendEstimate): Promise<boolean>;
+  finish(est: SpendEstimate, actual: SpendEstimate | null): Promise<void>;
 }
 
 export interface Usage {
@@ -83,7 +101,9 @@ export type FailureKind =
   | "client"
   | "auth"
   | "invalid_output"
-  | "config";
+  | "config"
+  /** The call's budget could not reserve its worst-case spend; nothing was sent. */
+  | "budget";
 
 export interface ChatFailure {
   ok: false;

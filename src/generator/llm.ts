@@ -7,7 +7,7 @@
 import type { z } from "zod";
 import type { Db } from "../../db/client.js";
 import { chatJson } from "../gateway/structured-output.js";
-import type { ChatMessage, Gateway, ModelSpec } from "../gateway/types.js";
+import type { ChatMessage, Gateway, ModelSpec, SpendGuard } from "../gateway/types.js";
 import { createModelCaller } from "../services/model-caller.js";
 
 export class TaskError extends Error {
@@ -37,7 +37,8 @@ export interface GenLlm {
   spec(model: string): Promise<ModelSpec | null>;
 }
 
-export function createGenLlm(db: Db, gateway: Gateway): GenLlm {
+/** `guard`: the run's budget, when it has one; every call reserves against it. */
+export function createGenLlm(db: Db, gateway: Gateway, guard?: SpendGuard): GenLlm {
   const caller = createModelCaller(db, gateway);
   return {
     spec: (name) => caller.spec(name),
@@ -45,7 +46,7 @@ export function createGenLlm(db: Db, gateway: Gateway): GenLlm {
       const spec = await caller.spec(call.model);
       if (!spec) throw new TaskError("config", `model '${call.model}' is not registered`, false);
       const params = { ...(call.seed !== undefined ? { seed: call.seed } : {}), ...(call.temperature !== undefined ? { temperature: call.temperature } : {}) };
-      const res = await chatJson(gateway, spec, { messages: call.messages, params, purpose: "generator" }, call.schema, { schemaName: call.schemaName });
+      const res = await chatJson(gateway, spec, { messages: call.messages, params, purpose: "generator", ...(guard ? { guard } : {}) }, call.schema, { schemaName: call.schemaName });
       if (!res.ok) throw new TaskError(res.kind, res.message, res.retryable);
       return res.value;
     },

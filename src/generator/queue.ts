@@ -6,6 +6,7 @@
  */
 import { and, eq, inArray, lt, or, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
+import { type BudgetCaps, readBudget, setBudgetCaps } from "../../db/budget-ledger.js";
 import { genRuns, genTasks } from "../../db/schema/index.js";
 
 export type TaskRow = typeof genTasks.$inferSelect;
@@ -95,6 +96,14 @@ export async function failTask(
   return again ? "retry" : "failed";
 }
 
+/** Hands a claimed task back to the queue without counting the attempt (its budget refused a call). */
+export async function requeueTask(db: Db, id: number, owner: string): Promise<void> {
+  await db
+    .update(genTasks)
+    .set({ status: "pending", leaseOwner: null, leaseExpiresAt: null, attempts: sql`greatest(0, ${genTasks.attempts} - 1)` })
+    .where(and(eq(genTasks.id, id), eq(genTasks.leaseOwner, owner), eq(genTasks.status, "running")));
+}
+
 /** Runs that are active but have no open task: their stage must be advanced (also after a crash). */
 export async function stalledRuns(db: Db): Promise<string[]> {
   const rows = await db
@@ -121,8 +130,13 @@ export async function cancelRun(db: Db, id: string): Promise<void> {
  * Re-queues a run's failed and cancelled tasks and reopens it. Stages already planned from earlier
  * results are not re-planned: a retried task of an earlier stage adds its own output only.
  */
-export async function resumeRun(db: Db, id: string): Promise<number> {
+export async function resumeRun(db: Db, id: string, caps?: BudgetCaps): Promise<number> {
   return db.transaction(async (tx) => {
+    if (caps && (caps.maxCostUsd != null || caps.maxTokens != null)) {
+      const key = { scope: "run" as const, ownerId: id };
+      const current = await readBudget(tx, key);
+      await setBudgetCaps(tx, key, { maxCostUsd: caps.maxCostUsd ?? current?.maxCostUsd, maxTokens: caps.maxTokens ?? current?.maxTokens });
+    }
     const requeued = await tx
       .update(genTasks)
       .set({ status: "pending", attempts: 0, error: null, errorKind: null, leaseOwner: null, leaseExpiresAt: null, finishedAt: null })

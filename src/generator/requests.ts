@@ -12,6 +12,9 @@ export const SetName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/, "l
 const CategoryName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9 _.-]{0,63}$/, "letters, digits, space, _ . - (max 64)");
 const Seed = z.number().int().min(0).max(2 ** 31 - 1).default(0);
 const RunName = z.string().trim().min(1).max(200).optional();
+/** A cap on the run's provider spend (tokens and/or USD); every call reserves its worst case against it first. */
+export const RunBudgetSchema = z.strictObject({ maxTokens: z.number().int().min(1).optional(), maxCostUsd: z.number().min(0).optional() });
+const Budget = RunBudgetSchema.optional();
 const keysOf = (r: Record<string, string>) => Object.keys(r) as [string, ...string[]];
 
 export const PersonaGenerateSchema = z.strictObject({
@@ -21,6 +24,7 @@ export const PersonaGenerateSchema = z.strictObject({
   set: SetName.default("default"),
   attributes: SeedAttributesSchema.optional(),
   seed: Seed,
+  budget: Budget,
 });
 export type PersonaGenerate = z.infer<typeof PersonaGenerateSchema>;
 
@@ -39,6 +43,7 @@ export const SimulationCreateSchema = z
     relayThreshold: z.number().min(-1).max(1).default(0.3),
     inboxLimit: z.number().int().min(1).max(50).default(6),
     seed: Seed,
+    budget: Budget,
   })
   .refine((v) => v.groups <= v.agents, { path: ["groups"], message: "must not exceed agents" });
 export type SimulationParams = z.infer<typeof SimulationCreateSchema>;
@@ -63,6 +68,7 @@ export const MatrixGenSchema = z
     feedbackFrom: FeedbackSourceSchema.optional(),
     temperature: z.number().min(0).max(2).optional(),
     seed: Seed,
+    budget: Budget,
   })
   .refine((v) => (v.simulationId === undefined) !== (v.scenarioIds === undefined), { path: ["simulationId"], message: "give exactly one of simulationId or scenarioIds" })
   .refine((v) => v.kinds === undefined || Object.values(v.kinds).some((w) => (w ?? 0) > 0), { path: ["kinds"], message: "needs a positive weight" });
@@ -87,6 +93,7 @@ export const AgentInstructSchema = z
     complexity: z.number().int().min(1).max(5).default(2),
     temperature: z.number().min(0).max(2).optional(),
     seed: Seed,
+    budget: Budget,
   })
   .refine((v) => v.taxonomy === undefined || Object.keys(v.taxonomy).length > 0, { path: ["taxonomy"], message: "needs at least one type" });
 export type AgentInstructParams = z.infer<typeof AgentInstructSchema>;
@@ -103,6 +110,7 @@ export const EvolSchema = z
     limit: z.number().int().min(1).max(100_000).optional(),
     temperature: z.number().min(0).max(2).optional(),
     seed: Seed,
+    budget: Budget,
   })
   .refine((v) => (v.fromRun === undefined) !== (v.instructionIds === undefined), { path: ["fromRun"], message: "give exactly one of fromRun or instructionIds" });
 export type EvolParams = z.infer<typeof EvolSchema>;

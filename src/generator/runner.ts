@@ -6,6 +6,7 @@
 import { randomUUID } from "node:crypto";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
+import { type BudgetCaps, setBudgetCaps } from "../../db/budget-ledger.js";
 import { genRuns, genTasks } from "../../db/schema/index.js";
 import type { NewTask, Pipeline, PipelineContext, StagePlan } from "./pipeline.js";
 import { agentInstructPipeline } from "./pipelines/agentinstruct.js";
@@ -49,13 +50,15 @@ export interface NewRun {
 
 /** Plans the first stage (it may read the database and throw a 400) and writes run and tasks together. */
 export async function createRun(ctx: PipelineContext, r: NewRun): Promise<RunRow> {
+  // The budget lives on its ledger row (raised there on resume), not in the params pipelines read.
+  const { budget, ...params } = r.params as Record<string, unknown> & { budget?: BudgetCaps };
   const draft: RunRow = {
     id: randomUUID(),
     kind: r.kind,
     name: r.name ?? null,
     status: "pending",
     stage: "",
-    params: r.params,
+    params,
     feedback: r.feedback ?? null,
     state: {},
     error: null,
@@ -72,6 +75,7 @@ export async function createRun(ctx: PipelineContext, r: NewRun): Promise<RunRow
       .values({ ...values, stage: plan.stage, state: plan.state ?? {} })
       .returning();
     if (!row) throw new Error("run insert returned nothing");
+    if (budget && (budget.maxCostUsd != null || budget.maxTokens != null)) await setBudgetCaps(tx, { scope: "run", ownerId: row.id }, budget);
     await insertTasks(tx, row.id, plan.stage, plan.tasks);
     return row;
   });

@@ -5,11 +5,13 @@
 import { and, desc, eq, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { genRuns, genTasks } from "../../db/schema/index.js";
+import { roundUsd } from "../../battles/budget.js";
+import { type BudgetCaps, capProblem, readBudget } from "../../db/budget-ledger.js";
 import { badRequest, notFound } from "../errors.js";
 import { appliedFeedback, loadFeedback } from "./feedback-store.js";
 import { itemCounts } from "./items.js";
 import type { PipelineContext } from "./pipeline.js";
-import type { RunRow } from "./queue.js";
+import { type RunRow, resumeRun } from "./queue.js";
 import type { PersonaGenerate, RunCreate, SimulationParams } from "./requests.js";
 import { createRun, type RunKind } from "./runner.js";
 
@@ -92,6 +94,7 @@ export async function runView(db: Db, run: RunRow) {
     feedback: run.feedback,
     state: summary,
     error: run.error,
+    budget: await runBudgetView(db, run.id),
     createdAt: run.createdAt.toISOString(),
     startedAt: run.startedAt?.toISOString() ?? null,
     finishedAt: run.finishedAt?.toISOString() ?? null,
@@ -109,4 +112,29 @@ export async function listTasks(db: Db, runId: string, q: { status?: string; sta
   const conds = [eq(genTasks.runId, runId), q.status ? eq(genTasks.status, q.status) : undefined, q.stage ? eq(genTasks.stage, q.stage) : undefined];
   const rows = await db.select().from(genTasks).where(and(...conds)).orderBy(genTasks.id).limit(q.limit);
   return rows.map((t) => ({ ...t, leaseOwner: undefined, leaseExpiresAt: undefined, createdAt: t.createdAt.toISOString(), finishedAt: t.finishedAt?.toISOString() ?? null }));
+}
+
+/** The run's caps, settled spend, reservations in flight and overshoot; null without a budget. */
+async function runBudgetView(db: Db, runId: string) {
+  const b = await readBudget(db, { scope: "run", ownerId: runId });
+  if (!b) return null;
+  return {
+    maxCostUsd: b.maxCostUsd,
+    maxTokens: b.maxTokens,
+    spentCostUsd: roundUsd(b.spentCostUsd),
+    spentTokens: b.spentTokens,
+    reservedCostUsd: roundUsd(b.reservedCostUsd),
+    reservedTokens: b.reservedTokens,
+    overshoot: { calls: b.overshootCalls, costUsd: roundUsd(b.overshootCostUsd), tokens: b.overshootTokens },
+  };
+}
+
+/** Resumes a run, raising its budget first when asked; a cap not above what is spent is a 400 naming it. */
+export async function resumeRunWith(db: Db, runId: string, body: { budget?: BudgetCaps }): Promise<void> {
+  if (body.budget) {
+    const b = await readBudget(db, { scope: "run", ownerId: runId });
+    const problem = capProblem(body.budget, { costUsd: roundUsd(b?.spentCostUsd ?? 0), tokens: b?.spentTokens ?? 0 });
+    if (problem) throw badRequest(problem.message, { field: problem.field });
+  }
+  await resumeRun(db, runId, body.budget);
 }

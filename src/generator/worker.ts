@@ -12,7 +12,8 @@ import { createModelCaller } from "../services/model-caller.js";
 import { createEmbedder } from "./embedder.js";
 import { createGenLlm, TaskError } from "./llm.js";
 import type { PipelineContext } from "./pipeline.js";
-import { claimTasks, completeTask, failTask, renewTaskLeases, stalledRuns, type TaskRow } from "./queue.js";
+import { loadRunGuard, runBudgetStop } from "./budget.js";
+import { claimTasks, completeTask, failTask, renewTaskLeases, requeueTask, stalledRuns, type TaskRow } from "./queue.js";
 import { advanceRun, handleTask } from "./runner.js";
 
 export interface GeneratorWorkerOptions {
@@ -73,15 +74,25 @@ class GeneratorLoop {
     const { db, logger } = this.deps;
     const [run] = await db.select().from(genRuns).where(eq(genRuns.id, task.runId));
     if (!run) return;
+    const guard = await loadRunGuard(db, run.id);
+    const ctx = guard ? { ...this.ctx, llm: createGenLlm(db, this.deps.gateway, guard) } : this.ctx;
     try {
-      const result = await handleTask(this.ctx, run, task);
+      const result = await handleTask(ctx, run, task);
       await completeTask(db, task.id, this.o.owner, result.output, result.write);
     } catch (e) {
+      if (e instanceof TaskError && e.kind === "budget") {
+        // Not a failure: the task waits in the queue (its attempt not counted) for room or a raised budget.
+        await requeueTask(db, task.id, this.o.owner);
+        if (await runBudgetStop(db, run.id, guard?.exhausted === true ? "never" : "wait")) logger.info({ runId: run.id }, "run stopped by its budget");
+        else await sleep(500);
+        return;
+      }
       const err = e instanceof TaskError ? { message: e.message, kind: e.kind, retryable: e.retryable } : { message: e instanceof Error ? e.message : String(e), kind: "internal", retryable: false };
       if (!(e instanceof TaskError)) logger.error({ err: e, taskId: task.id }, "generator task crashed");
       const fate = await failTask(db, task, this.o.owner, err, this.o.maxAttempts);
       if (fate === "failed") logger.warn({ runId: run.id, task: task.key, kind: err.kind, error: err.message }, "generator task failed");
     }
+    if (guard) await runBudgetStop(db, run.id, "ended");
     await advanceRun(this.ctx, run.id);
   }
 

@@ -6,7 +6,7 @@
 import type { Context } from "hono";
 import { streamSSE } from "hono/streaming";
 
-const TERMINAL = new Set(["done", "failed", "cancelled"]);
+const TERMINAL = new Set(["done", "failed", "cancelled", "budget_exhausted"]);
 
 export function progressEvents<T extends { status: string }>(
   c: Context,

@@ -8,7 +8,10 @@ import { z } from "zod";
 import type { Db } from "../../db/client.js";
 import { models } from "../../db/schema/index.js";
 import { checkPairing } from "../../battles/pairing.js";
-import { createRoundPlan, EmptyPlanError, type RoundOptions } from "../../battles/round-store.js";
+import { createRoundPlan, EmptyPlanError, resumeRound, type RoundOptions } from "../../battles/round-store.js";
+import { roundSpend } from "../../battles/spend.js";
+import { roundUsd } from "../../battles/budget.js";
+import { capProblem } from "../../db/budget-ledger.js";
 import { getPromptTemplate } from "../../judges/index.js";
 import { AppError, badRequest } from "../errors.js";
 import { MODEL_NAME_RE } from "./models.js";
@@ -40,6 +43,12 @@ export const RoundCreateSchema = z.strictObject({
   invalidRetries: z.number().int().min(0).max(10).default(2),
   budget: z.strictObject({ maxTokens: z.number().int().min(1).optional(), maxCostUsd: z.number().min(0).optional() }).optional(),
 });
+
+export const RoundResumeSchema = z.strictObject({
+  /** New caps for the round (each one named replaces the old one); each must exceed what is already spent. */
+  budget: RoundCreateSchema.shape.budget,
+});
+export type RoundResume = z.infer<typeof RoundResumeSchema>;
 export type RoundCreate = z.infer<typeof RoundCreateSchema>;
 
 async function checkModelsExist(db: Db, body: RoundCreate): Promise<void> {
@@ -74,7 +83,6 @@ export async function startRound(db: Db, body: RoundCreate, extra: { iterationId
     useReference: body.useReference,
     maxAttempts: body.maxAttempts,
     invalidRetries: body.invalidRetries,
-    budget: body.budget,
     excludeIds: extra.excludeIds,
   };
   const plan = await createRoundPlan(db, {
@@ -89,6 +97,7 @@ export async function startRound(db: Db, body: RoundCreate, extra: { iterationId
     iterationId: extra.iterationId,
     createdBy: extra.createdBy ?? null,
     options,
+    budget: body.budget,
   }).catch((e: unknown) => {
     if (e instanceof EmptyPlanError) {
       throw new AppError("unprocessable", "instructions: no instructions match the round's filter; import some first (POST /v1/instructions)");
@@ -96,4 +105,19 @@ export async function startRound(db: Db, body: RoundCreate, extra: { iterationId
     throw e;
   });
   return plan;
+}
+
+/**
+ * Resumes a stopped round (cancelled, failed, or stopped by its budget), raising its budget first
+ * when the body names one. A cap at or below what the round has already spent would stop it again at
+ * once, so it is refused with a 400 naming the field.
+ */
+export async function resumeRoundWith(db: Db, roundId: string, body: RoundResume): Promise<void> {
+  const caps = body.budget;
+  if (caps) {
+    const spent = await roundSpend(db, roundId);
+    const problem = capProblem(caps, { costUsd: roundUsd(spent?.costUsd ?? 0), tokens: spent?.tokens.total ?? 0 });
+    if (problem) throw badRequest(problem.message, { field: problem.field });
+  }
+  await resumeRound(db, roundId, caps);
 }

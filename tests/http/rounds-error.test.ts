@@ -85,3 +85,35 @@ describe("POST /v1/instructions", () => {
     expect((await json<{ error: { message: string } }>(res)).error.message).toContain("items");
   });
 });
+
+describe("POST /v1/rounds/{id}/resume with a budget", () => {
+  let id = "";
+  beforeAll(async () => {
+    await t.req("POST", "/v1/instructions", { items: [{ text: "Name three prime numbers.", source: "resume-test" }] });
+    const res = await t.req("POST", "/v1/rounds", { ...base, instructions: { source: "resume-test" }, budget: { maxCostUsd: 1 } });
+    expect(res.status).toBe(202);
+    id = (await json<{ id: string }>(res)).id;
+  });
+  const cases: { name: string; body: unknown; status: number; mentions: string }[] = [
+    { name: "negative maxCostUsd", body: { budget: { maxCostUsd: -1 } }, status: 400, mentions: "budget.maxCostUsd" },
+    { name: "zero maxTokens", body: { budget: { maxTokens: 0 } }, status: 400, mentions: "budget.maxTokens" },
+    { name: "fractional maxTokens", body: { budget: { maxTokens: 1.5 } }, status: 400, mentions: "budget.maxTokens" },
+    { name: "unknown budget key", body: { budget: { maxUsd: 3 } }, status: 400, mentions: "budget" },
+    { name: "unknown body key", body: { raise: true }, status: 400, mentions: "raise" },
+    { name: "a cap not above what is spent", body: { budget: { maxCostUsd: 0 } }, status: 400, mentions: "budget.maxCostUsd: must exceed" },
+  ];
+  for (const tc of cases) {
+    it(`${tc.name} -> ${tc.status}`, async () => {
+      const res = await t.req("POST", `/v1/rounds/${id}/resume`, tc.body);
+      expect(res.status).toBe(tc.status);
+      expect((await json<{ error: { message: string } }>(res)).error.message).toContain(tc.mentions);
+    });
+  }
+  it("raises the caps it names and keeps the others", async () => {
+    const res = await t.req("POST", `/v1/rounds/${id}/resume`, { budget: { maxTokens: 500 } });
+    expect(res.status).toBe(200);
+    expect((await json<{ budget: unknown }>(res)).budget).toMatchObject({ maxCostUsd: 1, maxTokens: 500, reservedCostUsd: 0 });
+    expect((await t.req("POST", `/v1/rounds/${id}/resume`)).status).toBe(200);
+    expect((await t.req("POST", "/v1/rounds/nope/resume", { budget: { maxCostUsd: 5 } })).status).toBe(404);
+  });
+});

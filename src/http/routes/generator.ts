@@ -8,9 +8,9 @@ import type { Deps } from "../../deps.js";
 import { progressEvents } from "../sse.js";
 import { listItems, type ItemRow } from "../../generator/items.js";
 import { publishRun } from "../../generator/publish.js";
-import { cancelRun, resumeRun } from "../../generator/queue.js";
-import { RunCreateSchema } from "../../generator/requests.js";
-import { listRuns, listTasks, requireRun, runView, startGenerationRun } from "../../generator/service.js";
+import { cancelRun } from "../../generator/queue.js";
+import { RunBudgetSchema, RunCreateSchema } from "../../generator/requests.js";
+import { listRuns, listTasks, requireRun, resumeRunWith, runView, startGenerationRun } from "../../generator/service.js";
 import { pipelineContext } from "../../generator/worker.js";
 import { actorKeyId, withCreator } from "../created-by.js";
 import { jsonBody, jsonContent, newRouter, NOT_FOUND, STD_ERRORS, CONFLICT } from "../openapi.js";
@@ -19,6 +19,9 @@ const IdParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name
 const Accepted = z.object({ id: z.string(), status: z.string(), kind: z.string(), stage: z.string(), tasks: z.number() }).openapi("GeneratorRunAccepted");
 const RunView = z.object({ id: z.string(), kind: z.string(), status: z.string(), stage: z.string(), counts: z.record(z.string(), z.number()) }).passthrough().openapi("GeneratorRun");
 const Item = z.object({ id: z.number(), kind: z.string(), category: z.string(), status: z.string(), text: z.string() }).passthrough().openapi("GeneratorItem");
+/** Optional body of POST /v1/generator/runs/{id}/resume: new caps (each one named replaces the old). */
+const RunResumeBody = z.strictObject({ budget: RunBudgetSchema.optional() });
+
 export const PublishBody = z
   .strictObject({
     nearDupThreshold: z.number().gt(0).max(1).optional(),
@@ -165,24 +168,38 @@ export function generatorRoutes(deps: Deps) {
       return c.json(await publishRun(deps.db, await requireRun(deps.db, id), id, body), 200);
     },
   );
-  for (const action of ["cancel", "resume"] as const) {
-    r.openapi(
-      createRoute({
-        method: "post",
-        path: `/v1/generator/runs/{id}/${action}`,
-        tags: ["generator"],
-        summary: action === "cancel" ? "Cancel a run (pending tasks are cancelled; results so far are kept)" : "Resume a run: failed and cancelled tasks go back to the queue",
-        security,
-        request: { params: IdParam },
-        responses: { 200: jsonContent(RunView, "Run"), ...STD_ERRORS, ...NOT_FOUND },
-      }),
-      async (c) => {
-        const run = await requireRun(deps.db, c.req.valid("param").id);
-        if (action === "cancel") await cancelRun(deps.db, run.id);
-        else await resumeRun(deps.db, run.id);
-        return c.json(await runView(deps.db, await requireRun(deps.db, run.id)), 200);
-      },
-    );
-  }
+  r.openapi(
+    createRoute({
+      method: "post",
+      path: "/v1/generator/runs/{id}/cancel",
+      tags: ["generator"],
+      summary: "Cancel a run (pending tasks are cancelled; results so far are kept)",
+      security,
+      request: { params: IdParam },
+      responses: { 200: jsonContent(RunView, "Run"), ...STD_ERRORS, ...NOT_FOUND },
+    }),
+    async (c) => {
+      const run = await requireRun(deps.db, c.req.valid("param").id);
+      await cancelRun(deps.db, run.id);
+      return c.json(await runView(deps.db, await requireRun(deps.db, run.id)), 200);
+    },
+  );
+  r.openapi(
+    createRoute({
+      method: "post",
+      path: "/v1/generator/runs/{id}/resume",
+      tags: ["generator"],
+      summary: "Resume a run: failed and cancelled tasks go back to the queue; a budget_exhausted run continues, with its budget raised by the optional body",
+      security,
+      request: { params: IdParam, body: { required: false, content: { "application/json": { schema: RunResumeBody } } } },
+      responses: { 200: jsonContent(RunView, "Run"), ...STD_ERRORS, ...NOT_FOUND },
+    }),
+    async (c) => {
+      const run = await requireRun(deps.db, c.req.valid("param").id);
+      const body = (c.req.header("content-type") ?? "").includes("json") ? c.req.valid("json") : {};
+      await resumeRunWith(deps.db, run.id, body);
+      return c.json(await runView(deps.db, await requireRun(deps.db, run.id)), 200);
+    },
+  );
   return r;
 }

@@ -3,12 +3,12 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { desc } from "drizzle-orm";
 import { roundJudgeStats } from "../../../battles/judge-stats.js";
 import { roundProgress } from "../../../battles/progress.js";
-import { cancelRound, findRound, resumeRound } from "../../../battles/round-store.js";
+import { cancelRound, findRound } from "../../../battles/round-store.js";
 import { rounds } from "../../../db/schema/index.js";
 import type { Deps } from "../../deps.js";
 import { progressEvents } from "../sse.js";
 import { notFound } from "../../errors.js";
-import { RoundCreateSchema, startRound } from "../../services/rounds.js";
+import { RoundCreateSchema, RoundResumeSchema, resumeRoundWith, startRound } from "../../services/rounds.js";
 import { actorKeyId, withCreator } from "../created-by.js";
 import { CreatedBy, jsonBody, jsonContent, newRouter, NOT_FOUND, STD_ERRORS } from "../openapi.js";
 
@@ -16,13 +16,22 @@ const IdParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name
 const Progress = z
   .object({
     id: z.string(),
-    status: z.enum(["pending", "running", "done", "failed", "cancelled"]),
+    status: z.enum(["pending", "running", "done", "failed", "cancelled", "budget_exhausted"]),
     counts: z.object({ total: z.number(), done: z.number(), failed: z.number(), pending: z.number(), running: z.number(), cancelled: z.number(), invalid: z.number() }),
     tokens: z.object({ prompt: z.number(), completion: z.number(), total: z.number() }),
     costUsd: z.number(),
     errors: z.record(z.string(), z.number()),
     etaSeconds: z.number().nullable(),
     createdBy: CreatedBy,
+    budget: z
+      .object({
+        maxCostUsd: z.number().nullable(),
+        maxTokens: z.number().nullable(),
+        reservedCostUsd: z.number(),
+        reservedTokens: z.number(),
+        overshoot: z.object({ calls: z.number(), costUsd: z.number(), tokens: z.number() }),
+      })
+      .nullable(),
   })
   .passthrough()
   .openapi("RoundProgress");
@@ -106,25 +115,39 @@ export function roundRoutes(deps: Deps) {
       });
     },
   );
-  for (const action of ["cancel", "resume"] as const) {
-    r.openapi(
-      createRoute({
-        method: "post",
-        path: `/v1/rounds/{id}/${action}`,
-        tags: ["rounds"],
-        summary: action === "cancel" ? "Cancel a round (pending battles are cancelled; results so far are kept)" : "Resume a cancelled or failed round",
-        security,
-        request: { params: IdParam },
-        responses: { 200: jsonContent(Progress, "Progress"), ...STD_ERRORS, ...NOT_FOUND },
-      }),
-      async (c) => {
-        const round = await load(c.req.valid("param").id);
-        if (action === "cancel") await cancelRound(deps.db, round.id);
-        else await resumeRound(deps.db, round.id);
-        return c.json(await roundProgress(deps.db, await load(round.id), deps.clock()), 200);
-      },
-    );
-  }
+  r.openapi(
+    createRoute({
+      method: "post",
+      path: "/v1/rounds/{id}/cancel",
+      tags: ["rounds"],
+      summary: "Cancel a round (pending battles are cancelled; results so far are kept)",
+      security,
+      request: { params: IdParam },
+      responses: { 200: jsonContent(Progress, "Progress"), ...STD_ERRORS, ...NOT_FOUND },
+    }),
+    async (c) => {
+      const round = await load(c.req.valid("param").id);
+      await cancelRound(deps.db, round.id);
+      return c.json(await roundProgress(deps.db, await load(round.id), deps.clock()), 200);
+    },
+  );
+  r.openapi(
+    createRoute({
+      method: "post",
+      path: "/v1/rounds/{id}/resume",
+      tags: ["rounds"],
+      summary: "Resume a cancelled, failed or budget_exhausted round, optionally raising its budget (body optional)",
+      security,
+      request: { params: IdParam, body: { ...jsonBody(RoundResumeSchema), required: false } },
+      responses: { 200: jsonContent(Progress, "Progress"), ...STD_ERRORS, ...NOT_FOUND },
+    }),
+    async (c) => {
+      const round = await load(c.req.valid("param").id);
+      const body = (c.req.header("content-type") ?? "").includes("json") ? c.req.valid("json") : {};
+      await resumeRoundWith(deps.db, round.id, body);
+      return c.json(await roundProgress(deps.db, await load(round.id), deps.clock()), 200);
+    },
+  );
   r.openapi(
     createRoute({
       method: "get",
