@@ -10,8 +10,8 @@ import { bootstrapElo, eloOnColumns, timeOrder } from "./elo.js";
 import { aggregateCells, pairTotals, toColumns } from "./pair-counts.js";
 import { createRng, type Rng } from "./random.js";
 import { anchorInPlace, baselineIndex, RatingInputError, thetaToRatings } from "./rating-scale.js";
-import { bootstrapStyleControl, coefficientsOf, fitStyleControl, styleRows } from "./style-control.js";
-import type { StyleFeature } from "./style-features.js";
+import { bootstrapStyleControl, fitStyleControl, styleRows } from "./style-control.js";
+import { summariseStyle, type StyleSummary } from "./style-summary.js";
 import { modelRecords } from "./win-rate.js";
 
 export { kendallTau, spearmanRho } from "./rank-correlation.js";
@@ -46,7 +46,7 @@ export interface LeaderboardItem {
 export interface Leaderboard {
   method: RatingMethod;
   items: LeaderboardItem[];
-  style?: { coefficients: Record<StyleFeature, number>; battles: number; skipped: number };
+  style?: StyleSummary;
 }
 
 interface Fitted {
@@ -106,7 +106,7 @@ function fitStyle(battles: readonly Battle[], opts: LeaderboardOptions, rounds: 
   const ratings = thetaToRatings(params.subarray(0, m), base, opts.baselineRating);
   const boot = rounds > 0 ? bootstrapStyleControl(rows, params, { rounds, rng, baseline: base, baselineRating: opts.baselineRating }) : null;
   const used = battles.filter((b) => b.styleA && b.styleB);
-  return { models: rows.models, ratings, boot, used, style: { coefficients: coefficientsOf(params, m), battles: rows.y.length, skipped } };
+  return { models: rows.models, ratings, boot, used, style: summariseStyle(rows, params, boot?.coefficients ?? null, skipped) };
 }
 
 function toItems(f: Fitted): LeaderboardItem[] {

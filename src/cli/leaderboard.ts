@@ -108,8 +108,11 @@ export function formatLeaderboardTable(board: Leaderboard): string {
   const line = (cells: string[]): string => cells.map((cell, c) => cell.padEnd(widths[c] ?? 0)).join("  ").trimEnd();
   const out = [`method: ${board.method}`, line(header), ...rows.map(line)];
   if (board.style) {
-    const coefs = Object.entries(board.style.coefficients).map(([k, v]) => `${k}=${v.toFixed(3)}`);
+    const coefs = board.style.estimates.map((e) =>
+      e.estimate === null ? `${e.feature}=not identified` : `${e.feature}=${e.estimate.toFixed(3)} [${(e.ciLow ?? e.estimate).toFixed(3)}, ${(e.ciHigh ?? e.estimate).toFixed(3)}]`,
+    );
     out.push(`style coefficients (log-odds per sd): ${coefs.join(" ")}`);
+    if (!board.style.identified) out.push(`style control not identified: ${board.style.reason ?? "collinear features"}`);
   }
   return `${out.join("\n")}\n`;
 }

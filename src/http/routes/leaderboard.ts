@@ -22,11 +22,27 @@ export const LeaderboardQuery = z.object({
 });
 
 const Item = z.object({ model: z.string(), rating: z.number(), ciLow: z.number(), ciHigh: z.number(), rank: z.number(), battles: z.number(), winRate: z.number() });
+const StyleEstimate = z.object({
+  feature: z.string(),
+  estimate: z.number().nullable().openapi({ description: "log-odds of winning per sd of the feature; null when not identified" }),
+  ciLow: z.number().nullable(),
+  ciHigh: z.number().nullable(),
+  identified: z.boolean(),
+  free: z.number().openapi({ description: "share of the feature's variation not explained by model identity and the other features (1 - R²)" }),
+});
+const StyleSchema = z.object({
+  coefficients: z.record(z.string(), z.number()).openapi({ description: "estimates of the identified features only" }),
+  estimates: z.array(StyleEstimate),
+  identified: z.boolean(),
+  reason: z.string().optional(),
+  battles: z.number(),
+  skipped: z.number(),
+});
 export const LeaderboardSchema = z
   .object({
     method: z.enum(["bt", "elo"]),
     items: z.array(Item),
-    style: z.object({ coefficients: z.record(z.string(), z.number()), battles: z.number(), skipped: z.number() }).optional(),
+    style: StyleSchema.optional(),
   })
   .openapi("Leaderboard");
 
