@@ -28,6 +28,7 @@ export const BOLD_SHARE: Record<Markdown, number> = { none: 0, light: 0.2, heavy
  * With probability `variation` the layout departs from the habit (to one of the other two, evenly);
  * independently, with probability `variation` the detail moves one step up or down (kept in 1..4).
  * A heavy answer has 1..4 headed sections (uniform); bold labels follow BOLD_SHARE for the layout.
+ * With variation 0 every answer is the habit's fixed template (heavy: four sections, bold labels).
  */
 export function drawStyle(habit: AnswerStyle, rng: Rng): DrawnStyle {
   let markdown = habit.markdown;
@@ -37,6 +38,8 @@ export function drawStyle(habit: AnswerStyle, rng: Rng): DrawnStyle {
   }
   let detail = habit.detail;
   if (rng() < habit.variation) detail = Math.min(4, Math.max(1, detail + (rng() < 0.5 ? -1 : 1)));
+  // variation 0 is the fixed template: every heavy answer has all four sections and bold labels.
+  if (habit.variation === 0) return { markdown, detail, bold: markdown === "heavy", sections: markdown === "heavy" ? 4 : 0 };
   const bold = rng() < BOLD_SHARE[markdown];
   const sections = markdown === "heavy" ? randInt(rng, 1, 4) : 0;
   return { markdown, detail, bold, sections };

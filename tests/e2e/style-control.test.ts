@@ -6,11 +6,14 @@
  * four models). Without style control the judge's bias pulls it up; with style control the pull
  * should mostly vanish, the controlled board should order models at least as truly (Kendall tau vs
  * /sim/truth), and the length coefficient should be identified with an interval above zero.
+ * A second simulator whose models write every answer in one fixed style (variation 0) must give a
+ * board that says style control is not identified, with no numbers for the collinear features.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDb } from "../../db/client.js";
 import { kendallTau } from "../../reports/leaderboard.js";
 import { startBattleWorker } from "../../src/background.js";
+import { loadDefaultPreset } from "../../src/sim/preset-schema.js";
 import { startSimulator, type Simulator } from "../../src/sim/server.js";
 import { json, makeTestApp, type TestApp } from "../helpers/app.js";
 import { importItems, mtBenchItems, type Progress, registerSimModels, waitForRound } from "../helpers/arena.js";
@@ -93,4 +96,41 @@ describe("style control vs a judge with a planted verbosity bias", () => {
     const length = styled.style?.estimates.find((e) => e.feature === "length");
     expect(length?.ciLow ?? 0).toBeGreaterThan(0);
   }, 120_000);
+});
+
+describe("style control when every answer of a model has the same style", () => {
+  let fixedSim: Simulator;
+  let app: TestApp;
+  const FIXED = ["sim-strong", "sim-verbose", "sim-weak"];
+
+  beforeAll(async () => {
+    const preset = await loadDefaultPreset();
+    preset.models = preset.models.map((m) => ({ ...m, style: { ...m.style, variation: 0 } }));
+    fixedSim = await startSimulator({ seed: SEED, preset, latency: { kind: "fixed", ms: 1 } });
+    app = await makeTestApp(await openDb({ dataDir: "memory://" }), { MATRIX_ARENA_SIM_URL: fixedSim.baseUrl, MATRIX_ARENA_WORKER_CONCURRENCY: "32" });
+    await registerSimModels(app, [...FIXED, JUDGE]);
+    await importItems(app, mtBenchItems(20));
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await app?.deps.dbHandle.close();
+    await fixedSim?.close();
+  });
+
+  it("reports style control as not identified instead of printing coefficients", async () => {
+    const created = await app.req("POST", "/v1/rounds", { name: "fixed", candidates: FIXED, pairing: "all-pairs", judges: [JUDGE], instructions: { limit: 20, seed: SEED } });
+    expect(created.status).toBe(202);
+    const { id } = await json<{ id: string }>(created);
+    const worker = startBattleWorker(app.deps, "fixed");
+    const done = await waitForRound(async () => json<Progress>(await app.req("GET", `/v1/rounds/${id}`)), 60_000);
+    await worker.stop();
+    expect(done.counts).toMatchObject({ done: done.counts.total, failed: 0 });
+    const styled = await json<Board>(await app.req("GET", `/v1/leaderboard?roundId=${id}&styleControl=true&bootstrap=20`));
+    console.log(`[style-control fixed] ${JSON.stringify(styled.style)}`);
+    expect(styled.style?.identified).toBe(false);
+    expect(styled.style?.reason).toMatch(/headers .*collinear with model identity/);
+    const headers = styled.style?.estimates.find((e) => e.feature === "headers");
+    expect(headers).toMatchObject({ estimate: null, ciLow: null, ciHigh: null });
+  }, 90_000);
 });
