@@ -49,7 +49,7 @@ afterAll(async () => {
 });
 
 /** The verbose model's rating minus the least-squares line of rating on skill through the others. */
-export function pullOf(board: Board, skill: (m: string) => number): number {
+function pullOf(board: Board, skill: (m: string) => number): number {
   const others = board.items.filter((i) => i.model !== VERBOSE);
   const xs = others.map((i) => skill(i.model));
   const ys = others.map((i) => i.rating);
