@@ -12,8 +12,8 @@ import { bootstrapElo, eloOnColumns, timeOrder } from "./elo.js";
 import { aggregateCells, pairTotals, toColumns } from "./pair-counts.js";
 import { createRng, type Rng } from "./random.js";
 import { anchorInPlace, baselineIndex, RatingInputError, thetaToRatings } from "./rating-scale.js";
-import { bootstrapStyleControl, coefficientsOf, fitStyleControl, styleRows } from "./style-control.js";
-import type { StyleFeature } from "./style-features.js";
+import { bootstrapStyleControl, fitStyleControl, styleRows } from "./style-control.js";
+import { summariseStyle, type StyleSummary } from "./style-summary.js";
 import { modelRecords } from "./win-rate.js";
 
 export { kendallTau, spearmanRho } from "./rank-correlation.js";
@@ -47,7 +47,7 @@ export interface Leaderboard {
   /** Model names of each component of the comparison graph, in row order; items carry their index. */
   components: string[][];
   items: LeaderboardItem[];
-  style?: { coefficients: Record<StyleFeature, number>; battles: number; skipped: number };
+  style?: StyleSummary;
 }
 
 interface Fitted {
@@ -115,7 +115,7 @@ function fitStyle(battles: readonly Battle[], opts: LeaderboardOptions, rounds: 
   const ratings = thetaToRatings(params.subarray(0, m), base, opts.baselineRating);
   const boot = rounds > 0 ? bootstrapStyleControl(rows, params, { rounds, rng, baseline: base, baselineRating: opts.baselineRating }) : null;
   const used = battles.filter((b) => b.styleA && b.styleB);
-  return { models: rows.models, ratings, boot, used, edges: { a: rows.a, b: rows.b }, style: { coefficients: coefficientsOf(params, m), battles: rows.y.length, skipped } };
+  return { models: rows.models, ratings, boot, used, edges: { a: rows.a, b: rows.b }, style: summariseStyle(rows, params, boot?.coefficients ?? null, skipped) };
 }
 
 function toItems(f: Fitted, minBattles: number): Omit<Leaderboard, "method"> {

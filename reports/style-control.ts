@@ -7,6 +7,7 @@
  * Fitted row by row, since each battle has its own features; battles without style counts are left out.
  */
 import type { Battle } from "./battle-log.js";
+import type { BootstrapSamples } from "./bootstrap.js";
 import { minimiseNewton } from "./newton.js";
 import type { Rng } from "./random.js";
 import { baselineIndex, thetaToRatings, type Anchor } from "./rating-scale.js";
@@ -167,16 +168,18 @@ export function coefficientsOf(params: Float64Array, nModels: number): Record<St
 /**
  * Bootstrap for style control (FastChat's compute_bootstrap_style_control): each round resamples the
  * rows with replacement, expressed as per-row multiplicities, and refits warm-started from `params`.
- * Row-level because each battle has its own features; returns rounds × models Elo-scale ratings.
+ * Row-level because each battle has its own features. Returns rounds × models Elo-scale ratings and,
+ * in the same BootstrapSamples shape (one "model" per feature), rounds × features coefficients β.
  */
 export function bootstrapStyleControl(
   rows: StyleRows,
   params: Float64Array,
   opts: { rounds: number; rng: Rng; baseline?: number; baselineRating?: number; reg?: number },
-): { rounds: number; nModels: number; samples: Float64Array } {
+): BootstrapSamples & { coefficients: BootstrapSamples } {
   const m = rows.models.length;
   const n = rows.y.length;
   const samples = new Float64Array(opts.rounds * m);
+  const betas = new Float64Array(opts.rounds * F);
   const mult = new Float64Array(n);
   for (let r = 0; r < opts.rounds; r++) {
     mult.fill(0);
@@ -186,6 +189,7 @@ export function bootstrapStyleControl(
     }
     const fit = fitStyleControl(rows, { reg: opts.reg, multiplicity: mult, init: params });
     samples.set(thetaToRatings(fit.subarray(0, m), opts.baseline, opts.baselineRating), r * m);
+    betas.set(fit.subarray(m, m + F), r * F);
   }
-  return { rounds: opts.rounds, nModels: m, samples };
+  return { rounds: opts.rounds, nModels: m, samples, coefficients: { rounds: opts.rounds, nModels: F, samples: betas } };
 }

@@ -133,8 +133,11 @@ export function formatLeaderboardTable(board: Leaderboard, minBattles = MIN_DECI
   }
   if (board.items.some((it) => it.provisional)) out.push(`provisional: fewer than ${minBattles} decisive (non-tie) battles; the rating is a rough guess`);
   if (board.style) {
-    const coefs = Object.entries(board.style.coefficients).map(([k, v]) => `${k}=${v.toFixed(3)}`);
+    const coefs = board.style.estimates.map((e) =>
+      e.estimate === null ? `${e.feature}=not identified` : `${e.feature}=${e.estimate.toFixed(3)} [${(e.ciLow ?? e.estimate).toFixed(3)}, ${(e.ciHigh ?? e.estimate).toFixed(3)}]`,
+    );
     out.push(`style coefficients (log-odds per sd): ${coefs.join(" ")}`);
+    if (!board.style.identified) out.push(`style control not identified: ${board.style.reason ?? "collinear features"}`);
   }
   return `${out.join("\n")}\n`;
 }

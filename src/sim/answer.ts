@@ -3,12 +3,14 @@
  * offset e ~ N(0, answerNoise) per answer, then covers each key point with probability sigmoid(s + e):
  * covered points get a sentence that names them, uncovered ones get vague filler. Arithmetic is stated
  * correctly with the same probability (a nearby wrong number otherwise). The style sets length and
- * markdown only, so a verbose model is long without being better.
+ * markdown only, so a verbose model is long without being better; each answer draws its own layout and
+ * detail around the model's habit (style.ts) from a separate random stream.
  */
 import { gaussian, pick, randInt, sigmoid, type Rng } from "./hash.js";
 import type { InstructionAnalysis } from "./instruction.js";
 import { formatNumber } from "./instruction.js";
 import type { AnswerStyle } from "./preset-schema.js";
+import { drawStyle, type DrawnStyle } from "./style.js";
 import {
   ARITHMETIC_TEMPLATE,
   CLOSERS,
@@ -51,18 +53,23 @@ function wrongResult(result: string, rng: Rng): string {
   return formatNumber(r >= 0 ? r + off : r - off);
 }
 
-function draft(a: InstructionAnalysis, p: number, style: AnswerStyle, rng: Rng): Draft {
+function draft(a: InstructionAnalysis, p: number, style: AnswerStyle, drawn: DrawnStyle, rng: Rng): Draft {
   const points: Draft["points"] = [];
   let covered = 0;
   for (const k of a.words) {
     if (rng() < p) {
       const sentences = [coverSentence(k, rng)];
       const start = randInt(rng, 0, DETAIL_TEMPLATES.length - 1);
-      for (let i = 1; i < style.detail; i++) sentences.push(cycle(DETAIL_TEMPLATES, start + i));
+      for (let i = 1; i < drawn.detail; i++) sentences.push(cycle(DETAIL_TEMPLATES, start + i));
       points.push({ sentences, covered: true });
       covered++;
     } else {
-      points.push({ sentences: [pick(rng, FILLER_TEMPLATES, "")], covered: false });
+      // A missed point is as long as a covered one (vague sentences instead of detail), so within a
+      // model length tracks the style drawn, not the answer's quality. No extra rng draws: the coverage
+      // draws of later points stay the same.
+      const sentences = [pick(rng, FILLER_TEMPLATES, "")];
+      for (let i = 1; i < drawn.detail; i++) sentences.push(cycle(FILLER_TEMPLATES, points.length + i));
+      points.push({ sentences, covered: false });
     }
   }
   for (const ar of a.arithmetic) {
@@ -88,8 +95,10 @@ function layoutPlain(d: Draft, opener: string, closer: string): string {
   return paragraphs.join("\n\n");
 }
 
-function layoutLight(d: Draft, opener: string, closer: string): string {
-  const items = d.points.map((pt, i) => `${i + 1}. ${pt.sentences.join(" ")}`);
+const label = (i: number, bold: boolean): string => (bold ? `**Point ${i + 1}:**` : `Point ${i + 1}:`);
+
+function layoutLight(d: Draft, s: DrawnStyle, opener: string, closer: string): string {
+  const items = d.points.map((pt, i) => `${i + 1}. ${s.bold ? `${label(i, true)} ` : ""}${pt.sentences.join(" ")}`);
   const parts = [opener];
   if (items.length > 0) parts.push(items.join("\n"));
   if (d.padding.length > 0) parts.push(d.padding.join(" "));
@@ -97,33 +106,42 @@ function layoutLight(d: Draft, opener: string, closer: string): string {
   return parts.join("\n\n");
 }
 
-function layoutHeavy(d: Draft, opener: string, closer: string): string {
-  const items = d.points.map((pt, i) => `- **Point ${i + 1}:** ${pt.sentences.join(" ")}`);
-  const extra = d.padding.map((s) => `- ${s}`);
+/** Headers, bullet lists and (usually) bold; `s.sections` of the four sections get a header. */
+function layoutHeavy(d: Draft, s: DrawnStyle, opener: string, closer: string): string {
+  const items = d.points.map((pt, i) => `- ${label(i, s.bold)} ${pt.sentences.join(" ")}`);
+  const extra = d.padding.map((p) => `- ${p}`);
+  const summary = s.bold ? `**In summary**, ${closer.charAt(0).toLowerCase()}${closer.slice(1)}` : closer;
   return [
-    "## Overview",
+    ...(s.sections >= 4 ? ["## Overview"] : []),
     opener,
     "### Key Points",
-    items.join("\n") || "- **Point 1:** There are several aspects to keep in mind.",
-    "### Additional Considerations",
+    items.join("\n") || `- ${label(0, s.bold)} There are several aspects to keep in mind.`,
+    ...(s.sections >= 3 ? ["### Additional Considerations"] : []),
     extra.join("\n") || "- Every case is unique, so results may vary.",
-    "### Summary",
-    `**In summary**, ${closer.charAt(0).toLowerCase()}${closer.slice(1)}`,
+    ...(s.sections >= 2 ? ["### Summary"] : []),
+    summary,
   ].join("\n\n");
 }
 
-/** Write an answer to an analysed instruction for a model of `skill` and `style`. */
+/**
+ * Write an answer to an analysed instruction for a model of `skill` and `style`. `styleRng` draws this
+ * answer's layout and detail; it must be a separate stream from `rng`, so that style is independent of
+ * quality and the coverage draws are the same whatever the style.
+ */
 export function writeAnswer(
   a: InstructionAnalysis,
   skill: number,
   style: AnswerStyle,
   answerNoise: number,
   rng: Rng,
+  styleRng: Rng,
 ): WrittenAnswer {
+  const drawn = drawStyle(style, styleRng);
   const p = sigmoid(skill + answerNoise * gaussian(rng));
-  const d = draft(a, p, style, rng);
+  const d = draft(a, p, style, drawn, rng);
   const opener = pick(rng, OPENERS, "");
   const closer = pick(rng, CLOSERS, "");
-  const layout = style.markdown === "heavy" ? layoutHeavy : style.markdown === "light" ? layoutLight : layoutPlain;
-  return { text: layout(d, opener, closer), covered: d.covered, total: a.words.length + a.arithmetic.length };
+  const text =
+    drawn.markdown === "heavy" ? layoutHeavy(d, drawn, opener, closer) : drawn.markdown === "light" ? layoutLight(d, drawn, opener, closer) : layoutPlain(d, opener, closer);
+  return { text, covered: d.covered, total: a.words.length + a.arithmetic.length };
 }

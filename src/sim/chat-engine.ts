@@ -114,13 +114,13 @@ function judgementJson(j: Judgement): unknown {
   return j.rating !== null ? { rationale: j.rationale, rating: j.rating } : { rationale: j.rationale, verdict: j.label };
 }
 
-function composeChoice(model: ChatModel, req: SimChatRequest, ctx: ChatContext, rng: Rng, faults: ContentFaults): { text: string; json: boolean } {
+function composeChoice(model: ChatModel, req: SimChatRequest, ctx: ChatContext, rng: Rng, styleRng: Rng, faults: ContentFaults): { text: string; json: boolean } {
   const question = lastUserText(req);
   const verdict = composeJudgement(question, model.judge ?? DEFAULT_JUDGE, rng, faults);
   const format = req.responseFormat ?? { type: "text" };
   if (verdict && format.type === "text") return { text: verdict.text, json: false };
   const analysis = ctx.analyzer.analyze(question);
-  const answer = writeAnswer(analysis, model.skills[analysis.category] ?? 0, model.style, ctx.answerNoise, rng);
+  const answer = writeAnswer(analysis, model.skills[analysis.category] ?? 0, model.style, ctx.answerNoise, rng, styleRng);
   if (format.type === "text") return { text: answer.text, json: false };
   let value: unknown;
   if (format.type === "json_object") {
@@ -141,6 +141,8 @@ function truncateToTokens(text: string, maxTokens: number): string {
   return (text.match(/\S+\s*/g) ?? []).slice(0, keep).join("").trimEnd();
 }
 
+const STYLE_STREAM = 0x5bd1e995;
+
 /** Simulated completions for a validated request to a chat model. */
 export function respondChat(model: ChatModel, req: SimChatRequest, ctx: ChatContext, faults: ContentFaults): SimChatReply {
   const base = requestHash(req, ctx.seed);
@@ -148,7 +150,9 @@ export function respondChat(model: ChatModel, req: SimChatRequest, ctx: ChatCont
   let completionTokens = 0;
   for (let i = 0; i < (req.n ?? 1); i++) {
     const rng = mulberry32(base + i * 0x9e3779b1);
-    const { text, json } = composeChoice(model, req, ctx, rng, faults);
+    // A second stream for the answer's style, so style draws never shift the coverage draws.
+    const styleRng = mulberry32((base ^ STYLE_STREAM) + i * 0x9e3779b1);
+    const { text, json } = composeChoice(model, req, ctx, rng, styleRng, faults);
     let choice: SimChoice = { text, finishReason: "stop" };
     if (!json && req.maxTokens !== undefined && estimateTokens(text) > req.maxTokens) {
       choice = { text: truncateToTokens(text, req.maxTokens), finishReason: "length" };

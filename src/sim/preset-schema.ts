@@ -17,6 +17,11 @@ export const styleSchema = z.object({
   padding: z.tuple([z.number().int().min(0), z.number().int().min(0)]).default([0, 1]),
   /** Sentences written per covered key point (more = longer, not better). */
   detail: z.number().int().min(1).max(4).default(1),
+  /**
+   * How far single answers stray from the habit: the probability that an answer's layout is one of
+   * the other two, and (independently) that its detail is one step off. 0 = every answer alike.
+   */
+  variation: z.number().min(0).max(1).default(0.3),
 });
 
 export const answerModelSchema = z.object({
@@ -25,7 +30,7 @@ export const answerModelSchema = z.object({
   /** Skill used for every category not listed in `skills` (logit scale: 0 covers half the key points). */
   skill: z.number().min(-6).max(6),
   skills: z.record(z.string(), z.number().min(-6).max(6)).default({}),
-  style: styleSchema.default({ markdown: "none", padding: [0, 1], detail: 1 }),
+  style: styleSchema.default({ markdown: "none", padding: [0, 1], detail: 1, variation: 0.3 }),
 });
 
 export const judgeSchema = z.object({

@@ -49,7 +49,7 @@ export class SimError extends Error {
   }
 }
 
-const PLAIN_STYLE: AnswerStyle = { markdown: "none", padding: [0, 1], detail: 1 };
+const PLAIN_STYLE: AnswerStyle = { markdown: "none", padding: [0, 1], detail: 1, variation: 0 };
 
 /** Mean of a model's category skills: the single "overall" number the truth reports. */
 export function overallSkill(skills: Record<string, number>): number {

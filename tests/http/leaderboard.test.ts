@@ -14,7 +14,11 @@ interface Board {
   connected: boolean;
   components: string[][];
   items: { model: string; rating: number; ciLow: number; ciHigh: number; rank: number; battles: number; decisive: number; winRate: number; component: number; provisional: boolean }[];
-  style?: { coefficients: Record<string, number> };
+  style?: {
+    coefficients: Record<string, number>;
+    identified: boolean;
+    estimates: { feature: string; estimate: number | null; ciLow: number | null; ciHigh: number | null }[];
+  };
 }
 
 /** True strengths; m-verbose is weak but writes 3x longer answers, and the voters like length. */
@@ -128,6 +132,12 @@ describe.each(dbTargets())("leaderboard and import on $name", (target) => {
     expect(pos(plain, "m-verbose")).toBeLessThan(pos(plain, "m-weak"));
     expect(pos(styled, "m-verbose")).toBeGreaterThan(pos(styled, "m-weak"));
     expect(styled.style?.coefficients.length ?? 0).toBeGreaterThan(0);
+    // The planted length preference is identified and its bootstrap interval excludes 0.
+    expect(styled.style?.identified).toBe(true);
+    const length = styled.style?.estimates.find((e) => e.feature === "length");
+    expect(length?.ciLow ?? 0).toBeGreaterThan(0);
+    expect(length?.ciLow ?? 0).toBeLessThanOrEqual(length?.estimate ?? 0);
+    expect(length?.ciHigh ?? 0).toBeGreaterThanOrEqual(length?.estimate ?? 0);
   });
 
   it("names bad queries", async () => {

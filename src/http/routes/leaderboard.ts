@@ -39,13 +39,29 @@ const Item = z.object({
   component: z.number().openapi({ description: "index into components" }),
   provisional: z.boolean().openapi({ description: "fewer decisive battles than minBattles: the rating is a rough guess" }),
 });
+const StyleEstimate = z.object({
+  feature: z.string(),
+  estimate: z.number().nullable().openapi({ description: "log-odds of winning per sd of the feature; null when not identified" }),
+  ciLow: z.number().nullable(),
+  ciHigh: z.number().nullable(),
+  identified: z.boolean(),
+  free: z.number().openapi({ description: "share of the feature's variation not explained by model identity and the other features (1 - R²)" }),
+});
+const StyleSchema = z.object({
+  coefficients: z.record(z.string(), z.number()).openapi({ description: "estimates of the identified features only" }),
+  estimates: z.array(StyleEstimate),
+  identified: z.boolean(),
+  reason: z.string().optional(),
+  battles: z.number(),
+  skipped: z.number(),
+});
 export const LeaderboardSchema = z
   .object({
     method: z.enum(["bt", "elo"]),
     connected: z.boolean().openapi({ description: "false when some models never met, directly or through others: ratings across components mean nothing" }),
     components: z.array(z.array(z.string())).openapi({ description: "models of each connected component of the comparison graph, largest first" }),
     items: z.array(Item),
-    style: z.object({ coefficients: z.record(z.string(), z.number()), battles: z.number(), skipped: z.number() }).optional(),
+    style: StyleSchema.optional(),
   })
   .openapi("Leaderboard");
 
