@@ -4,13 +4,13 @@
  * simulator's training stand-in, the next checkpoint (parent = previous target), and the target's
  * rating on the held-out evaluation set rising across versions.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { startBattleWorker } from "../../src/background.js";
 import { FORMATS } from "../../src/exports/formats.js";
 import { startSimulator, type Simulator } from "../../src/sim/server.js";
 import { json, makeTestApp, type TestApp } from "../helpers/app.js";
 import { arenaHardItems, importItems, mtBenchItems, type Progress, registerSimModels, waitForRound } from "../helpers/arena.js";
-import { dbTargets } from "../helpers/db.js";
+import { describeEachDb } from "../helpers/db.js";
 
 let sim: Simulator;
 beforeAll(async () => {
@@ -28,7 +28,7 @@ interface Battle {
   status: string;
 }
 
-describe.each(dbTargets())("Arena Learning loop on $name", (target) => {
+describeEachDb("Arena Learning loop on $name", (target) => {
   let t: TestApp;
   let worker: ReturnType<typeof startBattleWorker>;
   beforeAll(async () => {

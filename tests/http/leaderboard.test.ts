@@ -3,10 +3,10 @@
  * intervals and ranks, re-import skipped by id, rejected lines named, style control demoting a model
  * whose wins come from length.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { seededRandom } from "../../battles/pairing.js";
 import { json, makeTestApp, type TestApp } from "../helpers/app.js";
-import { dbTargets } from "../helpers/db.js";
+import { describeEachDb } from "../helpers/db.js";
 
 interface Board {
   method: string;
@@ -61,7 +61,7 @@ function makeLog(n: number): string {
 
 const LOG = makeLog(4000);
 
-describe.each(dbTargets())("leaderboard and import on $name", (target) => {
+describeEachDb("leaderboard and import on $name", (target) => {
   let t: TestApp;
   beforeAll(async () => {
     t = await makeTestApp(await target.open());
