@@ -166,3 +166,21 @@ describe("registry", () => {
     expect(DEFAULT_PAIRWISE_VERSION).toBe("arena-hard-v2@1");
   });
 });
+
+describe("reference-guided prompts carry their own version", () => {
+  // A judgment graded against a reference answer is not comparable with one graded without: the
+  // stored version must say which template text the judge saw.
+  const cases = [
+    { name: "pairwise, no reference", prompt: renderPairwisePrompt({ question: "Q", answerA: "a", answerB: "b" }), want: "arena-hard-v2@1" },
+    { name: "pairwise with reference", prompt: renderPairwisePrompt({ question: "Q", answerA: "a", answerB: "b", reference: "R" }), want: "arena-hard-v2@1+reference" },
+    { name: "pairwise, blank reference", prompt: renderPairwisePrompt({ question: "Q", answerA: "a", answerB: "b", reference: " \n" }), want: "arena-hard-v2@1" },
+    { name: "json with reference", prompt: renderPairwiseJsonPrompt({ question: "Q", answerA: "a", answerB: "b", reference: "R" }), want: `${getPairwiseTemplate("arena-hard-v2-json@1")?.version ?? "?"}+reference` },
+    { name: "single, no reference", prompt: renderSinglePrompt({ question: "Q", answer: "a", reference: null }), want: DEFAULT_SINGLE_VERSION },
+    { name: "single with reference", prompt: renderSinglePrompt({ question: "Q", answer: "a", reference: "R" }), want: `${DEFAULT_SINGLE_VERSION}+reference` },
+  ];
+  for (const tc of cases) it(tc.name, () => expect(tc.prompt.version).toBe(tc.want));
+
+  it("no reference-guided version collides with a registered base version", () => {
+    for (const v of PROMPT_VERSIONS) expect(PROMPT_VERSIONS).not.toContain(`${v}+reference`);
+  });
+});
