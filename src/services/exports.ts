@@ -12,7 +12,7 @@ import { createSelector, type SelectionKind, type SelectionOptions, type Selecto
 import type { Db } from "../../db/client.js";
 import { iterations, loops, rounds } from "../../db/schema/index.js";
 import { renderDatasetCard } from "../exports/dataset-card.js";
-import { datasetInfoEntry } from "../exports/dataset-info.js";
+import { datasetConfig } from "../exports/dataset-info.js";
 import { createFormatter, FORMATS, type FormatOfKind } from "../exports/formats.js";
 import { exportChunks, stringifyLines } from "../exports/pipeline.js";
 import { badRequest, notFound } from "../errors.js";
@@ -120,7 +120,7 @@ export async function datasetCard<K extends SelectionKind>(db: Db, plan: ExportP
 }
 
 export function datasetInfo<K extends SelectionKind>(plan: ExportPlan<K>) {
-  return datasetInfoEntry(plan.name, plan.kind, plan.format, `${plan.name}.${plan.format}.jsonl`);
+  return datasetConfig(plan.name, plan.kind, plan.format, `${plan.name}.${plan.format}.jsonl`)?.config ?? null;
 }
 
 /** SFT rows and DPO pairs a round yields under the default policy (one pass over its groups). */
