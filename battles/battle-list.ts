@@ -31,6 +31,7 @@ export async function listBattles(db: Db, q: { roundId?: string; model?: string;
         judge: j.judge,
         order: j.order,
         promptVersion: j.promptVersion,
+        referenceHash: j.referenceHash,
         verdict: j.verdict,
         score: j.score,
         valid: j.valid,

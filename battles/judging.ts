@@ -4,6 +4,7 @@
  * An unparsable verdict is asked again (a fresh sample) up to a limit, then stored as invalid and
  * left out of the outcome. A judgment already stored is reused, never requested again.
  */
+import { createHash } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { judgments } from "../db/schema/index.js";
@@ -14,6 +15,7 @@ import {
   gameScore,
   getPairwiseTemplate,
   getSingleTemplate,
+  hasReference,
   parseJsonVerdict,
   parsePairwiseVerdict,
   parseRating,
@@ -52,6 +54,11 @@ async function stored(db: Db, battleId: number, judge: string, order: Order): Pr
     .from(judgments)
     .where(and(eq(judgments.battleId, battleId), eq(judgments.judge, judge), eq(judgments.order, order)));
   return row;
+}
+
+/** Which reference answer the judge was shown (reference-guided prompts only); null when none. */
+export function referenceHash(reference: string | null): string | null {
+  return hasReference(reference) ? createHash("sha256").update(reference, "utf8").digest("hex") : null;
 }
 
 interface Parsed {
@@ -103,6 +110,7 @@ async function callAndStore(ctx: GameContext, order: Order, prompt: RenderedProm
         judge: ctx.judge,
         order,
         promptVersion: prompt.version,
+        referenceHash: referenceHash(ctx.reference),
         rawText: text,
         verdict: parsed.verdict,
         score: parsed.score,

@@ -122,6 +122,8 @@ export const judgments = pgTable(
     /** "AB": model A shown first; "BA": swapped; "A"/"B": single grading of one answer. */
     order: text("order").notNull(),
     promptVersion: text("prompt_version").notNull(),
+    /** sha256 (hex) of the reference answer a reference-guided prompt showed; null when none was shown. */
+    referenceHash: text("reference_hash"),
     rawText: text("raw_text"),
     /** Parsed label ("A>>B".."B>>A") or rating ("7"); null when invalid. */
     verdict: text("verdict"),

@@ -5,6 +5,7 @@
  */
 import { PAIRWISE_LABELS } from "../labels.js";
 import { PAIRWISE_INSTRUCTIONS, pairwiseUserMessage } from "./pairwise.js";
+import { renderedVersion } from "./question.js";
 import type { JudgeJsonSchema, PairwiseInput, PairwiseTemplate, RenderedPrompt } from "./types.js";
 
 export const PAIRWISE_JSON_VERSION = "arena-hard-v2-json@1";
@@ -34,7 +35,7 @@ export const PAIRWISE_JSON_SYSTEM_PROMPT = `${PAIRWISE_INSTRUCTIONS}\n\n${JSON_O
 
 export function renderPairwiseJsonPrompt(input: PairwiseInput): RenderedPrompt {
   return {
-    version: PAIRWISE_JSON_VERSION,
+    version: renderedVersion(PAIRWISE_JSON_VERSION, input.reference),
     messages: [
       { role: "system", content: PAIRWISE_JSON_SYSTEM_PROMPT },
       { role: "user", content: pairwiseUserMessage(input) },

@@ -4,7 +4,7 @@
  * one of the five labels `[[A>>B]]` ... `[[B>>A]]`. The user-message markers are fixed: the simulator
  * and external tooling parse them.
  */
-import { hasReference, renderQuestion } from "./question.js";
+import { hasReference, renderedVersion, renderQuestion } from "./question.js";
 import type { PairwiseInput, PairwiseTemplate, RenderedPrompt } from "./types.js";
 
 export const PAIRWISE_VERSION = "arena-hard-v2@1";
@@ -49,7 +49,7 @@ export function pairwiseUserMessage(input: PairwiseInput): string {
 
 export function renderPairwisePrompt(input: PairwiseInput): RenderedPrompt {
   return {
-    version: PAIRWISE_VERSION,
+    version: renderedVersion(PAIRWISE_VERSION, input.reference),
     messages: [
       { role: "system", content: PAIRWISE_SYSTEM_PROMPT },
       { role: "user", content: pairwiseUserMessage(input) },

@@ -45,3 +45,12 @@ function renderTranscript(messages: readonly JudgeMessage[]): string {
 export function hasReference(reference: string | null | undefined): reference is string {
   return typeof reference === "string" && reference.trim().length > 0;
 }
+
+/**
+ * The version a rendered prompt records: a reference-guided prompt is a different template text (the
+ * reference block and the instruction to trust it), so its judgments get `<base>+reference` and stay
+ * apart from the ones graded without a reference.
+ */
+export function renderedVersion(base: string, reference: string | null | undefined): string {
+  return hasReference(reference) ? `${base}+reference` : base;
+}

@@ -3,7 +3,7 @@
  * with `Rating: [[N]]`. With a reference answer (math, code) the reference block precedes the
  * assistant's answer, as in MT-bench's reference-guided grading.
  */
-import { hasReference, renderQuestion } from "./question.js";
+import { hasReference, renderedVersion, renderQuestion } from "./question.js";
 import type { RenderedPrompt, SingleInput, SingleTemplate } from "./types.js";
 
 export const SINGLE_VERSION = "mt-bench-single@1";
@@ -29,7 +29,7 @@ export function singleUserMessage(input: SingleInput): string {
 
 export function renderSinglePrompt(input: SingleInput): RenderedPrompt {
   return {
-    version: SINGLE_VERSION,
+    version: renderedVersion(SINGLE_VERSION, input.reference),
     messages: [
       { role: "system", content: SINGLE_SYSTEM_PROMPT },
       { role: "user", content: singleUserMessage(input) },

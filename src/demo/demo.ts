@@ -5,7 +5,7 @@
  * DPO exports written to disk, the simulator's training stand-in producing the next checkpoint, and
  * the target's rating on the held-out evaluation set rising across versions.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pino } from "pino";
@@ -88,11 +88,12 @@ async function generateInstructions(api: Api, o: DemoOptions): Promise<void> {
 }
 
 export async function runDemo(o: DemoOptions): Promise<number> {
-  const root = mkdtempSync(join(tmpdir(), "matrix-arena-demo-"));
-  const outDir = o.out ?? join(root, "exports");
+  // The database is scratch and goes at exit; the exports are the demo's output and stay.
+  const dataDir = mkdtempSync(join(tmpdir(), "matrix-arena-demo-db-"));
+  const outDir = o.out ?? mkdtempSync(join(tmpdir(), "matrix-arena-demo-exports-"));
   mkdirSync(outDir, { recursive: true });
   const sim = await startSimulator({ seed: o.seed, latency: { kind: "fixed", ms: 0 } });
-  const config = loadConfig({ MATRIX_ARENA_DATA_DIR: join(root, "data"), MATRIX_ARENA_SIM_URL: sim.baseUrl, MATRIX_ARENA_WORKER_CONCURRENCY: "32", LOG_LEVEL: "silent" });
+  const config = loadConfig({ MATRIX_ARENA_DATA_DIR: dataDir, MATRIX_ARENA_SIM_URL: sim.baseUrl, MATRIX_ARENA_WORKER_CONCURRENCY: "32", LOG_LEVEL: "silent" });
   const deps = await buildDeps(config, { logger: pino({ level: "silent" }) });
   const app = createApp(deps);
   const worker = startBattleWorker(deps, "demo");
@@ -105,7 +106,7 @@ export async function runDemo(o: DemoOptions): Promise<number> {
   };
   try {
     o.write(`matrix-arena demo: the Arena Learning loop against the built-in SIMULATOR (synthetic models; seed ${o.seed})\n`);
-    o.write(`database: ${join(root, "data")} (PGlite)   exports: ${outDir}\n\n`);
+    o.write(`database: ${dataDir} (PGlite, removed at exit)   exports: ${outDir}\n\n`);
     for (const name of [...OPPONENTS, ...JUDGES, "sim-embed"]) await api("POST", "/v1/models", { name, provider: "sim", model: name, maxConcurrency: 64 });
     await api("POST", "/v1/models", { name: "target-v1", provider: "sim", model: "sim-target", maxConcurrency: 64, tags: ["target"] });
 
@@ -134,8 +135,10 @@ export async function runDemo(o: DemoOptions): Promise<number> {
       const dpoFile = join(outDir, `iteration-${n}.dpo.trl.jsonl`);
       writeFileSync(sftFile, sft);
       writeFileSync(dpoFile, dpo);
-      const card = String((await api("GET", `/v1/exports/dpo/card?iterationId=${String(it.id)}`)).text ?? "");
-      writeFileSync(join(outDir, `iteration-${n}.dpo.card.md`), card);
+      for (const [kind, format] of [["sft", "messages"], ["dpo", "trl"]]) {
+        const card = String((await api("GET", `/v1/exports/${kind}/card?iterationId=${String(it.id)}&format=${format}`)).text ?? "");
+        writeFileSync(join(outDir, `iteration-${n}.${kind}.card.md`), card);
+      }
       const count = (s: string) => s.split("\n").filter((l) => l !== "").length;
       o.write(`exports: ${count(sft)} SFT rows -> ${sftFile}\n         ${count(dpo)} DPO pairs -> ${dpoFile}\n`);
 
@@ -170,6 +173,7 @@ export async function runDemo(o: DemoOptions): Promise<number> {
     await Promise.all([worker.stop(), generator.stop()]);
     await deps.close();
     await sim.close();
+    rmSync(dataDir, { recursive: true, force: true });
   }
 }
 

@@ -5,7 +5,7 @@
  */
 
 import type { SelectionKind, SelectionOptions, SelectionSummary } from "../../battles/selection.js";
-import { datasetInfoEntry } from "./dataset-info.js";
+import { datasetConfig } from "./dataset-info.js";
 import { provenanceKept, type FormatOptions } from "./formats.js";
 import { WITHHELD_REASONS, WITHHELD_WHY, type WithheldFlags, type WithheldSummary } from "./withheld.js";
 
@@ -130,9 +130,10 @@ function provenance(s: SelectionSummary): string {
 }
 
 function loading(c: DatasetCardInput): string {
-  const entry = datasetInfoEntry(c.name, c.kind, c.format, c.fileName);
-  if (entry === null) return "This format has no LLaMA-Factory `dataset_info.json` layout.";
-  return ["LLaMA-Factory `dataset_info.json` entry:", "", "```json", JSON.stringify(entry, null, 2), "```"].join("\n");
+  const loader = datasetConfig(c.name, c.kind, c.format, c.fileName);
+  if (loader === null) return "This format has no LLaMA-Factory `dataset_info.json` layout.";
+  const title = loader.tool === "axolotl" ? "Axolotl dataset config (JSON is YAML; merge it into the training config):" : "LLaMA-Factory `dataset_info.json` entry:";
+  return [title, "", "```json", JSON.stringify(loader.config, null, 2), "```"].join("\n");
 }
 
 const LICENSE_NOTE =

@@ -7,6 +7,7 @@
  */
 
 import type { SelectionKind } from "../../battles/selection.js";
+import { axolotlConfig, type AxolotlConfig } from "./axolotl-config.js";
 
 export interface DatasetInfoEntry {
   file_name: string;
@@ -78,4 +79,19 @@ export function datasetInfoEntry(
   if (layout === undefined) return null;
   const entry: DatasetInfoEntry = { file_name: fileName, ...structuredClone(layout) };
   return { [name]: entry };
+}
+
+/** How a trainer loads an export file: Axolotl's own config for `axolotl` files, else LLaMA-Factory's. */
+export type DatasetConfig =
+  | { tool: "axolotl"; config: AxolotlConfig }
+  | { tool: "llamafactory"; config: Record<string, DatasetInfoEntry> };
+
+/** The loader config of an export file, or null when neither trainer has a layout for it. */
+export function datasetConfig(name: string, kind: SelectionKind, format: string, fileName: string): DatasetConfig | null {
+  if (format === "axolotl") {
+    const config = axolotlConfig(kind, fileName);
+    return config === null ? null : { tool: "axolotl", config };
+  }
+  const config = datasetInfoEntry(name, kind, format, fileName);
+  return config === null ? null : { tool: "llamafactory", config };
 }

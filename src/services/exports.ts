@@ -15,7 +15,7 @@ import type { Db } from "../../db/client.js";
 import { iterations, loops, rounds } from "../../db/schema/index.js";
 import { renderDatasetCard } from "../exports/dataset-card.js";
 import { createWithholding, type Withholding, type WithheldFlags, type WithheldSets } from "../exports/withheld.js";
-import { datasetInfoEntry } from "../exports/dataset-info.js";
+import { datasetConfig } from "../exports/dataset-info.js";
 import { createFormatter, FORMATS, type FormatOfKind } from "../exports/formats.js";
 import { exportChunks, stringifyLines } from "../exports/pipeline.js";
 import { badRequest, conflict, notFound } from "../errors.js";
@@ -158,7 +158,7 @@ export async function datasetCard<K extends SelectionKind>(db: Db, plan: ExportP
 }
 
 export function datasetInfo<K extends SelectionKind>(plan: ExportPlan<K>) {
-  return datasetInfoEntry(plan.name, plan.kind, plan.format, `${plan.name}.${plan.format}.jsonl`);
+  return datasetConfig(plan.name, plan.kind, plan.format, `${plan.name}.${plan.format}.jsonl`)?.config ?? null;
 }
 
 /** SFT rows and DPO pairs a round yields under the default policy and withholding (one pass over its groups). */

@@ -1,6 +1,8 @@
 /**
- * Calls models by registry name through the gateway: resolves the name to a `ModelSpec` (cached for a
- * few seconds so a busy worker does not read the registry per call) and adapts results for battles/.
+ * Calls models by registry name through the gateway: resolves the name to a `ModelSpec` and adapts
+ * results for battles/. The registry row is read on every call (one primary-key lookup, small next to
+ * the call itself): a copy cached here would let a PATCH lag behind in this process and in every
+ * other worker, which no in-process invalidation could reach.
  */
 import type { BattleLlm } from "../../battles/llm.js";
 import type { Db } from "../../db/client.js";
@@ -8,22 +10,15 @@ import { AppError } from "../errors.js";
 import type { ChatFailure, ChatRequest, ChatResult, Gateway, ModelSpec } from "../gateway/types.js";
 import { getModelRow, toModelSpec } from "./models.js";
 
-const TTL_MS = 5000;
-
 export interface ModelCaller extends BattleLlm {
   spec(name: string): Promise<ModelSpec | null>;
   chatRaw(name: string, req: ChatRequest): Promise<ChatResult>;
 }
 
-export function createModelCaller(db: Db, gateway: Gateway, now: () => number = Date.now): ModelCaller {
-  const cache = new Map<string, { at: number; spec: ModelSpec }>();
+export function createModelCaller(db: Db, gateway: Gateway): ModelCaller {
   const spec = async (name: string): Promise<ModelSpec | null> => {
-    const hit = cache.get(name);
-    if (hit && now() - hit.at < TTL_MS) return hit.spec;
     try {
-      const s = toModelSpec(await getModelRow(db, name));
-      cache.set(name, { at: now(), spec: s });
-      return s;
+      return toModelSpec(await getModelRow(db, name));
     } catch (e) {
       if (e instanceof AppError && e.code === "not_found") return null;
       throw e;

@@ -12,7 +12,9 @@ import { RequestError } from "./chat-request.js";
 import { faultSpecSchema, latencySpecSchema } from "./faults.js";
 import { sendJson } from "./http-util.js";
 import type { SimState } from "./state.js";
-import { promptsOfJsonl, TRAIN_DEFAULTS, trainingDeltas } from "./train.js";
+import { assessAnswer } from "./quality.js";
+import { sigmoid } from "./hash.js";
+import { lessonsOf, rowsOfJsonl, TRAIN_DEFAULTS, trainingDeltas } from "./train.js";
 
 const deriveSchema = z.object({
   name: z.string().min(1).max(128).regex(/^[A-Za-z0-9._:/-]+$/, "letters, digits and . _ : / - only"),
@@ -61,14 +63,18 @@ const trainSchema = z.object({
 /** POST /sim/train: the SIMULATOR's stand-in for training (see train.ts). */
 export function handleTrain(state: SimState, res: ServerResponse, body: unknown): void {
   const req = parseWith(trainSchema, body);
-  const { prompts, malformed } = promptsOfJsonl(req.jsonl);
-  const rows: Record<string, number> = {};
-  for (const p of prompts) {
-    const cat = state.analyzer.classify(p);
-    rows[cat] = (rows[cat] ?? 0) + 1;
-  }
-  const delta = trainingDeltas(rows, { maxGain: req.maxGain ?? TRAIN_DEFAULTS.maxGain, scale: req.scale ?? TRAIN_DEFAULTS.scale });
+  // An unknown `from` is refused by derive() below, with the same error as /sim/models.
+  const skills = state.registry.chatModel(req.from)?.skills ?? {};
+  const { rows: parsed, malformed } = rowsOfJsonl(req.jsonl);
+  // The model's own expected coverage in a category is sigmoid(skill) (answer noise left out).
+  const { rows, lessons } = lessonsOf(parsed, {
+    category: (p) => state.analyzer.classify(p),
+    coverage: (p, a) => assessAnswer(p, a).coverage,
+    ownCoverage: (c) => sigmoid(skills[c] ?? 0),
+  });
+  const delta = trainingDeltas(lessons, { maxGain: req.maxGain ?? TRAIN_DEFAULTS.maxGain, scale: req.scale ?? TRAIN_DEFAULTS.scale });
   const model = state.registry.derive(req.name, req.from, delta);
   const truth = state.registry.truth(state.seed).models[model.name];
-  sendJson(res, 201, { name: model.name, from: req.from, simulator: true, note: "simulated training: skills raised per category with diminishing returns", rows, malformed, skillDelta: delta, ...truth });
+  const note = "simulated training: skills move by how much better each row's answer covers its question than the model itself would";
+  sendJson(res, 201, { name: model.name, from: req.from, simulator: true, note, rows, lessons, malformed, skillDelta: delta, ...truth });
 }

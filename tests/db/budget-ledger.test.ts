@@ -5,9 +5,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readBudget, reserveSpend, setBudgetCaps, settleSpend } from "../../db/budget-ledger.js";
 import type { DbHandle } from "../../db/client.js";
-import { dbTargets } from "../helpers/db.js";
+import { describeEachDb } from "../helpers/db.js";
 
-describe.each(dbTargets())("budget ledger on $name", (target) => {
+describeEachDb("budget ledger on $name", (target) => {
   let h: DbHandle;
   beforeAll(async () => {
     h = await target.open();

@@ -2,7 +2,7 @@
  * One database contract suite, run against every driver: PGlite always, PostgreSQL when
  * TEST_DATABASE_URL / DATABASE_URL is set.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { eq, sql } from "drizzle-orm";
 import { pino } from "pino";
 import type { DbHandle } from "../../db/client.js";
@@ -12,13 +12,13 @@ import { createModel, deleteModel, listModels, updateModel } from "../../src/ser
 import { createDbCache, createDbUsageSink } from "../../src/services/llm-store.js";
 import { AppError } from "../../src/errors.js";
 import { loadConfig } from "../../src/config.js";
-import { dbTargets } from "../helpers/db.js";
+import { describeEachDb } from "../helpers/db.js";
 
 const now = new Date("2026-01-01T00:00:00Z");
 /** Local mode: no key, default key-variable policy. */
 const local = { actor: null, keyVars: loadConfig({}).keyVars };
 
-describe.each(dbTargets())("database contract on $name", (target) => {
+describeEachDb("database contract on $name", (target) => {
   let h: DbHandle;
   beforeAll(async () => {
     h = await target.open();

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../../db/client.js";
 import { FORMATS } from "../../src/exports/formats.js";
 import { json, makeTestApp, type TestApp } from "../helpers/app.js";
-import { dbTargets } from "../helpers/db.js";
+import { describeEachDb } from "../helpers/db.js";
 
 const POOL = 40;
 const pad = (i: number) => String(i).padStart(2, "0");
@@ -46,7 +46,7 @@ async function idsOf(db: Db, query: ReturnType<typeof sql>): Promise<number[]> {
   return rowsOf<{ id: string | number }>(await db.execute(query)).map((r) => Number(r.id));
 }
 
-describe.each(dbTargets())("held-out and benchmark prompts in exports on $name", (target) => {
+describeEachDb("held-out and benchmark prompts in exports on $name", (target) => {
   let t: TestApp;
   let db: Db;
   let poolIds: number[] = [];

@@ -4,18 +4,18 @@
  * loaded ahead of the consumer, and a consumer that stops after the first page leaves nothing
  * failing behind it. Then the same round through the JSONL pipeline: one line per DPO pair.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { seed } from "../../bench/export.js";
 import { exportGroupPages } from "../../battles/export-groups.js";
 import { findRound, type RoundRow } from "../../battles/round-store.js";
 import type { DbHandle } from "../../db/client.js";
 import { runExport, planExport, ExportQuerySchema } from "../../src/services/exports.js";
-import { dbTargets } from "../helpers/db.js";
+import { describeEachDb } from "../helpers/db.js";
 
 const INSTRUCTIONS = 530; // three pages of 200 and a partial one
 const ROUND = "bench-export-round";
 
-describe.each(dbTargets())("export pages on $name", (target) => {
+describeEachDb("export pages on $name", (target) => {
   let h: DbHandle;
   let round: RoundRow;
   beforeAll(async () => {

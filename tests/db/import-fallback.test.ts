@@ -12,7 +12,7 @@ import type { DbHandle } from "../../db/client.js";
 import { battleCells, battles, instructions } from "../../db/schema/index.js";
 import { type NumberedBattle, storeBattles } from "../../src/services/battle-import.js";
 import { conversationHash, storeInstructionRows } from "../../src/services/instructions.js";
-import { dbTargets } from "../helpers/db.js";
+import { describeEachDb } from "../helpers/db.js";
 
 const battle = (line: number, modelA: string, id: string): NumberedBattle => ({ line, battle: { modelA, modelB: "b", outcome: 1, id } });
 const instruction = (index: number, text: string) => ({
@@ -20,7 +20,7 @@ const instruction = (index: number, text: string) => ({
   row: { contentHash: conversationHash([{ role: "user", content: text }]), messages: [{ role: "user", content: text }], text, source: "fallback" },
 });
 
-describe.each(dbTargets())("refused batches fall back to line by line on $name", (target) => {
+describeEachDb("refused batches fall back to line by line on $name", (target) => {
   let h: DbHandle;
   beforeAll(async () => {
     h = await target.open();

@@ -9,7 +9,7 @@ import { count, eq, sum } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { battleCells, battles, instructions } from "../../db/schema/index.js";
 import { json, makeTestApp, type TestApp } from "../helpers/app.js";
-import { dbTargets } from "../helpers/db.js";
+import { describeEachDb } from "../helpers/db.js";
 
 const BIG = "m".repeat(10_000);
 /** Battle log lines (1-based line number -> expected field in the reason, or null for a good line). */
@@ -65,7 +65,7 @@ const INSTRUCTION_LINES: { text: string; field: string | null }[] = [
 ];
 
 
-describe.each(dbTargets())("imports reject by line on $name", (target) => {
+describeEachDb("imports reject by line on $name", (target) => {
   let t: TestApp;
   beforeAll(async () => {
     t = await makeTestApp(await target.open());

@@ -5,17 +5,17 @@
  * of the score difference, and games of other judges or invalid games never count. A per-judge
  * board says what it knows like every board: decisive counts, provisional flags, connectivity.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import type { DbHandle } from "../../db/client.js";
 import { battles, judgments } from "../../db/schema/index.js";
 import { readJudgeBattles } from "../../reports/queries.js";
 import { leaderboard } from "../../src/services/leaderboard.js";
-import { dbTargets } from "../helpers/db.js";
+import { describeEachDb } from "../helpers/db.js";
 
 type Game = { judge: string; order: string; score: number | null; valid?: boolean };
 
-describe.each(dbTargets())("per-judge battles on $name", (target) => {
+describeEachDb("per-judge battles on $name", (target) => {
   let h: DbHandle;
   // One instruction per battle of a round (a round plans a pair once per instruction).
   let instructionIds: number[] = [];

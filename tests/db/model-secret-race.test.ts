@@ -14,7 +14,7 @@ import { dbTargets } from "../helpers/db.js";
 const now = new Date("2026-01-01T00:00:00Z");
 const keyVars = loadConfig({}).keyVars;
 const writer = { actor: { keyId: randomUUID(), scopes: ["write" as const] }, keyVars };
-const pg = dbTargets().filter((t) => t.name === "postgres");
+const pg = dbTargets().filter((t) => t.name === "postgres" && t.available);
 
 describe.skipIf(pg.length === 0)("secret guard under concurrent writes (PostgreSQL)", () => {
   let h: DbHandle & { databaseUrl?: string };

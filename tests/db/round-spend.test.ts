@@ -4,11 +4,11 @@
  */
 import { readFileSync } from "node:fs";
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { addRoundSpend, roundSpend } from "../../battles/spend.js";
 import { MIGRATIONS_DIR, type DbHandle } from "../../db/client.js";
 import { battles, judgments, responses } from "../../db/schema/index.js";
-import { dbTargets } from "../helpers/db.js";
+import { describeEachDb } from "../helpers/db.js";
 import { sumRoundSpend } from "../helpers/spend.js";
 
 const BACKFILL = readFileSync(`${MIGRATIONS_DIR}/0002_round_spend.sql`, "utf8")
@@ -16,7 +16,7 @@ const BACKFILL = readFileSync(`${MIGRATIONS_DIR}/0002_round_spend.sql`, "utf8")
   .map((s) => s.trim())
   .find((s) => s.includes("UPDATE"));
 
-describe.each(dbTargets())("round spend on $name", (target) => {
+describeEachDb("round spend on $name", (target) => {
   let h: DbHandle;
   beforeAll(async () => {
     h = await target.open();

@@ -13,7 +13,7 @@ import { startBattleWorker } from "../../src/background.js";
 import { startSimulator, type Simulator } from "../../src/sim/server.js";
 import { json, makeTestApp, type TestApp } from "../helpers/app.js";
 import { importItems, mtBenchItems, type Progress, registerSimModels, SHARED_DATA, waitForRound } from "../helpers/arena.js";
-import { dbTargets } from "../helpers/db.js";
+import { describeEachDb } from "../helpers/db.js";
 
 let sim: Simulator;
 beforeAll(async () => {
@@ -25,7 +25,7 @@ afterAll(async () => {
 
 type Line = { prompt: { role: string; content: string }[] };
 
-describe.each(dbTargets())("held-out prompts battled before the loop, on $name", (target) => {
+describeEachDb("held-out prompts battled before the loop, on $name", (target) => {
   let t: TestApp;
   let worker: ReturnType<typeof startBattleWorker>;
   beforeAll(async () => {

@@ -11,7 +11,7 @@ import { startGeneratorWorker } from "../../src/generator/worker.js";
 import { startSimulator, type Simulator } from "../../src/sim/server.js";
 import { json, makeTestApp, type TestApp } from "../helpers/app.js";
 import { registerSimModels } from "../helpers/arena.js";
-import { dbTargets } from "../helpers/db.js";
+import { describeEachDb } from "../helpers/db.js";
 
 interface RunView {
   id: string;
@@ -29,7 +29,7 @@ afterAll(async () => {
   await sim?.close();
 });
 
-describe.each(dbTargets())("generator run budget on $name", (target) => {
+describeEachDb("generator run budget on $name", (target) => {
   let t: TestApp;
   beforeAll(async () => {
     t = await makeTestApp(await target.open(), { MATRIX_ARENA_SIM_URL: sim.baseUrl });

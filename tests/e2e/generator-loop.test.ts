@@ -8,7 +8,7 @@
  */
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { startBattleWorker } from "../../src/background.js";
 import { insertItems } from "../../src/generator/items.js";
 import { apportion } from "../../src/generator/plan.js";
@@ -18,7 +18,7 @@ import { InstructionAnalyzer } from "../../src/sim/instruction.js";
 import { startSimulator, type Simulator } from "../../src/sim/server.js";
 import { json, makeTestApp, type TestApp } from "../helpers/app.js";
 import { arenaHardItems, mtBenchItems, type Progress, registerSimModels, SHARED_DATA, waitForRound } from "../helpers/arena.js";
-import { dbTargets } from "../helpers/db.js";
+import { describeEachDb } from "../helpers/db.js";
 
 interface RunView {
   id: string;
@@ -57,7 +57,7 @@ afterAll(async () => {
 
 const readData = (file: string) => readFileSync(resolve(SHARED_DATA, file), "utf8");
 
-describe.each(dbTargets())("generator end to end on $name", (target) => {
+describeEachDb("generator end to end on $name", (target) => {
   let t: TestApp;
   let worker: GeneratorWorker;
   let simulationId = "";

@@ -5,14 +5,14 @@
  * and every persona is written exactly once.
  */
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { genPersonas, genTasks } from "../../db/schema/index.js";
 import { claimTasks } from "../../src/generator/queue.js";
 import { startGeneratorWorker } from "../../src/generator/worker.js";
 import { startSimulator, type Simulator } from "../../src/sim/server.js";
 import { json, makeTestApp, type TestApp } from "../helpers/app.js";
 import { registerSimModels } from "../helpers/arena.js";
-import { dbTargets } from "../helpers/db.js";
+import { describeEachDb } from "../helpers/db.js";
 
 interface RunView {
   id: string;
@@ -29,7 +29,7 @@ afterAll(async () => {
   await sim?.close();
 });
 
-describe.each(dbTargets())("generator resume on $name", (target) => {
+describeEachDb("generator resume on $name", (target) => {
   let t: TestApp;
   beforeAll(async () => {
     t = await makeTestApp(await target.open(), { MATRIX_ARENA_SIM_URL: sim.baseUrl });

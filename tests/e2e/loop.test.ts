@@ -1,16 +1,17 @@
 /**
  * The Arena Learning loop end to end against the simulator: a loop over shards, an iteration, exports
  * whose counts match the battle outcomes exactly, every export format parsed line by line, the
- * simulator's training stand-in, the next checkpoint (parent = previous target), and the target's
- * rating on the held-out evaluation set rising across versions.
+ * simulator's training stand-in (the loop's own rows raise the target clearly more than two controls:
+ * rows of instructions it already won, and as many rows drawn at random), the next checkpoint
+ * (parent = previous target), and the target's rating on the held-out evaluation set rising.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { startBattleWorker } from "../../src/background.js";
 import { FORMATS } from "../../src/exports/formats.js";
 import { startSimulator, type Simulator } from "../../src/sim/server.js";
 import { json, makeTestApp, type TestApp } from "../helpers/app.js";
 import { arenaHardItems, importItems, mtBenchItems, type Progress, registerSimModels, waitForRound } from "../helpers/arena.js";
-import { dbTargets } from "../helpers/db.js";
+import { describeEachDb } from "../helpers/db.js";
 
 let sim: Simulator;
 beforeAll(async () => {
@@ -20,6 +21,22 @@ afterAll(async () => {
   await sim?.close();
 });
 
+/** A seeded Fisher-Yates shuffle (a copy), so the random control is the same every run. */
+function shuffled<T>(items: readonly T[], seed: number): T[] {
+  const out = [...items];
+  let x = seed >>> 0;
+  const next = () => ((x = (Math.imul(x, 1664525) + 1013904223) >>> 0) / 4294967296);
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(next() * (i + 1));
+    const a = out[i];
+    const b = out[j];
+    if (a === undefined || b === undefined) continue;
+    out[i] = b;
+    out[j] = a;
+  }
+  return out;
+}
+
 interface Battle {
   instructionId: number;
   modelA: string;
@@ -28,7 +45,7 @@ interface Battle {
   status: string;
 }
 
-describe.each(dbTargets())("Arena Learning loop on $name", (target) => {
+describeEachDb("Arena Learning loop on $name", (target) => {
   let t: TestApp;
   let worker: ReturnType<typeof startBattleWorker>;
   beforeAll(async () => {
@@ -109,6 +126,37 @@ describe.each(dbTargets())("Arena Learning loop on $name", (target) => {
     const sftText = await (await t.req("GET", `/v1/exports/sft?iterationId=${it1.id}&format=messages`)).text();
     const trained = await fetch(`${sim.url}/sim/train`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name: `sim-target-v2-${target.name}`, from: "sim-target", jsonl: sftText }) });
     expect(trained.status).toBe(201);
+
+    // Controls: the same stand-in on rows the loop did not choose must raise the target clearly less.
+    // "won": for each instruction the target did not lose, its own answer that beat an opponent (a
+    // DPO pair's chosen side); "random": as many rows as the loop's, each a random battle's prompt with
+    // one of its two answers picked by a coin, whoever won (what training without the judges would do).
+    const chosen = sftText.split("\n").filter((l) => l !== "");
+    type Meta = { metadata: { instructionId: string; chosenModel?: string } };
+    const meta = (l: string) => (JSON.parse(l) as Meta).metadata;
+    const lostIds = new Set((await lines(`/v1/exports/sft?iterationId=${it1.id}&format=messages&provenance=true`)).map((r) => (r as unknown as Meta).metadata.instructionId));
+    const pairs = (await (await t.req("GET", `/v1/exports/dpo?iterationId=${it1.id}&format=trl&provenance=true&dedup=false`)).text()).split("\n").filter((l) => l !== "");
+    const wonBy = new Map<string, string>();
+    for (const l of pairs) {
+      const m = meta(l);
+      if (!lostIds.has(m.instructionId) && m.chosenModel === "target-v1" && !wonBy.has(m.instructionId)) wonBy.set(m.instructionId, l);
+    }
+    const won = [...wonBy.values()];
+    const random = shuffled(pairs, 17)
+      .slice(0, chosen.length)
+      .map((l, k) => {
+        const p = JSON.parse(l) as { prompt: unknown; chosen: unknown; rejected: unknown };
+        return JSON.stringify({ prompt: p.prompt, chosen: k % 2 === 0 ? p.chosen : p.rejected });
+      });
+    expect(won.length).toBeGreaterThan(5);
+    const gainOf = async (res: Response) => Object.values(((await res.json()) as { skillDelta: Record<string, number> }).skillDelta).reduce((x, y) => x + y, 0);
+    const control = async (name: string, rows: string[]) =>
+      gainOf(await fetch(`${sim.url}/sim/train`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name: `${name}-${target.name}`, from: "sim-target", jsonl: rows.join("\n") }) }));
+    const gains = { loop: await gainOf(trained), won: await control("ctl-won", won), random: await control("ctl-random", random) };
+    console.log(`[loop] summed skill gain: loop's rows ${gains.loop.toFixed(2)} (${chosen.length}), won ${gains.won.toFixed(2)} (${won.length}), random ${gains.random.toFixed(2)} (${random.length})`);
+    expect(gains.loop).toBeGreaterThan(1);
+    expect(gains.won).toBeLessThan(gains.loop / 2);
+    expect(gains.random).toBeLessThan(gains.loop * 0.75);
 
     expect((await start({ target: "sim-strong" })).status).toBe(400); // not a child of target-v1
     expect((await t.req("POST", "/v1/models", { name: "target-v2", provider: "sim", model: `sim-target-v2-${target.name}`, parent: "target-v1" })).status).toBe(201);

@@ -11,7 +11,7 @@ import { startBattleWorker } from "../../src/background.js";
 import { startSimulator, type Simulator } from "../../src/sim/server.js";
 import { json, makeTestApp, type TestApp } from "../helpers/app.js";
 import { arenaHardItems, importItems, mtBenchItems, type Progress, registerSimModels, waitForRound } from "../helpers/arena.js";
-import { dbTargets } from "../helpers/db.js";
+import { describeEachDb } from "../helpers/db.js";
 import { spawnCli, stop, type Proc } from "../helpers/proc.js";
 import { sumRoundSpend } from "../helpers/spend.js";
 
@@ -40,7 +40,7 @@ afterAll(async () => {
   await sim?.close();
 });
 
-describe.each(dbTargets())("round budgets on $name", (target) => {
+describeEachDb("round budgets on $name", (target) => {
   let t: TestApp;
   let workers: Proc[] = [];
   const url = () => (t.deps.dbHandle as { databaseUrl?: string }).databaseUrl;

@@ -7,13 +7,13 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { openDb } from "../../db/client.js";
 import { startBattleWorker } from "../../src/background.js";
 import { startSimulator, type Simulator } from "../../src/sim/server.js";
 import { makeTestApp } from "../helpers/app.js";
 import { mtBenchItems, type Progress, waitForRound } from "../helpers/arena.js";
-import { createFreshDatabase, PG_URL } from "../helpers/db.js";
+import { createFreshDatabase, describeEachDb } from "../helpers/db.js";
 import { type Proc, spawnCli, stop, waitForListening } from "../helpers/proc.js";
 
 const CANDIDATES = ["sim-strong", "sim-medium", "sim-weak"];
@@ -75,9 +75,7 @@ async function uninterrupted(): Promise<{ progress: Progress; outcomes: Outcomes
   return reference;
 }
 
-const variants = [{ name: "pglite" }, ...(PG_URL ? [{ name: "postgres" }] : [])];
-
-describe.each(variants)("SIGKILL mid-round on $name", ({ name }) => {
+describeEachDb("SIGKILL mid-round on $name", ({ name }) => {
   it("finishes after restart with exactly the counts and outcomes of an uninterrupted run", async () => {
     const ref = await uninterrupted();
     const dataDir = mkdtempSync(join(tmpdir(), "ma-crash-"));

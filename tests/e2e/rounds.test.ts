@@ -3,7 +3,7 @@
  * judges through the real openai SDK; 4 candidates x 50 MT-bench/Arena-Hard prompts, all pairs.
  * On PostgreSQL the round is shared by two `matrix-arena worker` processes.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Battle } from "../../reports/battle-log.js";
 import { roundSpend } from "../../battles/spend.js";
 import { sumRoundSpend } from "../helpers/spend.js";
@@ -12,7 +12,7 @@ import { startBattleWorker } from "../../src/background.js";
 import { startSimulator, type Simulator } from "../../src/sim/server.js";
 import { json, makeTestApp, type TestApp } from "../helpers/app.js";
 import { arenaHardItems, importItems, mtBenchItems, type Progress, registerSimModels, waitForRound } from "../helpers/arena.js";
-import { dbTargets } from "../helpers/db.js";
+import { describeEachDb } from "../helpers/db.js";
 import { spawnCli, stop, type Proc } from "../helpers/proc.js";
 
 const CANDIDATES = ["sim-strong", "sim-medium", "sim-weak", "sim-verbose"];
@@ -26,7 +26,7 @@ afterAll(async () => {
   await sim?.close();
 });
 
-describe.each(dbTargets())("round end to end on $name", (target) => {
+describeEachDb("round end to end on $name", (target) => {
   let t: TestApp;
   let workers: Proc[] = [];
   beforeAll(async () => {

@@ -1,10 +1,12 @@
 /** Shared set-up for arena tests: the simulator's models registered, real prompts imported, polling. */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { expect } from "vitest";
 import type { TestApp } from "./app.js";
 
 export const SHARED_DATA = resolve(import.meta.dirname, "../../../shared/data");
+/** Whether the benchmark prompt sets are there; suites that read them are skipped (and counted) when not. */
+export const HAS_SHARED_DATA = ["mt-bench-questions.jsonl", "arena-hard-v0.1-questions.jsonl"].every((f) => existsSync(resolve(SHARED_DATA, f)));
 
 /** The first `n` MT-bench first turns, with their categories, as instruction items. */
 export function mtBenchItems(n: number): { text: string; category: string; externalId: string; source: string }[] {

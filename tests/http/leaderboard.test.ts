@@ -4,10 +4,10 @@
  * whose wins come from length; then an island of models that never met the others (connected: false,
  * components, ranks per component), provisional flags, and 404s naming an unknown round or baseline.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { seededRandom } from "../../battles/pairing.js";
 import { json, makeTestApp, type TestApp } from "../helpers/app.js";
-import { dbTargets } from "../helpers/db.js";
+import { describeEachDb } from "../helpers/db.js";
 
 interface Board {
   method: string;
@@ -68,7 +68,7 @@ function makeLog(n: number): string {
 
 const LOG = makeLog(4000);
 
-describe.each(dbTargets())("leaderboard and import on $name", (target) => {
+describeEachDb("leaderboard and import on $name", (target) => {
   let t: TestApp;
   beforeAll(async () => {
     t = await makeTestApp(await target.open());

@@ -35,6 +35,17 @@ const pairwiseCases: { name: string; text: string; want: PairwiseLabel | null }[
   { name: "label on a line without 'verdict' is not parsed", text: "I think A>B overall.", want: null },
   { name: "single brackets on a verdict line", text: "Final Verdict: [A=B]", want: "A=B" },
   { name: "label inside a word does not count", text: "Final verdict: BA>BB", want: null },
+  // Each look-alike fold on its own (mutation testing found these unpinned).
+  { name: "unicode much-less sign", text: "[[A≪B]]", want: "B>>A" },
+  { name: "full-width less-than", text: "［［Ｂ＜Ａ］］", want: "A>B" },
+  { name: "html less-than entity", text: "[[B&lt;A]]", want: "A>B" },
+  { name: "full-width equals", text: "[[Ａ＝Ｂ]]", want: "A=B" },
+  { name: "full-width C", text: "[[Ｃ]]", want: "A=B" },
+  { name: "MT-bench [[B]]", text: "So B. [[B]]", want: "B>A" },
+  { name: "MT-bench spaced bold", text: "[[ **A** ]]", want: "A>B" },
+  { name: "MT-bench bold then space", text: "[[** B**]]", want: "B>A" },
+  { name: "MT-bench space before closing bold", text: "[[C **]]", want: "A=B" },
+  { name: "MT-bench bold TIE then space", text: "[[**TIE** ]]", want: "A=B" },
 ];
 
 describe("parsePairwiseVerdict", () => {
@@ -50,6 +61,8 @@ describe("normaliseLabel", () => {
     ["[[B≫A]]", "B>>A"],
     ["B<A", "A>B"],
     ["A=A", null],
+    ["CA>B", null],
+    ["A>BC", null],
     ["tie", null],
     [42, null],
   ] as const)("%s -> %s", (input, want) => expect(normaliseLabel(input)).toBe(want));
@@ -69,6 +82,9 @@ const ratingCases: { name: string; text: string; want: number | null }[] = [
   { name: "eleven is out of range", text: "Rating: [[11]]", want: null },
   { name: "last out of range -> null, no fallback to earlier", text: "[[7]] ... [[12]]", want: null },
   { name: "full-width digits", text: "Rating: [[８]]", want: 8 },
+  { name: "one is in range", text: "Rating: [[1]]", want: 1 },
+  { name: "full-width colon", text: "Rating：7", want: 7 },
+  { name: "full-width slash", text: "Rating: [[7／10]]", want: 7 },
   { name: "no rating", text: "A good answer overall.", want: null },
   { name: "pairwise label only", text: "My final verdict is: [[A>B]]", want: null },
   { name: "both formats in one text", text: "[[A>B]]\nRating: [[6]]", want: 6 },
@@ -92,6 +108,11 @@ const jsonCases: { name: string; text: string; want: { reasoning: string; verdic
   { name: "truncated json", text: '{"reasoning":"r","verdict":"A>', want: null },
   { name: "array", text: '["A>B"]', want: null },
   { name: "not json", text: "My final verdict is [[A>B]]", want: null },
+  {
+    name: "only the last 8 fences are tried",
+    text: ['```json\n{"verdict":"A>B"}\n```', ...Array.from({ length: 8 }, () => '```json\n{"verdict":"none"}\n```')].join("\n"),
+    want: null,
+  },
 ];
 
 describe("parseJsonVerdict", () => {

@@ -24,14 +24,14 @@ function userText(p: RenderedPrompt): string {
 const pairwiseCases = [
   {
     name: "pairwise, no reference",
-    prompt: renderPairwisePrompt({ question: "What is 2+2?", answerA: "4", answerB: "five" }),
+    prompt: () => renderPairwisePrompt({ question: "What is 2+2?", answerA: "4", answerB: "five" }),
     want:
       "<|User Prompt|>\nWhat is 2+2?\n\n<|The Start of Assistant A's Answer|>\n4\n<|The End of Assistant A's Answer|>\n\n" +
       "<|The Start of Assistant B's Answer|>\nfive\n<|The End of Assistant B's Answer|>",
   },
   {
     name: "pairwise with reference before Assistant A",
-    prompt: renderPairwisePrompt({ question: "Q", answerA: "a", answerB: "b", reference: "R" }),
+    prompt: () => renderPairwisePrompt({ question: "Q", answerA: "a", answerB: "b", reference: "R" }),
     want:
       "<|User Prompt|>\nQ\n\n<|The Start of Reference Answer|>\nR\n<|The End of Reference Answer|>\n\n" +
       "<|The Start of Assistant A's Answer|>\na\n<|The End of Assistant A's Answer|>\n\n" +
@@ -39,37 +39,39 @@ const pairwiseCases = [
   },
   {
     name: "blank reference is left out",
-    prompt: renderPairwisePrompt({ question: "Q", answerA: "a", answerB: "b", reference: "  " }),
+    prompt: () => renderPairwisePrompt({ question: "Q", answerA: "a", answerB: "b", reference: "  " }),
     want:
       "<|User Prompt|>\nQ\n\n<|The Start of Assistant A's Answer|>\na\n<|The End of Assistant A's Answer|>\n\n" +
       "<|The Start of Assistant B's Answer|>\nb\n<|The End of Assistant B's Answer|>",
   },
   {
     name: "json variant uses the same user message",
-    prompt: renderPairwiseJsonPrompt({ question: "Q", answerA: "a", answerB: "b", reference: null }),
+    prompt: () => renderPairwiseJsonPrompt({ question: "Q", answerA: "a", answerB: "b", reference: null }),
     want:
       "<|User Prompt|>\nQ\n\n<|The Start of Assistant A's Answer|>\na\n<|The End of Assistant A's Answer|>\n\n" +
       "<|The Start of Assistant B's Answer|>\nb\n<|The End of Assistant B's Answer|>",
   },
   {
     name: "single grading, no reference",
-    prompt: renderSinglePrompt({ question: "Q", answer: "ans" }),
+    prompt: () => renderSinglePrompt({ question: "Q", answer: "ans" }),
     want: "[Question]\nQ\n\n[The Start of Assistant's Answer]\nans\n[The End of Assistant's Answer]",
   },
   {
     name: "single grading with reference before the answer",
-    prompt: renderSinglePrompt({ question: "Q", answer: "ans", reference: "R" }),
+    prompt: () => renderSinglePrompt({ question: "Q", answer: "ans", reference: "R" }),
     want:
       "[Question]\nQ\n\n[The Start of Reference Answer]\nR\n[The End of Reference Answer]\n\n" +
       "[The Start of Assistant's Answer]\nans\n[The End of Assistant's Answer]",
   },
 ];
 
+// Prompts are rendered inside each test (thunks), not at collection time, so coverage sees them.
 describe("prompt user messages use the exact markers", () => {
   for (const tc of pairwiseCases) {
     it(tc.name, () => {
-      expect(userText(tc.prompt)).toBe(tc.want);
-      expect(tc.prompt.messages.map((m) => m.role)).toEqual(["system", "user"]);
+      const prompt = tc.prompt();
+      expect(userText(prompt)).toBe(tc.want);
+      expect(prompt.messages.map((m) => m.role)).toEqual(["system", "user"]);
     });
   }
 });
@@ -164,5 +166,23 @@ describe("registry", () => {
     expect(getPairwiseTemplate(DEFAULT_SINGLE_VERSION)).toBeNull();
     expect(getPromptTemplate("arena-hard-v0@9")).toBeNull();
     expect(DEFAULT_PAIRWISE_VERSION).toBe("arena-hard-v2@1");
+  });
+});
+
+describe("reference-guided prompts carry their own version", () => {
+  // A judgment graded against a reference answer is not comparable with one graded without: the
+  // stored version must say which template text the judge saw.
+  const cases = [
+    { name: "pairwise, no reference", prompt: () => renderPairwisePrompt({ question: "Q", answerA: "a", answerB: "b" }), want: "arena-hard-v2@1" },
+    { name: "pairwise with reference", prompt: () => renderPairwisePrompt({ question: "Q", answerA: "a", answerB: "b", reference: "R" }), want: "arena-hard-v2@1+reference" },
+    { name: "pairwise, blank reference", prompt: () => renderPairwisePrompt({ question: "Q", answerA: "a", answerB: "b", reference: " \n" }), want: "arena-hard-v2@1" },
+    { name: "json with reference", prompt: () => renderPairwiseJsonPrompt({ question: "Q", answerA: "a", answerB: "b", reference: "R" }), want: `${getPairwiseTemplate("arena-hard-v2-json@1")?.version ?? "?"}+reference` },
+    { name: "single, no reference", prompt: () => renderSinglePrompt({ question: "Q", answer: "a", reference: null }), want: DEFAULT_SINGLE_VERSION },
+    { name: "single with reference", prompt: () => renderSinglePrompt({ question: "Q", answer: "a", reference: "R" }), want: `${DEFAULT_SINGLE_VERSION}+reference` },
+  ];
+  for (const tc of cases) it(tc.name, () => expect(tc.prompt().version).toBe(tc.want));
+
+  it("no reference-guided version collides with a registered base version", () => {
+    for (const v of PROMPT_VERSIONS) expect(PROMPT_VERSIONS).not.toContain(`${v}+reference`);
   });
 });

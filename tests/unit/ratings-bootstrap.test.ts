@@ -4,7 +4,9 @@ import { describe, expect, it } from "vitest";
 import type { Battle } from "../../reports/battle-log.js";
 import { percentileIntervals, quantileSorted, ranksFromIntervals } from "../../reports/bootstrap.js";
 import { sampleBinomial, sampleMultinomial } from "../../reports/binomial.js";
+import { bootstrapElo, eloOnColumns } from "../../reports/elo.js";
 import { computeLeaderboard } from "../../reports/leaderboard.js";
+import { toColumns } from "../../reports/pair-counts.js";
 import { createRng, xoshiro128ss } from "../../reports/random.js";
 
 it("xoshiro128** matches the reference outputs for state {1, 2, 3, 4}", () => {
@@ -156,5 +158,45 @@ describe("counts bootstrap", () => {
     // One win moves x's rating by ~1 point; the empirical quantile of 4000 rounds sits within ~2 wins.
     expect(Math.abs((x?.ciLow ?? 0) - rating(quantile(0.025)))).toBeLessThan(3);
     expect(Math.abs((x?.ciHigh ?? 0) - rating(quantile(0.975)))).toBeLessThan(3);
+  });
+});
+
+describe("resample size: every bootstrap round redraws exactly N battles from all N", () => {
+  it("BT: one cell of N identical battles resamples to exactly the full data, so the interval is the point", () => {
+    // A single (pair, outcome, weight) cell makes the multinomial draw deterministic: all N battles land in
+    // it. A strong prior makes the rating depend on N, so a resample of N-1 battles would sit visibly lower.
+    for (const n of [1, 2, 3, 7]) {
+      const battles = Array.from({ length: n }, () => ({ modelA: "x", modelB: "y", outcome: 1 }));
+      const board = computeLeaderboard(battles, { method: "bt", bootstrap: 5, seed: 1, prior: 1 });
+      const x = board.items.find((i) => i.model === "x");
+      expect(x?.rating).toBeGreaterThan(1000);
+      expect(x?.ciLow).toBeCloseTo(x?.rating ?? 0, 6);
+      expect(x?.ciHigh).toBeCloseTo(x?.rating ?? 0, 6);
+    }
+  });
+
+  it("Elo: two disjoint battles; each round replays 2 draws and the last battle is drawn too", () => {
+    // x beats y (battle 0) and z beats w (battle 1, the last). Their ratings after c wins in a row are a
+    // known increasing sequence, so each round's sample tells how often each battle was drawn.
+    const cols = toColumns([
+      { modelA: "x", modelB: "y", outcome: 1 },
+      { modelA: "z", modelB: "w", outcome: 1 },
+    ]);
+    const afterWins = [0, 1, 2].map((c) => eloOnColumns(toColumns([{ modelA: "p", modelB: "q", outcome: 1 }]), new Int32Array(c))[0] ?? 0);
+    const boot = bootstrapElo(cols, { rounds: 200, rng: createRng(5) });
+    const ix = cols.models.indexOf("x");
+    const iz = cols.models.indexOf("z");
+    const drawsOf = (rating: number): number => afterWins.findIndex((r) => Math.abs(r - rating) < 1e-9);
+    const lastDrawn = [0, 0, 0];
+    for (let r = 0; r < boot.rounds; r++) {
+      const c0 = drawsOf(boot.samples[r * boot.nModels + ix] ?? 0);
+      const c1 = drawsOf(boot.samples[r * boot.nModels + iz] ?? 0);
+      expect(c0).toBeGreaterThanOrEqual(0);
+      expect(c1).toBeGreaterThanOrEqual(0);
+      expect(c0 + c1).toBe(2);
+      lastDrawn[c1] = (lastDrawn[c1] ?? 0) + 1;
+    }
+    // Binomial(2, 1/2) counts of the last battle over 200 rounds: about 50 / 100 / 50.
+    for (const [c, expected] of [[0, 50], [1, 100], [2, 50]] as const) expect(Math.abs((lastDrawn[c] ?? 0) - expected)).toBeLessThan(30);
   });
 });

@@ -7,7 +7,8 @@ import { jsonContent, newRouter, STD_ERRORS } from "../openapi.js";
 const Judgment = z.object({
   judge: z.string(),
   order: z.string(),
-  promptVersion: z.string(),
+  promptVersion: z.string().openapi({ description: "template version; `<version>+reference` when the judge was shown a reference answer" }),
+  referenceHash: z.string().nullable().openapi({ description: "sha256 (hex) of the reference answer shown to the judge, null when none" }),
   verdict: z.string().nullable(),
   score: z.number().nullable(),
   valid: z.boolean(),

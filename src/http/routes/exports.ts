@@ -87,10 +87,10 @@ export function exportRoutes(deps: Deps) {
         method: "get",
         path: `/v1/exports/${kind}/dataset-info`,
         tags: ["exports"],
-        summary: `LLaMA-Factory dataset_info.json entry for the ${kind} export`,
+        summary: `How to load the ${kind} export: an Axolotl dataset config for format=axolotl, else a LLaMA-Factory dataset_info.json entry`,
         security: [{ bearer: [] }],
         request: { query },
-        responses: { 200: jsonContent(z.record(z.string(), z.unknown()), "dataset_info.json entry (null body when the format is not a LLaMA-Factory one)"), ...STD_ERRORS, ...NOT_FOUND, ...CONFLICT },
+        responses: { 200: jsonContent(z.record(z.string(), z.unknown()), "Axolotl config ({rl?, datasets}) or dataset_info.json entry ({} when neither trainer has a layout for the format)"), ...STD_ERRORS, ...NOT_FOUND, ...CONFLICT },
       }),
       async (c) => c.json((datasetInfo(await planExport(deps.db, kind, c.req.valid("query"))) ?? {}) as Record<string, unknown>, 200),
     );
