@@ -10,7 +10,7 @@ import { json, makeTestApp, type TestApp } from "../helpers/app.js";
 
 let sim: Simulator;
 let t: TestApp;
-const UNSET = "MA_PATCH_TEST_KEY_NOT_SET";
+const UNSET = "MA_PATCH_TEST_NOT_SET_API_KEY";
 beforeAll(async () => {
   delete process.env[UNSET];
   sim = await startSimulator({ seed: 2, latency: { kind: "fixed", ms: 1 } });
