@@ -4,6 +4,7 @@
  */
 import { and, asc, eq, gt, type SQL } from "drizzle-orm";
 import { z } from "zod";
+import { storable } from "../storable.js";
 import type { Db } from "../../db/client.js";
 import { instructions } from "../../db/schema/index.js";
 import { contentHash } from "../generator/clean/normalize.js";
@@ -13,7 +14,7 @@ const Message = z.strictObject({
   content: z.string().min(1, "must not be empty").max(200_000),
 });
 
-export const InstructionItemSchema = z
+export const InstructionItemSchema = storable(z
   .strictObject({
     text: z.string().trim().min(1, "must not be empty").max(200_000).optional(),
     messages: z.array(Message).min(1).max(64).optional(),
@@ -30,7 +31,7 @@ export const InstructionItemSchema = z
     } else if (v.messages && v.messages[v.messages.length - 1]?.role !== "user") {
       ctx.addIssue({ code: "custom", path: ["messages"], message: "the last message must be from the user" });
     }
-  });
+  }));
 
 export type InstructionItem = z.infer<typeof InstructionItemSchema>;
 export type InstructionRow = typeof instructions.$inferSelect;
