@@ -26,6 +26,8 @@ export interface FuzzContext {
   knownIds: Record<string, string[]>;
   /** Path parameter values read-only operations may use but writes must never target (seeded rows). */
   protectedIds: Set<string>;
+  /** Names and ids that exist, mixed into generated string fields of bodies and queries. */
+  knownStrings: string[];
   /** Operations whose path parameter may only be a known id or a value that cannot name a row. */
   knownOnly: Set<string>;
 }
@@ -68,11 +70,11 @@ function decodeURIComponentSafe(s: string): string {
   }
 }
 
-function queryString(op: Operation): fc.Arbitrary<string> {
+function queryString(op: Operation, known: readonly string[]): fc.Arbitrary<string> {
   const one = (p: Param) =>
     fc.option(
       fc.oneof(
-        plausible(p.schema).map((v) => encode(typeof v === "string" ? v : JSON.stringify(v) ?? "")),
+        plausible(p.schema, 0, known).map((v) => encode(typeof v === "string" ? v : JSON.stringify(v) ?? "")),
         hostileString.map(encode),
         hostileNumber.map((n) => encode(String(n))),
         fc.constantFrom("%ZZ", "%00", "NaN", "1e20", "-1", "1.5", "0x10", "", "%ED%A0%80"),
@@ -87,22 +89,53 @@ function queryString(op: Operation): fc.Arbitrary<string> {
   });
 }
 
-const NDJSON_FIELDS = ["text", "messages", "category", "metadata", "externalId", "model_a", "model_b", "winner", "score", "id", "tstamp", "judge", "name", "goal", "plan", "title", "source", "prompt", "turns"];
+const text = (min: number, max: number) => fc.string({ minLength: min, maxLength: max });
+const modelName = fc.constantFrom("seed-a", "seed-b", "seed-judge", "other-model");
 
-const ndjsonLine: fc.Arbitrary<string> = fc.oneof(
-  fc.dictionary(fc.constantFrom(...NDJSON_FIELDS), fc.oneof(hostileValue, fc.string({ maxLength: 30 }), fc.constantFrom("model_a", "model_b", "tie", "tie (bothbad)", "seed-a", "seed-b")), { maxKeys: 5 }).map((o) => JSON.stringify(o)),
-  hostileValue.map((v) => JSON.stringify(v) ?? "null"),
-  fc.constantFrom("{", "not json", "", "\u0000", '{"text":"trunc', "[1,2", "\ud800"),
-);
+const battleLines = [
+  fc.record(
+    { model_a: modelName, model_b: modelName, winner: fc.constantFrom("model_a", "model_b", "tie", "tie (bothbad)"), id: text(1, 12), category: fc.constantFrom("writing", "coding"), tstamp: fc.integer({ min: 0, max: 2_000_000_000 }), judge: modelName },
+    { requiredKeys: ["model_a", "model_b", "winner"] },
+  ),
+  fc.record({ model_a: modelName, model_b: modelName, score: fc.double({ min: 0, max: 1, noNaN: true }) }),
+];
+const itemLines = [
+  fc.record({ text: text(1, 60), category: fc.constantFrom("writing", "coding"), source: text(1, 10), metadata: fc.dictionary(text(1, 6), text(0, 6), { maxKeys: 2 }) }, { requiredKeys: ["text"] }),
+  fc.record({ name: text(1, 20), goal: text(1, 40), plan: fc.array(text(1, 20), { minLength: 1, maxLength: 3 }) }),
+  fc.record({ text: text(20, 80), title: text(1, 20) }, { requiredKeys: ["text"] }),
+  fc.record({ question_id: fc.integer({ min: 1, max: 1000 }), category: fc.constantFrom("writing", "coding"), turns: fc.array(text(1, 40), { minLength: 1, maxLength: 2 }) }),
+  fc.record({ uid: text(1, 12), prompt: text(1, 60) }),
+];
+
+type Line = { line: string; hostile: boolean };
+
+/** Lines for a line-based body: mostly the route's own format, plausible or with one hostile member. */
+function ndjsonLine(path: string): fc.Arbitrary<Line> {
+  const own = path.includes("battles") ? battleLines : itemLines;
+  const template: fc.Arbitrary<Record<string, unknown>> = fc.oneof({ arbitrary: fc.oneof(...own), weight: 4 }, ...battleLines, ...itemLines);
+  const bad = fc.oneof({ arbitrary: hostileString, weight: 3 }, hostileValue);
+  return fc.oneof(
+    { arbitrary: template.map((o) => ({ line: JSON.stringify(o), hostile: false })), weight: 3 },
+    {
+      arbitrary: fc.tuple(template, fc.nat(), fc.constantFrom<Mutation>("replace", "replace", "remove", "extra", "wrong-type"), bad).map(([o, pick, kind, h]) => ({ line: JSON.stringify(mutate(o, pick, kind, h)) ?? "null", hostile: true })),
+      weight: 3,
+    },
+    fc.constantFrom("{", "not json", "", "[1,2", '{"text":"trunc', "\u0000", "\ud800", "null", "[]").map((line) => ({ line, hostile: false })),
+  );
+}
 
 type BodyPart = { body?: string; contentType?: string; label: string };
 
-function bodyFor(type: string, schema: JsonSchema, ctx: FuzzContext): fc.Arbitrary<BodyPart> {
+function bodyFor(path: string, type: string, schema: JsonSchema, ctx: FuzzContext): fc.Arbitrary<BodyPart> {
   const isJson = type.includes("json") && !type.includes("ndjson");
   if (!isJson) {
-    return fc.array(ndjsonLine, { maxLength: 6 }).map((lines) => ({ body: lines.join("\n"), contentType: type, label: `${type} lines` }));
+    return fc.array(ndjsonLine(path), { maxLength: 6 }).map((lines) => ({
+      body: lines.map((l) => l.line).join("\n"),
+      contentType: type,
+      label: `${type} ${lines.some((l) => l.hostile) ? "hostile lines" : "lines"}`,
+    }));
   }
-  const good = plausible(schema);
+  const good = plausible(schema, 0, ctx.knownStrings);
   const kinds: fc.Arbitrary<BodyPart>[] = [
     good.map((v) => ({ body: JSON.stringify(v), contentType: type, label: "plausible" })),
     fc
@@ -141,8 +174,8 @@ export function requestsFor(op: Operation, ctx: FuzzContext): fc.Arbitrary<FuzzR
   const body: fc.Arbitrary<BodyPart> =
     types.length === 0
       ? fc.oneof({ arbitrary: fc.constant<BodyPart>({ label: "no body" }), weight: 9 }, fc.constant<BodyPart>({ body: "{}", contentType: "application/json", label: "unexpected body" }))
-      : fc.constantFrom(...types).chain((t) => bodyFor(t, op.bodies[t] ?? {}, ctx));
-  return fc.tuple(path, queryString(op), body, authHeader(ctx)).map(([p, q, b, auth]) => {
+      : fc.constantFrom(...types).chain((t) => bodyFor(op.path, t, op.bodies[t] ?? {}, ctx));
+  return fc.tuple(path, queryString(op, ctx.knownStrings), body, authHeader(ctx)).map(([p, q, b, auth]) => {
     const headers: Record<string, string> = {};
     if (auth !== undefined) headers.authorization = auth;
     if (b.contentType) headers["content-type"] = b.contentType;

@@ -108,19 +108,24 @@ function numberArb(s: JsonSchema, integer: boolean): fc.Arbitrary<number> {
   return integer ? fc.integer({ min: Math.ceil(min), max: Math.floor(max) }) : fc.double({ min, max, noNaN: true });
 }
 
-/** A value that mostly satisfies the schema (patterns, bounds, enums, required keys), small in size. */
-export function plausible(s: JsonSchema, depth = 0): fc.Arbitrary<unknown> {
+/**
+ * A value that mostly satisfies the schema (patterns, bounds, enums, required keys), small in size.
+ * `known` strings (names and ids that exist) stand in for generated ones half the time, so requests
+ * that need an existing model or round get past the lookups into the code behind them.
+ */
+export function plausible(s: JsonSchema, depth = 0, known: readonly string[] = []): fc.Arbitrary<unknown> {
+  const sub = (x: JsonSchema) => plausible(x, depth + 1, known);
   if (depth > 6) return fc.constant(null);
   if (s.const !== undefined) return fc.constant(s.const);
   if (s.enum && s.enum.length > 0) return fc.constantFrom(...s.enum);
   const alts = s.anyOf ?? s.oneOf;
-  if (alts && alts.length > 0) return fc.oneof(...alts.map((a) => plausible(a, depth + 1)));
-  if (s.allOf && s.allOf.length > 0) return plausible(Object.assign({}, ...s.allOf) as JsonSchema, depth + 1);
+  if (alts && alts.length > 0) return fc.oneof(...alts.map((a) => sub(a)));
+  if (s.allOf && s.allOf.length > 0) return sub(Object.assign({}, ...s.allOf) as JsonSchema);
   const types = Array.isArray(s.type) ? s.type : s.type ? [s.type] : s.properties ? ["object"] : [];
-  if (types.length > 1) return fc.oneof(...types.map((t) => plausible({ ...s, type: t }, depth + 1)));
+  if (types.length > 1) return fc.oneof(...types.map((t) => sub({ ...s, type: t })));
   switch (types[0]) {
     case "string":
-      return stringArb(s);
+      return known.length > 0 && !s.enum ? fc.oneof(stringArb(s), fc.constantFrom(...known)) : stringArb(s);
     case "integer":
       return numberArb(s, true);
     case "number":
@@ -130,11 +135,11 @@ export function plausible(s: JsonSchema, depth = 0): fc.Arbitrary<unknown> {
     case "null":
       return fc.constant(null);
     case "array":
-      return fc.array(plausible(s.items ?? {}, depth + 1), { minLength: Math.min(s.minItems ?? 0, 3), maxLength: Math.max(Math.min(s.maxItems ?? 3, 3), Math.min(s.minItems ?? 0, 3)) });
+      return fc.array(sub(s.items ?? {}), { minLength: Math.min(s.minItems ?? 0, 3), maxLength: Math.max(Math.min(s.maxItems ?? 3, 3), Math.min(s.minItems ?? 0, 3)) });
     case "object": {
       const props = s.properties ?? {};
       const model: Record<string, fc.Arbitrary<unknown>> = {};
-      for (const [k, v] of Object.entries(props)) model[k] = plausible(v, depth + 1);
+      for (const [k, v] of Object.entries(props)) model[k] = sub(v);
       if (Object.keys(model).length === 0) return fc.dictionary(fc.string({ maxLength: 8 }), fc.oneof(fc.string({ maxLength: 8 }), fc.integer()), { maxKeys: 3 });
       return fc.record(model, { requiredKeys: (s.required ?? []).filter((k) => k in model) });
     }
