@@ -5,6 +5,7 @@
  */
 import { and, asc, eq, gt, sql } from "drizzle-orm";
 import { z } from "zod";
+import { storable } from "../storable.js";
 import type { Db } from "../../db/client.js";
 import { genPersonas } from "../../db/schema/index.js";
 import type { PersonaView } from "./prompts.js";
@@ -23,7 +24,7 @@ export const SeedAttributesSchema = z.strictObject({
 });
 export type SeedAttributes = z.infer<typeof SeedAttributesSchema>;
 
-export const PersonaImportSchema = z.strictObject({
+export const PersonaImportSchema = storable(z.strictObject({
   name: z.string().trim().min(1).max(80),
   goal: z.string().trim().min(1).max(600),
   plan: z.array(z.string().trim().min(1).max(400)).min(1).max(10),
@@ -35,7 +36,7 @@ export const PersonaImportSchema = z.strictObject({
   background: z.string().max(2000).optional(),
   personality: z.string().max(400).optional(),
   externalId: z.union([z.string().min(1).max(256), z.number()]).optional(),
-});
+}));
 export type PersonaImport = z.infer<typeof PersonaImportSchema>;
 
 export interface SeedCombo {

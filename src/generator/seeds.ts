@@ -4,17 +4,18 @@
  */
 import { and, asc, eq, gt, inArray, type SQL } from "drizzle-orm";
 import { z } from "zod";
+import { storable } from "../storable.js";
 import type { Db } from "../../db/client.js";
 import { genSeeds } from "../../db/schema/index.js";
 import { contentHash } from "./clean/normalize.js";
 
 export type SeedRow = typeof genSeeds.$inferSelect;
 
-export const SeedImportSchema = z.strictObject({
+export const SeedImportSchema = storable(z.strictObject({
   text: z.string().trim().min(20, "must be at least 20 characters").max(100_000),
   title: z.string().trim().min(1).max(300).optional(),
   source: z.string().trim().min(1).max(300).optional(),
-});
+}));
 
 export async function insertSeeds(db: Db, set: string, items: z.infer<typeof SeedImportSchema>[]): Promise<{ inserted: number; duplicates: number }> {
   let inserted = 0;

@@ -3,8 +3,17 @@
  * whose default validation hook turns zod failures into the 400 envelope.
  */
 import { OpenAPIHono, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import type { AppEnv } from "./env.js";
 import { describeZodError, errorResponse } from "./errors.js";
+import { findUnstorable } from "../storable.js";
+
+/**
+ * Bodies that are batches of items validated one by one (a bad item is listed in `rejected` and the
+ * rest are stored): their item schemas carry the same storable rule (`storable()`), so the edge
+ * leaves their JSON body to them instead of refusing the whole batch.
+ */
+const PER_ITEM_BODIES = new Set(["POST /v1/instructions", "POST /v1/generator/personas/import", "POST /v1/generator/seeds"]);
 
 export const ErrorSchema = z
   .object({
@@ -41,6 +50,15 @@ export const CreatedBy = z
 export const NOT_FOUND = { 404: err("Not found") } as const;
 export const CONFLICT = { 409: err("Conflict") } as const;
 
+/** The 400 for a validated input that breaks the storable rule, naming the field; undefined when it is fine. */
+export function unstorableResponse(c: Context<AppEnv>, target: string, data: unknown): Response | undefined {
+  const bad = findUnstorable(data);
+  if (!bad) return undefined;
+  const field = bad.path.map(String).join(".") || target;
+  const issues = [{ field, message: bad.message }];
+  return errorResponse(c, 400, "validation_failed", `invalid ${target}: ${field}: ${bad.message}`, { target, issues });
+}
+
 export function newRouter(): OpenAPIHono<AppEnv> {
   return new OpenAPIHono<AppEnv>({
     defaultHook: (result, c) => {
@@ -48,7 +66,9 @@ export function newRouter(): OpenAPIHono<AppEnv> {
         const { message, details } = describeZodError(result.error, result.target);
         return errorResponse(c, 400, "validation_failed", message, details);
       }
-      return undefined;
+      // The edge rule for values the database would refuse (src/storable.ts), on every validated input.
+      if (result.target === "json" && PER_ITEM_BODIES.has(`${c.req.method} ${c.req.routePath}`)) return undefined;
+      return unstorableResponse(c, result.target, result.data);
     },
   });
 }

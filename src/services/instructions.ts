@@ -7,6 +7,7 @@
  */
 import { and, asc, eq, gt, type SQL } from "drizzle-orm";
 import { z } from "zod";
+import { storable } from "../storable.js";
 import type { Db } from "../../db/client.js";
 import { rowRefusal } from "../../db/refusal.js";
 import { dbJson, dbText } from "../../db/safe-value.js";
@@ -18,7 +19,7 @@ const Message = z.strictObject({
   content: dbText(z.string().min(1, "must not be empty").max(200_000)),
 });
 
-export const InstructionItemSchema = z
+export const InstructionItemSchema = storable(z
   .strictObject({
     text: dbText(z.string().trim().min(1, "must not be empty").max(200_000)).optional(),
     messages: z.array(Message).min(1).max(64).optional(),
@@ -35,7 +36,7 @@ export const InstructionItemSchema = z
     } else if (v.messages && v.messages[v.messages.length - 1]?.role !== "user") {
       ctx.addIssue({ code: "custom", path: ["messages"], message: "the last message must be from the user" });
     }
-  });
+  }));
 
 export type InstructionItem = z.infer<typeof InstructionItemSchema>;
 export type InstructionRow = typeof instructions.$inferSelect;

@@ -7,7 +7,7 @@ import type { Deps } from "../../deps.js";
 import { FORMATS } from "../../exports/formats.js";
 import { datasetCard, datasetInfo, ExportQuerySchema, KINDS, planExport, runExport } from "../../services/exports.js";
 import { describeZodError, errorResponse } from "../errors.js";
-import { CONFLICT, jsonContent, newRouter, NOT_FOUND, STD_ERRORS } from "../openapi.js";
+import { CONFLICT, jsonContent, newRouter, NOT_FOUND, STD_ERRORS, unstorableResponse } from "../openapi.js";
 
 const SUMMARY = {
   sft: "SFT targets: where the target lost, the best opponent answer",
@@ -54,6 +54,8 @@ export function exportRoutes(deps: Deps) {
         const { message, details } = describeZodError(parsed.error, "query");
         return errorResponse(c, 400, "validation_failed", message, details);
       }
+      const refused = unstorableResponse(c, "query", parsed.data);
+      if (refused) return refused;
       const q = parsed.data;
       const plan = await planExport(deps.db, kind, q);
       const run = runExport(deps.db, plan, q.provenance, q.seed);
