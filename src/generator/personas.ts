@@ -5,7 +5,7 @@
  */
 import { and, asc, eq, gt, sql } from "drizzle-orm";
 import { z } from "zod";
-import { storable } from "../storable.js";
+import { dbJson } from "../../db/safe-value.js";
 import type { Db } from "../../db/client.js";
 import { genPersonas } from "../../db/schema/index.js";
 import type { PersonaView } from "./prompts.js";
@@ -24,7 +24,7 @@ export const SeedAttributesSchema = z.strictObject({
 });
 export type SeedAttributes = z.infer<typeof SeedAttributesSchema>;
 
-export const PersonaImportSchema = storable(z.strictObject({
+export const PersonaImportSchema = dbJson(z.strictObject({
   name: z.string().trim().min(1).max(80),
   goal: z.string().trim().min(1).max(600),
   plan: z.array(z.string().trim().min(1).max(400)).min(1).max(10),

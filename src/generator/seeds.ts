@@ -4,14 +4,14 @@
  */
 import { and, asc, eq, gt, inArray, type SQL } from "drizzle-orm";
 import { z } from "zod";
-import { storable } from "../storable.js";
+import { dbJson } from "../../db/safe-value.js";
 import type { Db } from "../../db/client.js";
 import { genSeeds } from "../../db/schema/index.js";
 import { contentHash } from "./clean/normalize.js";
 
 export type SeedRow = typeof genSeeds.$inferSelect;
 
-export const SeedImportSchema = storable(z.strictObject({
+export const SeedImportSchema = dbJson(z.strictObject({
   text: z.string().trim().min(20, "must be at least 20 characters").max(100_000),
   title: z.string().trim().min(1).max(300).optional(),
   source: z.string().trim().min(1).max(300).optional(),

@@ -6,11 +6,11 @@ import { OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "./env.js";
 import { describeZodError, errorResponse } from "./errors.js";
-import { findUnstorable } from "../storable.js";
+import { unsafeJson } from "../../db/safe-value.js";
 
 /**
  * Bodies that are batches of items validated one by one (a bad item is listed in `rejected` and the
- * rest are stored): their item schemas carry the same storable rule (`storable()`), so the edge
+ * rest are stored): their item schemas carry the same rule (`dbJson()`), so the edge
  * leaves their JSON body to them instead of refusing the whole batch.
  */
 const PER_ITEM_BODIES = new Set(["POST /v1/instructions", "POST /v1/generator/personas/import", "POST /v1/generator/seeds"]);
@@ -52,11 +52,11 @@ export const CONFLICT = { 409: err("Conflict") } as const;
 
 /** The 400 for a validated input that breaks the storable rule, naming the field; undefined when it is fine. */
 export function unstorableResponse(c: Context<AppEnv>, target: string, data: unknown): Response | undefined {
-  const bad = findUnstorable(data);
+  const bad = unsafeJson(data);
   if (!bad) return undefined;
   const field = bad.path.map(String).join(".") || target;
-  const issues = [{ field, message: bad.message }];
-  return errorResponse(c, 400, "validation_failed", `invalid ${target}: ${field}: ${bad.message}`, { target, issues });
+  const issues = [{ field, message: bad.reason }];
+  return errorResponse(c, 400, "validation_failed", `invalid ${target}: ${field}: ${bad.reason}`, { target, issues });
 }
 
 export function newRouter(): OpenAPIHono<AppEnv> {
@@ -66,7 +66,7 @@ export function newRouter(): OpenAPIHono<AppEnv> {
         const { message, details } = describeZodError(result.error, result.target);
         return errorResponse(c, 400, "validation_failed", message, details);
       }
-      // The edge rule for values the database would refuse (src/storable.ts), on every validated input.
+      // The edge rule for values the database would refuse (db/safe-value.ts), on every validated input.
       if (result.target === "json" && PER_ITEM_BODIES.has(`${c.req.method} ${c.req.routePath}`)) return undefined;
       return unstorableResponse(c, result.target, result.data);
     },

@@ -7,28 +7,28 @@
  */
 import { and, asc, eq, gt, type SQL } from "drizzle-orm";
 import { z } from "zod";
-import { storable } from "../storable.js";
 import type { Db } from "../../db/client.js";
 import { rowRefusal } from "../../db/refusal.js";
-import { dbJson, dbText } from "../../db/safe-value.js";
+import { dbJson } from "../../db/safe-value.js";
 import { instructions } from "../../db/schema/index.js";
 import { contentHash } from "../generator/clean/normalize.js";
 
 const Message = z.strictObject({
   role: z.enum(["system", "user", "assistant"]),
-  content: dbText(z.string().min(1, "must not be empty").max(200_000)),
+  content: z.string().min(1, "must not be empty").max(200_000),
 });
 
-export const InstructionItemSchema = storable(z
+// One check of the whole item (db/safe-value.ts) names the first field the database would refuse.
+export const InstructionItemSchema = dbJson(z
   .strictObject({
-    text: dbText(z.string().trim().min(1, "must not be empty").max(200_000)).optional(),
+    text: z.string().trim().min(1, "must not be empty").max(200_000).optional(),
     messages: z.array(Message).min(1).max(64).optional(),
     category: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9 _.-]{0,63}$/, "letters, digits, space, _ . - (max 64)").optional(),
     complexity: z.number().int().min(1).max(5).optional(),
-    source: dbText(z.string().min(1).max(128)).optional(),
-    externalId: z.union([dbText(z.string().min(1).max(256)), z.number()]).optional(),
-    reference: dbText(z.string().max(200_000)).optional(),
-    metadata: dbJson(z.record(z.string(), z.unknown())).optional(),
+    source: z.string().min(1).max(128).optional(),
+    externalId: z.union([z.string().min(1).max(256), z.number()]).optional(),
+    reference: z.string().max(200_000).optional(),
+    metadata: z.record(z.string(), z.unknown()).optional(),
   })
   .superRefine((v, ctx) => {
     if ((v.text === undefined) === (v.messages === undefined)) {

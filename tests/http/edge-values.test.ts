@@ -1,5 +1,5 @@
 /**
- * The edge rule (src/storable.ts) over HTTP: NUL, lone surrogates, non-finite numbers and deep nesting in
+ * The edge rule (db/safe-value.ts) over HTTP: NUL, lone surrogates, non-finite numbers and deep nesting in
  * a path id, a query parameter or a JSON field are a 400 naming the field, never a 500; import items
  * that break it are rejected one by one; the rest of each batch is stored. Runs on every database driver.
  */
@@ -62,7 +62,7 @@ for (const target of dbTargets()) {
       expect(out.rejected.map((r) => r.index)).toEqual([0, 2, 3, 4]);
       expect(out.rejected[0]?.reason).toContain("text");
       expect(out.rejected[1]?.reason).toContain("metadata.k");
-      expect(out.rejected[2]?.reason).toContain("metadata.a");
+      expect(out.rejected[2]?.reason).toContain("metadata: a key must not contain a NUL");
       expect(out.rejected[3]?.reason).toContain("nested deeper");
     });
 

@@ -1,6 +1,6 @@
-/** The storable rule as a pure function: which value is refused, and the path reported for it. */
+/** The edge rule (db/safe-value.ts unsafeJson) on whole request values: which value is refused, and the path reported for it. */
 import { describe, expect, it } from "vitest";
-import { findUnstorable, MAX_DEPTH, stringProblem } from "../../src/storable.js";
+import { JSON_MAX_DEPTH as MAX_DEPTH, unsafeJson, unsafeText } from "../../db/safe-value.js";
 
 const nest = (n: number): unknown => (n === 0 ? 1 : { a: nest(n - 1) });
 
@@ -13,31 +13,31 @@ const cases: { name: string; value: unknown; path: (string | number)[] | null; m
   { name: "lone high surrogate", value: { d: "x\ud800" }, path: ["d"], mentions: "surrogate" },
   { name: "lone low surrogate", value: { d: "\udc00x" }, path: ["d"], mentions: "surrogate" },
   { name: "swapped pair", value: ["\ude00\ud83d"], path: [0], mentions: "surrogate" },
-  { name: "NUL in a key", value: { m: { "k\u0000": 1 } }, path: ["m", "k\u0000"], mentions: "key" },
-  { name: "NaN", value: { n: Number.NaN }, path: ["n"], mentions: "finite" },
-  { name: "Infinity", value: [Number.POSITIVE_INFINITY], path: [0], mentions: "finite" },
+  { name: "NUL in a key (reported on its parent)", value: { m: { "k\u0000": 1 } }, path: ["m"], mentions: "key" },
+  { name: "NaN", value: { n: Number.NaN }, path: ["n"], mentions: "out of range" },
+  { name: "Infinity", value: [Number.POSITIVE_INFINITY], path: [0], mentions: "out of range" },
   { name: "first offender in document order", value: { a: "\u0000", b: "\u0000" }, path: ["a"] },
   { name: "nesting at the bound", value: nest(MAX_DEPTH), path: null },
   { name: "nesting past the bound", value: nest(MAX_DEPTH + 1), path: Array(MAX_DEPTH).fill("a"), mentions: "nested deeper" },
 ];
 
-describe("findUnstorable", () => {
+describe("unsafeJson on request values", () => {
   for (const tc of cases) {
     it(tc.name, () => {
-      const got = findUnstorable(tc.value);
+      const got = unsafeJson(tc.value);
       if (tc.path === null) expect(got).toBeNull();
       else {
         expect(got?.path).toEqual(tc.path);
-        if (tc.mentions) expect(got?.message).toContain(tc.mentions);
+        if (tc.mentions) expect(got?.reason).toContain(tc.mentions);
       }
     });
   }
   it("does not overflow the stack on a hostile depth", () => {
     let v: unknown = 0;
     for (let i = 0; i < 200_000; i++) v = [v];
-    expect(findUnstorable(v)?.message).toContain("nested deeper");
+    expect(unsafeJson(v)?.reason).toContain("nested deeper");
   });
-  it("stringProblem is null for ordinary text", () => {
-    expect(stringProblem("plain")).toBeNull();
+  it("unsafeText is null for ordinary text", () => {
+    expect(unsafeText("plain")).toBeNull();
   });
 });
