@@ -130,6 +130,9 @@ export async function cancelRound(db: Db, id: string): Promise<void> {
  */
 export async function resumeRound(db: Db, id: string, caps?: BudgetCaps): Promise<number> {
   return db.transaction(async (tx) => {
+    // The round row first, as the budget stop and every spend-settling insert take it before the
+    // budget row: the other order deadlocks against a settling worker on PostgreSQL.
+    await tx.select({ id: rounds.id }).from(rounds).where(eq(rounds.id, id)).for("update");
     if (caps && (caps.maxCostUsd != null || caps.maxTokens != null)) {
       const key = { scope: "round" as const, ownerId: id };
       const current = await readBudget(tx, key);

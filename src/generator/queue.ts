@@ -132,6 +132,9 @@ export async function cancelRun(db: Db, id: string): Promise<void> {
  */
 export async function resumeRun(db: Db, id: string, caps?: BudgetCaps): Promise<number> {
   return db.transaction(async (tx) => {
+    // The run row first, as the budget stop (src/generator/budget.ts) takes it before the budget row:
+    // the other order deadlocks against a worker stopping the run on PostgreSQL.
+    await tx.select({ id: genRuns.id }).from(genRuns).where(eq(genRuns.id, id)).for("update");
     if (caps && (caps.maxCostUsd != null || caps.maxTokens != null)) {
       const key = { scope: "run" as const, ownerId: id };
       const current = await readBudget(tx, key);
