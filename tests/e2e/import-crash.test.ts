@@ -95,12 +95,17 @@ async function startServer(name: string) {
   return { url, killWhenStored };
 }
 
-/** Streams the log in small chunks, so the server is still importing when it is killed. */
-function slowBody(lines: string[], perChunk: number, delayMs: number): ReadableStream<Uint8Array> {
+/**
+ * Streams the log in small chunks, then holds back everything after line `holdAfter` until the server
+ * is killed, so the import is still reading when the kill lands (on PGlite the server answers the
+ * kill's poll only between batches, and a fast machine could otherwise finish the whole file first).
+ */
+function slowBody(lines: string[], perChunk: number, delayMs: number, holdAfter: number): ReadableStream<Uint8Array> {
   const enc = new TextEncoder();
   let i = 0;
   return new ReadableStream({
     async pull(ctrl) {
+      if (i >= holdAfter) return new Promise<void>(() => {});
       if (i >= lines.length) return ctrl.close();
       await new Promise((r) => setTimeout(r, delayMs));
       ctrl.enqueue(enc.encode(`${lines.slice(i, i + perChunk).join("\n")}\n`));
@@ -125,7 +130,7 @@ describe.each(variants)("SIGKILL mid-import on $name", ({ name }) => {
     expect(clean.out).toMatchObject({ imported: LINES, skipped: 0, rejectedCount: 0 });
 
     const server = await startServer(name);
-    const init = { method: "POST", headers: { "content-type": "application/x-ndjson" }, body: slowBody(LOG, 250, 15), duplex: "half" };
+    const init = { method: "POST", headers: { "content-type": "application/x-ndjson" }, body: slowBody(LOG, 250, 15, LINES - BATCH), duplex: "half" };
     const upload = fetch(`${server.url}/v1/battles/import`, init as RequestInit).catch((e: unknown) => e);
     // Killed as soon as the first batch is visible: later batches are being read or written.
     const { h, drop } = await server.killWhenStored("/v1/battles");
