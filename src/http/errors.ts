@@ -1,6 +1,7 @@
 /**
  * The single mapping from errors to HTTP: `AppError` codes -> status + envelope, Hono's own
- * HTTPExceptions (malformed JSON, 415, 413) -> the same envelope, zod failures -> 400 naming the field.
+ * HTTPExceptions (malformed JSON, 415, 413) -> the same envelope, zod failures -> 400 naming the field,
+ * transient database conflicts (deadlock, serialization failure, lock timeout) -> 503 with Retry-After.
  * Only 5xx are logged as errors.
  */
 import type { Context } from "hono";
@@ -51,6 +52,25 @@ export function describeZodError(err: ZodError, target: string): { message: stri
   return { message: `invalid ${target}: ${message}`, details: { target, issues } };
 }
 
+/**
+ * SQLSTATEs that say "try again": the transaction lost a race, not that the request was bad. Both
+ * drivers put the SQLSTATE in `code`; drizzle wraps driver errors, so the cause chain is searched.
+ */
+const TRANSIENT_SQLSTATE: Record<string, string> = {
+  "40P01": "deadlock detected",
+  "40001": "serialization failure",
+  "55P03": "lock not available",
+  "53300": "too many connections",
+};
+
+export function transientDbError(err: unknown): string | null {
+  for (let e: unknown = err, depth = 0; e && typeof e === "object" && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "string" && code in TRANSIENT_SQLSTATE) return TRANSIENT_SQLSTATE[code] ?? null;
+  }
+  return null;
+}
+
 export function onError(err: Error, c: Context<AppEnv>): Response {
   if (err instanceof AppError) {
     const status = STATUS_BY_CODE[err.code];
@@ -63,6 +83,12 @@ export function onError(err: Error, c: Context<AppEnv>): Response {
     const message =
       status === 413 ? "request body too large" : status === 415 ? "unsupported media type: send application/json" : err.message;
     return errorResponse(c, status, code, message);
+  }
+  const transient = transientDbError(err);
+  if (transient) {
+    c.get("logger")?.warn({ err, requestId: c.get("requestId") }, "transient database conflict");
+    c.header("Retry-After", "1");
+    return errorResponse(c, 503, "unavailable", `the database reported a ${transient} while answering this request (a concurrent update won the race and this one was rolled back): retry the request`);
   }
   c.get("logger")?.error({ err, requestId: c.get("requestId") }, "unhandled error");
   return errorResponse(c, 500, "internal", "internal server error");
