@@ -7,8 +7,9 @@ import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { battles, instructions, rounds } from "../db/schema/index.js";
 import { type BudgetCaps, readBudget, setBudgetCaps } from "../db/budget-ledger.js";
-import { type PairingMode, planBattles, planPairs, seededRandom } from "./pairing.js";
+import { type PairingMode, planBattles, planPairs } from "./pairing.js";
 import { roundSpend } from "./spend.js";
+import { mulberry32 } from "../lib/random.js";
 
 export type JudgeMode = "pairwise" | "single" | "reward";
 
@@ -98,7 +99,7 @@ export async function createRoundPlan(db: Db, r: NewRound): Promise<{ round: Rou
       .returning();
     if (!round) throw new Error("round insert returned nothing");
     if (r.budget && (r.budget.maxCostUsd != null || r.budget.maxTokens != null)) await setBudgetCaps(tx, { scope: "round", ownerId: r.id }, r.budget);
-    const plan = planBattles(ids, planPairs(r), seededRandom(seed ^ 0x5bd1e995));
+    const plan = planBattles(ids, planPairs(r), mulberry32(seed ^ 0x5bd1e995));
     for (let i = 0; i < plan.length; i += 1000) {
       const chunk = plan.slice(i, i + 1000);
       await tx.insert(battles).values(chunk.map((b) => ({ ...b, roundId: r.id, status: "pending", category: categoryOf.get(b.instructionId) ?? null })));

@@ -4,9 +4,6 @@
  * Shapes only; the logic lives in selection.ts, selection-rows.ts and selection-score.ts.
  */
 
-/** A uniform generator on [0, 1) (same shape as reports/random.ts `Rng`; battles/ may not import reports/). */
-export type Rng = () => number;
-
 export interface PromptMessage {
   role: "system" | "user" | "assistant";
   content: string;

@@ -14,12 +14,12 @@
  * complexity 5 always and complexity 1 one time in five, so easy items thin out but never vanish.
  */
 
+import type { Rng } from "../lib/random.js";
 import { rowKey } from "./selection-hash.js";
 import { dpoRows, ktoRows, rewardRows, sftRows, type RowPolicy } from "./selection-rows.js";
 import { modelLost, prepareGroup, tally, type GroupContext, type SkipTally } from "./selection-score.js";
 import type {
   InstructionGroup,
-  Rng,
   RowOfKind,
   SelectionKind,
   SelectionOptions,

@@ -4,6 +4,7 @@
  * robin over categories, seeded order within each). The rest is shuffled with the seed and dealt
  * into equal contiguous shards; each iteration trains on one shard, never reused.
  */
+import { shuffled } from "../lib/random.js";
 
 export interface PoolItem {
   id: number;
@@ -18,16 +19,6 @@ export interface PoolSplit {
   shards: number[][];
 }
 
-/** Fisher-Yates with an injected generator (does not modify the input). */
-export function shuffled<T>(xs: readonly T[], random: () => number): T[] {
-  const out = [...xs];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [out[i], out[j]] = [out[j] as T, out[i] as T];
-  }
-  return out;
-}
-
 function hardFirst(a: PoolItem, b: PoolItem): number {
   return (b.complexity ?? 0) - (a.complexity ?? 0) || b.length - a.length || a.id - b.id;
 }
@@ -36,7 +27,7 @@ function hardFirst(a: PoolItem, b: PoolItem): number {
 function diversePick(items: readonly PoolItem[], n: number, random: () => number): PoolItem[] {
   const byCat = new Map<string, PoolItem[]>();
   for (const it of [...items].sort((a, b) => a.id - b.id)) byCat.set(it.category, [...(byCat.get(it.category) ?? []), it]);
-  const queues = [...byCat.keys()].sort().map((c) => shuffled(byCat.get(c) ?? [], random));
+  const queues = [...byCat.keys()].sort().map((c) => shuffled(random, byCat.get(c) ?? []));
   const picked: PoolItem[] = [];
   while (picked.length < n && queues.some((q) => q.length > 0)) {
     for (const q of queues) {
@@ -58,8 +49,8 @@ export function splitPool(
   const diverse = diversePick(items.filter((i) => !hardIds.has(i.id)), Math.max(0, opts.evalDiverse), random);
   const held = new Set([...hardIds, ...diverse.map((i) => i.id)]);
   const rest = shuffled(
-    items.filter((i) => !held.has(i.id)).map((i) => i.id).sort((a, b) => a - b),
     random,
+    items.filter((i) => !held.has(i.id)).map((i) => i.id).sort((a, b) => a - b),
   );
   const size = Math.ceil(rest.length / opts.shards);
   const shards = Array.from({ length: opts.shards }, (_, k) => rest.slice(k * size, (k + 1) * size));

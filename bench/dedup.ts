@@ -11,8 +11,8 @@ import { fileURLToPath } from "node:url";
 import { type CleanResult, cleanInstructions, DEDUP_LSH_WEIGHTS } from "../src/generator/clean/clean.js";
 import { candidateProbability, optimalLshParams } from "../src/generator/clean/lsh.js";
 import { DEFAULT_NUM_PERM } from "../src/generator/clean/minhash.js";
-import { mulberry32 } from "../src/generator/clean/hash32.js";
-import { normalizedWords } from "../src/generator/clean/normalize.js";
+import { mulberry32, pick, type Rng } from "../lib/random.js";
+import { foldToWords } from "../lib/text.js";
 
 const N = 100_000;
 const PLANTED = 5_000;
@@ -22,14 +22,12 @@ const SEED = 20240611;
 const DATA_DIR = fileURLToPath(new URL("../../shared/data/", import.meta.url));
 const SYLLABLES = ["ka", "lo", "mi", "tra", "sen", "vo", "du", "pel", "ri", "gan", "so", "te", "bra", "nu", "fi", "zor"];
 
-type Rng = () => number;
 interface Chain {
   starts: string[];
   next: Map<string, string[]>;
   vocab: string[];
 }
 
-const pick = <T>(rng: Rng, xs: readonly T[]): T => xs[Math.floor(rng() * xs.length)] as T;
 const WORD = /^[A-Za-z][A-Za-z'-]*[.,?!;:]?$/;
 
 /** 200,000 words of sentences over 20,000 pseudo-words drawn log-uniformly (P(rank k) ~ 1/k, as in text). */
@@ -74,10 +72,10 @@ function buildChain(text: string): Chain {
 }
 
 function generateWords(chain: Chain, rng: Rng, length: number): string[] {
-  const words: string[] = [pick(rng, chain.starts)];
+  const words: string[] = [pick(rng, chain.starts, "")];
   while (words.length < length) {
     const options = chain.next.get(words[words.length - 1] as string);
-    words.push(options && rng() < 0.97 ? pick(rng, options) : pick(rng, chain.starts));
+    words.push(options && rng() < 0.97 ? pick(rng, options, "") : pick(rng, chain.starts, ""));
   }
   return words;
 }
@@ -88,8 +86,8 @@ function editBurst(words: readonly string[], rng: Rng, vocab: readonly string[],
   let pos = Math.floor(rng() * Math.max(1, out.length - k));
   for (let e = 0; e < k; e++) {
     const r = rng();
-    if (r < 0.5) out[Math.min(pos, out.length - 1)] = pick(rng, vocab);
-    else if (r < 0.75) out.splice(pos, 0, pick(rng, vocab));
+    if (r < 0.5) out[Math.min(pos, out.length - 1)] = pick(rng, vocab, "");
+    else if (r < 0.75) out.splice(pos, 0, pick(rng, vocab, ""));
     else if (out.length > 1) out.splice(Math.min(pos, out.length - 1), 1);
     pos += 1 + Math.floor(rng() * 2);
   }
@@ -98,7 +96,7 @@ function editBurst(words: readonly string[], rng: Rng, vocab: readonly string[],
 
 /** Reference 5-shingle set: normalised words joined as strings (texts under 5 words: one whole shingle). */
 function shingleSet(text: string): Set<string> {
-  const w = normalizedWords(text);
+  const w = foldToWords(text);
   const n = Math.min(NGRAM, w.length);
   const out = new Set<string>();
   for (let i = 0; i + n <= w.length && n > 0; i++) out.add(w.slice(i, i + n).join(" "));

@@ -14,7 +14,7 @@ import { bootstrapBradleyTerry, percentileIntervals, ranksFromIntervals } from "
 import { fitBradleyTerry } from "../reports/bradley-terry.js";
 import { kendallTau, spearmanRho } from "../reports/rank-correlation.js";
 import { aggregateCells, pairTotals, toColumns } from "../reports/pair-counts.js";
-import { createRng, randomInt, randomNormal, type Rng } from "../reports/random.js";
+import { randomInt, randomNormal, type Rng, xoshiroRng } from "../lib/random.js";
 
 const SIZES = [10_000, 100_000, 1_000_000];
 const N_MODELS = 100;
@@ -55,7 +55,7 @@ function generate(nBattles: number, rng: Rng): { truth: string[]; battles: Battl
 }
 
 function runCase(nBattles: number): CaseResult {
-  const { truth, battles } = generate(nBattles, createRng(SEED));
+  const { truth, battles } = generate(nBattles, xoshiroRng(SEED));
   // Settle the generator's garbage first so its collection is not billed to the rating code.
   (globalThis as { gc?: () => void }).gc?.();
   const rssBeforeMb = process.memoryUsage().rss / 2 ** 20;
@@ -67,7 +67,7 @@ function runCase(nBattles: number): CaseResult {
   const t1 = performance.now();
   const fit = fitBradleyTerry(pairs);
   const t2 = performance.now();
-  const boot = bootstrapBradleyTerry(cells, { rounds: ROUNDS, rng: createRng(SEED + 1), init: fit.theta });
+  const boot = bootstrapBradleyTerry(cells, { rounds: ROUNDS, rng: xoshiroRng(SEED + 1), init: fit.theta });
   const { low, high } = percentileIntervals(boot);
   ranksFromIntervals(low, high);
   const t3 = performance.now();

@@ -1,10 +1,10 @@
+import type { Rng } from "../lib/random.js";
 /**
  * Exact binomial and multinomial sampling for the counts bootstrap. Binomial(n, p) uses cdf inversion
  * (BINV) when n·p < 10 and Hörmann's BTRS transformed rejection otherwise (Hörmann 1993,
  * "The generation of binomial random variates"; the same split PyTorch uses), so a draw costs O(1)
  * expected time however large n is. Multinomial draws are chained conditional binomials.
  */
-import type { Rng } from "./random.js";
 
 // log(k!) - [(k + 1/2) log(k + 1) - (k + 1) + log(sqrt(2π))], exact for k < 10 (Hörmann's table).
 const STIRLING_TAIL = [

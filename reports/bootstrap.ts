@@ -9,8 +9,8 @@
 import { fitBradleyTerry, hessianFactor, refitBradleyTerry, type BtFitOptions } from "./bradley-terry.js";
 import { sampleMultinomial } from "./binomial.js";
 import { pairTotals, type OutcomeCells } from "./pair-counts.js";
-import type { Rng } from "./random.js";
 import { thetaToRatings } from "./rating-scale.js";
+import type { Rng } from "../lib/random.js";
 
 export const BOOTSTRAP_ROUNDS = 100;
 export const CI_LEVEL = 0.95;

@@ -7,8 +7,8 @@
 import type { Battle } from "./battle-log.js";
 import type { BootstrapSamples } from "./bootstrap.js";
 import { toColumns, type BattleColumns } from "./pair-counts.js";
-import { randomInt, type Rng } from "./random.js";
 import { anchorInPlace, baselineIndex, ELO_BASE, ELO_SCALE, INIT_RATING, type Anchor } from "./rating-scale.js";
+import { randomInt, type Rng } from "../lib/random.js";
 
 export const ELO_K = 4;
 /** ln(10)/400: 10^(x/400) = e^(ALPHA·x), and exp is cheaper than pow in the update loop. */

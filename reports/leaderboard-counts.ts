@@ -10,8 +10,8 @@ import { fitBradleyTerry } from "./bradley-terry.js";
 import { checkMinBattles, type Leaderboard } from "./leaderboard.js";
 import type { OutcomeCells } from "./pair-counts.js";
 import { pairTotals } from "./pair-counts.js";
-import { createRng } from "./random.js";
 import { baselineIndex, RatingInputError, thetaToRatings } from "./rating-scale.js";
+import { xoshiroRng } from "../lib/random.js";
 
 /** `count` battles between modelA and modelB, each with model A's share `outcome`. */
 export interface CountRow {
@@ -104,7 +104,7 @@ export function leaderboardFromCounts(rows: readonly CountRow[], opts: CountsBoa
   const base = baselineIndex(models, opts);
   const fit = fitBradleyTerry(pairTotals(cells));
   const ratings = thetaToRatings(fit.theta, base, opts.baselineRating);
-  const boot = rounds > 0 && models.length > 0 ? bootstrapBradleyTerry(cells, { rounds, rng: createRng(opts.seed ?? 0), init: fit.theta, baseline: base, baselineRating: opts.baselineRating }) : null;
+  const boot = rounds > 0 && models.length > 0 ? bootstrapBradleyTerry(cells, { rounds, rng: xoshiroRng(opts.seed ?? 0), init: fit.theta, baseline: base, baselineRating: opts.baselineRating }) : null;
   const { low, high } = boot ? percentileIntervals(boot) : { low: ratings, high: ratings };
   const rec = records(models, cells);
   const items = models.map((model, i) => ({

@@ -10,11 +10,11 @@ import { bootstrapBradleyTerry, BOOTSTRAP_ROUNDS, percentileIntervals, type Boot
 import { fitBradleyTerry } from "./bradley-terry.js";
 import { bootstrapElo, eloOnColumns, timeOrder } from "./elo.js";
 import { aggregateCells, pairTotals, toColumns } from "./pair-counts.js";
-import { createRng, type Rng } from "./random.js";
 import { anchorInPlace, baselineIndex, RatingInputError, thetaToRatings } from "./rating-scale.js";
 import { bootstrapStyleControl, fitStyleControl, styleRows } from "./style-control.js";
 import { summariseStyle, type StyleSummary } from "./style-summary.js";
 import { modelRecords } from "./win-rate.js";
+import { type Rng, xoshiroRng } from "../lib/random.js";
 
 export { kendallTau, spearmanRho } from "./rank-correlation.js";
 
@@ -67,7 +67,7 @@ export function computeLeaderboard(battles: readonly Battle[], opts: Leaderboard
   if (opts.method !== "bt" && opts.method !== "elo") throw new RatingInputError("method", "must be bt or elo");
   if (opts.styleControl && opts.method !== "bt") throw new RatingInputError("styleControl", "needs method bt");
   checkMinBattles(opts.minBattles);
-  const rng = createRng(opts.seed ?? 0);
+  const rng = xoshiroRng(opts.seed ?? 0);
   const fitted = opts.styleControl
     ? fitStyle(battles, opts, rounds, rng)
     : opts.method === "bt"

@@ -9,9 +9,9 @@
 import type { Battle } from "./battle-log.js";
 import type { BootstrapSamples } from "./bootstrap.js";
 import { minimiseNewton } from "./newton.js";
-import type { Rng } from "./random.js";
 import { baselineIndex, thetaToRatings, type Anchor } from "./rating-scale.js";
 import { STYLE_FEATURES, styleDiff, type StyleFeature } from "./style-features.js";
+import type { Rng } from "../lib/random.js";
 
 export const STYLE_REG = 0.5;
 const F = STYLE_FEATURES.length;

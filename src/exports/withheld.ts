@@ -5,14 +5,14 @@
  * are built once per export; each instruction group is then checked in memory, and the rows a
  * withheld group would have given are counted (not written) so the dataset card can say how many.
  *
- * "Normalised text" is `normalizeText` of src/generator/clean/normalize.ts, the normalisation behind
- * the instruction pool's content hash (not battles/selection-hash.ts `normaliseText`, which keeps
- * punctuation and serves only row dedup). A held-out instruction's text is its first user turn.
+ * "Normalised text" is lib/text.ts `foldToWordText`, the normalisation behind the instruction pool's
+ * content hash (not `foldCaseAndSpace`, which keeps punctuation and serves only row dedup). A held-out instruction's text is its first user turn.
  */
 import type { InstructionGroup, PromptMessage } from "../../battles/selection-types.js";
 import type { DecontamIndex } from "../generator/clean/decontaminate.js";
-import { hashWords } from "../generator/clean/hash32.js";
-import { normalizedWords, normalizeText, prepareText, type PreparedText } from "../generator/clean/normalize.js";
+import { hashWords } from "../../lib/hash.js";
+import { foldToWords, foldToWordText } from "../../lib/text.js";
+import { prepareText, type PreparedText } from "../generator/clean/normalize.js";
 
 export const WITHHELD_REASONS = ["held-out-id", "held-out-text", "benchmark-exact", "benchmark-ngram"] as const;
 export type WithheldReason = (typeof WITHHELD_REASONS)[number];
@@ -62,10 +62,10 @@ class UserTurns {
     this.turns = messages.filter((m) => m.role === "user").map((m) => m.content);
   }
   private words(): string[] {
-    return (this.singleWords ??= normalizedWords(this.turns[0] ?? ""));
+    return (this.singleWords ??= foldToWords(this.turns[0] ?? ""));
   }
   normalized(): string[] {
-    return (this.normalizedTurns ??= this.turns.length === 1 ? [this.words().join(" ")] : this.turns.map(normalizeText));
+    return (this.normalizedTurns ??= this.turns.length === 1 ? [this.words().join(" ")] : this.turns.map(foldToWordText));
   }
   /** Every user turn, joined as src/generator/items.ts `userText` joins them for the generator's cleaning. */
   prepared(): PreparedText {

@@ -6,8 +6,8 @@
  * random agents regardless of content and `none` delivers nothing: the paper's communication
  * ablation. Pure: vectors and the random generator come in as arguments.
  */
-import { shuffled } from "./random.js";
 import { cosine, mean, type Vector } from "./vectors.js";
+import { shuffled } from "../../lib/random.js";
 
 export type CommunicationMode = "grouped" | "random" | "none";
 
@@ -102,7 +102,7 @@ function routeRandom(agents: readonly RoutingAgent[], messages: readonly Outgoin
   const out: Delivery[] = [];
   for (const msg of messages) {
     const others = agents.filter((a) => a.id !== msg.from);
-    for (const agent of shuffled(others, random).slice(0, fanout)) {
+    for (const agent of shuffled(random, others).slice(0, fanout)) {
       out.push({ to: agent.id, from: msg.from, text: msg.text, via: "random", relevance: cosine(msg.vector, agent.vector) });
     }
   }

@@ -9,8 +9,8 @@ import { dbJson } from "../../db/safe-value.js";
 import type { Db } from "../../db/client.js";
 import { genPersonas } from "../../db/schema/index.js";
 import type { PersonaView } from "./prompts.js";
-import { shuffled } from "./random.js";
 import { PERSONA_SEED_ATTRIBUTES } from "./taxonomy.js";
+import { shuffled } from "../../lib/random.js";
 
 export type PersonaRow = typeof genPersonas.$inferSelect;
 
@@ -56,7 +56,7 @@ export function seedCombos(n: number, attrs: SeedAttributes, random: () => numbe
   const cycle = (list: readonly string[]) => {
     let order: string[] = [];
     return () => {
-      if (order.length === 0) order = shuffled(list, random);
+      if (order.length === 0) order = shuffled(random, list);
       return order.pop() ?? list[0] ?? "";
     };
   };
@@ -65,7 +65,7 @@ export function seedCombos(n: number, attrs: SeedAttributes, random: () => numbe
   const lifeStage = cycle(a.lifeStages);
   return Array.from({ length: n }, () => ({
     occupation: occupation(),
-    interests: shuffled(a.interests, random).slice(0, 2),
+    interests: shuffled(random, a.interests).slice(0, 2),
     region: region(),
     lifeStage: lifeStage(),
   }));

@@ -5,7 +5,7 @@
  * weights and shifts complexity per category.
  */
 import { KIND_COMPLEXITY, type InstructionKind } from "./taxonomy.js";
-import { randInt, shuffled } from "./random.js";
+import { randomIntBetween, shuffled } from "../../lib/random.js";
 
 /**
  * Split `total` into integer parts proportional to `weights` (Hamilton / largest remainder): floors
@@ -73,13 +73,13 @@ export function planInstructions(p: PlanInput): PlannedItem[] {
     p.kinds.map((k) => k.kind),
     apportion(p.count, p.kinds.map((k) => k.weight)),
   );
-  const categories = shuffled(expand(p.categories, apportion(p.count, p.weights)), p.random);
-  const scenarioOrder = shuffled(Array.from({ length: p.scenarios }, (_, i) => i), p.random);
+  const categories = shuffled(p.random, expand(p.categories, apportion(p.count, p.weights)));
+  const scenarioOrder = shuffled(p.random, Array.from({ length: p.scenarios }, (_, i) => i));
   return kinds.map((kind, i) => {
     const category = categories[i] ?? p.categories[0] ?? "general";
     const [lo, hi] = KIND_COMPLEXITY[kind];
     const shift = p.adjustments?.[category] ?? 0;
-    const complexity = Math.min(5, Math.max(1, randInt(lo, hi, p.random) + shift));
+    const complexity = Math.min(5, Math.max(1, randomIntBetween(p.random, lo, hi) + shift));
     return { kind, category, complexity, scenarioIndex: scenarioOrder[i % p.scenarios] ?? 0, personaDraw: p.random() };
   });
 }

@@ -8,7 +8,7 @@
 import { asc, eq, isNotNull, notInArray } from "drizzle-orm";
 import { z } from "zod";
 import { exportGroupPages, exportGroups } from "../../battles/export-groups.js";
-import { seededRandom } from "../../battles/pairing.js";
+import { mulberry32 as seededRandom } from "../../lib/random.js";
 import type { RoundRow } from "../../battles/round-store.js";
 import { createSelector, type InstructionGroup, type SelectionKind, type SelectionOptions, type Selector } from "../../battles/selection.js";
 import type { Db } from "../../db/client.js";

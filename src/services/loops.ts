@@ -6,7 +6,7 @@
 import { randomUUID } from "node:crypto";
 import { and, asc, desc, eq, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
-import { seededRandom } from "../../battles/pairing.js";
+import { mulberry32 as seededRandom } from "../../lib/random.js";
 import { roundProgress } from "../../battles/progress.js";
 import { findRound } from "../../battles/round-store.js";
 import { splitPool } from "../../battles/shards.js";

@@ -10,7 +10,7 @@ import { instructions, iterations, loops, loopShards } from "../../db/schema/ind
 import { firstUserText, type WithheldSets } from "../exports/withheld.js";
 import { benchmarkSetsFor } from "../generator/benchmarks.js";
 import { buildDecontamIndex } from "../generator/clean/decontaminate.js";
-import { normalizeText } from "../generator/clean/normalize.js";
+import { foldToWordText as normalizeText } from "../../lib/text.js";
 
 /** Shard number of a loop's held-out evaluation set (see db/schema/loop.ts). */
 const EVAL_SHARD = -1;

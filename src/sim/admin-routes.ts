@@ -13,8 +13,8 @@ import { faultSpecSchema, latencySpecSchema } from "./faults.js";
 import { sendJson } from "./http-util.js";
 import type { SimState } from "./state.js";
 import { assessAnswer } from "./quality.js";
-import { sigmoid } from "./hash.js";
 import { lessonsOf, rowsOfJsonl, TRAIN_DEFAULTS, trainingDeltas } from "./train.js";
+import { sigmoid } from "./math.js";
 
 const deriveSchema = z.object({
   name: z.string().min(1).max(128).regex(/^[A-Za-z0-9._:/-]+$/, "letters, digits and . _ : / - only"),

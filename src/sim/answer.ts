@@ -6,7 +6,6 @@
  * markdown only, so a verbose model is long without being better; each answer draws its own layout and
  * detail around the model's habit (style.ts) from a separate random stream.
  */
-import { gaussian, pick, randInt, sigmoid, type Rng } from "./hash.js";
 import type { InstructionAnalysis } from "./instruction.js";
 import { formatNumber } from "./instruction.js";
 import type { AnswerStyle } from "./preset-schema.js";
@@ -19,6 +18,8 @@ import {
   FILLER_TEMPLATES,
   OPENERS,
 } from "./templates.js";
+import { pick, randomIntBetween, randomNormal, type Rng } from "../../lib/random.js";
+import { sigmoid } from "./math.js";
 
 export interface WrittenAnswer {
   text: string;
@@ -49,7 +50,7 @@ function coverSentence(k: string, rng: Rng): string {
 /** A wrong result whose absolute value differs from the right one (number tokens are unsigned). */
 function wrongResult(result: string, rng: Rng): string {
   const r = Number(result);
-  const off = randInt(rng, 1, 9);
+  const off = randomIntBetween(rng, 1, 9);
   return formatNumber(r >= 0 ? r + off : r - off);
 }
 
@@ -59,7 +60,7 @@ function draft(a: InstructionAnalysis, p: number, style: AnswerStyle, drawn: Dra
   for (const k of a.words) {
     if (rng() < p) {
       const sentences = [coverSentence(k, rng)];
-      const start = randInt(rng, 0, DETAIL_TEMPLATES.length - 1);
+      const start = randomIntBetween(rng, 0, DETAIL_TEMPLATES.length - 1);
       for (let i = 1; i < drawn.detail; i++) sentences.push(cycle(DETAIL_TEMPLATES, start + i));
       points.push({ sentences, covered: true });
       covered++;
@@ -79,9 +80,9 @@ function draft(a: InstructionAnalysis, p: number, style: AnswerStyle, drawn: Dra
     points.push({ sentences: [ARITHMETIC_TEMPLATE.replace("{e}", ar.expression).replace("{r}", r)], covered: right });
   }
   const padding: string[] = [];
-  const n = randInt(rng, style.padding[0], style.padding[1]);
+  const n = randomIntBetween(rng, style.padding[0], style.padding[1]);
   // Walk the filler list from a random start so padding sentences rarely repeat.
-  const start = randInt(rng, 0, FILLER_TEMPLATES.length - 1);
+  const start = randomIntBetween(rng, 0, FILLER_TEMPLATES.length - 1);
   for (let i = 0; i < n; i++) padding.push(cycle(FILLER_TEMPLATES, start + i));
   return { points, padding, covered };
 }
@@ -137,7 +138,7 @@ export function writeAnswer(
   styleRng: Rng,
 ): WrittenAnswer {
   const drawn = drawStyle(style, styleRng);
-  const p = sigmoid(skill + answerNoise * gaussian(rng));
+  const p = sigmoid(skill + answerNoise * randomNormal(rng));
   const d = draft(a, p, style, drawn, rng);
   const opener = pick(rng, OPENERS, "");
   const closer = pick(rng, CLOSERS, "");

@@ -4,7 +4,6 @@
  * answer (answer.ts) to the last user message; structured-output requests get JSON filling the schema.
  */
 import { writeAnswer } from "./answer.js";
-import { hashParts, mulberry32, type Rng } from "./hash.js";
 import type { InstructionAnalyzer } from "./instruction.js";
 import {
   judgePairwise,
@@ -19,6 +18,8 @@ import type { ChatModel } from "./registry.js";
 import { judgeOverride } from "./judge-json.js";
 import { breakJson, fillSchema } from "./structured.js";
 import { estimateTokens, tokenSet, wordCount } from "./text.js";
+import { hashString32Parts } from "../../lib/hash.js";
+import { mulberry32, type Rng } from "../../lib/random.js";
 
 /** How an answer model judges when asked to: a fair but imperfect judge. */
 export const DEFAULT_JUDGE: JudgeParams & { invalidRate: number } = {
@@ -71,7 +72,7 @@ function requestHash(req: SimChatRequest, seed: number): number {
   const parts = [req.model];
   for (const m of req.messages) parts.push(m.role, m.content);
   parts.push(`${req.temperature}|${req.topP}|${req.maxTokens}|${req.seed}`, JSON.stringify(req.responseFormat ?? null));
-  return hashParts(parts, seed);
+  return hashString32Parts(parts, seed);
 }
 
 function lastUserText(req: SimChatRequest): string {

@@ -3,8 +3,8 @@
  * one of `dims` buckets chosen by its hash; the vector is L2-normalised. Texts that share words get a
  * high cosine similarity, unrelated texts one near zero; no model, no randomness.
  */
-import { hashString } from "./hash.js";
 import { STOPWORDS, words } from "./text.js";
+import { hashString32 } from "../../lib/hash.js";
 
 /** Stopwords get a small weight so that "the cat" and "a cat" stay close but not identical. */
 const STOPWORD_WEIGHT = 0.2;
@@ -12,7 +12,7 @@ const STOPWORD_WEIGHT = 0.2;
 export function embedText(text: string, dims: number): Float32Array {
   const v = new Float32Array(dims);
   for (const w of words(text)) {
-    const h = hashString(w, 0x5eed);
+    const h = hashString32(w, 0x5eed);
     const sign = h & 1 ? 1 : -1;
     const i = (h >>> 1) % dims;
     v[i] = (v[i] ?? 0) + sign * (STOPWORDS.has(w) ? STOPWORD_WEIGHT : 1);

@@ -5,7 +5,7 @@
  * global rate field by field).
  */
 import { z } from "zod";
-import { gaussian, type Rng } from "./hash.js";
+import { randomNormal, type Rng } from "../../lib/random.js";
 
 const fixedLatency = z.object({
   kind: z.literal("fixed"),
@@ -85,6 +85,6 @@ export function drawFlag(p: number | undefined, rng: Rng): boolean {
 /** Milliseconds to wait before answering `model`, for an answer of `completionTokens` tokens. */
 export function sampleLatencyMs(spec: LatencySpec, model: string, completionTokens: number, rng: Rng): number {
   const dist: LatencyDist = spec.perModel?.[model] ?? spec;
-  const base = dist.kind === "fixed" ? dist.ms : dist.medianMs * Math.exp(dist.sigma * gaussian(rng));
+  const base = dist.kind === "fixed" ? dist.ms : dist.medianMs * Math.exp(dist.sigma * randomNormal(rng));
   return base + (dist.perTokenMs ?? 0) * completionTokens;
 }

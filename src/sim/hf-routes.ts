@@ -21,12 +21,13 @@ import type { ServerResponse } from "node:http";
 import { respondChat } from "./chat-engine.js";
 import { RequestError } from "./chat-request.js";
 import { embedText } from "./embeddings.js";
-import { hashParts, mulberry32 } from "./hash.js";
 import { sendJson, sendTruncated } from "./http-util.js";
 import { handleChat, handleCompletions } from "./openai-routes.js";
 import { SimError } from "./registry.js";
 import { scoreConversation } from "./reward.js";
 import { countRequest, deliver, drawFaults, type DrawnFaults, type SimState } from "./state.js";
+import { hashString32Parts } from "../../lib/hash.js";
+import { mulberry32 } from "../../lib/random.js";
 
 const HF_ROUTE = /^\/hf\/models\/(.+?)(?:\/v1)?(\/chat\/completions|\/completions)?$/;
 
@@ -61,7 +62,7 @@ function taskOutput(state: SimState, model: string, inputs: string[], single: bo
   const reward = state.registry.rewardModel(model);
   if (reward) {
     const out = inputs.map((text) => {
-      const rng = mulberry32(hashParts([reward.name, text], state.seed));
+      const rng = mulberry32(hashString32Parts([reward.name, text], state.seed));
       return [{ label: "LABEL_0", score: scoreConversation(text, reward, rng) }];
     });
     return { out, tokens: 0 };

@@ -6,9 +6,9 @@
  *   chosen by a seed-free hash and listed in order of appearance;
  * - the result of each simple arithmetic expression such as `12 * 7` (up to MAX_ARITHMETIC).
  */
-import { hashString } from "./hash.js";
 import { STOPWORDS, words } from "./text.js";
 import { templateVocabulary } from "./templates.js";
+import { hashString32 } from "../../lib/hash.js";
 
 export const MAX_WORD_POINTS = 8;
 export const MAX_ARITHMETIC = 3;
@@ -95,7 +95,7 @@ function choosePoints(all: string[]): string[] {
   if (all.length <= MAX_WORD_POINTS) return all;
   const chosen = new Set(
     all
-      .map((w) => ({ w, h: hashString(w) }))
+      .map((w) => ({ w, h: hashString32(w) }))
       .sort((x, y) => x.h - y.h)
       .slice(0, MAX_WORD_POINTS)
       .map((x) => x.w),

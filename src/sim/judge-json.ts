@@ -3,9 +3,9 @@
  * ("A>B", "A", "model_a", "tie", ...) get the decision, `score`/`rating` numbers the grade, and
  * `rationale`/`reasoning`-like strings the judge's rationale. Other fields are left to the filler.
  */
-import { clamp } from "./hash.js";
 import type { PairwiseLabel } from "./judge.js";
 import type { FieldOverride } from "./structured.js";
+import { clamp } from "./math.js";
 
 const SIDE_WORDS: Record<"A" | "B" | "tie", string[]> = {
   A: ["a", "model_a", "assistant_a", "assistant a", "first", "response_a", "1"],

@@ -6,9 +6,10 @@
  * with z ~ N(0, 1) seeded by the prompt; |d| <= TIE_MARGIN is a tie, > STRONG_MARGIN a strong preference.
  * A single grade is round(1 + 9 * (q + verbosityBias * clamp(log2(words / REFERENCE_WORDS), -1, 1) + noise * z)).
  */
-import { clamp, gaussian, type Rng } from "./hash.js";
 import type { JudgeSpec } from "./preset-schema.js";
 import { assessAnswer, type Quality } from "./quality.js";
+import { randomNormal, type Rng } from "../../lib/random.js";
+import { clamp } from "./math.js";
 
 export const TIE_MARGIN = 0.1;
 export const STRONG_MARGIN = 0.35;
@@ -117,7 +118,7 @@ export function judgePairwise(
     qa.coverage - qb.coverage +
     judge.positionBias +
     judge.verbosityBias * lengthTerm(qa.words, qb.words) +
-    noise * gaussian(rng);
+    noise * randomNormal(rng);
   return { label: labelFor(diff), diff, qa, qb };
 }
 
@@ -131,7 +132,7 @@ export function judgeSingle(p: Extract<JudgePrompt, { kind: "single" }>, judge: 
   const q = assessAnswer(p.question, p.answer);
   const noise = judge.noise * (p.reference === null ? 1 : REFERENCE_NOISE_FACTOR);
   const lengthBonus = judge.verbosityBias * clamp(Math.log2(Math.max(q.words, 1) / REFERENCE_WORDS), -1, 1);
-  const s = q.coverage + lengthBonus + noise * gaussian(rng);
+  const s = q.coverage + lengthBonus + noise * randomNormal(rng);
   return { rating: clamp(Math.round(1 + 9 * s), 1, 10), q };
 }
 

@@ -8,10 +8,11 @@
  * - a JSON array of `{ role, content }` messages.
  * Anything else is scored as an answer to an empty question (neutral coverage).
  */
-import { clamp, gaussian, sigmoid, type Rng } from "./hash.js";
 import { parseJudgePrompt } from "./judge.js";
 import type { RewardModelSpec } from "./preset-schema.js";
 import { assessAnswer } from "./quality.js";
+import { randomNormal, type Rng } from "../../lib/random.js";
+import { clamp, sigmoid } from "./math.js";
 
 /** Logit scale of the reward: coverage 0 -> sigmoid(-2), 1 -> sigmoid(2). */
 const REWARD_SCALE = 4;
@@ -64,6 +65,6 @@ export function scoreConversation(text: string, model: RewardModelSpec, rng: Rng
   const { question, answer } = splitConversation(text);
   const q = assessAnswer(question, answer);
   const length = clamp(Math.log2(Math.max(q.words, 1) / 120), -1, 1);
-  const logit = REWARD_SCALE * (q.coverage - 0.5) + model.verbosityBias * length + model.noise * gaussian(rng);
+  const logit = REWARD_SCALE * (q.coverage - 0.5) + model.verbosityBias * length + model.noise * randomNormal(rng);
   return sigmoid(logit);
 }

@@ -13,11 +13,11 @@ import {
   type LatencySpec,
   type TransportFault,
 } from "./faults.js";
-import { mulberry32, type Rng } from "./hash.js";
 import { InstructionAnalyzer } from "./instruction.js";
 import type { SimPreset } from "./preset-schema.js";
 import { ModelRegistry } from "./registry.js";
 import { sendError, sendJson } from "./http-util.js";
+import { mulberry32, type Rng } from "../../lib/random.js";
 
 export interface SimState {
   seed: number;

@@ -1,3 +1,5 @@
+import { pick, randomIntBetween, type Rng } from "../../lib/random.js";
+import { clamp } from "./math.js";
 /**
  * Structured output: produce a JSON value that satisfies a JSON Schema (the subset that structured-output
  * APIs accept: objects, arrays with minItems/maxItems, strings with enum/const/length/common formats,
@@ -5,7 +7,6 @@
  * from the prompt's own words so generated text stays on topic; a caller can override fields (a judge
  * fills verdict-like fields from its decision).
  */
-import { clamp, pick, randInt, type Rng } from "./hash.js";
 
 type Schema = Record<string, unknown>;
 
@@ -55,9 +56,9 @@ function makeString(key: string, schema: Schema, ctx: FillContext): string {
   if (format === "uri" || format === "url") return "https://example.com/";
   if (format === "uuid") return "00000000-0000-4000-8000-000000000000";
   const pool = ctx.words.length > 0 ? ctx.words : FALLBACK_WORDS;
-  const n = LONG_TEXT_KEY.test(key) ? randInt(ctx.rng, 4, 8) : randInt(ctx.rng, 1, 3);
+  const n = LONG_TEXT_KEY.test(key) ? randomIntBetween(ctx.rng, 4, 8) : randomIntBetween(ctx.rng, 1, 3);
   const parts: string[] = [];
-  for (let i = 0; i < n; i++) parts.push(pool[(i + randInt(ctx.rng, 0, 2)) % pool.length] ?? "topic");
+  for (let i = 0; i < n; i++) parts.push(pool[(i + randomIntBetween(ctx.rng, 0, 2)) % pool.length] ?? "topic");
   let s = LONG_TEXT_KEY.test(key) ? `Explain how ${parts.join(", ")} relate to each other.` : parts.join(" ");
   const min = typeof schema.minLength === "number" ? schema.minLength : 0;
   const max = typeof schema.maxLength === "number" ? schema.maxLength : Infinity;
@@ -80,7 +81,7 @@ function makeNumber(schema: Schema, integer: boolean, rng: Rng): number {
 function makeArray(key: string, schema: Schema, root: Schema, ctx: FillContext, depth: number): unknown[] {
   const min = typeof schema.minItems === "number" ? schema.minItems : 0;
   const max = typeof schema.maxItems === "number" ? schema.maxItems : Math.max(min, 4);
-  const n = randInt(ctx.rng, Math.max(min, Math.min(1, max)), Math.max(min, Math.min(max, min + 3)));
+  const n = randomIntBetween(ctx.rng, Math.max(min, Math.min(1, max)), Math.max(min, Math.min(max, min + 3)));
   const items = isSchema(schema.items) ? schema.items : {};
   const out: unknown[] = [];
   for (let i = 0; i < n; i++) {

@@ -5,8 +5,8 @@
  * draws, so style stays uncorrelated with quality within a model; without that spread, style could
  * not be told apart from the model, and style control would have nothing to learn from.
  */
-import { randInt, type Rng } from "./hash.js";
 import type { AnswerStyle } from "./preset-schema.js";
+import { randomIntBetween, type Rng } from "../../lib/random.js";
 
 export type Markdown = AnswerStyle["markdown"];
 const LAYOUTS: readonly Markdown[] = ["none", "light", "heavy"];
@@ -34,13 +34,13 @@ export function drawStyle(habit: AnswerStyle, rng: Rng): DrawnStyle {
   let markdown = habit.markdown;
   if (rng() < habit.variation) {
     const others = LAYOUTS.filter((l) => l !== habit.markdown);
-    markdown = others[randInt(rng, 0, others.length - 1)] ?? habit.markdown;
+    markdown = others[randomIntBetween(rng, 0, others.length - 1)] ?? habit.markdown;
   }
   let detail = habit.detail;
   if (rng() < habit.variation) detail = Math.min(4, Math.max(1, detail + (rng() < 0.5 ? -1 : 1)));
   // variation 0 is the fixed template: every heavy answer has all four sections and bold labels.
   if (habit.variation === 0) return { markdown, detail, bold: markdown === "heavy", sections: markdown === "heavy" ? 4 : 0 };
   const bold = rng() < BOLD_SHARE[markdown];
-  const sections = markdown === "heavy" ? randInt(rng, 1, 4) : 0;
+  const sections = markdown === "heavy" ? randomIntBetween(rng, 1, 4) : 0;
   return { markdown, detail, bold, sections };
 }

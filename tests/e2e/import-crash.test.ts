@@ -10,7 +10,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { asc, eq, sum } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
-import { seededRandom } from "../../battles/pairing.js";
 import { type DbHandle, openDb } from "../../db/client.js";
 import { battleCells, battles, instructions } from "../../db/schema/index.js";
 import { BATCH } from "../../src/services/battle-import.js";
@@ -20,12 +19,13 @@ import { json, makeTestApp } from "../helpers/app.js";
 import { INSERT_BATCH } from "../../src/services/instructions.js";
 import { createFreshDatabase, PG_URL } from "../helpers/db.js";
 import { type Proc, spawnCli, stop, waitForListening } from "../helpers/proc.js";
+import { mulberry32 } from "../../lib/random.js";
 
 const LINES = BATCH * 5;
 const MODELS = ["m0", "m1", "m2", "m3", "m4", "m5"];
 
 function makeLog(): string[] {
-  const rand = seededRandom(41);
+  const rand = mulberry32(41);
   const pick = () => MODELS[Math.floor(rand() * MODELS.length)] ?? "m0";
   const out: string[] = [];
   for (let i = 0; i < LINES; i++) {

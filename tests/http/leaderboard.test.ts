@@ -5,9 +5,9 @@
  * components, ranks per component), provisional flags, and 404s naming an unknown round or baseline.
  */
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { seededRandom } from "../../battles/pairing.js";
 import { json, makeTestApp, type TestApp } from "../helpers/app.js";
 import { describeEachDb } from "../helpers/db.js";
+import { mulberry32 } from "../../lib/random.js";
 
 interface Board {
   method: string;
@@ -26,7 +26,7 @@ const STRENGTH: Record<string, number> = { "m-strong": 1.0, "m-mid": 0.5, "m-wea
 const LENGTH_PREF = 1.6;
 
 function makeLog(n: number): string {
-  const rnd = seededRandom(99);
+  const rnd = mulberry32(99);
   const names = Object.keys(STRENGTH);
   const lines: string[] = [];
   for (let k = 0; k < n; k++) {

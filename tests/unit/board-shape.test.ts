@@ -6,7 +6,7 @@ import type { Battle } from "../../reports/battle-log.js";
 import { comparisonComponents, isProvisional, ranksWithinComponents, shapeBoard, type RatedModel } from "../../reports/board-shape.js";
 import { computeLeaderboard, type Leaderboard } from "../../reports/leaderboard.js";
 import { type CountRow, leaderboardFromCounts } from "../../reports/leaderboard-counts.js";
-import { createRng } from "../../reports/random.js";
+import { xoshiroRng } from "../../lib/random.js";
 
 describe("comparisonComponents", () => {
   const cases: { name: string; names: string[]; edges: [number, number][]; want: number[][] }[] = [
@@ -76,7 +76,7 @@ describe("shapeBoard", () => {
 
 /** Two arenas that never meet: {a, b, c} and {x, y}; "thin" has only two battles, against "c". */
 function islands(seed: number): Battle[] {
-  const rng = createRng(seed);
+  const rng = xoshiroRng(seed);
   const out: Battle[] = [];
   const fight = (modelA: string, modelB: string, pA: number, n: number) => {
     for (let k = 0; k < n; k++) out.push({ modelA, modelB, outcome: rng() < 0.1 ? 0.5 : rng() < pA ? 1 : 0, tstamp: out.length, styleA: style(rng), styleB: style(rng) });

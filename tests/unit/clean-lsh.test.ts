@@ -7,7 +7,7 @@ import {
   optimalLshParams,
 } from "../../src/generator/clean/lsh.js";
 import { minhashSignature, permutations } from "../../src/generator/clean/minhash.js";
-import { mulberry32 } from "../../src/generator/clean/hash32.js";
+import { mulberry32 } from "../../lib/random.js";
 
 describe("candidateProbability = 1-(1-s^r)^b", () => {
   // Reference values from Python floats of the closed form, e.g. s=0.7 b=16 r=8:

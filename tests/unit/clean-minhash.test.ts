@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { mulberry32 } from "../../src/generator/clean/hash32.js";
 import {
   createMinHasher,
   estimateJaccard,
@@ -8,6 +7,7 @@ import {
   permutations,
   shingleHashes,
 } from "../../src/generator/clean/minhash.js";
+import { mulberry32 } from "../../lib/random.js";
 
 const K = 128;
 /** Standard error of the MinHash estimate with K permutations: sqrt(J(1-J)/K). */

@@ -3,7 +3,7 @@
 // it); chunks stream before the source is drained, and the line counts add up.
 import { describe, expect, it } from "vitest";
 import { DEFAULT_CHUNK_SIZE, exportChunks, stringifyLines } from "../../src/exports/pipeline.js";
-import { createRng } from "../../reports/random.js";
+import { xoshiroRng } from "../../lib/random.js";
 
 const decoder = new TextDecoder();
 
@@ -22,7 +22,7 @@ async function* pagesOf<T>(xs: T[], size: number, async: boolean): AsyncGenerato
 }
 
 function rows(n: number, seed: number): Record<string, unknown>[] {
-  const rng = createRng(seed);
+  const rng = xoshiroRng(seed);
   return Array.from({ length: n }, (_, i) => ({
     i,
     text: "x".repeat(Math.floor(rng() * 300)),

@@ -2,7 +2,7 @@
 // value kind, then random nested records (seeded) compared byte for byte.
 import { describe, expect, it } from "vitest";
 import { jsonLine, jsonString } from "../../src/exports/json-line.js";
-import { createRng } from "../../reports/random.js";
+import { xoshiroRng } from "../../lib/random.js";
 
 const CASES: [string, unknown][] = [
   ["plain string", "hello world"],
@@ -48,7 +48,7 @@ describe("jsonLine", () => {
   });
 
   it("long strings repeated among others (the ring of recent strings) still print exactly", () => {
-    const rng = createRng(5);
+    const rng = xoshiroRng(5);
     const pool = Array.from({ length: 20 }, (_, i) => `${i % 3 === 0 ? 'quote " and \\ ' : ""}${"long text ".repeat(8 + i)}${i}`);
     for (let i = 0; i < 500; i++) {
       const v = { a: pool[Math.floor(rng() * pool.length)], b: [pool[Math.floor(rng() * 4)], pool[Math.floor(rng() * pool.length)]] };
@@ -57,7 +57,7 @@ describe("jsonLine", () => {
   });
 
   it("matches JSON.stringify on 2,000 random nested values", () => {
-    const rng = createRng(11);
+    const rng = xoshiroRng(11);
     const alphabet = ["a", "Z", " ", '"', "\\", "\n", "\u0001", "\u001f", "é", "漢", "\ud83d\ude00", "\ud800", "\udfff", "\u2028", "\u007f", "0"];
     const str = (): string => Array.from({ length: Math.floor(rng() * 12) }, () => alphabet[Math.floor(rng() * alphabet.length)]).join("");
     const value = (depth: number): unknown => {

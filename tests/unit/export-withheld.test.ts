@@ -5,7 +5,7 @@ import type { InstructionGroup, PromptMessage } from "../../battles/selection.js
 import { renderDatasetCard } from "../../src/exports/dataset-card.js";
 import { createWithholding, type WithheldFlags, type WithheldReason, type WithheldSets } from "../../src/exports/withheld.js";
 import { buildDecontamIndex } from "../../src/generator/clean/decontaminate.js";
-import { normalizeText } from "../../src/generator/clean/normalize.js";
+import { foldToWordText } from "../../lib/text.js";
 
 const HELD = "Explain how tides work to a ten year old.";
 const LONG = "Write a short story about a lighthouse keeper who discovers that the light has been guiding ships to a hidden island";
@@ -14,8 +14,8 @@ const benchmarks = [{ benchmark: "mini", prompts: [{ id: "1", text: SHORT }, { i
 
 const SETS: WithheldSets = {
   heldOutIds: new Set(["7"]),
-  heldOutTexts: new Set([normalizeText(HELD)]),
-  benchmarkExact: new Set(benchmarks[0]?.prompts.map((p) => normalizeText(p.text))),
+  heldOutTexts: new Set([foldToWordText(HELD)]),
+  benchmarkExact: new Set(benchmarks[0]?.prompts.map((p) => foldToWordText(p.text))),
   decontam: buildDecontamIndex(benchmarks),
 };
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { kmeans, kmeansPlusPlus } from "../../src/generator/kmeans.js";
-import { seededRandom } from "../../src/generator/random.js";
+import { mulberry32 } from "../../lib/random.js";
 
 /** A generator that returns the given values in order (to drive k-means++ by hand). */
 const script = (values: number[]) => {
@@ -42,7 +42,7 @@ describe("kmeans", () => {
   const blobs = [[0, 0], [0, 1], [1, 0], [10, 10], [10, 11], [11, 10]];
   for (const seed of [1, 2, 3, 42]) {
     it(`separates two blobs (seed ${seed})`, () => {
-      const r = kmeans(blobs, 2, { random: seededRandom(seed) });
+      const r = kmeans(blobs, 2, { random: mulberry32(seed) });
       expect(partition(r.assignments)).toEqual(["0,1,2", "3,4,5"]);
       const cs = [...r.centroids].sort((a, b) => (a[0] ?? 0) - (b[0] ?? 0));
       expect(cs[0]?.[0]).toBeCloseTo(1 / 3, 12);
@@ -58,7 +58,7 @@ describe("kmeans", () => {
   ];
   for (const tc of cases) {
     it(tc.name, () => {
-      const r = kmeans(tc.points, tc.k, { random: seededRandom(7) });
+      const r = kmeans(tc.points, tc.k, { random: mulberry32(7) });
       if (tc.centroid) expect(r.centroids[0]).toEqual(tc.centroid);
       expect(r.inertia).toBeCloseTo(tc.inertia, 12);
       expect(new Set(r.assignments).size).toBe(tc.k);
@@ -66,20 +66,20 @@ describe("kmeans", () => {
   }
 
   it("keeps every cluster non-empty when points coincide", () => {
-    const r = kmeans([[0], [0], [0], [1]], 3, { random: seededRandom(3) });
+    const r = kmeans([[0], [0], [0], [1]], 3, { random: mulberry32(3) });
     expect(new Set(r.assignments)).toEqual(new Set([0, 1, 2]));
   });
 
   it("is reproducible for a seed", () => {
     const pts = Array.from({ length: 40 }, (_, i) => [Math.sin(i * 1.7), Math.cos(i * 0.9), (i % 5) / 5]);
-    const a = kmeans(pts, 4, { random: seededRandom(11) });
-    const b = kmeans(pts, 4, { random: seededRandom(11) });
+    const a = kmeans(pts, 4, { random: mulberry32(11) });
+    const b = kmeans(pts, 4, { random: mulberry32(11) });
     expect(a).toEqual(b);
   });
 
   for (const k of [0, 4, 1.5]) {
     it(`rejects k=${k} for 3 points`, () => {
-      expect(() => kmeans([[0], [1], [2]], k, { random: seededRandom(1) })).toThrow(RangeError);
+      expect(() => kmeans([[0], [1], [2]], k, { random: mulberry32(1) })).toThrow(RangeError);
     });
   }
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { type OutgoingMessage, routeMessages, type RoutingAgent } from "../../src/generator/modulator.js";
-import { seededRandom } from "../../src/generator/random.js";
+import { mulberry32 } from "../../lib/random.js";
 
 // Group 0 leans on axis 0 (a3 on axis 2), group 1 on axis 1.
 const agents: RoutingAgent[] = [
@@ -39,7 +39,7 @@ describe("routeMessages (grouped)", () => {
   ];
   for (const tc of cases) {
     it(tc.name, () => {
-      const r = routeMessages(agents, tc.messages, { mode: "grouped", random: seededRandom(1), fanout: 1 });
+      const r = routeMessages(agents, tc.messages, { mode: "grouped", random: mulberry32(1), fanout: 1 });
       expect(short(r)).toEqual(tc.want);
       expect(r.relayed).toBe(tc.relayed);
     });
@@ -47,7 +47,7 @@ describe("routeMessages (grouped)", () => {
 
   it("gives a named recipient relevance 1 and keeps only the most relevant deliveries per inbox", () => {
     const messages = [msg("a1", [1, 0.3, 0]), msg("a3", [0.2, 0, 1], ["Ben"]), msg("b1", [1, 0, 0], ["ben"])];
-    const r = routeMessages(agents, messages, { mode: "grouped", random: seededRandom(1), fanout: 1, inboxLimit: 2 });
+    const r = routeMessages(agents, messages, { mode: "grouped", random: mulberry32(1), fanout: 1, inboxLimit: 2 });
     const toBen = r.deliveries.filter((d) => d.to === "a2");
     expect(toBen.map((d) => [d.from, d.relevance])).toEqual([
       ["a3", 1],
@@ -59,12 +59,12 @@ describe("routeMessages (grouped)", () => {
 
 describe("routeMessages (ablation modes)", () => {
   it("none delivers nothing", () => {
-    expect(routeMessages(agents, [msg("a1", [1, 0, 0])], { mode: "none", random: seededRandom(1) })).toEqual({ deliveries: [], relayed: 0, dropped: 0 });
+    expect(routeMessages(agents, [msg("a1", [1, 0, 0])], { mode: "none", random: mulberry32(1) })).toEqual({ deliveries: [], relayed: 0, dropped: 0 });
   });
 
   it("random sends each message to `fanout` distinct other agents regardless of content", () => {
     const messages = agents.map((a) => msg(a.id, [0, 0, 0]));
-    const r = routeMessages(agents, messages, { mode: "random", random: seededRandom(5), fanout: 2 });
+    const r = routeMessages(agents, messages, { mode: "random", random: mulberry32(5), fanout: 2 });
     for (const a of agents) {
       const out = r.deliveries.filter((d) => d.from === a.id);
       expect(out).toHaveLength(2);

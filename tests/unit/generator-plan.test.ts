@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { apportion, categoryWeights, planInstructions } from "../../src/generator/plan.js";
-import { seededRandom } from "../../src/generator/random.js";
 import { INSTRUCTION_KINDS, KIND_COMPLEXITY } from "../../src/generator/taxonomy.js";
+import { mulberry32 } from "../../lib/random.js";
 
 describe("apportion (largest remainder)", () => {
   const cases = [
@@ -41,7 +41,7 @@ describe("planInstructions", () => {
   ];
   for (const tc of cases) {
     it(`${tc.name}: exact kind and category counts, complexity in range, scenarios cycled`, () => {
-      const plan = planInstructions({ count: tc.count, kinds, categories: tc.cats, weights: tc.weights, adjustments: tc.adj, scenarios: 5, random: seededRandom(9) });
+      const plan = planInstructions({ count: tc.count, kinds, categories: tc.cats, weights: tc.weights, adjustments: tc.adj, scenarios: 5, random: mulberry32(9) });
       expect(plan).toHaveLength(tc.count);
       const byCat: Record<string, number> = {};
       for (const p of plan) byCat[p.category] = (byCat[p.category] ?? 0) + 1;

@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { parseJsonVerdict, parsePairwiseVerdict, parseRating, normaliseLabel } from "../../judges/parse.js";
 import type { PairwiseLabel } from "../../judges/labels.js";
+import { mulberry32 } from "../../lib/random.js";
 
 const pairwiseCases: { name: string; text: string; want: PairwiseLabel | null }[] = [
   { name: "plain arena-hard verdict", text: "My final verdict is tie: [[A=B]]", want: "A=B" },
@@ -120,18 +121,6 @@ describe("parseJsonVerdict", () => {
     it(tc.name, () => expect(parseJsonVerdict(tc.text)).toEqual(tc.want));
   }
 });
-
-/** mulberry32: a small seeded PRNG so the fuzz inputs are the same on every run. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // Fragments that stress the patterns (near-labels, brackets, fences) mixed with arbitrary code points.
 const FRAGMENTS = ["[[", "]]", "A", "B", "C", ">", ">>", "=", "<", "≫", "*", " ", "\n", "verdict", "Rating:", "/10", "```json", "{", "}", '"verdict":', "8", ".5", "\\", "&gt;", "［", "[[A>B]]", "[[B >> A]]", "[[6]]", '{"verdict":"A=B"}'];

@@ -1,12 +1,12 @@
 /** The counts path (what the service reads from battle_cells) gives the same board as the battle path. */
 import { describe, expect, it } from "vitest";
-import { seededRandom } from "../../battles/pairing.js";
 import type { Battle } from "../../reports/battle-log.js";
 import { computeLeaderboard } from "../../reports/leaderboard.js";
 import { type CountRow, cellsFromCounts, leaderboardFromCounts } from "../../reports/leaderboard-counts.js";
+import { mulberry32 } from "../../lib/random.js";
 
 function battles(n: number, soft: boolean, seed: number): Battle[] {
-  const rnd = seededRandom(seed);
+  const rnd = mulberry32(seed);
   const models = ["a", "b", "c", "d", "e"];
   const strength = [1.2, 0.6, 0.1, -0.3, -0.9];
   const out: Battle[] = [];

@@ -3,8 +3,8 @@
 import { describe, expect, it } from "vitest";
 import { bootstrapElo, computeElo, timeOrder } from "../../reports/elo.js";
 import { toColumns } from "../../reports/pair-counts.js";
-import { createRng } from "../../reports/random.js";
 import { anchorInPlace, RatingInputError, thetaToRatings } from "../../reports/rating-scale.js";
+import { xoshiroRng } from "../../lib/random.js";
 
 describe("anchorInPlace", () => {
   const cases: { name: string; ratings: number[]; baseline?: number; target?: number; want: number[] }[] = [
@@ -44,8 +44,8 @@ describe("Elo anchoring and time order", () => {
   it("bootstrap samples are anchored the same way in every round", () => {
     const cols = toColumns([...one, { modelA: "y", modelB: "z", outcome: 0 }]);
     const iy = cols.models.indexOf("y");
-    const pinned = bootstrapElo(cols, { rounds: 6, rng: createRng(1), baselineIndex: iy, baselineRating: 1200 });
-    const mean = bootstrapElo(cols, { rounds: 6, rng: createRng(1), baselineRating: 1500 });
+    const pinned = bootstrapElo(cols, { rounds: 6, rng: xoshiroRng(1), baselineIndex: iy, baselineRating: 1200 });
+    const mean = bootstrapElo(cols, { rounds: 6, rng: xoshiroRng(1), baselineRating: 1500 });
     for (let r = 0; r < 6; r++) {
       expect(pinned.samples[r * 3 + iy]).toBeCloseTo(1200, 9);
       const row = Array.from(mean.samples.subarray(r * 3, r * 3 + 3));

@@ -1,4 +1,4 @@
-// Bootstrap machinery: the seeded generator, exact binomial/multinomial sampling, percentile intervals, the
+// Bootstrap machinery (the seeded generator itself is in lib-random.test.ts): exact binomial/multinomial sampling, percentile intervals, the
 // rank rule, and the counts bootstrap against the exact sampling law of a two-model board.
 import { describe, expect, it } from "vitest";
 import type { Battle } from "../../reports/battle-log.js";
@@ -7,13 +7,7 @@ import { sampleBinomial, sampleMultinomial } from "../../reports/binomial.js";
 import { bootstrapElo, eloOnColumns } from "../../reports/elo.js";
 import { computeLeaderboard } from "../../reports/leaderboard.js";
 import { toColumns } from "../../reports/pair-counts.js";
-import { createRng, xoshiro128ss } from "../../reports/random.js";
-
-it("xoshiro128** matches the reference outputs for state {1, 2, 3, 4}", () => {
-  // First three checked by hand from the algorithm; the fourth is from the published test vector.
-  const next = xoshiro128ss([1, 2, 3, 4]);
-  expect([next(), next(), next(), next()]).toEqual([11520, 0, 5927040, 70819200]);
-});
+import { xoshiroRng } from "../../lib/random.js";
 
 /** Exact pmf from log binomial coefficients accumulated term by term. */
 function binomialPmf(n: number, p: number): number[] {
@@ -37,7 +31,7 @@ describe("sampleBinomial", () => {
   ];
   const draws = 40000;
   it.each(cases)("n=$n p=$p follows the exact pmf (chi-square) with mean np", ({ n, p }) => {
-    const rng = createRng(n);
+    const rng = xoshiroRng(n);
     const hist = new Array<number>(n + 1).fill(0);
     let sum = 0;
     let invalid = 0;
@@ -63,7 +57,7 @@ describe("sampleBinomial", () => {
   });
 
   it("handles the edges", () => {
-    const rng = createRng(1);
+    const rng = xoshiroRng(1);
     expect([sampleBinomial(0, 0.5, rng), sampleBinomial(10, 0, rng), sampleBinomial(10, 1, rng)]).toEqual([0, 0, 10]);
   });
 });
@@ -71,7 +65,7 @@ describe("sampleBinomial", () => {
 describe("sampleMultinomial", () => {
   it("preserves the total and has mean total·p per cell", () => {
     const mass = Float64Array.from([5, 0, 1, 3, 1]);
-    const rng = createRng(4);
+    const rng = xoshiroRng(4);
     const total = 1000;
     const means = new Array<number>(5).fill(0);
     const rounds = 2000;
@@ -183,7 +177,7 @@ describe("resample size: every bootstrap round redraws exactly N battles from al
       { modelA: "z", modelB: "w", outcome: 1 },
     ]);
     const afterWins = [0, 1, 2].map((c) => eloOnColumns(toColumns([{ modelA: "p", modelB: "q", outcome: 1 }]), new Int32Array(c))[0] ?? 0);
-    const boot = bootstrapElo(cols, { rounds: 200, rng: createRng(5) });
+    const boot = bootstrapElo(cols, { rounds: 200, rng: xoshiroRng(5) });
     const ix = cols.models.indexOf("x");
     const iz = cols.models.indexOf("z");
     const drawsOf = (rating: number): number => afterWins.findIndex((r) => Math.abs(r - rating) < 1e-9);

@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { btGradient, btObjective, fitBradleyTerry } from "../../reports/bradley-terry.js";
 import { aggregateCells, pairTotals, type PairTotals, toColumns } from "../../reports/pair-counts.js";
-import { createRng } from "../../reports/random.js";
+import { xoshiroRng } from "../../lib/random.js";
 
 const onePair = (winsI: number, total: number): PairTotals => ({ nModels: 2, pairI: Int32Array.from([0]), pairJ: Int32Array.from([1]), total: Float64Array.from([total]), winsI: Float64Array.from([winsI]) });
 
@@ -31,7 +31,7 @@ describe("btGradient beyond e^300", () => {
 
 describe("Newton converges quadratically", () => {
   it("reaches 1e-10 in a handful of steps on a random 6-model arena", () => {
-    const rng = createRng(9);
+    const rng = xoshiroRng(9);
     const names = ["a", "b", "c", "d", "e", "f"];
     const battles = Array.from({ length: 600 }, () => {
       const i = Math.floor(rng() * 6);

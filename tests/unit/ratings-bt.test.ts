@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import type { Battle } from "../../reports/battle-log.js";
 import { BT_PRIOR, computeBradleyTerry } from "../../reports/bradley-terry.js";
 import { computeLeaderboard } from "../../reports/leaderboard.js";
-import { createRng } from "../../reports/random.js";
+import { xoshiroRng } from "../../lib/random.js";
 
 const ELO_PER_NAT = 400 / Math.LN10;
 
@@ -147,7 +147,7 @@ function zermelo(models: string[], battles: Battle[]): Map<string, number> {
 }
 
 it("four models: matches Zermelo's MM iteration", () => {
-  const rng = createRng(11);
+  const rng = xoshiroRng(11);
   const strength: Record<string, number> = { p: 1.2, q: 0.4, r: 0, s: -0.9 };
   const names = Object.keys(strength);
   const battles: Battle[] = [];
@@ -167,7 +167,7 @@ it("four models: matches Zermelo's MM iteration", () => {
 });
 
 describe("invariances", () => {
-  const rng = createRng(3);
+  const rng = xoshiroRng(3);
   const names = ["m1", "m2", "m3", "m4", "m5"];
   const battles: Battle[] = [];
   for (let k = 0; k < 300; k++) {

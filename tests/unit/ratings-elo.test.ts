@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import type { Battle } from "../../reports/battle-log.js";
 import { bootstrapElo, computeElo, timeOrder } from "../../reports/elo.js";
 import { toColumns } from "../../reports/pair-counts.js";
-import { createRng } from "../../reports/random.js";
+import { xoshiroRng } from "../../lib/random.js";
 
 function byModel(result: { models: string[]; ratings: Float64Array }): Record<string, number> {
   return Object.fromEntries(result.models.map((m, i) => [m, result.ratings[i] ?? Number.NaN]));
@@ -80,7 +80,7 @@ describe("computeElo", () => {
 });
 
 describe("bootstrapElo", () => {
-  const rng = createRng(2);
+  const rng = xoshiroRng(2);
   const battles: Battle[] = Array.from({ length: 200 }, () => {
     const a = rng() < 0.5;
     return { modelA: a ? "A" : "B", modelB: a ? "B" : "A", outcome: rng() < (a ? 0.7 : 0.3) ? 1 : 0 };
@@ -88,15 +88,15 @@ describe("bootstrapElo", () => {
   const cols = toColumns(battles);
 
   it("is deterministic for a seed and differs across seeds", () => {
-    const one = bootstrapElo(cols, { rounds: 10, rng: createRng(9) });
-    const again = bootstrapElo(cols, { rounds: 10, rng: createRng(9) });
-    const other = bootstrapElo(cols, { rounds: 10, rng: createRng(10) });
+    const one = bootstrapElo(cols, { rounds: 10, rng: xoshiroRng(9) });
+    const again = bootstrapElo(cols, { rounds: 10, rng: xoshiroRng(9) });
+    const other = bootstrapElo(cols, { rounds: 10, rng: xoshiroRng(10) });
     expect(Array.from(again.samples)).toEqual(Array.from(one.samples));
     expect(Array.from(other.samples)).not.toEqual(Array.from(one.samples));
   });
 
   it("keeps every resample zero-sum around 1000 and favours the stronger model", () => {
-    const boot = bootstrapElo(cols, { rounds: 20, rng: createRng(1) });
+    const boot = bootstrapElo(cols, { rounds: 20, rng: xoshiroRng(1) });
     const a = cols.models.indexOf("A");
     for (let r = 0; r < 20; r++) {
       const ra = boot.samples[r * 2 + a] ?? 0;

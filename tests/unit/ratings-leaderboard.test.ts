@@ -5,11 +5,11 @@ import type { Battle } from "../../reports/battle-log.js";
 import { computeBradleyTerry } from "../../reports/bradley-terry.js";
 import { computeElo } from "../../reports/elo.js";
 import { computeLeaderboard, kendallTau, spearmanRho } from "../../reports/leaderboard.js";
-import { createRng, randomInt } from "../../reports/random.js";
 import { RatingInputError } from "../../reports/rating-scale.js";
+import { randomInt, xoshiroRng } from "../../lib/random.js";
 
 function arena(n: number, seed: number): Battle[] {
-  const rng = createRng(seed);
+  const rng = xoshiroRng(seed);
   const skill: Record<string, number> = { top: 1.5, good: 0.8, mid: 0, low: -0.7, bottom: -1.6 };
   const names = Object.keys(skill);
   return Array.from({ length: n }, (_, k) => {

@@ -5,7 +5,7 @@ import type { Battle } from "../../reports/battle-log.js";
 import { fitBradleyTerry, hessianFactor, refitBradleyTerry } from "../../reports/bradley-terry.js";
 import { sampleMultinomial } from "../../reports/binomial.js";
 import { aggregateCells, pairTotals, toColumns } from "../../reports/pair-counts.js";
-import { createRng, randomInt } from "../../reports/random.js";
+import { randomInt, xoshiroRng } from "../../lib/random.js";
 
 describe("aggregateCells", () => {
   it("builds sorted models, canonical pairs and cells with counts (hand-built case)", () => {
@@ -35,7 +35,7 @@ describe("aggregateCells", () => {
 
   it("matches direct per-pair sums on random data, including a >1000-model arena (Map path)", () => {
     for (const nModels of [7, 1100]) {
-      const rng = createRng(nModels);
+      const rng = xoshiroRng(nModels);
       const battles: Battle[] = Array.from({ length: 3000 }, () => {
         const i = randomInt(rng, nModels);
         const j = (i + 1 + randomInt(rng, nModels - 1)) % nModels;
@@ -65,7 +65,7 @@ describe("aggregateCells", () => {
 });
 
 it("the bootstrap's chord refit lands on the Newton optimum of each resample", () => {
-  const rng = createRng(12);
+  const rng = xoshiroRng(12);
   const skill = [0.9, 0.3, 0, -0.4, -1.1, 0.5];
   const battles: Battle[] = Array.from({ length: 2000 }, () => {
     const i = randomInt(rng, 6);

@@ -4,10 +4,10 @@
 import { describe, expect, it } from "vitest";
 import type { Battle } from "../../reports/battle-log.js";
 import { computeLeaderboard } from "../../reports/leaderboard.js";
-import { createRng, randomInt } from "../../reports/random.js";
 import { styleRows, type StyleRows } from "../../reports/style-control.js";
 import { STYLE_FEATURES, type StyleCounts } from "../../reports/style-features.js";
 import { identifyStyle, MIN_FREE_VARIATION } from "../../reports/style-identify.js";
+import { randomInt, xoshiroRng } from "../../lib/random.js";
 
 /** Two models, rows m1-vs-m0 (a = 1) or m0-vs-m1 (a = 0); only the length feature is set. */
 function twoModelRows(aIsM1: boolean[], length: number[]): StyleRows {
@@ -46,7 +46,7 @@ describe("identifyStyle: free share of the length feature", () => {
 
 /** Three equal models; each answer's style varies on its own; judges reward length by `gamma`. */
 function plantedBattles(n: number, seed: number, gamma: number, fixedStyle: boolean): Battle[] {
-  const rng = createRng(seed);
+  const rng = xoshiroRng(seed);
   const models = ["a", "b", "c"];
   const habit: Record<string, StyleCounts> = {
     a: { length: 300, headers: 0, listItems: 0, bold: 0 },

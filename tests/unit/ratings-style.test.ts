@@ -4,9 +4,9 @@ import { describe, expect, it } from "vitest";
 import type { Battle } from "../../reports/battle-log.js";
 import { computeBradleyTerry } from "../../reports/bradley-terry.js";
 import { computeLeaderboard } from "../../reports/leaderboard.js";
-import { createRng, randomInt } from "../../reports/random.js";
 import { computeStyleControl } from "../../reports/style-control.js";
 import { styleDiff, styleFeatures, type StyleCounts } from "../../reports/style-features.js";
+import { randomInt, xoshiroRng } from "../../lib/random.js";
 
 describe("styleFeatures", () => {
   const answer = [
@@ -52,7 +52,7 @@ describe("styleDiff: (a - b) / (a + b + 1) per feature", () => {
 
 /** Four equally strong models; "verbose" writes ~3x longer answers and judges reward length. */
 function plantedBattles(n: number, seed: number): Battle[] {
-  const rng = createRng(seed);
+  const rng = xoshiroRng(seed);
   const models = ["verbose", "p", "q", "r"];
   const style = (m: string): StyleCounts => ({
     length: (m === "verbose" ? 900 : 300) + randomInt(rng, 400),
@@ -104,7 +104,7 @@ describe("planted verbose model", () => {
 
 it("equals plain BT with the same penalty when every answer has the same style", () => {
   const same: StyleCounts = { length: 10, headers: 1, listItems: 0, bold: 2 };
-  const rng = createRng(8);
+  const rng = xoshiroRng(8);
   const names = ["a", "b", "c"];
   const battles: Battle[] = Array.from({ length: 90 }, () => {
     const i = randomInt(rng, 3);

@@ -1,36 +1,7 @@
-// Dedup hashing: cyrb53 against the author's published reference values, and the normalisation
-// that decides which rows count as the same.
+// Row dedup keys: which rows count as the same (cyrb53 and the normaliser themselves are tested in
+// lib-hash.test.ts and lib-text.test.ts).
 import { describe, expect, it } from "vitest";
-import { cyrb53, normaliseText, rowKey } from "../../battles/selection-hash.js";
-
-describe("cyrb53", () => {
-  // Reference values from bryc's README (github.com/bryc/code, jshash/experimental/cyrb53.js).
-  const cases: [string, number, number][] = [
-    ["a", 0, 7929297801672961],
-    ["b", 0, 8684336938537663],
-    ["revenge", 0, 4051478007546757],
-    ["revenue", 0, 8309097637345594],
-    ["revenue", 1, 8697026808958300],
-  ];
-  for (const [text, seed, want] of cases) {
-    it(`cyrb53(${JSON.stringify(text)}, ${seed}) = ${want}`, () => {
-      expect(cyrb53(text, seed)).toBe(want);
-      expect(Number.isSafeInteger(cyrb53(text, seed))).toBe(true);
-    });
-  }
-});
-
-describe("normaliseText", () => {
-  const cases: [string, string][] = [
-    ["  Hello   World ", "hello world"],
-    ["Tab\tand\nnewline", "tab and newline"],
-    ["ＦＵＬＬ width", "full width"],
-    ["", ""],
-  ];
-  for (const [input, want] of cases) {
-    it(JSON.stringify(input), () => expect(normaliseText(input)).toBe(want));
-  }
-});
+import { rowKey } from "../../battles/selection-hash.js";
 
 describe("rowKey", () => {
   const u = (content: string) => [{ role: "user" as const, content }];

@@ -9,7 +9,7 @@ import {
   type InstructionGroup,
   type SftRow,
 } from "../../battles/selection.js";
-import { createRng } from "../../reports/random.js";
+import { xoshiroRng } from "../../lib/random.js";
 
 function group(id: string, complexity: number | null, texts: Record<string, string>, over: Partial<InstructionGroup> = {}): InstructionGroup {
   return {
@@ -68,7 +68,7 @@ describe("curriculum acceptance (closed form 1 - p(5 - c)/5, p = (i - 1)/(n - 1)
   }
 
   it("with a seeded generator, the last iteration keeps about 1 in 5 complexity-1 groups", () => {
-    const sel = createSelector("sft", { curriculum: { iteration: 4, totalIterations: 4 } }, createRng(7));
+    const sel = createSelector("sft", { curriculum: { iteration: 4, totalIterations: 4 } }, xoshiroRng(7));
     const n = 4000;
     let kept = 0;
     for (let i = 0; i < n; i++) kept += sel.next(group(`g${i}`, 1, TEXTS)).length;

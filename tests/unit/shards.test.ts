@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { seededRandom } from "../../battles/pairing.js";
-import { type PoolItem, shuffled, splitPool } from "../../battles/shards.js";
+import { type PoolItem, splitPool } from "../../battles/shards.js";
+import { mulberry32 } from "../../lib/random.js";
 
 const item = (id: number, category: string, complexity: number | null, length = 100): PoolItem => ({ id, category, complexity, length });
 
@@ -19,7 +19,7 @@ describe("splitPool", () => {
   ];
 
   it("holds out the hardest items first (complexity, then length, then id)", () => {
-    const s = splitPool(pool, { shards: 2, evalHard: 3, evalDiverse: 0 }, seededRandom(1));
+    const s = splitPool(pool, { shards: 2, evalHard: 3, evalDiverse: 0 }, mulberry32(1));
     expect(s.eval).toEqual([
       { id: 1, kind: "hard" },
       { id: 4, kind: "hard" },
@@ -28,7 +28,7 @@ describe("splitPool", () => {
   });
 
   it("takes the diverse subset round robin over categories", () => {
-    const s = splitPool(pool, { shards: 2, evalHard: 0, evalDiverse: 3 }, seededRandom(1));
+    const s = splitPool(pool, { shards: 2, evalHard: 0, evalDiverse: 3 }, mulberry32(1));
     const cats = s.eval.map((e) => pool.find((p) => p.id === e.id)?.category);
     expect(cats).toEqual(["code", "math", "writing"]);
     expect(s.eval.every((e) => e.kind === "diverse")).toBe(true);
@@ -42,7 +42,7 @@ describe("splitPool", () => {
   ];
   for (const tc of cases) {
     it(`partitions the pool with no overlap: ${JSON.stringify(tc)}`, () => {
-      const s = splitPool(pool, tc, seededRandom(7));
+      const s = splitPool(pool, tc, mulberry32(7));
       const all = [...s.eval.map((e) => e.id), ...s.shards.flat()].sort((a, b) => a - b);
       expect(all).toEqual(pool.map((p) => p.id));
       expect(s.shards).toHaveLength(tc.shards);
@@ -54,19 +54,10 @@ describe("splitPool", () => {
 
   it("is deterministic for a seed, different across seeds, and independent of input order", () => {
     const opts = { shards: 3, evalHard: 1, evalDiverse: 2 };
-    const a = splitPool(pool, opts, seededRandom(5));
-    expect(splitPool([...pool].reverse(), opts, seededRandom(5))).toEqual(a);
-    expect(splitPool(pool, opts, seededRandom(6)).shards).not.toEqual(a.shards);
+    const a = splitPool(pool, opts, mulberry32(5));
+    expect(splitPool([...pool].reverse(), opts, mulberry32(5))).toEqual(a);
+    expect(splitPool(pool, opts, mulberry32(6)).shards).not.toEqual(a.shards);
   });
 
-  it("rejects a bad shard count", () => expect(() => splitPool(pool, { shards: 0, evalHard: 0, evalDiverse: 0 }, seededRandom(1))).toThrow(RangeError));
-});
-
-describe("shuffled", () => {
-  it("is a permutation and leaves the input alone", () => {
-    const xs = [1, 2, 3, 4, 5, 6];
-    const s = shuffled(xs, seededRandom(3));
-    expect([...s].sort()).toEqual(xs);
-    expect(xs).toEqual([1, 2, 3, 4, 5, 6]);
-  });
+  it("rejects a bad shard count", () => expect(() => splitPool(pool, { shards: 0, evalHard: 0, evalDiverse: 0 }, mulberry32(1))).toThrow(RangeError));
 });

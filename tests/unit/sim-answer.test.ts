@@ -2,10 +2,10 @@
 // extremes, style changes length and markdown but not coverage, and output is a function of the rng.
 import { describe, expect, it } from "vitest";
 import { writeAnswer } from "../../src/sim/answer.js";
-import { mulberry32 } from "../../src/sim/hash.js";
 import { InstructionAnalyzer } from "../../src/sim/instruction.js";
 import type { AnswerStyle } from "../../src/sim/preset-schema.js";
 import { assessAnswer } from "../../src/sim/quality.js";
+import { mulberry32 } from "../../lib/random.js";
 
 const analyzer = new InstructionAnalyzer([{ name: "any", keywords: ["zzzz"] }], "any");
 const Q = "Calculate 12 * 7 and explain the history of Rome, its emperors, legions, aqueducts and senate.";

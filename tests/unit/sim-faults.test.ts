@@ -2,7 +2,7 @@
 // and latency distributions against their closed forms.
 import { describe, expect, it } from "vitest";
 import { drawFlag, drawTransportFault, faultsFor, sampleLatencyMs, type FaultRates } from "../../src/sim/faults.js";
-import { mulberry32 } from "../../src/sim/hash.js";
+import { mulberry32 } from "../../lib/random.js";
 
 describe("drawTransportFault", () => {
   const cases: FaultRates[] = [

@@ -2,7 +2,6 @@
 // first-position win rate of a noisy biased judge against the normal CDF.
 import { cumulativeStdNormalProbability } from "simple-statistics";
 import { describe, expect, it } from "vitest";
-import { mulberry32 } from "../../src/sim/hash.js";
 import {
   judgePairwise,
   judgeSingle,
@@ -15,6 +14,7 @@ import {
   writeSingleVerdict,
 } from "../../src/sim/judge.js";
 import { assessAnswer } from "../../src/sim/quality.js";
+import { mulberry32 } from "../../lib/random.js";
 
 const pairwise = (q: string, a: string, b: string, ref?: string): string =>
   `Please judge.\n\n<|User Prompt|>\n${q}\n\n` +

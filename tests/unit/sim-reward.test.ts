@@ -1,8 +1,8 @@
 // Reward model: splitting rendered conversations into (question, answer), and the score's closed form
 // at zero noise.
 import { describe, expect, it } from "vitest";
-import { mulberry32 } from "../../src/sim/hash.js";
 import { scoreConversation, splitConversation } from "../../src/sim/reward.js";
+import { mulberry32 } from "../../lib/random.js";
 
 describe("splitConversation", () => {
   const cases = [

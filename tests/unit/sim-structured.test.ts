@@ -2,8 +2,8 @@
 // $ref/anyOf schemas) must pass the zod schema they came from - an independent validator.
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { mulberry32 } from "../../src/sim/hash.js";
 import { breakJson, fillSchema } from "../../src/sim/structured.js";
+import { mulberry32 } from "../../lib/random.js";
 
 const WORDS = ["volcano", "hawaii", "culture", "beaches"];
 

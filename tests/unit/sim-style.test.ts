@@ -3,9 +3,9 @@
 // bold labels follow the drawn layout's share, and heavy answers have 1..4 headed sections; with
 // variation 0 every answer is the fixed template.
 import { describe, expect, it } from "vitest";
-import { mulberry32 } from "../../src/sim/hash.js";
 import type { AnswerStyle } from "../../src/sim/preset-schema.js";
 import { drawStyle } from "../../src/sim/style.js";
+import { mulberry32 } from "../../lib/random.js";
 
 const N = 4000;
 const habit = (markdown: AnswerStyle["markdown"], detail: number, variation: number): AnswerStyle => ({ markdown, padding: [0, 1], detail, variation });

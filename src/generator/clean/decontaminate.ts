@@ -5,7 +5,7 @@
  * (the instruction's normalised text must equal it), because containment of a 3-word prompt such as
  * "Prove the Pythagorean theorem" inside a longer instruction is not evidence of copying.
  */
-import { hashWordRun } from "./hash32.js";
+import { hashWordRun } from "../../../lib/hash.js";
 import { type PreparedText, prepareText } from "./normalize.js";
 
 /** n-gram length used by GPT-3 / Llama-style decontamination reports. */

@@ -43,4 +43,4 @@ export {
   type MinHasher,
   type MinHashOptions,
 } from "./minhash.js";
-export { contentHash, normalizeText, normalizedWords, prepareText, type PreparedText } from "./normalize.js";
+export { contentHash, prepareText, type PreparedText } from "./normalize.js";

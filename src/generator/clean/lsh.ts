@@ -4,7 +4,7 @@
  * Jaccard similarity s (an S-curve). Parameters are chosen as datasketch does: minimise the weighted
  * false-positive area (under the curve below the threshold) plus false-negative area (above it).
  */
-import { hashWordRun } from "./hash32.js";
+import { hashWordRun } from "../../../lib/hash.js";
 
 export interface LshParams {
   bands: number;

@@ -15,8 +15,9 @@
  * 50-shingle texts). A collision can only merge two shingles, so it raises a Jaccard value slightly and
  * never hides a true duplicate.
  */
-import { hashWordRun, hashWords, mulberry32 } from "./hash32.js";
-import { normalizedWords } from "./normalize.js";
+import { hashWordRun, hashWords } from "../../../lib/hash.js";
+import { mulberry32 } from "../../../lib/random.js";
+import { foldToWords } from "../../../lib/text.js";
 
 export const DEFAULT_NUM_PERM = 128;
 export const DEFAULT_NGRAM = 5;
@@ -145,7 +146,7 @@ export function createMinHasher(opts: MinHashOptions = {}): MinHasher {
     numPerm,
     ngram,
     seed,
-    shingles: (text) => shingleHashes(normalizedWords(text), ngram),
+    shingles: (text) => shingleHashes(foldToWords(text), ngram),
     signature: (shingles) => minhashSignature(shingles, perms),
   };
 }

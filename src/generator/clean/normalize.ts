@@ -1,69 +1,11 @@
 /**
- * Text normalisation for duplicate matching. The normalised form is used only to compare texts (hashes,
- * shingles, n-gram overlap); stored instructions keep their original text.
+ * Prepared texts for duplicate matching: a text with its word form (lib/text.ts `foldToWords`) and word
+ * hashes computed once, and the instruction pool's content hash (sha256 of the word form). The
+ * normalised form is used only to compare texts; stored instructions keep their original text.
  */
 import { hash } from "node:crypto";
-import { hashWords } from "./hash32.js";
-
-/**
- * Dropped outright: format characters (zero-width space/joiner, BOM, soft hyphen) that make equal texts
- * look different, and apostrophes, so "don't" and "dont" match.
- */
-const DROPPED = /[\p{Cf}'\u2019\u02bc`]/gu;
-/** Every other punctuation mark or symbol splits words, like whitespace. */
-const SEPARATORS = /[\p{P}\p{S}\s]+/gu;
-
-/**
- * Normalise text for matching: Unicode NFKC (full-width letters, ligatures and compatibility forms fold
- * to their plain equivalents), lowercase, drop format characters and apostrophes, turn each run of
- * punctuation, symbols and whitespace into one space, and trim.
- */
-export function normalizeText(text: string): string {
-  const words = asciiWords(text);
-  return words ? words.join(" ") : generalNormalize(text);
-}
-
-/** The words of the normalised text (empty array for text with no letters, digits or marks). */
-export function normalizedWords(text: string): string[] {
-  const words = asciiWords(text);
-  if (words) return words;
-  const norm = generalNormalize(text);
-  return norm === "" ? [] : norm.split(" ");
-}
-
-function generalNormalize(text: string): string {
-  return text.normalize("NFKC").toLowerCase().replace(DROPPED, "").replace(SEPARATORS, " ").trim();
-}
-
-/**
- * Fast path, same result as the general one for plain ASCII text (NFKC leaves ASCII unchanged and every
- * ASCII character other than letters, digits and controls is punctuation, a symbol or a space): one
- * scan, no regular expressions. Apostrophes and backticks are dropped, joining the letters around them.
- * Returns null, deferring to the general path, on any non-ASCII or control character.
- */
-function asciiWords(text: string): string[] | null {
-  const lower = text.toLowerCase();
-  const words: string[] = [];
-  let start = -1;
-  // The part of the current word before a dropped apostrophe ("don" of "don't").
-  let pending = "";
-  for (let i = 0; i < lower.length; i++) {
-    const c = lower.charCodeAt(i);
-    if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57)) {
-      if (start < 0) start = i;
-      continue;
-    }
-    if (c >= 127 || (c < 32 && (c < 9 || c > 13))) return null;
-    if (start >= 0) pending += lower.slice(start, i);
-    start = -1;
-    if (c === 39 || c === 96) continue;
-    if (pending !== "") words.push(pending);
-    pending = "";
-  }
-  if (start >= 0) pending += lower.slice(start);
-  if (pending !== "") words.push(pending);
-  return words;
-}
+import { hashWords } from "../../../lib/hash.js";
+import { foldToWords, foldToWordText } from "../../../lib/text.js";
 
 /** A text with its normalised form, words and 32-bit word hashes, computed once for every check. */
 export interface PreparedText {
@@ -75,13 +17,13 @@ export interface PreparedText {
 }
 
 export function prepareText(text: string): PreparedText {
-  const words = normalizedWords(text);
+  const words = foldToWords(text);
   return { text, normalized: words.join(" "), words, wordHashes: hashWords(words) };
 }
 
 /** sha256 hex of the normalised text: equal hashes mean exact duplicates up to case, spacing and punctuation. */
 export function contentHash(text: string): string {
-  return hashNormalized(normalizeText(text));
+  return hashNormalized(foldToWordText(text));
 }
 
 /** sha256 hex of text that is already normalised (saves normalising twice). */

@@ -11,11 +11,12 @@ import { inputOf, paramsOf, type Pipeline, type PipelineContext } from "../pipel
 import { messagesOf, tagOf } from "../prompts.js";
 import { EDIT_PROMPT, QUESTIONS_PROMPT, SUGGEST_PROMPT, TRANSFORM_PROMPT } from "../prompts-agentinstruct.js";
 import { type RunRow, type TaskRow, tasksOfStage } from "../queue.js";
-import { hashSeed, seededRandom, shuffled } from "../random.js";
 import type { AgentInstructParams } from "../requests.js";
 import { EditOut, questionsOut, SuggestOut, TransformOut } from "../schemas.js";
 import { seedsFor } from "../seeds.js";
 import { READING_COMPREHENSION_TYPES, TRANSFORMATIONS } from "../taxonomy.js";
+import { fnv1a32Parts } from "../../../lib/hash.js";
+import { mulberry32, shuffled } from "../../../lib/random.js";
 
 type TransformInput = { seedId: number; genre: string; seed: string };
 type QuestionsInput = { seedId: number; genre: string; title: string; passage: string; type: string };
@@ -29,7 +30,7 @@ async function transform(ctx: PipelineContext, run: RunRow, task: TaskRow) {
   const p = paramsOf<AgentInstructParams>(run);
   const v = inputOf<TransformInput>(task);
   const vars = { genre: v.genre, description: TRANSFORMATIONS[v.genre] ?? v.genre, seed: v.seed };
-  const out = await ctx.llm.json({ model: p.model, messages: messagesOf(TRANSFORM_PROMPT, vars), schema: TransformOut, schemaName: "transformed_text", seed: hashSeed(p.seed, task.key), temperature: p.temperature });
+  const out = await ctx.llm.json({ model: p.model, messages: messagesOf(TRANSFORM_PROMPT, vars), schema: TransformOut, schemaName: "transformed_text", seed: fnv1a32Parts(p.seed, task.key), temperature: p.temperature });
   return { output: { prompt: tagOf(TRANSFORM_PROMPT), ...out } };
 }
 
@@ -38,7 +39,7 @@ async function questions(ctx: PipelineContext, run: RunRow, task: TaskRow) {
   const v = inputOf<QuestionsInput>(task);
   const taxonomy = p.taxonomy ?? READING_COMPREHENSION_TYPES;
   const vars = { passage: v.passage, type: v.type, description: taxonomy[v.type] ?? v.type, count: p.perCall, complexity: p.complexity };
-  const out = await ctx.llm.json({ model: p.model, messages: messagesOf(QUESTIONS_PROMPT, vars), schema: questionsOut(p.perCall), schemaName: "questions", seed: hashSeed(p.seed, task.key), temperature: p.temperature });
+  const out = await ctx.llm.json({ model: p.model, messages: messagesOf(QUESTIONS_PROMPT, vars), schema: questionsOut(p.perCall), schemaName: "questions", seed: fnv1a32Parts(p.seed, task.key), temperature: p.temperature });
   const items: NewItem[] = out.items.map((q) => ({
     kind: "agentinstruct",
     category: p.category,
@@ -57,7 +58,7 @@ async function refine(ctx: PipelineContext, run: RunRow, task: TaskRow) {
   const meta = item.metadata as { question?: string; passage?: string; refinements?: unknown[] };
   const question = meta.question ?? item.text;
   const context = meta.passage;
-  const seed = hashSeed(p.seed, task.key);
+  const seed = fnv1a32Parts(p.seed, task.key);
   const s = await ctx.llm.json({ model: p.model, messages: messagesOf(SUGGEST_PROMPT, { instruction: question, context }), schema: SuggestOut, schemaName: "suggestions", seed, temperature: p.temperature });
   const e = await ctx.llm.json({ model: p.model, messages: messagesOf(EDIT_PROMPT, { instruction: question, suggestions: s.suggestions, context }), schema: EditOut, schemaName: "edited_instruction", seed, temperature: p.temperature });
   const messages = context ? comprehensionMessages(context, e.instruction) : [{ role: "user" as const, content: e.instruction }];
@@ -76,7 +77,7 @@ export const agentInstructPipeline: Pipeline = {
     if (seeds.length === 0) throw badRequest(p.seedIds ? "seedIds: no such seed documents" : `seedSet: no seed documents in set '${p.seedSet}'`);
     const genres = p.transformations ?? Object.keys(TRANSFORMATIONS);
     const tasks = seeds.flatMap((s) =>
-      shuffled(genres, seededRandom(hashSeed(p.seed, "genres", s.id)))
+      shuffled(mulberry32(fnv1a32Parts(p.seed, "genres", s.id)), genres)
         .slice(0, p.transformationsPerSeed)
         .map((genre) => ({ kind: "transform", key: `transform:${s.id}:${genre}`, input: { seedId: s.id, genre, seed: s.text } })),
     );
@@ -95,7 +96,7 @@ export const agentInstructPipeline: Pipeline = {
       const tasks = done.flatMap((t) => {
         const v = inputOf<TransformInput>(t);
         const out = t.output as { title: string; text: string };
-        return shuffled(types, seededRandom(hashSeed(p.seed, "types", t.key)))
+        return shuffled(mulberry32(fnv1a32Parts(p.seed, "types", t.key)), types)
           .slice(0, p.typesPerText)
           .map((type) => ({ kind: "questions", key: `questions:${v.seedId}:${v.genre}:${type}`, input: { seedId: v.seedId, genre: v.genre, title: out.title, passage: out.text, type } }));
       });

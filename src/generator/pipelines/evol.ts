@@ -13,10 +13,10 @@ import { inputOf, paramsOf, type Pipeline, type PipelineContext } from "../pipel
 import { messagesOf, tagOf } from "../prompts.js";
 import { EVOL_PROMPT } from "../prompts-agentinstruct.js";
 import type { RunRow, TaskRow } from "../queue.js";
-import { hashSeed } from "../random.js";
 import type { EvolParams } from "../requests.js";
 import { EvolOut } from "../schemas.js";
 import { EVOL_DEEPENING, EVOL_OPERATORS } from "../taxonomy.js";
+import { fnv1a32Parts } from "../../../lib/hash.js";
 
 interface Source {
   ref: { itemId?: number; instructionId?: number };
@@ -29,7 +29,7 @@ type EvolInput = { index: number; round: number; operator: string; source?: Sour
 
 /** The operator of item `index` in `round`: a seeded choice, so reruns pick the same. */
 export function operatorFor(operators: readonly string[], seed: number, index: number, round: number): string {
-  return operators[hashSeed(seed, "evol", index, round) % operators.length] ?? "deepen";
+  return operators[fnv1a32Parts(seed, "evol", index, round) % operators.length] ?? "deepen";
 }
 
 async function sources(db: Db, p: EvolParams): Promise<Source[]> {
@@ -54,7 +54,7 @@ async function evolve(ctx: PipelineContext, run: RunRow, task: TaskRow) {
   const messages = v.source?.messages ?? (current?.messages as Message[] | undefined) ?? [];
   const before = [...messages].reverse().find((m) => m.role === "user")?.content ?? "";
   const vars = { instruction: before, operator: v.operator, description: EVOL_OPERATORS[v.operator] ?? v.operator };
-  const out = await ctx.llm.json({ model: p.model, messages: messagesOf(EVOL_PROMPT, vars), schema: EvolOut, schemaName: "evolved_instruction", seed: hashSeed(p.seed, task.key), temperature: p.temperature });
+  const out = await ctx.llm.json({ model: p.model, messages: messagesOf(EVOL_PROMPT, vars), schema: EvolOut, schemaName: "evolved_instruction", seed: fnv1a32Parts(p.seed, task.key), temperature: p.temperature });
   const base = v.source?.complexity ?? current?.complexity ?? null;
   const complexity = EVOL_DEEPENING.has(v.operator) ? Math.min(5, (base ?? 2) + 1) : base;
   const step = { round: v.round, operator: v.operator, before, prompt: tagOf(EVOL_PROMPT) };

@@ -13,11 +13,12 @@ import { personaView } from "../personas.js";
 import { planInstructions, categoryWeights } from "../plan.js";
 import { describePersona, messagesOf, tagOf, WRITE_PROMPT, type WriteVars } from "../prompts.js";
 import type { RunRow, TaskRow } from "../queue.js";
-import { hashSeed, seededRandom } from "../random.js";
 import type { MatrixGenParams } from "../requests.js";
 import { scenariosFor } from "../scenarios.js";
 import { CodeInstructionOut, MultiTurnOut, PreferenceInstructionOut, SafetyInstructionOut, SingleInstructionOut } from "../schemas.js";
 import { DEFAULT_CATEGORIES, INSTRUCTION_KINDS } from "../taxonomy.js";
+import { fnv1a32Parts } from "../../../lib/hash.js";
+import { mulberry32 } from "../../../lib/random.js";
 
 type WriteInput = Omit<WriteVars, "persona"> & { scenarioId: number; persona: { id: number; name: string; description: string } };
 
@@ -30,7 +31,7 @@ export interface AppliedFeedback {
 async function write(ctx: PipelineContext, run: RunRow, task: TaskRow): Promise<{ item: NewItem; raw: unknown }> {
   const p = paramsOf<MatrixGenParams>(run);
   const v = inputOf<WriteInput>(task);
-  const call = { model: p.model, messages: messagesOf(WRITE_PROMPT, { ...v, persona: v.persona.description }), seed: hashSeed(p.seed, task.key), temperature: p.temperature };
+  const call = { model: p.model, messages: messagesOf(WRITE_PROMPT, { ...v, persona: v.persona.description }), seed: fnv1a32Parts(p.seed, task.key), temperature: p.temperature };
   const base = { kind: v.kind, category: v.category, complexity: v.complexity };
   const meta = { flow: "matrix-gen", scenarioId: v.scenarioId, personaId: v.persona.id, prompt: tagOf(WRITE_PROMPT) };
   const user = (content: string): Message[] => [{ role: "user", content }];
@@ -77,7 +78,7 @@ export const matrixGenPipeline: Pipeline = {
       weights: categoryWeights(categories, fb?.weights),
       adjustments: fb?.adjustments,
       scenarios: scenarios.length,
-      random: seededRandom(hashSeed(p.seed, "matrix-gen")),
+      random: mulberry32(fnv1a32Parts(p.seed, "matrix-gen")),
     });
     const tasks = plan.map((slot, i) => {
       const s = scenarios[slot.scenarioIndex] ?? scenarios[0];

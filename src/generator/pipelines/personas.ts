@@ -6,16 +6,17 @@
 import { insertPersonas, seedCombos, type SeedCombo } from "../personas.js";
 import { inputOf, paramsOf, type Pipeline } from "../pipeline.js";
 import { messagesOf, PERSONA_PROMPT, tagOf } from "../prompts.js";
-import { hashSeed, seededRandom } from "../random.js";
 import type { PersonaGenerate } from "../requests.js";
 import { PersonaOut } from "../schemas.js";
+import { fnv1a32Parts } from "../../../lib/hash.js";
+import { mulberry32 } from "../../../lib/random.js";
 
 type Input = SeedCombo & { index: number };
 
 export const personasPipeline: Pipeline = {
   async start(_ctx, run) {
     const p = paramsOf<PersonaGenerate>(run);
-    const combos = seedCombos(p.count, p.attributes ?? {}, seededRandom(hashSeed(p.seed, "personas")));
+    const combos = seedCombos(p.count, p.attributes ?? {}, mulberry32(fnv1a32Parts(p.seed, "personas")));
     return { stage: "persona", tasks: combos.map((c, index) => ({ kind: "persona", key: `persona:${index}`, input: { ...c, index } })) };
   },
   async handle(ctx, run, task) {
@@ -26,7 +27,7 @@ export const personasPipeline: Pipeline = {
       messages: messagesOf(PERSONA_PROMPT, input),
       schema: PersonaOut,
       schemaName: "persona",
-      seed: hashSeed(p.seed, task.key),
+      seed: fnv1a32Parts(p.seed, task.key),
     });
     const { index: _index, ...seed } = input;
     const profile = { ...out, ...seed };

@@ -14,10 +14,11 @@ import { personaView, samplePersonas } from "../personas.js";
 import { inputOf, paramsOf, type Pipeline, type PipelineContext, type StagePlan } from "../pipeline.js";
 import { ACT_PROMPT, describePersona, messagesOf, SCENARIO_PROMPT, tagOf } from "../prompts.js";
 import { type RunRow, type TaskRow, tasksOfStage } from "../queue.js";
-import { hashSeed, seededRandom } from "../random.js";
 import type { SimulationParams } from "../requests.js";
 import { ActOut, ScenarioOut } from "../schemas.js";
 import { nextAfterRoute, type SimAgent, type SimState } from "./simulation-plan.js";
+import { fnv1a32Parts } from "../../../lib/hash.js";
+import { mulberry32 } from "../../../lib/random.js";
 
 type ActInput = { agent: number; step: number; persona: string; memory: string; observations: string[]; groupMates: string[] };
 type RouteInput = { step: number; messages: { agent: number; text: string; addressedTo: string[] }[] };
@@ -30,7 +31,7 @@ async function group(ctx: PipelineContext, run: RunRow) {
   const agents = stateOf(run).agents;
   const embed = await ctx.embedder(p.embeddingModel ?? null);
   const { vectors, method } = await embed(agents.map((a) => a.description));
-  const r = kmeans(vectors, p.groups, { random: seededRandom(hashSeed(p.seed, "kmeans")) });
+  const r = kmeans(vectors, p.groups, { random: mulberry32(fnv1a32Parts(p.seed, "kmeans")) });
   const sizes = Array.from({ length: p.groups }, (_, g) => r.assignments.filter((x) => x === g).length);
   return { output: { method, groups: r.assignments, sizes, inertia: r.inertia, iterations: r.iterations } };
 }
@@ -38,7 +39,7 @@ async function group(ctx: PipelineContext, run: RunRow) {
 async function act(ctx: PipelineContext, run: RunRow, task: TaskRow) {
   const p = paramsOf<SimulationParams>(run);
   const v = inputOf<ActInput>(task);
-  const out = await ctx.llm.json({ model: p.model, messages: messagesOf(ACT_PROMPT, { ...v, steps: p.steps }), schema: ActOut, schemaName: "agent_action", seed: hashSeed(p.seed, task.key) });
+  const out = await ctx.llm.json({ model: p.model, messages: messagesOf(ACT_PROMPT, { ...v, steps: p.steps }), schema: ActOut, schemaName: "agent_action", seed: fnv1a32Parts(p.seed, task.key) });
   return { output: { prompt: tagOf(ACT_PROMPT), ...out } };
 }
 
@@ -51,7 +52,7 @@ async function route(ctx: PipelineContext, run: RunRow, task: TaskRow) {
   const { vectors, method } = await embed([...agents.map((a) => a.description), ...v.messages.map((m) => m.text)]);
   const routing = agents.map((a, i) => ({ id: String(i), name: a.name, group: groups[i] ?? 0, vector: vectors[i] ?? [] }));
   const messages = v.messages.map((m, j) => ({ from: String(m.agent), text: m.text, addressedTo: m.addressedTo, vector: vectors[agents.length + j] ?? [] }));
-  const r = routeMessages(routing, messages, { mode: p.communication, random: seededRandom(hashSeed(p.seed, task.key)), fanout: p.fanout, relayThreshold: p.relayThreshold, inboxLimit: p.inboxLimit });
+  const r = routeMessages(routing, messages, { mode: p.communication, random: mulberry32(fnv1a32Parts(p.seed, task.key)), fanout: p.fanout, relayThreshold: p.relayThreshold, inboxLimit: p.inboxLimit });
   const deliveries = r.deliveries.map((d) => ({ ...d, to: Number(d.to), from: Number(d.from) }));
   return { output: { method, deliveries, relayed: r.relayed, dropped: r.dropped } };
 }
@@ -59,7 +60,7 @@ async function route(ctx: PipelineContext, run: RunRow, task: TaskRow) {
 async function scenario(ctx: PipelineContext, run: RunRow, task: TaskRow) {
   const p = paramsOf<SimulationParams>(run);
   const v = inputOf<ScenarioInput>(task);
-  const out = await ctx.llm.json({ model: p.model, messages: messagesOf(SCENARIO_PROMPT, v), schema: ScenarioOut, schemaName: "scenario", seed: hashSeed(p.seed, task.key) });
+  const out = await ctx.llm.json({ model: p.model, messages: messagesOf(SCENARIO_PROMPT, v), schema: ScenarioOut, schemaName: "scenario", seed: fnv1a32Parts(p.seed, task.key) });
   return {
     output: { prompt: tagOf(SCENARIO_PROMPT), ...out },
     write: async (tx: Db) => {
