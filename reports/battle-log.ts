@@ -6,7 +6,7 @@
  * Parsing never throws: a bad line is a value whose reason names the field. Every accepted value is one
  * the database stores unchanged (no NUL or lone surrogate, names and ids within index size, finite numbers).
  */
-import { INDEXED_TEXT_MAX_BYTES, unsafeText } from "../db/safe-value.js";
+import { INDEXED_TEXT_MAX_BYTES, unsafeText } from "../lib/safe-value.js";
 import type { StyleCounts } from "./style-features.js";
 
 /** One battle, outcome from model A's side: 1 = A won, 0 = B won, 0.5 = tie, anything between = soft. */

@@ -5,7 +5,7 @@
  */
 import { and, asc, eq, gt, sql } from "drizzle-orm";
 import { z } from "zod";
-import { dbJson } from "../../db/safe-value.js";
+import { dbJson } from "../../lib/safe-value.js";
 import type { Db } from "../../db/client.js";
 import { genPersonas } from "../../db/schema/index.js";
 import type { PersonaView } from "./prompts.js";

@@ -4,7 +4,7 @@
  */
 import { and, asc, eq, gt, inArray, type SQL } from "drizzle-orm";
 import { z } from "zod";
-import { dbJson } from "../../db/safe-value.js";
+import { dbJson } from "../../lib/safe-value.js";
 import type { Db } from "../../db/client.js";
 import { genSeeds } from "../../db/schema/index.js";
 import { contentHash } from "./clean/normalize.js";

@@ -6,7 +6,7 @@ import { OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "./env.js";
 import { describeZodError, errorResponse } from "./errors.js";
-import { unsafeJson } from "../../db/safe-value.js";
+import { unsafeJson } from "../../lib/safe-value.js";
 
 /**
  * Bodies that are batches of items validated one by one (a bad item is listed in `rejected` and the
@@ -66,7 +66,7 @@ export function newRouter(): OpenAPIHono<AppEnv> {
         const { message, details } = describeZodError(result.error, result.target);
         return errorResponse(c, 400, "validation_failed", message, details);
       }
-      // The edge rule for values the database would refuse (db/safe-value.ts), on every validated input.
+      // The edge rule for values the database would refuse (lib/safe-value.ts), on every validated input.
       if (result.target === "json" && PER_ITEM_BODIES.has(`${c.req.method} ${c.req.routePath}`)) return undefined;
       return unstorableResponse(c, result.target, result.data);
     },

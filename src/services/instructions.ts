@@ -9,7 +9,7 @@ import { and, asc, eq, gt, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../../db/client.js";
 import { rowRefusal } from "../../db/refusal.js";
-import { dbJson } from "../../db/safe-value.js";
+import { dbJson } from "../../lib/safe-value.js";
 import { instructions } from "../../db/schema/index.js";
 import { contentHash } from "../generator/clean/normalize.js";
 
@@ -18,7 +18,7 @@ const Message = z.strictObject({
   content: z.string().min(1, "must not be empty").max(200_000),
 });
 
-// One check of the whole item (db/safe-value.ts) names the first field the database would refuse.
+// One check of the whole item (lib/safe-value.ts) names the first field the database would refuse.
 export const InstructionItemSchema = dbJson(z
   .strictObject({
     text: z.string().trim().min(1, "must not be empty").max(200_000).optional(),

@@ -1,5 +1,5 @@
 /**
- * The edge rule (db/safe-value.ts) over HTTP: NUL, lone surrogates, non-finite numbers and deep nesting in
+ * The edge rule (lib/safe-value.ts) over HTTP: NUL, lone surrogates, non-finite numbers and deep nesting in
  * a path id, a query parameter or a JSON field are a 400 naming the field, never a 500; import items
  * that break it are rejected one by one; the rest of each batch is stored. Runs on every database driver.
  */

@@ -1,6 +1,6 @@
-/** The edge rule (db/safe-value.ts unsafeJson) on whole request values: which value is refused, and the path reported for it. */
+/** The edge rule (lib/safe-value.ts unsafeJson) on whole request values: which value is refused, and the path reported for it. */
 import { describe, expect, it } from "vitest";
-import { JSON_MAX_DEPTH as MAX_DEPTH, unsafeJson, unsafeText } from "../../db/safe-value.js";
+import { JSON_MAX_DEPTH as MAX_DEPTH, unsafeJson, unsafeText } from "../../lib/safe-value.js";
 
 const nest = (n: number): unknown => (n === 0 ? 1 : { a: nest(n - 1) });
 

@@ -1,7 +1,7 @@
 // What the database stores unchanged: NUL, lone surrogates, byte limits, non-finite numbers, depth.
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { dbJson, dbText, JSON_MAX_DEPTH, unsafeJson, unsafeText } from "../../db/safe-value.js";
+import { dbJson, dbText, JSON_MAX_DEPTH, unsafeJson, unsafeText } from "../../lib/safe-value.js";
 
 const NUL = "must not contain a NUL character (U+0000)";
 const LONE = "must not contain a lone surrogate (invalid Unicode)";

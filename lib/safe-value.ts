@@ -1,4 +1,7 @@
 /**
+ * Lives in lib/ (the pure floor): the HTTP edge, import parsers in reports/ and battles/, and the
+ * generator all apply the same rule, and none of them may import db/ for it.
+ *
  * What PostgreSQL will store, checked before a row is written, so one bad imported line is rejected
  * on its own instead of failing its batch: `text` and `jsonb` refuse U+0000; lone UTF-16 surrogates
  * cannot be encoded as UTF-8 (the drivers would silently store U+FFFD instead); a btree index entry
