@@ -23,6 +23,8 @@ const ARTIFACTS = resolve(import.meta.dirname, "../artifacts");
 const KEY = "dashboard-e2e-key-0123456789";
 const EVIL = "<img src=x onerror=window.__xss=1>";
 const CANDIDATES = ["sim-strong", "sim-medium", "sim-weak"];
+/** The server's configured provisional minimum (MATRIX_ARENA_MIN_BATTLES), which the page must follow. */
+const MIN_BATTLES = 25;
 
 const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) console.warn(`[dashboard e2e] SKIPPED: ${CHROMIUM} not found; install it with: apt-get update && apt-get install -y chromium`);
@@ -75,6 +77,7 @@ describeWithSharedData("the dashboard over MT-bench prompts", () => {
         MATRIX_ARENA_SIM_URL: sim.baseUrl,
         MATRIX_ARENA_API_KEY: KEY,
         MATRIX_ARENA_WORKER_CONCURRENCY: "4",
+        MATRIX_ARENA_MIN_BATTLES: String(MIN_BATTLES),
         LOG_LEVEL: "info",
       });
       url = await waitForListening(server, 90_000);
@@ -102,7 +105,7 @@ describeWithSharedData("the dashboard over MT-bench prompts", () => {
       page.$$eval("table.leaderboard", (tables) =>
         tables.flatMap((t, k) => [...t.querySelectorAll("tbody tr")].map((r) => [String(k), r.querySelector("td.model")?.textContent ?? "", r.children[2]?.textContent ?? "", r.querySelector("td.rank")?.textContent ?? "", r.querySelector("td.note")?.textContent ?? ""])),
       );
-    const apiBoard = (q: string) => api<Board>(`/v1/leaderboard?bootstrap=100&minBattles=30${q}`);
+    const apiBoard = (q: string) => api<Board>(`/v1/leaderboard?bootstrap=100${q}`);
     const apiModels = async (q: string) => (await apiBoard(q)).items.map((i) => [String(i.component), i.model, i.rating.toFixed(0), String(i.rank), i.provisional ? "provisional" : ""]);
     /** The rank rule on the intervals the API returns: 1 + models of the same component entirely above. */
     const expectRankRule = (board: Board) => {
@@ -154,11 +157,11 @@ describeWithSharedData("the dashboard over MT-bench prompts", () => {
       expectRankRule(await apiBoard(""));
       expectRanksAscend(board);
       // The hostile model has 12 battles: provisional, and marked so; a row is marked exactly when its
-      // decisive count is below the 30 the page states.
+      // decisive count is below the configured minimum the page states.
       expect(board.find((r) => r[1] === EVIL)?.[4]).toBe("provisional");
       const marks = await page.$$eval("table.leaderboard tbody tr", (rows) => rows.map((r) => [Number(r.children[5]?.textContent), r.querySelector("td.note")?.textContent ?? ""] as const));
-      for (const [decisive, note] of marks) expect(note).toBe(decisive < 30 ? "provisional" : "");
-      expect(await page.textContent("#lb-note")).toContain("Provisional: fewer than 30 decisive (non-tie) battles");
+      for (const [decisive, note] of marks) expect(note).toBe(decisive < MIN_BATTLES ? "provisional" : "");
+      expect(await page.textContent("#lb-note")).toContain(`Provisional: fewer than ${MIN_BATTLES} decisive (non-tie) battles`);
       expect(await page.isHidden("#lb-connectivity")).toBe(true);
       expect(await page.$$eval("table.leaderboard", (t) => t.length)).toBe(1);
       const evilCell = await page.$eval(`#leaderboard tbody tr[data-model="${EVIL.replace(/"/g, '\\"')}"] td.model`, (td) => ({ text: td.textContent, imgs: td.querySelectorAll("img").length }));
