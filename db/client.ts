@@ -32,6 +32,8 @@ export interface OpenDbOptions {
   dataDir?: string;
   /** Apply migrations (default true). */
   migrate?: boolean;
+  /** Where the migrations are (default MIGRATIONS_DIR); tests migrate an old database from a cut-down copy. */
+  migrationsFolder?: string;
   /** postgres.js pool size. */
   maxConnections?: number;
 }
@@ -70,7 +72,7 @@ async function openPglite(dataDir: string, opts: OpenDbOptions): Promise<DbHandl
   }
   const db = drizzlePglite({ client, schema });
   try {
-    if (opts.migrate !== false) await migratePglite(db, { migrationsFolder: MIGRATIONS_DIR });
+    if (opts.migrate !== false) await migratePglite(db, { migrationsFolder: opts.migrationsFolder ?? MIGRATIONS_DIR });
   } catch (e) {
     await client.close();
     release();
@@ -101,7 +103,7 @@ async function openPostgres(url: string, opts: OpenDbOptions): Promise<DbHandle>
   const db = drizzlePostgres({ client, schema });
   if (opts.migrate !== false) {
     try {
-      await runPostgresMigrations(client, db);
+      await runPostgresMigrations(client, db, opts.migrationsFolder ?? MIGRATIONS_DIR);
     } catch (e) {
       await client.end({ timeout: 5 });
       throw e;
@@ -118,6 +120,7 @@ async function openPostgres(url: string, opts: OpenDbOptions): Promise<DbHandle>
 async function runPostgresMigrations(
   client: postgres.Sql,
   db: ReturnType<typeof drizzlePostgres<Schema>>,
+  migrationsFolder: string,
 ): Promise<void> {
   // An advisory lock is per connection: reserve one so lock and unlock happen on the same session.
   const { migrate: migratePostgres } = await import("drizzle-orm/postgres-js/migrator");
@@ -125,7 +128,7 @@ async function runPostgresMigrations(
   try {
     await conn`select pg_advisory_lock(${MIGRATION_LOCK_ID})`;
     try {
-      await migratePostgres(db, { migrationsFolder: MIGRATIONS_DIR });
+      await migratePostgres(db, { migrationsFolder });
     } finally {
       await conn`select pg_advisory_unlock(${MIGRATION_LOCK_ID})`;
     }

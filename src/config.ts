@@ -4,6 +4,7 @@
  * that names the variable.
  */
 import { z } from "zod";
+import { MIN_DECISIVE_BATTLES } from "../reports/board-shape.js";
 import type { SecretResolver } from "./gateway/types.js";
 import { DEFAULT_PROVIDER_KEY_VARS, type KeyVarPolicy, keyVarPolicy, parseKeyVarPatterns } from "./secret-policy.js";
 
@@ -36,6 +37,8 @@ export const ConfigSchema = z.object({
   MATRIX_ARENA_WORKER_CONCURRENCY: intFrom(1, 4096).default(16),
   MATRIX_ARENA_LEASE_MS: intFrom(1000, 3_600_000).default(120_000),
   MATRIX_ARENA_REQUEST_TIMEOUT_MS: intFrom(100, 3_600_000).default(120_000),
+  /** Decisive battles below which a board marks a model provisional, unless a request names its own. */
+  MATRIX_ARENA_MIN_BATTLES: intFrom(1, 1_000_000_000).default(MIN_DECISIVE_BATTLES),
   /** Which variables a model may name as `apiKeyEnv`: comma-separated names and `*` globs. */
   MATRIX_ARENA_PROVIDER_KEY_VARS: z
     .string()
@@ -60,6 +63,8 @@ export interface Config {
   workerConcurrency: number;
   leaseMs: number;
   requestTimeoutMs: number;
+  /** The default `minBattles` of boards, reports, the dashboard and the offline CLI. */
+  minBattles: number;
   /** Which variable names a model may bind as its API key (the service's own never). */
   keyVars: KeyVarPolicy;
   /**
@@ -111,6 +116,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workerConcurrency: c.MATRIX_ARENA_WORKER_CONCURRENCY,
     leaseMs: c.MATRIX_ARENA_LEASE_MS,
     requestTimeoutMs: c.MATRIX_ARENA_REQUEST_TIMEOUT_MS,
+    minBattles: c.MATRIX_ARENA_MIN_BATTLES,
     keyVars,
     secrets: (name) => {
       if (keyVars.refusal(name) !== null) return undefined;

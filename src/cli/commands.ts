@@ -99,7 +99,7 @@ async function loadLazy(name: string): Promise<Command | undefined> {
     }
     case "leaderboard": {
       const { runLeaderboard } = await import("./leaderboard.js");
-      return (argv) => runLeaderboard(argv);
+      return (argv) => runLeaderboard(argv, undefined, { minBattles: loadConfig().minBattles });
     }
     case "demo": {
       const { runDemoCommand } = await import("../demo/demo.js");

@@ -26,7 +26,7 @@ export const LEADERBOARD_USAGE = `usage: matrix-arena leaderboard --input FILE [
   --baseline MODEL    pin MODEL at --baseline-rating (default 1000); otherwise the mean is 1000
   --seed N            bootstrap seed (default 0)
   --style-control     BT with answer length and markdown controlled (needs conv_metadata in the log)
-  --min-battles N     models with fewer decisive (non-tie) battles are provisional (default 30)
+  --min-battles N     models with fewer decisive (non-tie) battles are provisional (default MATRIX_ARENA_MIN_BATTLES, 30)
   --json              print { method, connected, components, items: [...] } instead of a table
 Ranks: 1 + the number of models in the same component whose interval lies wholly above this one's.
 `;
@@ -73,7 +73,7 @@ function parseInteger(flags: Map<string, string>, name: string, fallback: number
 }
 
 /** Parses the command's arguments; errors are messages for a usage error (exit 2). */
-export function parseLeaderboardArgs(argv: readonly string[]): Parsed {
+export function parseLeaderboardArgs(argv: readonly string[], defaultMinBattles = MIN_DECISIVE_BATTLES): Parsed {
   const flags = readFlags(argv);
   if (typeof flags === "string") return { ok: false, error: flags };
   if (flags.has("--help") || flags.has("-h")) return { ok: "help" };
@@ -85,7 +85,7 @@ export function parseLeaderboardArgs(argv: readonly string[]): Parsed {
   if (typeof bootstrap === "string") return { ok: false, error: bootstrap };
   const seed = parseInteger(flags, "--seed", 0, 0);
   if (typeof seed === "string") return { ok: false, error: seed };
-  const minBattles = parseInteger(flags, "--min-battles", MIN_DECISIVE_BATTLES, 0);
+  const minBattles = parseInteger(flags, "--min-battles", defaultMinBattles, 0);
   if (typeof minBattles === "string") return { ok: false, error: minBattles };
   const options: LeaderboardOptions = { method, bootstrap, seed, minBattles, styleControl: flags.has("--style-control") };
   const baseline = flags.get("--baseline");
@@ -142,9 +142,9 @@ export function formatLeaderboardTable(board: Leaderboard, minBattles = MIN_DECI
   return `${out.join("\n")}\n`;
 }
 
-/** Runs the command; returns the process exit code. */
-export async function runLeaderboard(argv: string[], io: LeaderboardIo = defaultLeaderboardIo()): Promise<number> {
-  const parsed = parseLeaderboardArgs(argv);
+/** Runs the command; returns the process exit code. `defaults.minBattles` is MATRIX_ARENA_MIN_BATTLES from the config. */
+export async function runLeaderboard(argv: string[], io: LeaderboardIo = defaultLeaderboardIo(), defaults: { minBattles: number } = { minBattles: MIN_DECISIVE_BATTLES }): Promise<number> {
+  const parsed = parseLeaderboardArgs(argv, defaults.minBattles);
   if (parsed.ok === "help") {
     io.stdout(LEADERBOARD_USAGE);
     return 0;

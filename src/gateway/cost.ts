@@ -39,3 +39,16 @@ export function estimateCallSpend(model: Prices, messages: readonly ChatMessage[
   const completionTokens = params.maxTokens ?? DEFAULT_COMPLETION_RESERVE;
   return { tokens: promptTokens + completionTokens, costUsd: callCostUsd(model, { promptTokens, completionTokens }) };
 }
+
+/** Tokens added per embedded text for the tokenizer's special tokens (BOS/EOS, CLS/SEP). */
+export const EMBED_OVERHEAD_TOKENS = 2;
+
+/**
+ * The worst case a budget reserves for embedding `texts`: their UTF-8 bytes plus EMBED_OVERHEAD_TOKENS
+ * a text, all prompt tokens (an embedding completes nothing), at the model's input price. Pure.
+ */
+export function estimateEmbedSpend(model: Prices, texts: readonly string[]): SpendEstimate {
+  let promptTokens = 0;
+  for (const t of texts) promptTokens += Math.ceil(Buffer.byteLength(t, "utf8") * PROMPT_TOKENS_PER_BYTE) + EMBED_OVERHEAD_TOKENS;
+  return { tokens: promptTokens, costUsd: callCostUsd(model, { promptTokens, completionTokens: 0 }) };
+}

@@ -8,7 +8,7 @@ import { estimateTokens, type ProviderAdapter } from "./adapter.js";
 import { runAttempts, type RunnerDeps, type RunPlan } from "./attempt-runner.js";
 import { cacheKey } from "./cache-key.js";
 import { resolveTarget, type CallTarget } from "./call-target.js";
-import { callCostUsd, estimateCallSpend } from "./cost.js";
+import { callCostUsd, estimateCallSpend, estimateEmbedSpend } from "./cost.js";
 import { attemptFailure, type AttemptFailure } from "./failures.js";
 import { createHfAdapter } from "./hf-adapter.js";
 import { keepAliveFetch } from "./http-fetch.js";
@@ -184,6 +184,13 @@ class ProviderGateway implements Gateway {
     const missing: number[] = [];
     for (let i = 0; i < req.texts.length; i++) if (vectors[i] === undefined) missing.push(i);
     const cachedTexts = req.texts.length - missing.length;
+    // As for chat: only texts really sent are charged, their worst case reserved before any batch goes out.
+    const guard = missing.length > 0 ? req.guard : undefined;
+    const estimate = estimateEmbedSpend(model, missing.map((i) => req.texts[i] ?? ""));
+    if (guard && !(await safeReserve(guard, estimate))) {
+      const refused = attemptFailure("budget", `budget cannot cover these embeddings (worst case ${estimate.tokens} tokens, $${estimate.costUsd})`, false);
+      return this.fail(model, purpose, refused, 0, started);
+    }
     const adapter = this.adapters[target.adapter];
     const plan = this.plan(model, target, undefined, undefined);
     const batches: number[][] = [];
@@ -220,9 +227,11 @@ class ProviderGateway implements Gateway {
       attempts += run.attempts;
       if (run.result.ok) promptTokens += run.result.usage.promptTokens;
     }
-    for (const run of runs) if (!run.result.ok) return this.fail(model, purpose, run.result, attempts, started);
     const usage = { promptTokens, completionTokens: 0 };
     const costUsd = callCostUsd(model, usage, false);
+    // Batches that succeeded were paid for even when another failed: settle what was spent.
+    if (guard) await safeFinish(guard, estimate, runs.some((r) => r.result.ok) ? { tokens: promptTokens, costUsd } : null);
+    for (const run of runs) if (!run.result.ok) return this.fail(model, purpose, run.result, attempts, started);
     const latencyMs = this.now() - started;
     const cached = missing.length === 0;
     this.record(model, purpose, { ...usage, costUsd, cached, ok: true, latencyMs, attempts });

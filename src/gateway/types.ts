@@ -163,6 +163,8 @@ export interface EmbedRequest {
   bypassCache?: boolean;
   /** Accounting label ("generator", ...). */
   purpose?: string;
+  /** The budget the texts not served from the cache are charged to, as chat calls' `guard`. */
+  guard?: SpendGuard;
 }
 
 export interface EmbedResult {

@@ -4,9 +4,10 @@
  * the simulator, or Hugging Face feature extraction), so embeddings get the response cache, the
  * model's limits, retries and usage accounting like every other call. When no embedding model is
  * configured, TF-IDF vectors fitted on the batch itself (every text of one call shares one vector
- * space). Rows come back L2-normalised.
+ * space). Rows come back L2-normalised. Given a run's spend guard, embedding calls reserve and settle
+ * against its budget like its chat calls (a refusal is a TaskError of kind "budget").
  */
-import type { Gateway, ModelSpec } from "../gateway/types.js";
+import type { Gateway, ModelSpec, SpendGuard } from "../gateway/types.js";
 import { TaskError } from "./llm.js";
 import { tfidfVectors } from "./tfidf.js";
 import { normalize } from "./vectors.js";
@@ -19,12 +20,12 @@ export interface Embedding {
 
 export type Embedder = (texts: readonly string[]) => Promise<Embedding>;
 
-/** An embedder for `spec` through `gateway`, or the TF-IDF fallback when `spec` is null. */
-export function createEmbedder(spec: ModelSpec | null, gateway: Gateway, purpose = "generator"): Embedder {
+/** An embedder for `spec` through `gateway`, or the TF-IDF fallback when `spec` is null; `guard` charges a budget. */
+export function createEmbedder(spec: ModelSpec | null, gateway: Gateway, purpose = "generator", guard?: SpendGuard): Embedder {
   return async (texts) => {
     if (texts.length === 0) return { vectors: [], method: spec?.name ?? "tfidf" };
     if (!spec) return { vectors: tfidfVectors(texts).vectors, method: "tfidf" };
-    const res = await gateway.embed(spec, { texts, purpose });
+    const res = await gateway.embed(spec, { texts, purpose, ...(guard ? { guard } : {}) });
     if (!res.ok) throw new TaskError(res.kind, `embedding with ${spec.name} failed: ${res.message}`, res.retryable);
     return { vectors: res.vectors.map(normalize), method: spec.name };
   };

@@ -8,6 +8,7 @@ import { hostname } from "node:os";
 import { eq } from "drizzle-orm";
 import { genRuns } from "../../db/schema/index.js";
 import type { Deps } from "../deps.js";
+import type { SpendGuard } from "../gateway/types.js";
 import { createModelCaller } from "../services/model-caller.js";
 import { createEmbedder } from "./embedder.js";
 import { createGenLlm, TaskError } from "./llm.js";
@@ -29,9 +30,9 @@ export interface GeneratorWorker {
   stop(): Promise<void>;
 }
 
-/** The pipeline context on `deps`: LLM calls and embeddings through the registry and gateway. */
-export function pipelineContext(deps: Pick<Deps, "db" | "gateway" | "config">): PipelineContext {
-  const llm = createGenLlm(deps.db, deps.gateway);
+/** The pipeline context on `deps`: LLM calls and embeddings through the registry and gateway, charged to `guard` when given. */
+export function pipelineContext(deps: Pick<Deps, "db" | "gateway" | "config">, guard?: SpendGuard): PipelineContext {
+  const llm = createGenLlm(deps.db, deps.gateway, guard);
   const caller = createModelCaller(deps.db, deps.gateway);
   return {
     db: deps.db,
@@ -39,7 +40,7 @@ export function pipelineContext(deps: Pick<Deps, "db" | "gateway" | "config">): 
     embedder: async (model) => {
       const spec = model ? await caller.spec(model) : null;
       if (model && !spec) throw new TaskError("config", `embedding model '${model}' is not registered`, false);
-      return createEmbedder(spec, deps.gateway);
+      return createEmbedder(spec, deps.gateway, "generator", guard);
     },
   };
 }
@@ -75,7 +76,7 @@ class GeneratorLoop {
     const [run] = await db.select().from(genRuns).where(eq(genRuns.id, task.runId));
     if (!run) return;
     const guard = await loadRunGuard(db, run.id);
-    const ctx = guard ? { ...this.ctx, llm: createGenLlm(db, this.deps.gateway, guard) } : this.ctx;
+    const ctx = guard ? pipelineContext(this.deps, guard) : this.ctx;
     try {
       const result = await handleTask(ctx, run, task);
       await completeTask(db, task.id, this.o.owner, result.output, result.write);

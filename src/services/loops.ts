@@ -146,7 +146,7 @@ export async function listIterations(db: Db, loopId?: string): Promise<Iteration
 }
 
 /** The loop with each iteration's round status and the evaluation board across versions. */
-export async function loopProgress(db: Db, loop: LoopRow, bootstrap = 100) {
+export async function loopProgress(db: Db, loop: LoopRow, bootstrap = 100, minBattles?: number) {
   const its = await listIterations(db, loop.id);
   const status = async (roundId: string | null) => {
     if (!roundId) return null;
@@ -154,7 +154,7 @@ export async function loopProgress(db: Db, loop: LoopRow, bootstrap = 100) {
     return r ? (await roundProgress(db, r)).status : null;
   };
   const evalRoundIds = its.map((i) => i.evalRoundId).filter((x): x is string => x !== null);
-  const board = evalRoundIds.length > 0 ? await leaderboard(db, { method: "bt", bootstrap, styleControl: false, seed: 0, roundIds: evalRoundIds }) : { method: "bt" as const, connected: true, components: [], items: [] };
+  const board = evalRoundIds.length > 0 ? await leaderboard(db, { method: "bt", bootstrap, styleControl: false, seed: 0, roundIds: evalRoundIds, minBattles }) : { method: "bt" as const, connected: true, components: [], items: [] };
   const ratingOf = new Map(board.items.map((i) => [i.model, i]));
   const items = await Promise.all(
     its.map(async (i) => ({

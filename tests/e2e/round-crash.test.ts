@@ -12,14 +12,13 @@ import { openDb } from "../../db/client.js";
 import { startBattleWorker } from "../../src/background.js";
 import { startSimulator, type Simulator } from "../../src/sim/server.js";
 import { makeTestApp } from "../helpers/app.js";
-import { mtBenchItems, type Progress, waitForRound } from "../helpers/arena.js";
+import { describeWithSharedData, mtBenchItems, type Progress, waitForRound } from "../helpers/arena.js";
 import { createFreshDatabase, describeEachDb } from "../helpers/db.js";
 import { type Proc, spawnCli, stop, waitForListening } from "../helpers/proc.js";
 
 const CANDIDATES = ["sim-strong", "sim-medium", "sim-weak"];
 const JUDGES = ["sim-judge-fair", "sim-judge-biased"];
 const ROUND = { candidates: CANDIDATES, pairing: "all-pairs", judges: JUDGES, instructions: { seed: 9 } };
-const ITEMS = mtBenchItems(30);
 
 let sim: Simulator;
 const procs: Proc[] = [];
@@ -36,7 +35,7 @@ type Outcomes = Map<string, number | null>;
 
 async function setUp(api: Api): Promise<string> {
   for (const name of [...CANDIDATES, ...JUDGES]) await api("POST", "/v1/models", { name, provider: "sim", model: name });
-  await api("POST", "/v1/instructions", { items: ITEMS });
+  await api("POST", "/v1/instructions", { items: mtBenchItems(30) });
   const res = await api("POST", "/v1/rounds", ROUND);
   expect(res.status).toBe(202);
   return ((await res.json()) as { id: string }).id;
@@ -75,53 +74,55 @@ async function uninterrupted(): Promise<{ progress: Progress; outcomes: Outcomes
   return reference;
 }
 
-describeEachDb("SIGKILL mid-round on $name", ({ name }) => {
-  it("finishes after restart with exactly the counts and outcomes of an uninterrupted run", async () => {
-    const ref = await uninterrupted();
-    const dataDir = mkdtempSync(join(tmpdir(), "ma-crash-"));
-    const fresh = name === "postgres" ? await createFreshDatabase() : null;
-    const env: Record<string, string> = {
-      PORT: "0",
-      MATRIX_ARENA_DATA_DIR: dataDir,
-      MATRIX_ARENA_SIM_URL: sim.baseUrl,
-      MATRIX_ARENA_LEASE_MS: "2000",
-      MATRIX_ARENA_WORKER_CONCURRENCY: "4",
-      LOG_LEVEL: "warn",
-      ...(fresh ? { DATABASE_URL: fresh.url, MATRIX_ARENA_WORKER: "false" } : {}),
-    };
-    const serveLogged = { ...env, LOG_LEVEL: "info" };
-    let server = spawnCli(["serve"], serveLogged);
-    procs.push(server);
-    let url = await waitForListening(server);
-    const api: Api = (m, p, b) => fetch(`${url}${p}`, { method: m, headers: { "content-type": "application/json" }, body: b === undefined ? undefined : JSON.stringify(b) });
-    const id = await setUp(api);
-    const progress = async () => (await (await api("GET", `/v1/rounds/${id}`)).json()) as Progress;
-
-    let worker = fresh ? spawnCli(["worker"], env) : server;
-    if (fresh) procs.push(worker);
-    const mid = await waitForRound(progress, 120_000, (p) => p.counts.done >= 15);
-    worker.child.kill("SIGKILL");
-    await worker.exited;
-    expect(mid.counts.done).toBeLessThan(mid.counts.total);
-
-    if (fresh) {
-      worker = spawnCli(["worker"], env);
-      procs.push(worker);
-    } else {
-      server = spawnCli(["serve"], serveLogged);
+describeWithSharedData("SIGKILL mid-round over MT-bench prompts", () => {
+  describeEachDb("SIGKILL mid-round on $name", ({ name }) => {
+    it("finishes after restart with exactly the counts and outcomes of an uninterrupted run", async () => {
+      const ref = await uninterrupted();
+      const dataDir = mkdtempSync(join(tmpdir(), "ma-crash-"));
+      const fresh = name === "postgres" ? await createFreshDatabase() : null;
+      const env: Record<string, string> = {
+        PORT: "0",
+        MATRIX_ARENA_DATA_DIR: dataDir,
+        MATRIX_ARENA_SIM_URL: sim.baseUrl,
+        MATRIX_ARENA_LEASE_MS: "2000",
+        MATRIX_ARENA_WORKER_CONCURRENCY: "4",
+        LOG_LEVEL: "warn",
+        ...(fresh ? { DATABASE_URL: fresh.url, MATRIX_ARENA_WORKER: "false" } : {}),
+      };
+      const serveLogged = { ...env, LOG_LEVEL: "info" };
+      let server = spawnCli(["serve"], serveLogged);
       procs.push(server);
-      url = await waitForListening(server);
-    }
-    const done = await waitForRound(progress, 180_000);
-    expect(done.status).toBe("done");
-    expect(done.counts).toEqual(ref.progress.counts);
-    expect(done.responses).toBe(ref.progress.responses);
-    expect(done.judgments.total).toBe(ref.progress.judgments.total);
-    expect(done.judgments.total).toBe(done.counts.total * JUDGES.length * 2);
-    expect(await outcomes(api, id)).toEqual(ref.outcomes);
+      let url = await waitForListening(server);
+      const api: Api = (m, p, b) => fetch(`${url}${p}`, { method: m, headers: { "content-type": "application/json" }, body: b === undefined ? undefined : JSON.stringify(b) });
+      const id = await setUp(api);
+      const progress = async () => (await (await api("GET", `/v1/rounds/${id}`)).json()) as Progress;
 
-    await stop(worker);
-    await stop(server);
-    await fresh?.drop();
-  }, 400_000);
+      let worker = fresh ? spawnCli(["worker"], env) : server;
+      if (fresh) procs.push(worker);
+      const mid = await waitForRound(progress, 120_000, (p) => p.counts.done >= 15);
+      worker.child.kill("SIGKILL");
+      await worker.exited;
+      expect(mid.counts.done).toBeLessThan(mid.counts.total);
+
+      if (fresh) {
+        worker = spawnCli(["worker"], env);
+        procs.push(worker);
+      } else {
+        server = spawnCli(["serve"], serveLogged);
+        procs.push(server);
+        url = await waitForListening(server);
+      }
+      const done = await waitForRound(progress, 180_000);
+      expect(done.status).toBe("done");
+      expect(done.counts).toEqual(ref.progress.counts);
+      expect(done.responses).toBe(ref.progress.responses);
+      expect(done.judgments.total).toBe(ref.progress.judgments.total);
+      expect(done.judgments.total).toBe(done.counts.total * JUDGES.length * 2);
+      expect(await outcomes(api, id)).toEqual(ref.outcomes);
+
+      await stop(worker);
+      await stop(server);
+      await fresh?.drop();
+    }, 400_000);
+  });
 });

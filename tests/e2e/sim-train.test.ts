@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startSimulator, type Simulator } from "../../src/sim/server.js";
-import { HAS_SHARED_DATA, mtBenchItems } from "../helpers/arena.js";
+import { describeWithSharedData, HAS_SHARED_DATA, mtBenchItems } from "../helpers/arena.js";
 
 let sim: Simulator;
 beforeAll(async () => {
@@ -32,14 +32,16 @@ async function trainOn(writer: string): Promise<{ gain: number; rows: number }> 
   return { gain: Object.values(body.skillDelta).reduce((s, x) => s + x, 0), rows: Object.values(body.rows).reduce((s, x) => s + x, 0) };
 }
 
-it.skipIf(!HAS_SHARED_DATA)("raises the target by what the answers teach, not by how many rows there are", async () => {
-  expect(PROMPTS.length).toBeGreaterThanOrEqual(20);
-  const strong = await trainOn("sim-strong");
-  const own = await trainOn("sim-target");
-  const weak = await trainOn("sim-weak");
-  console.log(`[sim-train] summed skill gain over ${strong.rows} rows: strong ${strong.gain.toFixed(2)}, own ${own.gain.toFixed(2)}, weak ${weak.gain.toFixed(2)}`);
-  expect([own.rows, weak.rows]).toEqual([strong.rows, strong.rows]);
-  expect(strong.gain).toBeGreaterThan(1);
-  expect(Math.abs(own.gain)).toBeLessThan(strong.gain / 3);
-  expect(weak.gain).toBeLessThan(0);
+describeWithSharedData("the training stand-in over MT-bench prompts", () => {
+  it("raises the target by what the answers teach, not by how many rows there are", async () => {
+    expect(PROMPTS.length).toBeGreaterThanOrEqual(20);
+    const strong = await trainOn("sim-strong");
+    const own = await trainOn("sim-target");
+    const weak = await trainOn("sim-weak");
+    console.log(`[sim-train] summed skill gain over ${strong.rows} rows: strong ${strong.gain.toFixed(2)}, own ${own.gain.toFixed(2)}, weak ${weak.gain.toFixed(2)}`);
+    expect([own.rows, weak.rows]).toEqual([strong.rows, strong.rows]);
+    expect(strong.gain).toBeGreaterThan(1);
+    expect(Math.abs(own.gain)).toBeLessThan(strong.gain / 3);
+    expect(weak.gain).toBeLessThan(0);
+  });
 });

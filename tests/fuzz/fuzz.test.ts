@@ -15,6 +15,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSimulator, type Simulator } from "../../src/sim/server.js";
 import { makeTestApp, type TestApp } from "../helpers/app.js";
+import { describeWithSharedData } from "../helpers/arena.js";
 import { dbTargets } from "../helpers/db.js";
 import { type OpenApiDoc, type Operation, operationsOf } from "./operations.js";
 import { type FuzzContext, type FuzzRequest, requestsFor } from "./requests.js";
@@ -67,73 +68,75 @@ function problemWith(r: FuzzRequest, out: { status: number; text: string; ms: nu
 
 const excluded = (r: FuzzRequest) => TODO_EXCLUDED.some((x) => r.label.startsWith(x.op) && r.label.includes(x.kind));
 
-for (const target of dbTargets()) {
-  describe(`fuzz from /openapi.json on ${target.name}`, () => {
-    let sim: Simulator;
-    let t: TestApp;
-    let ops: Operation[];
-    let ctx: FuzzContext;
-    let before: Snapshot;
+describeWithSharedData("fuzz over an arena seeded with MT-bench prompts", () => {
+  for (const target of dbTargets()) {
+    describe(`fuzz from /openapi.json on ${target.name}`, () => {
+      let sim: Simulator;
+      let t: TestApp;
+      let ops: Operation[];
+      let ctx: FuzzContext;
+      let before: Snapshot;
 
-    beforeAll(async () => {
-      sim = await startSimulator({ seed: 3, latency: { kind: "fixed", ms: 0 } });
-      t = await makeTestApp(await target.open(), {
-        MATRIX_ARENA_API_KEY: KEY,
-        MATRIX_ARENA_SIM_URL: sim.baseUrl,
-        MATRIX_ARENA_BODY_LIMIT_BYTES: String(BODY_LIMIT),
-        MATRIX_ARENA_IMPORT_LIMIT_BYTES: String(BODY_LIMIT),
-        LOG_LEVEL: "silent",
+      beforeAll(async () => {
+        sim = await startSimulator({ seed: 3, latency: { kind: "fixed", ms: 0 } });
+        t = await makeTestApp(await target.open(), {
+          MATRIX_ARENA_API_KEY: KEY,
+          MATRIX_ARENA_SIM_URL: sim.baseUrl,
+          MATRIX_ARENA_BODY_LIMIT_BYTES: String(BODY_LIMIT),
+          MATRIX_ARENA_IMPORT_LIMIT_BYTES: String(BODY_LIMIT),
+          LOG_LEVEL: "silent",
+        });
+        const seeded = await seedArena(t, KEY);
+        ops = operationsOf((await (await t.req("GET", "/openapi.json")).json()) as OpenApiDoc);
+        ctx = {
+          key: KEY,
+          bodyLimit: BODY_LIMIT,
+          knownIds: seeded.knownIds,
+          protectedIds: new Set(Object.values(seeded.knownIds).flat()),
+          knownStrings: [...Object.values(seeded.knownIds).flat(), "mt-bench", "writing", "default", "bt", "1", "10"],
+          knownOnly: new Set(["POST /v1/models/{name}/chat"]),
+        };
+        before = await snapshot(t);
+      }, 120_000);
+
+      afterAll(async () => {
+        await t?.close();
+        await t?.deps.dbHandle.close();
+        await sim?.close();
       });
-      const seeded = await seedArena(t, KEY);
-      ops = operationsOf((await (await t.req("GET", "/openapi.json")).json()) as OpenApiDoc);
-      ctx = {
-        key: KEY,
-        bodyLimit: BODY_LIMIT,
-        knownIds: seeded.knownIds,
-        protectedIds: new Set(Object.values(seeded.knownIds).flat()),
-        knownStrings: [...Object.values(seeded.knownIds).flat(), "mt-bench", "writing", "default", "bt", "1", "10"],
-        knownOnly: new Set(["POST /v1/models/{name}/chat"]),
-      };
-      before = await snapshot(t);
-    }, 120_000);
 
-    afterAll(async () => {
-      await t?.close();
-      await t?.deps.dbHandle.close();
-      await sim?.close();
+      it(`${RUNS[target.name]} hostile requests: no 5xx, every 4xx an envelope, none slower than ${SLOW_MS} ms`, async () => {
+        expect(ops.length).toBeGreaterThan(50);
+        const perOp = new Map<string, number>();
+        const statuses = new Map<number, number>();
+        const arb = fc.constantFrom(...ops).chain((op) => requestsFor(op, ctx));
+        await fc.assert(
+          fc.asyncProperty(arb, async (r) => {
+            if (excluded(r)) return;
+            const out = await send(t, r);
+            const problem = problemWith(r, out);
+            if (problem) throw new Error(`${r.label} ${r.method} ${r.url.slice(0, 300)} body=${(r.body ?? "").slice(0, 300)}: ${problem}`);
+            const op = r.label.slice(0, r.label.indexOf(" ["));
+            perOp.set(op, (perOp.get(op) ?? 0) + 1);
+            statuses.set(out.status, (statuses.get(out.status) ?? 0) + 1);
+          }),
+          { seed: SEED, numRuns: RUNS[target.name], endOnFailure: true },
+        );
+        const missing = ops.map((o) => `${o.method} ${o.path}`).filter((k) => !perOp.has(k));
+        expect(missing).toEqual([]);
+        console.info(`[fuzz ${target.name}] statuses ${JSON.stringify(Object.fromEntries([...statuses].sort((a, b) => a[0] - b[0])))}`);
+      }, 600_000);
+
+      it("the rows seeded before the fuzz are unchanged and the service is healthy", async () => {
+        const after = await snapshot(t);
+        expect(rowsOf(before).models?.length).toBe(3);
+        expect(sameRowsNow(before, after)).toEqual(rowsOf(before));
+        expect((await t.req("GET", "/healthz")).status).toBe(200);
+        const models = await t.req("GET", "/v1/models", undefined, { key: KEY });
+        expect(models.status).toBe(200);
+        const chat = await t.req("POST", "/v1/models/seed-a/chat", { messages: [{ role: "user", content: "still there?" }] }, { key: KEY });
+        expect(chat.status).toBe(200);
+      }, 60_000);
     });
-
-    it(`${RUNS[target.name]} hostile requests: no 5xx, every 4xx an envelope, none slower than ${SLOW_MS} ms`, async () => {
-      expect(ops.length).toBeGreaterThan(50);
-      const perOp = new Map<string, number>();
-      const statuses = new Map<number, number>();
-      const arb = fc.constantFrom(...ops).chain((op) => requestsFor(op, ctx));
-      await fc.assert(
-        fc.asyncProperty(arb, async (r) => {
-          if (excluded(r)) return;
-          const out = await send(t, r);
-          const problem = problemWith(r, out);
-          if (problem) throw new Error(`${r.label} ${r.method} ${r.url.slice(0, 300)} body=${(r.body ?? "").slice(0, 300)}: ${problem}`);
-          const op = r.label.slice(0, r.label.indexOf(" ["));
-          perOp.set(op, (perOp.get(op) ?? 0) + 1);
-          statuses.set(out.status, (statuses.get(out.status) ?? 0) + 1);
-        }),
-        { seed: SEED, numRuns: RUNS[target.name], endOnFailure: true },
-      );
-      const missing = ops.map((o) => `${o.method} ${o.path}`).filter((k) => !perOp.has(k));
-      expect(missing).toEqual([]);
-      console.info(`[fuzz ${target.name}] statuses ${JSON.stringify(Object.fromEntries([...statuses].sort((a, b) => a[0] - b[0])))}`);
-    }, 600_000);
-
-    it("the rows seeded before the fuzz are unchanged and the service is healthy", async () => {
-      const after = await snapshot(t);
-      expect(rowsOf(before).models?.length).toBe(3);
-      expect(sameRowsNow(before, after)).toEqual(rowsOf(before));
-      expect((await t.req("GET", "/healthz")).status).toBe(200);
-      const models = await t.req("GET", "/v1/models", undefined, { key: KEY });
-      expect(models.status).toBe(200);
-      const chat = await t.req("POST", "/v1/models/seed-a/chat", { messages: [{ role: "user", content: "still there?" }] }, { key: KEY });
-      expect(chat.status).toBe(200);
-    }, 60_000);
-  });
-}
+  }
+});

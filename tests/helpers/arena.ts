@@ -1,16 +1,39 @@
 /** Shared set-up for arena tests: the simulator's models registered, real prompts imported, polling. */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
-import { expect } from "vitest";
+import { describe, expect } from "vitest";
 import type { TestApp } from "./app.js";
 
-export const SHARED_DATA = resolve(import.meta.dirname, "../../../shared/data");
-/** Whether the benchmark prompt sets are there; suites that read them are skipped (and counted) when not. */
-export const HAS_SHARED_DATA = ["mt-bench-questions.jsonl", "arena-hard-v0.1-questions.jsonl"].every((f) => existsSync(resolve(SHARED_DATA, f)));
+/**
+ * The benchmark prompt sets next to the checkout, or the folder named by MATRIX_ARENA_SHARED_DATA (read
+ * only here, in the tests' helpers: tests/unit/shared-data-guard.test.ts points it at an empty folder).
+ */
+export const SHARED_DATA = process.env.MATRIX_ARENA_SHARED_DATA ? resolve(process.env.MATRIX_ARENA_SHARED_DATA) : resolve(import.meta.dirname, "../../../shared/data");
+/** Every file the suites read from SHARED_DATA (the same five `.ci/run` checks before it starts). */
+export const SHARED_DATA_FILES = ["mt-bench-questions.jsonl", "arena-hard-v0.1-questions.jsonl", "alpaca-eval-prompts.json", "self-instruct-seed-tasks.jsonl", "self-instruct-user-oriented.jsonl"] as const;
+export type SharedDataFile = (typeof SHARED_DATA_FILES)[number];
+/** The files of SHARED_DATA_FILES that are missing (or empty) here. */
+export const MISSING_SHARED_DATA = SHARED_DATA_FILES.filter((f) => !existsSync(resolve(SHARED_DATA, f)) || statSync(resolve(SHARED_DATA, f)).size === 0);
+/** Whether every benchmark prompt set is there; suites that read them are skipped (and counted) when not. */
+export const HAS_SHARED_DATA = MISSING_SHARED_DATA.length === 0;
+
+/**
+ * A suite that reads ../shared/data: registered as skipped when a file is missing, its title then naming
+ * what is missing, so a run without the data counts skips instead of crashing at collection.
+ */
+export function describeWithSharedData(title: string, body: () => void): void {
+  const missing = HAS_SHARED_DATA ? "" : ` [skipped: ${MISSING_SHARED_DATA.join(", ")} missing from ${SHARED_DATA}]`;
+  describe.skipIf(!HAS_SHARED_DATA)(`${title}${missing}`, body);
+}
+
+/** The text of one file of SHARED_DATA; call it lazily (in a hook or a test), never at a module's top level. */
+export function readSharedData(file: SharedDataFile): string {
+  return readFileSync(resolve(SHARED_DATA, file), "utf8");
+}
 
 /** The first `n` MT-bench first turns, with their categories, as instruction items. */
 export function mtBenchItems(n: number): { text: string; category: string; externalId: string; source: string }[] {
-  const lines = readFileSync(resolve(SHARED_DATA, "mt-bench-questions.jsonl"), "utf8").trim().split("\n");
+  const lines = readSharedData("mt-bench-questions.jsonl").trim().split("\n");
   return lines.slice(0, n).map((l) => {
     const q = JSON.parse(l) as { question_id: number; category: string; turns: string[] };
     return { text: q.turns[0] ?? "", category: q.category, externalId: String(q.question_id), source: "mt-bench" };
@@ -19,7 +42,7 @@ export function mtBenchItems(n: number): { text: string; category: string; exter
 
 /** Arena-Hard prompts, as instruction items. */
 export function arenaHardItems(n: number): { text: string; category: string; externalId: string; source: string }[] {
-  const lines = readFileSync(resolve(SHARED_DATA, "arena-hard-v0.1-questions.jsonl"), "utf8").trim().split("\n");
+  const lines = readSharedData("arena-hard-v0.1-questions.jsonl").trim().split("\n");
   return lines.slice(0, n).map((l) => {
     const q = JSON.parse(l) as { uid: string; category: string; prompt: string };
     return { text: q.prompt, category: "arena-hard", externalId: q.uid, source: "arena-hard" };

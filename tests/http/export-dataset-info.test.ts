@@ -9,9 +9,9 @@ import { openDb } from "../../db/client.js";
 import { startBattleWorker } from "../../src/background.js";
 import { startSimulator, type Simulator } from "../../src/sim/server.js";
 import { json, makeTestApp, type TestApp } from "../helpers/app.js";
-import { HAS_SHARED_DATA, importItems, mtBenchItems, type Progress, registerSimModels, waitForRound } from "../helpers/arena.js";
+import { describeWithSharedData, importItems, mtBenchItems, type Progress, registerSimModels, waitForRound } from "../helpers/arena.js";
 
-describe.skipIf(!HAS_SHARED_DATA)("dataset-info per format", () => {
+describeWithSharedData("dataset-info per format", () => {
   let sim: Simulator;
   let t: TestApp;
   let roundId = "";

@@ -3,13 +3,11 @@
  * 404s, persona and seed imports, benchmark upload and /v1/clean against the real MT-Bench file,
  * and /v1/feedback over battles planted in the database with values worked out by hand.
  */
-import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDb } from "../../db/client.js";
 import { battles, judgments, rounds } from "../../db/schema/index.js";
 import { json, makeTestApp, type TestApp } from "../helpers/app.js";
-import { SHARED_DATA } from "../helpers/arena.js";
+import { describeWithSharedData, readSharedData } from "../helpers/arena.js";
 import { betaQuantile } from "../../src/generator/beta.js";
 
 let t: TestApp;
@@ -23,7 +21,6 @@ afterAll(async () => {
 });
 
 const message = async (res: Response) => (await json<{ error: { message: string } }>(res)).error.message;
-const mtBench = readFileSync(resolve(SHARED_DATA, "mt-bench-questions.jsonl"), "utf8");
 
 describe("generator request errors", () => {
   const cases: { name: string; method: string; path: string; body?: unknown; status: number; mentions: string }[] = [
@@ -95,7 +92,12 @@ describe("imports", () => {
   });
 });
 
-describe("benchmarks and /v1/clean", () => {
+describeWithSharedData("benchmarks and /v1/clean", () => {
+  // Read in a hook, not at collection, so a checkout without ../shared/data registers these as skipped.
+  let mtBench = "";
+  beforeAll(() => {
+    mtBench = readSharedData("mt-bench-questions.jsonl");
+  });
   it("uploads MT-Bench with its format detected (one prompt per turn), lists and deletes sets", async () => {
     const res = await t.req("POST", "/v1/benchmarks?name=mt", mtBench, { headers: { "content-type": "application/x-ndjson" } });
     expect(res.status).toBe(201);
@@ -108,13 +110,13 @@ describe("benchmarks and /v1/clean", () => {
   });
 
   const bad = [
-    { name: "undetectable format", query: "name=x", body: "hello", mentions: "format" },
-    { name: "wrong format named", query: "name=x&format=arena-hard", body: mtBench, mentions: "line 1" },
-    { name: "bad set name", query: "name=%20x", body: mtBench, mentions: "name" },
+    { name: "undetectable format", query: "name=x", body: () => "hello", mentions: "format" },
+    { name: "wrong format named", query: "name=x&format=arena-hard", body: () => mtBench, mentions: "line 1" },
+    { name: "bad set name", query: "name=%20x", body: () => mtBench, mentions: "name" },
   ];
   for (const tc of bad) {
     it(`rejects an upload with ${tc.name}`, async () => {
-      const res = await t.req("POST", `/v1/benchmarks?${tc.query}`, tc.body, { headers: { "content-type": "text/plain" } });
+      const res = await t.req("POST", `/v1/benchmarks?${tc.query}`, tc.body(), { headers: { "content-type": "text/plain" } });
       expect(res.status).toBe(400);
       expect(await message(res)).toContain(tc.mentions);
     });

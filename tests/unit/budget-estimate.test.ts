@@ -1,8 +1,8 @@
-/** The pure pieces of budgets: the worst-case estimate of a call, the fit test, the stop message. */
+/** The pure pieces of budgets: the worst-case estimate of a chat call and of embeddings, the fit test, the stop message. */
 import { describe, expect, it } from "vitest";
 import { budgetStopMessage, roundUsd } from "../../battles/budget.js";
 import { fitsAlone } from "../../db/budget-ledger.js";
-import { DEFAULT_COMPLETION_RESERVE, estimateCallSpend } from "../../src/gateway/cost.js";
+import { DEFAULT_COMPLETION_RESERVE, EMBED_OVERHEAD_TOKENS, estimateCallSpend, estimateEmbedSpend } from "../../src/gateway/cost.js";
 
 const priced = { inputPricePerMTok: 10, outputPricePerMTok: 30 };
 const msg = (content: string) => ({ role: "user" as const, content });
@@ -18,6 +18,21 @@ describe("estimateCallSpend", () => {
   for (const tc of cases) {
     it(tc.name, () => {
       const est = estimateCallSpend(tc.model, tc.messages, tc.params);
+      expect(est.tokens).toBe(tc.tokens);
+      expect(est.costUsd).toBeCloseTo(tc.costUsd, 12);
+    });
+  }
+});
+
+describe("estimateEmbedSpend", () => {
+  const cases = [
+    { name: "a byte a token plus the overhead a text, all at the input price", texts: ["x".repeat(100), "yy"], tokens: 102 + 2 * EMBED_OVERHEAD_TOKENS, costUsd: ((102 + 2 * EMBED_OVERHEAD_TOKENS) * 10) / 1e6 },
+    { name: "multi-byte characters count their UTF-8 bytes", texts: ["é漢"], tokens: 5 + EMBED_OVERHEAD_TOKENS, costUsd: ((5 + EMBED_OVERHEAD_TOKENS) * 10) / 1e6 },
+    { name: "no texts cost nothing", texts: [], tokens: 0, costUsd: 0 },
+  ];
+  for (const tc of cases) {
+    it(tc.name, () => {
+      const est = estimateEmbedSpend(priced, tc.texts);
       expect(est.tokens).toBe(tc.tokens);
       expect(est.costUsd).toBeCloseTo(tc.costUsd, 12);
     });

@@ -1,7 +1,6 @@
-import { existsSync, readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { BenchmarkFormatError, loadBenchmarkPrompts, type BenchmarkFormat } from "../../src/generator/clean/benchmarks.js";
+import { describeWithSharedData, readSharedData, type SharedDataFile } from "../helpers/arena.js";
 
 describe("loadBenchmarkPrompts on inline text", () => {
   const cases: { format: BenchmarkFormat; text: string; want: { id: string; text: string }[] }[] = [
@@ -64,10 +63,9 @@ describe("loadBenchmarkPrompts on inline text", () => {
   }
 });
 
-const DATA = fileURLToPath(new URL("../../../shared/data/", import.meta.url));
-describe.skipIf(!existsSync(DATA))("loadBenchmarkPrompts on the files in shared/data", () => {
+describeWithSharedData("loadBenchmarkPrompts on the files in shared/data", () => {
   // Row counts from shared/data/README.md; MT-Bench has two turns per question.
-  const cases: { format: BenchmarkFormat; file: string; count: number; first: { id: string; start: string } }[] = [
+  const cases: { format: BenchmarkFormat; file: SharedDataFile; count: number; first: { id: string; start: string } }[] = [
     { format: "mt-bench", file: "mt-bench-questions.jsonl", count: 160, first: { id: "81:1", start: "Compose an engaging travel blog post" } },
     { format: "arena-hard", file: "arena-hard-v0.1-questions.jsonl", count: 500, first: { id: "328c149ed45a41c0b9d6f14659e63599", start: "Use ABC notation" } },
     { format: "alpaca-eval", file: "alpaca-eval-prompts.json", count: 805, first: { id: "0", start: "What are the names of some famous actors" } },
@@ -76,7 +74,7 @@ describe.skipIf(!existsSync(DATA))("loadBenchmarkPrompts on the files in shared/
   ];
   for (const tc of cases) {
     it(`${tc.file}: ${tc.count} prompts`, () => {
-      const prompts = loadBenchmarkPrompts(tc.format, readFileSync(DATA + tc.file, "utf8"));
+      const prompts = loadBenchmarkPrompts(tc.format, readSharedData(tc.file));
       expect(prompts).toHaveLength(tc.count);
       expect(prompts[0]?.id).toBe(tc.first.id);
       expect(prompts[0]?.text.startsWith(tc.first.start)).toBe(true);

@@ -1,18 +1,14 @@
-import { existsSync, readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { loadBenchmarkPrompts, type BenchmarkFormat } from "../../src/generator/clean/benchmarks.js";
 import { buildDecontamIndex, type BenchmarkPrompt } from "../../src/generator/clean/decontaminate.js";
+import { describeWithSharedData, HAS_SHARED_DATA, readSharedData, type SharedDataFile } from "../helpers/arena.js";
 
-const DATA = fileURLToPath(new URL("../../../shared/data/", import.meta.url));
-const hasData = existsSync(`${DATA}mt-bench-questions.jsonl`);
-const load = (format: BenchmarkFormat, file: string): BenchmarkPrompt[] =>
-  loadBenchmarkPrompts(format, readFileSync(DATA + file, "utf8"));
+const load = (format: BenchmarkFormat, file: SharedDataFile): BenchmarkPrompt[] => loadBenchmarkPrompts(format, readSharedData(file));
 
-describe.skipIf(!hasData)("decontamination against the real prompt sets in shared/data", () => {
-  const mtBench = hasData ? load("mt-bench", "mt-bench-questions.jsonl") : [];
-  const arenaHard = hasData ? load("arena-hard", "arena-hard-v0.1-questions.jsonl") : [];
-  const alpaca = hasData ? load("alpaca-eval", "alpaca-eval-prompts.json") : [];
+describeWithSharedData("decontamination against the real prompt sets in shared/data", () => {
+  const mtBench = HAS_SHARED_DATA ? load("mt-bench", "mt-bench-questions.jsonl") : [];
+  const arenaHard = HAS_SHARED_DATA ? load("arena-hard", "arena-hard-v0.1-questions.jsonl") : [];
+  const alpaca = HAS_SHARED_DATA ? load("alpaca-eval", "alpaca-eval-prompts.json") : [];
   const index = buildDecontamIndex([
     { benchmark: "mt-bench", prompts: mtBench },
     { benchmark: "arena-hard", prompts: arenaHard },

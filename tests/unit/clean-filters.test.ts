@@ -1,8 +1,7 @@
-import { existsSync, readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { loadBenchmarkPrompts, type BenchmarkFormat } from "../../src/generator/clean/benchmarks.js";
 import { applyFilters, checkLength, type FilterOptions } from "../../src/generator/clean/filters.js";
+import { describeWithSharedData, readSharedData, type SharedDataFile } from "../helpers/arena.js";
 
 describe("applyFilters", () => {
   const cases: { name: string; text: string; opts?: FilterOptions; reason: string | null; detail?: string }[] = [
@@ -52,8 +51,7 @@ describe("applyFilters", () => {
   });
 });
 
-const DATA = fileURLToPath(new URL("../../../shared/data/", import.meta.url));
-const files: [BenchmarkFormat, string][] = [
+const files: [BenchmarkFormat, SharedDataFile][] = [
   ["mt-bench", "mt-bench-questions.jsonl"],
   ["arena-hard", "arena-hard-v0.1-questions.jsonl"],
   ["alpaca-eval", "alpaca-eval-prompts.json"],
@@ -61,12 +59,12 @@ const files: [BenchmarkFormat, string][] = [
   ["self-instruct", "self-instruct-user-oriented.jsonl"],
 ];
 
-describe.skipIf(!files.every(([, f]) => existsSync(DATA + f)))("filters on the real prompt sets", () => {
+describeWithSharedData("filters on the real prompt sets", () => {
   it("reject only AlpacaEval #199, a two-word prompt, of all 1,892 real prompts", () => {
     const rejected: string[] = [];
     let total = 0;
     for (const [format, file] of files) {
-      for (const p of loadBenchmarkPrompts(format, readFileSync(DATA + file, "utf8"))) {
+      for (const p of loadBenchmarkPrompts(format, readSharedData(file))) {
         total++;
         const r = applyFilters(p.text);
         if (r) rejected.push(`${format}:${p.id}:${r.reason}`);

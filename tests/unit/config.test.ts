@@ -6,6 +6,8 @@ describe("loadConfig", () => {
     const c = loadConfig({});
     expect(c).toMatchObject({ port: 8787, host: "127.0.0.1", dataDir: ".data", logLevel: "info", databaseUrl: undefined });
     expect(c.bodyLimitBytes).toBe(10 * 1024 * 1024);
+    expect(c.minBattles).toBe(30);
+    expect(loadConfig({ MATRIX_ARENA_MIN_BATTLES: "12" }).minBattles).toBe(12);
   });
 
   const bad: { env: Record<string, string>; variable: string }[] = [
@@ -17,6 +19,9 @@ describe("loadConfig", () => {
     { env: { MATRIX_ARENA_BODY_LIMIT_BYTES: "12" }, variable: "MATRIX_ARENA_BODY_LIMIT_BYTES" },
     { env: { MATRIX_ARENA_WORKER: "maybe" }, variable: "MATRIX_ARENA_WORKER" },
     { env: { MATRIX_ARENA_PROVIDER_KEY_VARS: "OPENAI_API_KEY,$(whoami)" }, variable: "MATRIX_ARENA_PROVIDER_KEY_VARS" },
+    { env: { MATRIX_ARENA_MIN_BATTLES: "0" }, variable: "MATRIX_ARENA_MIN_BATTLES" },
+    { env: { MATRIX_ARENA_MIN_BATTLES: "2.5" }, variable: "MATRIX_ARENA_MIN_BATTLES" },
+    { env: { MATRIX_ARENA_MIN_BATTLES: "thirty" }, variable: "MATRIX_ARENA_MIN_BATTLES" },
   ];
   for (const tc of bad) {
     it(`names ${tc.variable} when ${JSON.stringify(tc.env)}`, () => {

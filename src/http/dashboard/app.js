@@ -5,11 +5,10 @@
 (function () {
   const KEY_STORE = "matrix-arena.apiKey";
   const POLL_MS = 2000;
-  // Below this many decisive (non-tie) battles a model is provisional; sent with every board request.
-  const MIN_BATTLES = 30;
   const LB_HEADS = [["rank", "num"], ["model", ""], ["rating", "num"], ["95% interval", "ci-col"], ["battles", "num"], ["decisive", "num"], ["win rate", "num"], ["note", ""]];
   // memKey: fallback when sessionStorage is unavailable (private modes), lives as long as the page.
-  const state = { method: "bt", roundId: "", category: "", pollTimer: null, lastRunning: 0, memKey: "" };
+  // minBattles: the provisional minimum the last board answered (the server's MATRIX_ARENA_MIN_BATTLES).
+  const state = { method: "bt", roundId: "", category: "", pollTimer: null, lastRunning: 0, memKey: "", minBattles: 0 };
   const $ = (sel) => document.querySelector(sel);
 
   class AuthError extends Error {}
@@ -87,16 +86,17 @@
   // ---- leaderboard ----
 
   async function loadLeaderboard() {
-    const q = new URLSearchParams({ method: state.method, bootstrap: "100", minBattles: String(MIN_BATTLES) });
+    const q = new URLSearchParams({ method: state.method, bootstrap: "100" });
     if (state.roundId) q.set("roundId", state.roundId);
     if (state.category) q.set("category", state.category);
     const board = await api("/v1/leaderboard?" + q.toString());
+    state.minBattles = board.minBattles;
     renderLeaderboard(board);
     $("#lb-note").textContent =
       (state.method === "bt" ? "Bradley-Terry" : "online Elo") + " ratings with 95% bootstrap intervals (100 rounds)" +
       (state.roundId ? " · one round" : " · all battles") + (state.category ? " · category " + state.category : "") + ". " +
       "Rank = 1 + the number of models in the same table whose interval lies wholly above this model's (overlapping intervals share a rank). " +
-      "Provisional: fewer than " + MIN_BATTLES + " decisive (non-tie) battles, so the rating is a rough guess.";
+      "Provisional: fewer than " + state.minBattles + " decisive (non-tie) battles, so the rating is a rough guess.";
   }
 
   /**
@@ -134,7 +134,7 @@
         el("div", { className: "bar", style: { left: at(it.ciLow), width: ((it.ciHigh - it.ciLow) / span) * 100 + "%" } }),
         el("div", { className: "dot", style: { left: at(it.rating) } }),
       ]);
-      const flag = it.provisional ? el("span", { className: "badge provisional", title: "fewer than " + MIN_BATTLES + " decisive battles", text: "provisional" }) : null;
+      const flag = it.provisional ? el("span", { className: "badge provisional", title: "fewer than " + state.minBattles + " decisive battles", text: "provisional" }) : null;
       body.append(el("tr", { "data-model": it.model, className: it.provisional ? "provisional" : null }, [
         el("td", { className: "num rank", text: it.rank }),
         el("td", { className: "model", text: it.model }),

@@ -5,7 +5,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Deps } from "../../deps.js";
 import { leaderboard } from "../../services/leaderboard.js";
-import { MIN_DECISIVE_BATTLES } from "../../../reports/board-shape.js";
 import { jsonContent, newRouter, NOT_FOUND, STD_ERRORS } from "../openapi.js";
 
 const flag = z
@@ -23,7 +22,7 @@ export const LeaderboardQuery = z.object({
   bootstrap: z.coerce.number().int().min(0).max(1000).default(100),
   styleControl: flag.openapi({ description: "Bradley-Terry with length and markdown features (method=bt)" }),
   seed: z.coerce.number().int().min(0).default(0),
-  minBattles: z.coerce.number().int().min(0).max(1_000_000_000).default(MIN_DECISIVE_BATTLES).openapi({ description: "a model with fewer decisive (non-tie) battles on this board is provisional" }),
+  minBattles: z.coerce.number().int().min(0).max(1_000_000_000).optional().openapi({ description: "a model with fewer decisive (non-tie) battles on this board is provisional; default MATRIX_ARENA_MIN_BATTLES (30)" }),
 });
 
 const RANK_RULE = "1 + the number of models in the same component whose ciLow is above this model's ciHigh (statistically better); rows are ordered by component, rank, then rating";
@@ -65,6 +64,9 @@ export const LeaderboardSchema = z
   })
   .openapi("Leaderboard");
 
+/** The provisional minimum a board used: the request's, else the configured default. */
+export const MinBattles = z.number().openapi({ description: "decisive battles below which an item is provisional on this board" });
+
 export function leaderboardRoutes(deps: Deps) {
   const r = newRouter();
   r.openapi(
@@ -75,9 +77,13 @@ export function leaderboardRoutes(deps: Deps) {
       summary: "Ratings on the Elo scale (400 per factor 10) with seeded bootstrap 95% intervals; ranks within each component of the comparison graph; unknown roundId or baseline is a 404",
       security: [{ bearer: [] }],
       request: { query: LeaderboardQuery },
-      responses: { 200: jsonContent(LeaderboardSchema, "The board"), ...STD_ERRORS, ...NOT_FOUND },
+      responses: { 200: jsonContent(LeaderboardSchema.extend({ minBattles: MinBattles }), "The board"), ...STD_ERRORS, ...NOT_FOUND },
     }),
-    async (c) => c.json(await leaderboard(deps.db, c.req.valid("query")), 200),
+    async (c) => {
+      const q = c.req.valid("query");
+      const minBattles = q.minBattles ?? deps.config.minBattles;
+      return c.json({ ...(await leaderboard(deps.db, { ...q, minBattles })), minBattles }, 200);
+    },
   );
   return r;
 }

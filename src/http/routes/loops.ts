@@ -35,7 +35,7 @@ export function loopRoutes(deps: Deps) {
     }),
     async (c) => {
       const loop = await getLoop(deps.db, c.req.valid("param").id);
-      return c.json(withCreator(c, await loopProgress(deps.db, loop, c.req.valid("query").bootstrap), loop.createdBy), 200);
+      return c.json(withCreator(c, await loopProgress(deps.db, loop, c.req.valid("query").bootstrap, deps.config.minBattles), loop.createdBy), 200);
     },
   );
   r.openapi(

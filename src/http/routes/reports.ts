@@ -8,7 +8,6 @@ import { roundJudgeStats } from "../../../battles/judge-stats.js";
 import { roundProgress } from "../../../battles/progress.js";
 import { findRound } from "../../../battles/round-store.js";
 import type { Db } from "../../../db/client.js";
-import { MIN_DECISIVE_BATTLES } from "../../../reports/board-shape.js";
 import { type BoardFilter, readBattles, readCounts } from "../../../reports/queries.js";
 import { renderReportHtml } from "../../../reports/render/report-html.js";
 import { renderReportMarkdown } from "../../../reports/render/report-markdown.js";
@@ -64,14 +63,15 @@ async function buildRoundReport(deps: Deps, id: string, q: { bootstrap: number; 
   const round = await findRound(deps.db, id);
   if (!round) throw notFound("round", id);
   const progress = await roundProgress(deps.db, round, deps.clock());
-  const board = await leaderboard(deps.db, { roundId: id, method: "bt", bootstrap: q.bootstrap, styleControl: false, seed: q.seed });
+  const minBattles = deps.config.minBattles;
+  const board = await leaderboard(deps.db, { roundId: id, method: "bt", bootstrap: q.bootstrap, styleControl: false, seed: q.seed, minBattles });
   const models = board.items.map((i) => i.model);
   const winRates = winRatesFromCounts(await readCounts(deps.db, { roundId: id }), models, board.items.map((i) => i.rating));
   const scored = await readBattles(deps.db, { roundId: id });
   return {
     generatedAt: deps.clock().toISOString(),
     round: progress,
-    leaderboard: { ...board, bootstrap: q.bootstrap, minBattles: MIN_DECISIVE_BATTLES },
+    leaderboard: { ...board, bootstrap: q.bootstrap, minBattles },
     winRates,
     judges: await roundJudgeStats(deps.db, id),
     dataYield: dataYield(scored, progress.counts.invalid, progress.counts.failed),
