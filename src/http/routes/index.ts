@@ -26,7 +26,6 @@ import { modelRoutes } from "./models.js";
 import { reportRoutes } from "./reports.js";
 import { roundRoutes } from "./rounds.js";
 import { usageRoutes } from "./usage.js";
-import { countTrainingRows } from "../../services/exports.js";
 
 /** One route group: a router of related paths built from the dependencies. */
 export type RouteGroup = (deps: Deps) => Hono<AppEnv>;
@@ -44,7 +43,7 @@ export const ROUTE_GROUPS: readonly RouteGroup[] = [
   leaderboardRoutes,
   loopRoutes,
   exportRoutes,
-  (deps) => reportRoutes(deps, countTrainingRows),
+  reportRoutes,
   dashboardRoutes,
   generatorRoutes,
   generatorPersonaRoutes,

@@ -1,14 +1,12 @@
 /** /v1/rounds: start, list, follow (JSON and server-sent events), cancel, resume, judge quality. */
 import { createRoute, z } from "@hono/zod-openapi";
-import { desc } from "drizzle-orm";
 import { roundJudgeStats } from "../../../battles/judge-stats.js";
 import { roundProgress } from "../../../battles/progress.js";
 import { cancelRound, findRound } from "../../../battles/round-store.js";
-import { rounds } from "../../../db/schema/index.js";
 import type { Deps } from "../../deps.js";
 import { progressEvents } from "../sse.js";
 import { notFound } from "../../errors.js";
-import { RoundCreateSchema, RoundResumeSchema, resumeRoundWith, startRound } from "../../services/rounds.js";
+import { listRounds, RoundCreateSchema, RoundResumeSchema, resumeRoundWith, startRound } from "../../services/rounds.js";
 import { actorKeyId, withCreator } from "../created-by.js";
 import { CreatedBy, jsonBody, jsonContent, newRouter, NOT_FOUND, STD_ERRORS } from "../openapi.js";
 
@@ -74,7 +72,7 @@ export function roundRoutes(deps: Deps) {
       responses: { 200: jsonContent(z.object({ items: z.array(Progress) }), "Rounds"), ...STD_ERRORS },
     }),
     async (c) => {
-      const rows = await deps.db.select().from(rounds).orderBy(desc(rounds.createdAt)).limit(c.req.valid("query").limit);
+      const rows = await listRounds(deps.db, c.req.valid("query").limit);
       const items = await Promise.all(rows.map(async (row) => withCreator(c, await roundProgress(deps.db, row, deps.clock()), row.createdBy)));
       return c.json({ items }, 200);
     },
