@@ -11,7 +11,7 @@ import type { Deps } from "../../deps.js";
 import { boardCategories } from "../../services/leaderboard.js";
 import { buildRoundReport, winRateView } from "../../services/reports.js";
 import { jsonContent, newRouter, NOT_FOUND, STD_ERRORS } from "../openapi.js";
-import { LeaderboardSchema } from "./leaderboard.js";
+import { IdParam, LeaderboardSchema } from "../schemas.js";
 
 /** The HTML report runs no scripts and loads nothing: the policy says so to the browser as well. */
 const REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
@@ -37,7 +37,6 @@ const ReportQuery = z.object({
   bootstrap: z.coerce.number().int().min(0).max(1000).default(100),
   seed: z.coerce.number().int().min(0).default(0),
 });
-const IdParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" } }) });
 const FilterQuery = z.object({ roundId: z.string().min(1).optional(), category: z.string().min(1).optional() });
 
 export function reportRoutes(deps: Deps) {
