@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pino } from "pino";
 import { startBattleWorker } from "../background.js";
-import { progressLine } from "../cli/round.js";
+import { progressLine } from "../progress-line.js";
 import { loadConfig } from "../config.js";
 import { buildDeps } from "../deps.js";
 import { createApp } from "../http/app.js";

@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { mulberry32 } from "../../src/generator/clean/hash32.js";
-import { contentHash, normalizeText, normalizedWords, prepareText } from "../../src/generator/clean/normalize.js";
+import { normalizeText, normalizedWords, prepareText } from "../../src/generator/clean/normalize.js";
+import { contentHash } from "../../src/services/content-hash.js";
 
 describe("normalizeText", () => {
   const cases: { name: string; input: string; want: string }[] = [

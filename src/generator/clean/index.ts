@@ -43,4 +43,5 @@ export {
   type MinHasher,
   type MinHashOptions,
 } from "./minhash.js";
-export { contentHash, normalizeText, normalizedWords, prepareText, type PreparedText } from "./normalize.js";
+export { contentHash } from "../../services/content-hash.js";
+export { normalizeText, normalizedWords, prepareText, type PreparedText } from "./normalize.js";

@@ -1,8 +1,8 @@
 /**
  * Text normalisation for duplicate matching. The normalised form is used only to compare texts (hashes,
- * shingles, n-gram overlap); stored instructions keep their original text.
+ * shingles, n-gram overlap); stored instructions keep their original text. The content hash of a
+ * normalised text is services/content-hash.ts.
  */
-import { hash } from "node:crypto";
 import { hashWords } from "./hash32.js";
 
 /**
@@ -77,15 +77,4 @@ export interface PreparedText {
 export function prepareText(text: string): PreparedText {
   const words = normalizedWords(text);
   return { text, normalized: words.join(" "), words, wordHashes: hashWords(words) };
-}
-
-/** sha256 hex of the normalised text: equal hashes mean exact duplicates up to case, spacing and punctuation. */
-export function contentHash(text: string): string {
-  return hashNormalized(normalizeText(text));
-}
-
-/** sha256 hex of text that is already normalised (saves normalising twice). */
-export function hashNormalized(normalized: string): string {
-  // One-shot crypto.hash (Node >= 20.12) avoids a Hash object per text.
-  return hash("sha256", normalized, "hex");
 }
