@@ -3,6 +3,7 @@
  * runs, a round's progress, the clean options and the leaderboard. Each is declared here once.
  */
 import { z } from "@hono/zod-openapi";
+import { RoundProgressSchema } from "../../battles/progress-schema.js";
 import type { Db } from "../../db/client.js";
 import { requireRun, runView } from "../generator/service.js";
 import { MODEL_NAME_RE } from "../services/models.js";
@@ -45,29 +46,8 @@ export const PublishBody = z
   })
   .openapi("CleanOptions");
 
-/** A round's progress (GET /v1/rounds/{id}, its events, cancel and resume). */
-export const RoundProgress = z
-  .object({
-    id: z.string(),
-    status: z.enum(["pending", "running", "done", "failed", "cancelled", "budget_exhausted"]),
-    counts: z.object({ total: z.number(), done: z.number(), failed: z.number(), pending: z.number(), running: z.number(), cancelled: z.number(), invalid: z.number() }),
-    tokens: z.object({ prompt: z.number(), completion: z.number(), total: z.number() }),
-    costUsd: z.number(),
-    errors: z.record(z.string(), z.number()),
-    etaSeconds: z.number().nullable(),
-    createdBy: CreatedBy,
-    budget: z
-      .object({
-        maxCostUsd: z.number().nullable(),
-        maxTokens: z.number().nullable(),
-        reservedCostUsd: z.number(),
-        reservedTokens: z.number(),
-        overshoot: z.object({ calls: z.number(), costUsd: z.number(), tokens: z.number() }),
-      })
-      .nullable(),
-  })
-  .passthrough()
-  .openapi("RoundProgress");
+/** A round's progress (GET /v1/rounds/{id}, its events, cancel and resume), with who created it. */
+export const RoundProgress = RoundProgressSchema.extend({ createdBy: CreatedBy }).passthrough().openapi("RoundProgress");
 
 const RANK_RULE = "1 + the number of models in the same component whose ciLow is above this model's ciHigh (statistically better); rows are ordered by component, rank, then rating";
 const Item = z.object({
