@@ -8,7 +8,7 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { DEFAULT_PAIRWISE_VERSION, DEFAULT_SINGLE_VERSION } from "../judges/index.js";
-import type { RoundOptions, RoundRow } from "./round-store.js";
+import type { RoundRow } from "./round-store.js";
 import type { GroupBattle, InstructionGroup, PromptMessage } from "./selection.js";
 
 // Instructions per page. With PREFETCH pages loading ahead, 200 measured best on 1M DPO rows
@@ -16,7 +16,7 @@ import type { GroupBattle, InstructionGroup, PromptMessage } from "./selection.j
 const PAGE = 200;
 
 function promptVersion(round: RoundRow): string {
-  const o = round.options as unknown as RoundOptions;
+  const o = round.options;
   if (o.promptVersion) return o.promptVersion;
   return round.judgeMode === "single" ? DEFAULT_SINGLE_VERSION : round.judgeMode === "reward" ? "reward@1" : DEFAULT_PAIRWISE_VERSION;
 }

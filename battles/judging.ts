@@ -26,7 +26,7 @@ import {
 import { BattleError, type BattleLlm, type LlmMessage } from "./llm.js";
 import { allOrFirstError } from "./all-settled.js";
 import { type CallTab, type RoundBudget, withTab } from "./budget.js";
-import { addRoundSpend } from "./spend.js";
+import { storeOnce } from "./spend.js";
 
 export type JudgmentRow = typeof judgments.$inferSelect;
 export type Order = "AB" | "BA" | "A" | "B";
@@ -102,33 +102,30 @@ async function callAndStore(ctx: GameContext, order: Order, prompt: RenderedProm
     totals.cost += r.costUsd;
     totals.latency += r.latencyMs;
   }
-  await ctx.db.transaction(async (tx) => {
-    const inserted = await tx
-      .insert(judgments)
-      .values({
-        battleId: ctx.battleId,
-        judge: ctx.judge,
-        order,
-        promptVersion: prompt.version,
-        referenceHash: referenceHash(ctx.reference),
-        rawText: text,
-        verdict: parsed.verdict,
-        score: parsed.score,
-        valid: parsed.verdict !== null,
-        attempts,
-        promptTokens: totals.prompt,
-        completionTokens: totals.completion,
-        costUsd: totals.cost,
-        latencyMs: Math.round(totals.latency),
-      })
-      .onConflictDoNothing()
-      .returning({ id: judgments.id });
-    if (inserted.length > 0) {
-      const kind = parsed.verdict !== null ? "judgment" : "invalid-judgment";
-      await addRoundSpend(tx, ctx.roundId, kind, { promptTokens: totals.prompt, completionTokens: totals.completion, costUsd: totals.cost });
-    }
-    await tab?.settle(tx, inserted.length > 0);
-  });
+  const spend = { promptTokens: totals.prompt, completionTokens: totals.completion, costUsd: totals.cost };
+  const kind = parsed.verdict !== null ? "judgment" : "invalid-judgment";
+  await storeOnce(
+    ctx.db,
+    judgments,
+    {
+      battleId: ctx.battleId,
+      judge: ctx.judge,
+      order,
+      promptVersion: prompt.version,
+      referenceHash: referenceHash(ctx.reference),
+      rawText: text,
+      verdict: parsed.verdict,
+      score: parsed.score,
+      valid: parsed.verdict !== null,
+      attempts,
+      promptTokens: totals.prompt,
+      completionTokens: totals.completion,
+      costUsd: totals.cost,
+      latencyMs: Math.round(totals.latency),
+    },
+    { roundId: ctx.roundId, kind, spend },
+    tab,
+  );
 }
 
 /** Both swapped games of a pairwise judge, combined into model A's outcome. */
@@ -172,14 +169,8 @@ export async function judgeReward(ctx: GameContext): Promise<CombinedOutcome> {
     const text = `${ctx.question.map((m) => `${m.role}: ${m.content}`).join("\n")}\nassistant: ${answer}`;
     const r = await ctx.llm.score(ctx.judge, text);
     if (!r.ok) throw new BattleError(r.kind, `reward model ${ctx.judge}: ${r.message}`, r.retryable);
-    await ctx.db.transaction(async (tx) => {
-      const inserted = await tx
-        .insert(judgments)
-        .values({ battleId: ctx.battleId, judge: ctx.judge, order, promptVersion: "reward@1", verdict: r.score.toFixed(4), score: r.score, valid: true, latencyMs: Math.round(r.latencyMs) })
-        .onConflictDoNothing()
-        .returning({ id: judgments.id });
-      if (inserted.length > 0) await addRoundSpend(tx, ctx.roundId, "judgment", { promptTokens: 0, completionTokens: 0, costUsd: 0 });
-    });
+    const row = { battleId: ctx.battleId, judge: ctx.judge, order, promptVersion: "reward@1", verdict: r.score.toFixed(4), score: r.score, valid: true, latencyMs: Math.round(r.latencyMs) };
+    await storeOnce(ctx.db, judgments, row, { roundId: ctx.roundId, kind: "judgment", spend: { promptTokens: 0, completionTokens: 0, costUsd: 0 } });
     return (await stored(ctx.db, ctx.battleId, ctx.judge, order))?.score ?? r.score;
   };
   const [sa, sb] = await Promise.all([scoreOf("A", ctx.answerA), scoreOf("B", ctx.answerB)]);

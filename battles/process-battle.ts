@@ -10,7 +10,7 @@ import { judgePairwise, judgeReward, judgeSingle, type GameContext } from "./jud
 import type { BattleLlm, LlmMessage } from "./llm.js";
 import type { BattleResult, BattleRow } from "./queue.js";
 import { ensureResponse } from "./responses.js";
-import type { RoundOptions, RoundRow } from "./round-store.js";
+import type { RoundRow } from "./round-store.js";
 import { allOrFirstError } from "./all-settled.js";
 import type { RoundBudget } from "./budget.js";
 
@@ -32,7 +32,7 @@ export async function processBattle(deps: ProcessDeps, b: BattleRow, round: Roun
     ensureResponse(deps.db, deps.llm, b.roundId, instruction, b.modelA, budget),
     ensureResponse(deps.db, deps.llm, b.roundId, instruction, b.modelB, budget),
   ]);
-  const options = round.options as unknown as RoundOptions;
+  const options = round.options;
   const jurors = await allOrFirstError(
     round.judges.map(async (judge): Promise<CombinedOutcome & { judge: string }> => {
       const ctx: GameContext = {

@@ -1,45 +1,14 @@
-/** Round progress as one JSON object: counts, tokens, cost, errors by kind, ETA, budget. */
+/** Round progress as one JSON object: counts, tokens, cost, errors by kind, ETA, budget (shape in progress-schema.ts). */
 import { and, eq, isNotNull, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { battles } from "../db/schema/index.js";
 import { readBudget } from "../db/budget-ledger.js";
 import { roundUsd } from "./budget.js";
 import type { RoundRow } from "./round-store.js";
+import type { RoundProgress, RoundStatus } from "./progress-schema.js";
 import { roundSpend, type RoundSpend } from "./spend.js";
 
-export type RoundStatus = "pending" | "running" | "done" | "failed" | "cancelled" | "budget_exhausted";
-
-export interface RoundProgress {
-  id: string;
-  name: string | null;
-  status: RoundStatus;
-  pairing: string;
-  judgeMode: string;
-  candidates: string[];
-  judges: string[];
-  target: string | null;
-  baseline: string | null;
-  iterationId: string | null;
-  error: string | null;
-  counts: { total: number; done: number; failed: number; pending: number; running: number; cancelled: number; invalid: number };
-  responses: number;
-  judgments: { total: number; invalid: number };
-  tokens: { prompt: number; completion: number; total: number };
-  costUsd: number;
-  errors: Record<string, number>;
-  etaSeconds: number | null;
-  /** The round's caps, reservations in flight and recorded overshoot; null for a round without a budget. */
-  budget: {
-    maxCostUsd: number | null;
-    maxTokens: number | null;
-    reservedCostUsd: number;
-    reservedTokens: number;
-    overshoot: { calls: number; costUsd: number; tokens: number };
-  } | null;
-  createdAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-}
+export type { RoundProgress, RoundStatus };
 
 const num = (x: unknown) => Number(x ?? 0);
 

@@ -9,7 +9,7 @@ import type { Db } from "../db/client.js";
 import { responses } from "../db/schema/index.js";
 import { BattleError, type BattleLlm, type LlmMessage } from "./llm.js";
 import { type RoundBudget, withTab } from "./budget.js";
-import { addRoundSpend } from "./spend.js";
+import { storeOnce } from "./spend.js";
 
 export type ResponseRow = typeof responses.$inferSelect;
 
@@ -35,15 +35,8 @@ export async function ensureResponse(
     const r = await llm.chat(model, { messages: instruction.messages, purpose: "candidate", guard: tab });
     if (!r.ok) throw new BattleError(r.kind, `candidate ${model}: ${r.message}`, r.retryable);
     const spend = { promptTokens: r.cached ? 0 : r.usage.promptTokens, completionTokens: r.cached ? 0 : r.usage.completionTokens, costUsd: r.costUsd };
-    await db.transaction(async (tx) => {
-      const inserted = await tx
-        .insert(responses)
-        .values({ roundId, instructionId: instruction.id, model, text: r.text, ...spend, latencyMs: Math.round(r.latencyMs), cached: r.cached })
-        .onConflictDoNothing()
-        .returning({ id: responses.id });
-      if (inserted.length > 0) await addRoundSpend(tx, roundId, "answer", spend);
-      await tab?.settle(tx, inserted.length > 0);
-    });
+    const row = { roundId, instructionId: instruction.id, model, text: r.text, ...spend, latencyMs: Math.round(r.latencyMs), cached: r.cached };
+    await storeOnce(db, responses, row, { roundId, kind: "answer", spend }, tab);
   });
   const stored = await findResponse(db, roundId, instruction.id, model);
   if (!stored) throw new Error(`response for ${model} vanished after insert`);

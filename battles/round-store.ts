@@ -5,28 +5,15 @@
  */
 import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client.js";
-import { battles, instructions, rounds } from "../db/schema/index.js";
+import { battles, instructions, type RoundOptions, rounds } from "../db/schema/index.js";
 import { type BudgetCaps, readBudget, setBudgetCaps } from "../db/budget-ledger.js";
 import { type PairingMode, planBattles, planPairs } from "./pairing.js";
 import { roundSpend } from "./spend.js";
 import { mulberry32 } from "../lib/random.js";
 
 export type JudgeMode = "pairwise" | "single" | "reward";
-
-export interface RoundOptions {
-  instructions: { category?: string; source?: string; limit?: number; seed?: number; ids?: number[] };
-  jury: "mean" | "majority";
-  swapRule: "soft" | "strict";
-  promptVersion?: string;
-  /** Use instructions' reference answers in judge prompts (reference-guided grading). */
-  useReference: boolean;
-  /** Attempts per battle before it is recorded as failed. */
-  maxAttempts: number;
-  /** Extra judge calls when a verdict cannot be parsed, before it is recorded as invalid. */
-  invalidRetries: number;
-  /** Instructions held out of this round (an iteration's evaluation set), by id. */
-  excludeIds?: number[];
-}
+/** The options a round was created with (its `options` column; the shape is declared beside the table). */
+export type { RoundOptions };
 
 export interface NewRound {
   id: string;
@@ -92,7 +79,7 @@ export async function createRoundPlan(db: Db, r: NewRound): Promise<{ round: Rou
         candidates: r.candidates,
         judges: r.judges,
         judgeMode: r.judgeMode,
-        options: r.options as unknown as Record<string, unknown>,
+        options: r.options,
         iterationId: r.iterationId ?? null,
         createdBy: r.createdBy ?? null,
       })

@@ -103,7 +103,7 @@ export async function readJudgeBattles(db: Db, f: BoardFilter & { judge: string 
       if (r && r.score !== null && (r.order === "AB" || r.order === "BA" || r.order === "A" || r.order === "B")) games[r.order] = r.score;
     }
     if (keep && !(keep.has(first.modelA) && keep.has(first.modelB))) continue;
-    const swapRule = (first.options as { swapRule?: SwapRule } | null)?.swapRule ?? "soft";
+    const swapRule: SwapRule = first.options?.swapRule ?? "soft";
     const outcome = judgeOutcome(first.judgeMode as JudgeMode, games, swapRule);
     if (outcome === null) continue;
     own.push({ modelA: first.modelA, modelB: first.modelB, outcome, tstamp: first.finishedAt ? first.finishedAt.getTime() / 1000 : first.id, judge: f.judge });

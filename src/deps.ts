@@ -8,9 +8,8 @@ import type { Config } from "./config.js";
 import { createDbCache, createDbUsageSink } from "./services/llm-store.js";
 import { createGateway } from "./gateway/gateway.js";
 import type { Gateway } from "./gateway/types.js";
-import { AuthState } from "./http/auth.js";
 import { createLogger, type Logger } from "./logger.js";
-import { ensureBootstrapKey } from "./services/keys.js";
+import { AuthState, ensureBootstrapKey } from "./services/keys.js";
 
 export interface Deps {
   config: Config;

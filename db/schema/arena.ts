@@ -14,9 +14,26 @@ import {
   timestamp,
   uniqueIndex,
 } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
 import { instructions } from "./core.js";
 
 const ts = (name: string) => timestamp(name, { withTimezone: true });
+
+/** What a round was created with beyond its columns (the `options` column). */
+export interface RoundOptions {
+  instructions: { category?: string; source?: string; limit?: number; seed?: number; ids?: number[] };
+  jury: "mean" | "majority";
+  swapRule: "soft" | "strict";
+  promptVersion?: string;
+  /** Use instructions' reference answers in judge prompts (reference-guided grading). */
+  useReference: boolean;
+  /** Attempts per battle before it is recorded as failed. */
+  maxAttempts: number;
+  /** Extra judge calls when a verdict cannot be parsed, before it is recorded as invalid. */
+  invalidRetries: number;
+  /** Instructions held out of this round (an iteration's evaluation set), by id. */
+  excludeIds?: number[];
+}
 
 export const rounds = pgTable("rounds", {
   id: text("id").primaryKey(),
@@ -29,7 +46,7 @@ export const rounds = pgTable("rounds", {
   judges: jsonb("judges").$type<string[]>().notNull(),
   judgeMode: text("judge_mode").notNull().default("pairwise"),
   /** Everything else the round was created with (instruction filter, pooling, limits, budget). */
-  options: jsonb("options").$type<Record<string, unknown>>().notNull().default({}),
+  options: jsonb("options").$type<RoundOptions>().notNull().default(sql`'{}'::jsonb`),
   iterationId: text("iteration_id"),
   error: text("error"),
   /**

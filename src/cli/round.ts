@@ -5,6 +5,7 @@
  */
 import { readFile } from "node:fs/promises";
 import type { Config } from "../config.js";
+import { progressLine, type ProgressLineInput } from "../progress-line.js";
 
 interface Io {
   out: (s: string) => void;
@@ -12,22 +13,7 @@ interface Io {
   isTty: boolean;
 }
 
-interface ProgressEvent {
-  status: string;
-  counts: { total: number; done: number; failed: number; pending: number };
-  costUsd: number;
-  tokens: { total: number };
-  etaSeconds: number | null;
-}
-
-/** One progress-bar line: `[#####.....]  150/300  50%  failed 2  eta 35s`. */
-export function progressLine(p: ProgressEvent, width = 30): string {
-  const finished = p.counts.done + p.counts.failed;
-  const frac = p.counts.total > 0 ? finished / p.counts.total : 1;
-  const filled = Math.round(frac * width);
-  const eta = p.etaSeconds === null ? "" : `  eta ${p.etaSeconds}s`;
-  return `[${"#".repeat(filled)}${".".repeat(width - filled)}] ${String(finished).padStart(String(p.counts.total).length)}/${p.counts.total} ${String(Math.floor(frac * 100)).padStart(3)}%  failed ${p.counts.failed}  tokens ${p.tokens.total}  $${p.costUsd.toFixed(4)}  ${p.status}${eta}`;
-}
+export { progressLine } from "../progress-line.js";
 
 /** Parses a text/event-stream body into (event, data) pairs. */
 export async function* sseEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<{ event: string; data: string }> {
@@ -62,9 +48,9 @@ export async function followRound(config: Config, id: string, io: Io): Promise<n
     io.err(`follow: ${res.status} ${await res.text()}\n`);
     return 1;
   }
-  let last: ProgressEvent | null = null;
+  let last: ProgressLineInput | null = null;
   for await (const ev of sseEvents(res.body)) {
-    last = JSON.parse(ev.data) as ProgressEvent;
+    last = JSON.parse(ev.data) as ProgressLineInput;
     const line = progressLine(last);
     if (io.isTty) io.err(`\r${line}`);
     else io.err(`${line}\n`);

@@ -9,8 +9,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pino } from "pino";
+import { RoundProgressSchema } from "../../battles/progress-schema.js";
 import { startBattleWorker } from "../background.js";
-import { progressLine } from "../cli/round.js";
+import { progressLine } from "../progress-line.js";
 import { loadConfig } from "../config.js";
 import { buildDeps } from "../deps.js";
 import { createApp } from "../http/app.js";
@@ -43,7 +44,7 @@ function boardTable(items: { model: string; rating: number; ciLow: number; ciHig
 
 async function follow(api: Api, id: string, label: string, o: DemoOptions): Promise<void> {
   for (;;) {
-    const p = (await api("GET", `/v1/rounds/${id}`)) as unknown as Parameters<typeof progressLine>[0];
+    const p = RoundProgressSchema.parse(await api("GET", `/v1/rounds/${id}`));
     const line = `${label.padEnd(18)} ${progressLine(p, 24)}`;
     if (o.isTty) o.progress(`\r${line}`);
     if (["done", "failed", "cancelled"].includes(p.status)) {

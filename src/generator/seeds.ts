@@ -7,7 +7,7 @@ import { z } from "zod";
 import { dbJson } from "../../lib/safe-value.js";
 import type { Db } from "../../db/client.js";
 import { genSeeds } from "../../db/schema/index.js";
-import { contentHash } from "./clean/normalize.js";
+import { contentHash } from "../../lib/content-hash.js";
 
 export type SeedRow = typeof genSeeds.$inferSelect;
 

@@ -1,5 +1,5 @@
 /**
- * The HTTP app: middleware (request id, logging, body limit, auth), every route group, the
+ * The HTTP app: middleware (request id, logging, body limit, auth), every route group (routes/index.ts), the
  * OpenAPI 3.1 document at /openapi.json and the offline reference at /docs.
  */
 import { bodyLimit } from "hono/body-limit";
@@ -8,11 +8,7 @@ import type { Deps } from "../deps.js";
 import { authMiddleware } from "./auth.js";
 import { errorResponse, onError } from "./errors.js";
 import { newRouter } from "./openapi.js";
-import { docsRoutes } from "./routes/docs.js";
-import { healthRoutes } from "./routes/health.js";
-import { keyRoutes } from "./routes/keys.js";
-import { modelRoutes } from "./routes/models.js";
-import { extraRoutes } from "./routes/index.js";
+import { ROUTE_GROUPS } from "./routes/index.js";
 
 export function createApp(deps: Deps) {
   const app = newRouter();
@@ -32,11 +28,7 @@ export function createApp(deps: Deps) {
   app.use("/v1/*", (c, next) => (c.req.path === "/v1/battles/import" ? next() : general(c, next)));
   app.use("/v1/*", authMiddleware(deps.db, deps.auth, deps.clock));
 
-  app.route("/", healthRoutes(deps));
-  app.route("/", keyRoutes(deps));
-  app.route("/", modelRoutes(deps));
-  for (const routes of extraRoutes(deps)) app.route("/", routes);
-  app.route("/", docsRoutes());
+  for (const group of ROUTE_GROUPS) app.route("/", group(deps));
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
   app.doc31("/openapi.json", {

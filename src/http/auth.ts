@@ -1,24 +1,13 @@
 /**
  * Bearer-key authentication for /v1. Reads need `read`, writes need `write`, /v1/keys needs `admin`.
- * In local mode (no active key anywhere) requests pass; the server is bound to loopback then.
+ * In local mode (no active key anywhere, see AuthState in services/keys.ts) requests pass; the server is
+ * bound to loopback then.
  */
 import type { MiddlewareHandler } from "hono";
 import type { Db } from "../../db/client.js";
-import { countActiveKeys, type Scope, scopeAllows, verifyKey } from "../services/keys.js";
+import { type AuthState, type Scope, scopeAllows, verifyKey } from "../services/keys.js";
 import type { AppEnv } from "./env.js";
 import { errorResponse } from "./errors.js";
-
-/** Whether auth is enforced; refreshed when keys are created or revoked. */
-export class AuthState {
-  private active = false;
-  constructor(private readonly db: Db) {}
-  async refresh(): Promise<void> {
-    this.active = (await countActiveKeys(this.db)) > 0;
-  }
-  get enforced(): boolean {
-    return this.active;
-  }
-}
 
 function neededScope(method: string, path: string): Scope {
   if (path.startsWith("/v1/keys")) return "admin";

@@ -11,7 +11,7 @@ import type { Db } from "../../db/client.js";
 import { rowRefusal } from "../../db/refusal.js";
 import { dbJson } from "../../lib/safe-value.js";
 import { instructions } from "../../db/schema/index.js";
-import { contentHash } from "../generator/clean/normalize.js";
+import { contentHash } from "../../lib/content-hash.js";
 
 const Message = z.strictObject({
   role: z.enum(["system", "user", "assistant"]),

@@ -1,7 +1,7 @@
 /**
  * API keys: scopes read < write < admin, stored as sha256 hashes. The plain key is shown once, at
  * creation. Auth is on as soon as any key exists (the bootstrap key from MATRIX_ARENA_API_KEY, or
- * one created through /v1/keys); with none the server is in local mode.
+ * one created through /v1/keys); with none the server is in local mode (AuthState remembers which).
  */
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { and, desc, eq, isNull, sql } from "drizzle-orm";
@@ -110,4 +110,16 @@ export async function verifyKey(
     await db.update(apiKeys).set({ lastUsedAt: now }).where(eq(apiKeys.id, row.id));
   }
   return { keyId: row.id, name: row.name, scopes: row.scopes as Scope[] };
+}
+
+/** Whether auth is enforced; refreshed when keys are created or revoked. */
+export class AuthState {
+  private active = false;
+  constructor(private readonly db: Db) {}
+  async refresh(): Promise<void> {
+    this.active = (await countActiveKeys(this.db)) > 0;
+  }
+  get enforced(): boolean {
+    return this.active;
+  }
 }

@@ -1,8 +1,9 @@
 /**
  * Database-backed pieces of the gateway: the persistent response cache (a rerun costs nothing) and
- * the usage sink, which batches per-call records into running totals per model and purpose.
+ * the usage sink, which batches per-call records into running totals per model and purpose, and the
+ * read of those totals (GET /v1/usage).
  */
-import { eq, sql } from "drizzle-orm";
+import { asc, eq, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { llmCache, modelUsage } from "../../db/schema/index.js";
 import type { CachedCompletion, ResponseCache, UsageRecord, UsageSink } from "../gateway/types.js";
@@ -84,4 +85,11 @@ export function createDbUsageSink(db: Db, logger: Logger, intervalMs = 2000): Us
     },
     flush,
   };
+}
+
+/** The running usage totals, one row per model and purpose (sorted by both), and their sum. */
+export async function usageReport(db: Db) {
+  const items = await db.select().from(modelUsage).orderBy(asc(modelUsage.model), asc(modelUsage.purpose));
+  const totals = items.reduce((t, i) => ({ calls: t.calls + i.calls, costUsd: t.costUsd + i.costUsd }), { calls: 0, costUsd: 0 });
+  return { items, totals };
 }

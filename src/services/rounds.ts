@@ -1,14 +1,15 @@
 /**
  * Starting rounds: validate the request against the registry (every named model exists, the
  * pairing is coherent, the prompt version is known), then write the plan in one transaction.
+ * Also listing rounds and resuming a stopped one.
  */
 import { randomUUID } from "node:crypto";
-import { inArray } from "drizzle-orm";
+import { desc, inArray } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../../db/client.js";
-import { models } from "../../db/schema/index.js";
+import { models, rounds } from "../../db/schema/index.js";
 import { checkPairing } from "../../battles/pairing.js";
-import { createRoundPlan, EmptyPlanError, resumeRound, type RoundOptions } from "../../battles/round-store.js";
+import { createRoundPlan, EmptyPlanError, resumeRound, type RoundOptions, type RoundRow } from "../../battles/round-store.js";
 import { roundSpend } from "../../battles/spend.js";
 import { roundUsd } from "../../battles/budget.js";
 import { capProblem } from "../../db/budget-ledger.js";
@@ -120,4 +121,9 @@ export async function resumeRoundWith(db: Db, roundId: string, body: RoundResume
     if (problem) throw badRequest(problem.message, { field: problem.field });
   }
   await resumeRound(db, roundId, caps);
+}
+
+/** The newest `limit` rounds, newest first. */
+export async function listRounds(db: Db, limit: number): Promise<RoundRow[]> {
+  return db.select().from(rounds).orderBy(desc(rounds.createdAt)).limit(limit);
 }

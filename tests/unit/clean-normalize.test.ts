@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { contentHash, prepareText } from "../../src/generator/clean/normalize.js";
+import { contentHash } from "../../lib/content-hash.js";
+import { prepareText } from "../../src/generator/clean/normalize.js";
 
 // The normaliser itself (cases, fast path vs definition, words) is tested in lib-text.test.ts.
 describe("prepareText", () => {

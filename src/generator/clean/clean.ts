@@ -10,7 +10,8 @@ import { type FilterOptions, applyFilters } from "./filters.js";
 import { type LshParams, type LshWeights, optimalLshParams } from "./lsh.js";
 import { createMinHasher, type MinHasher, shingleHashesOf } from "./minhash.js";
 import { createNearDupPool, type NearDupPool, type Verification } from "./near-dup-pool.js";
-import { hashNormalized, prepareText } from "./normalize.js";
+import { hashNormalized } from "../../../lib/content-hash.js";
+import { prepareText } from "./normalize.js";
 
 export type RemovalReason = "exact_duplicate" | "near_duplicate" | "contaminated" | "too_short" | "too_long" | "low_quality";
 

@@ -43,4 +43,5 @@ export {
   type MinHasher,
   type MinHashOptions,
 } from "./minhash.js";
-export { contentHash, prepareText, type PreparedText } from "./normalize.js";
+export { contentHash } from "../../../lib/content-hash.js";
+export { prepareText, type PreparedText } from "./normalize.js";

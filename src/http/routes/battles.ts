@@ -3,6 +3,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { listBattles } from "../../../battles/battle-list.js";
 import type { Deps } from "../../deps.js";
 import { jsonContent, newRouter, STD_ERRORS } from "../openapi.js";
+import { PageQuery, pageOf } from "../schemas.js";
 
 const Judgment = z.object({
   judge: z.string(),
@@ -47,11 +48,10 @@ export function battleRoutes(deps: Deps) {
         query: z.object({
           roundId: z.string().optional(),
           model: z.string().optional(),
-          limit: z.coerce.number().int().min(1).max(1000).default(100),
-          cursor: z.coerce.number().int().min(0).optional(),
+          ...PageQuery.shape,
         }),
       },
-      responses: { 200: jsonContent(z.object({ items: z.array(Battle), nextCursor: z.string().nullable() }), "Battles"), ...STD_ERRORS },
+      responses: { 200: jsonContent(pageOf(Battle), "Battles"), ...STD_ERRORS },
     }),
     async (c) => c.json(await listBattles(deps.db, c.req.valid("query")), 200),
   );

@@ -8,7 +8,7 @@ import { notFound } from "../../errors.js";
 import { BENCHMARK_FORMATS, deleteBenchmark, listBenchmarks, uploadBenchmark, type BenchmarkSetRow } from "../../generator/benchmarks.js";
 import { cleanTexts } from "../../generator/publish.js";
 import { jsonBody, jsonContent, newRouter, NOT_FOUND, STD_ERRORS } from "../openapi.js";
-import { PublishBody } from "./generator.js";
+import { PublishBody } from "../schemas.js";
 
 const security = [{ bearer: [] }];
 const SetName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, "letters, digits and . _ : - only");

@@ -5,7 +5,7 @@ import { AppError } from "../../errors.js";
 import { createModelCaller } from "../../services/model-caller.js";
 import { getModelRow, ModelParamsSchema } from "../../services/models.js";
 import { jsonBody, jsonContent, newRouter, NOT_FOUND, STD_ERRORS } from "../openapi.js";
-import { ModelNameParam } from "./models.js";
+import { ModelNameParam } from "../schemas.js";
 
 const ChatBody = z
   .strictObject({

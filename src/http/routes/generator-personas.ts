@@ -9,7 +9,7 @@ import { badRequest } from "../../errors.js";
 import { actorKeyId } from "../created-by.js";
 import { parseNdjson } from "../../services/instructions.js";
 import { jsonBody, jsonContent, newRouter, STD_ERRORS } from "../openapi.js";
-import { accepted } from "./generator.js";
+import { Accepted, accepted, PageQuery, pageOf } from "../schemas.js";
 
 const security = [{ bearer: [] }];
 const SetQuery = z.object({ set: SetName.default("default") });
@@ -80,9 +80,9 @@ export function generatorPersonaRoutes(deps: Deps) {
       summary: "Generate personas from seed attributes (occupation, interests, region, life stage); a run of kind 'personas'",
       security,
       request: { body: jsonBody(PersonaGenerateSchema) },
-      responses: { 202: jsonContent(z.object({ id: z.string(), status: z.string() }).passthrough(), "Accepted"), ...STD_ERRORS },
+      responses: { 202: jsonContent(Accepted, "Accepted"), ...STD_ERRORS },
     }),
-    async (c) => c.json(await accepted(deps, (await startPersonaRun(ctx, c.req.valid("json"), actorKeyId(c))).id), 202),
+    async (c) => c.json(await accepted(deps.db, (await startPersonaRun(ctx, c.req.valid("json"), actorKeyId(c))).id), 202),
   );
   r.openapi(
     createRoute({
@@ -91,8 +91,8 @@ export function generatorPersonaRoutes(deps: Deps) {
       tags: ["generator"],
       summary: "List personas (cursor pagination)",
       security,
-      request: { query: z.object({ set: SetName.optional(), limit: z.coerce.number().int().min(1).max(1000).default(100), cursor: z.coerce.number().int().min(0).optional() }) },
-      responses: { 200: jsonContent(z.object({ items: z.array(z.object({}).passthrough()), nextCursor: z.string().nullable() }), "Personas"), ...STD_ERRORS },
+      request: { query: z.object({ set: SetName.optional(), ...PageQuery.shape }) },
+      responses: { 200: jsonContent(pageOf(z.object({}).passthrough()), "Personas"), ...STD_ERRORS },
     }),
     async (c) => {
       const page = await listPersonas(deps.db, c.req.valid("query"));

@@ -6,6 +6,7 @@ import { SetName } from "../../generator/requests.js";
 import { insertSeeds, listSeeds, SeedImportSchema } from "../../generator/seeds.js";
 import { parseNdjson } from "../../services/instructions.js";
 import { jsonContent, newRouter, STD_ERRORS } from "../openapi.js";
+import { PageQuery, pageOf } from "../schemas.js";
 
 const security = [{ bearer: [] }];
 
@@ -63,8 +64,8 @@ export function generatorSeedRoutes(deps: Deps) {
       tags: ["generator"],
       summary: "List seed documents",
       security,
-      request: { query: z.object({ set: SetName.optional(), limit: z.coerce.number().int().min(1).max(1000).default(100), cursor: z.coerce.number().int().min(0).optional() }) },
-      responses: { 200: jsonContent(z.object({ items: z.array(z.object({}).passthrough()), nextCursor: z.string().nullable() }), "Seeds"), ...STD_ERRORS },
+      request: { query: z.object({ set: SetName.optional(), ...PageQuery.shape }) },
+      responses: { 200: jsonContent(pageOf(z.object({}).passthrough()), "Seeds"), ...STD_ERRORS },
     }),
     async (c) => {
       const page = await listSeeds(deps.db, c.req.valid("query"));

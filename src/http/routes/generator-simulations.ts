@@ -7,11 +7,9 @@ import { requireRun, runView, startSimulation } from "../../generator/service.js
 import { pipelineContext } from "../../generator/worker.js";
 import { actorKeyId, withCreator } from "../created-by.js";
 import { jsonBody, jsonContent, newRouter, NOT_FOUND, STD_ERRORS } from "../openapi.js";
-import { accepted } from "./generator.js";
+import { Accepted, accepted, IdParam, PageQuery, pageOf } from "../schemas.js";
 
 const security = [{ bearer: [] }];
-const IdParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" } }) });
-const Page = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100), cursor: z.coerce.number().int().min(0).optional() });
 const Scenario = z.object({ id: z.number(), simulationId: z.string(), step: z.number(), groupIndex: z.number(), title: z.string(), summary: z.string() }).passthrough().openapi("Scenario");
 const scenarioJson = (s: ScenarioRow) => ({ ...s, createdAt: s.createdAt.toISOString() });
 
@@ -26,9 +24,9 @@ export function generatorSimulationRoutes(deps: Deps) {
       summary: "Start a MATRIX simulation: agents from a persona set, grouped by k-means over embeddings (TF-IDF without an embedding model), acting over steps with grouped, random or no communication",
       security,
       request: { body: jsonBody(SimulationCreateSchema) },
-      responses: { 202: jsonContent(z.object({ id: z.string(), status: z.string() }).passthrough(), "Accepted"), ...STD_ERRORS },
+      responses: { 202: jsonContent(Accepted, "Accepted"), ...STD_ERRORS },
     }),
-    async (c) => c.json(await accepted(deps, (await startSimulation(ctx, c.req.valid("json"), actorKeyId(c))).id), 202),
+    async (c) => c.json(await accepted(deps.db, (await startSimulation(ctx, c.req.valid("json"), actorKeyId(c))).id), 202),
   );
   r.openapi(
     createRoute({
@@ -52,8 +50,8 @@ export function generatorSimulationRoutes(deps: Deps) {
       tags: ["generator"],
       summary: "A simulation's scenarios: one per group and step, with participants, events and a summary",
       security,
-      request: { params: IdParam, query: Page },
-      responses: { 200: jsonContent(z.object({ items: z.array(Scenario), nextCursor: z.string().nullable() }), "Scenarios"), ...STD_ERRORS, ...NOT_FOUND },
+      request: { params: IdParam, query: PageQuery },
+      responses: { 200: jsonContent(pageOf(Scenario), "Scenarios"), ...STD_ERRORS, ...NOT_FOUND },
     }),
     async (c) => {
       const { id } = c.req.valid("param");

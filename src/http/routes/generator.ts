@@ -5,7 +5,7 @@
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Deps } from "../../deps.js";
-import { progressEvents } from "../sse.js";
+import { EVENT_STREAM, EventsQuery, progressEvents } from "../sse.js";
 import { listItems, type ItemRow } from "../../generator/items.js";
 import { publishRun } from "../../generator/publish.js";
 import { cancelRun } from "../../generator/queue.js";
@@ -14,32 +14,16 @@ import { listRuns, listTasks, requireRun, resumeRunWith, runView, startGeneratio
 import { pipelineContext } from "../../generator/worker.js";
 import { actorKeyId, withCreator } from "../created-by.js";
 import { jsonBody, jsonContent, newRouter, NOT_FOUND, STD_ERRORS, CONFLICT } from "../openapi.js";
+import { accepted, IdParam, PageQuery, pageOf, PublishBody, RunAccepted } from "../schemas.js";
 
-const IdParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" } }) });
-const Accepted = z.object({ id: z.string(), status: z.string(), kind: z.string(), stage: z.string(), tasks: z.number() }).openapi("GeneratorRunAccepted");
 const RunView = z.object({ id: z.string(), kind: z.string(), status: z.string(), stage: z.string(), counts: z.record(z.string(), z.number()) }).passthrough().openapi("GeneratorRun");
 const Item = z.object({ id: z.number(), kind: z.string(), category: z.string(), status: z.string(), text: z.string() }).passthrough().openapi("GeneratorItem");
 /** Optional body of POST /v1/generator/runs/{id}/resume: new caps (each one named replaces the old). */
 const RunResumeBody = z.strictObject({ budget: RunBudgetSchema.optional() });
 
-export const PublishBody = z
-  .strictObject({
-    nearDupThreshold: z.number().gt(0).max(1).optional(),
-    benchmarks: z.array(z.string().min(1).max(128)).max(100).optional(),
-    againstPool: z.boolean().optional(),
-    minWords: z.number().int().min(0).max(100_000).optional(),
-    maxWords: z.number().int().min(1).max(1_000_000).optional(),
-  })
-  .openapi("CleanOptions");
 const security = [{ bearer: [] }];
 
-export const itemJson = (it: ItemRow) => ({ ...it, createdAt: it.createdAt.toISOString(), updatedAt: it.updatedAt.toISOString() });
-
-/** 202 body for a freshly created run. */
-export async function accepted(deps: Deps, id: string) {
-  const view = await runView(deps.db, await requireRun(deps.db, id));
-  return { id: view.id, status: view.status, kind: view.kind, stage: view.stage, tasks: view.counts.total ?? 0 };
-}
+const itemJson = (it: ItemRow) => ({ ...it, createdAt: it.createdAt.toISOString(), updatedAt: it.updatedAt.toISOString() });
 
 export function generatorRoutes(deps: Deps) {
   const r = newRouter();
@@ -52,9 +36,9 @@ export function generatorRoutes(deps: Deps) {
       summary: "Start a generation run: type matrix-gen (from a simulation's scenarios), agentinstruct (from seed documents) or evol (rewrite instructions)",
       security,
       request: { body: jsonBody(RunCreateSchema) },
-      responses: { 202: jsonContent(Accepted, "Accepted; follow GET /v1/generator/runs/{id}"), ...STD_ERRORS, ...NOT_FOUND, 422: jsonContent(z.object({}).passthrough(), "Feedback source has no target") },
+      responses: { 202: jsonContent(RunAccepted, "Accepted; follow GET /v1/generator/runs/{id}"), ...STD_ERRORS, ...NOT_FOUND, 422: jsonContent(z.object({}).passthrough(), "Feedback source has no target") },
     }),
-    async (c) => c.json(await accepted(deps, (await startGenerationRun(ctx, c.req.valid("json"), actorKeyId(c))).id), 202),
+    async (c) => c.json(await accepted(deps.db, (await startGenerationRun(ctx, c.req.valid("json"), actorKeyId(c))).id), 202),
   );
   r.openapi(
     createRoute({
@@ -93,8 +77,8 @@ export function generatorRoutes(deps: Deps) {
       tags: ["generator"],
       summary: "Progress as server-sent events ('progress' on change, 'end' when the run stops)",
       security,
-      request: { params: IdParam, query: z.object({ intervalMs: z.coerce.number().int().min(100).max(60_000).default(1000) }) },
-      responses: { 200: { description: "text/event-stream", content: { "text/event-stream": { schema: z.string() } } }, ...STD_ERRORS, ...NOT_FOUND },
+      request: { params: IdParam, query: EventsQuery },
+      responses: { ...EVENT_STREAM, ...STD_ERRORS, ...NOT_FOUND },
     }),
     async (c) => {
       const { id } = c.req.valid("param");
@@ -116,11 +100,10 @@ export function generatorRoutes(deps: Deps) {
           status: z.enum(["generated", "published", "removed"]).optional(),
           kind: z.string().max(64).optional(),
           category: z.string().max(64).optional(),
-          limit: z.coerce.number().int().min(1).max(1000).default(100),
-          cursor: z.coerce.number().int().min(0).optional(),
+          ...PageQuery.shape,
         }),
       },
-      responses: { 200: jsonContent(z.object({ items: z.array(Item), nextCursor: z.string().nullable() }), "Items"), ...STD_ERRORS, ...NOT_FOUND },
+      responses: { 200: jsonContent(pageOf(Item), "Items"), ...STD_ERRORS, ...NOT_FOUND },
     }),
     async (c) => {
       const { id } = c.req.valid("param");

@@ -1,20 +1,55 @@
-/** Route groups beyond the foundation (health, keys, models), registered in this order. */
+/**
+ * Every route group of the app, in the order the app mounts them (that order is also the order of
+ * the paths in /openapi.json). A new resource gets one file in this folder and one line here.
+ */
 import type { Deps } from "../../deps.js";
-import type { newRouter } from "../openapi.js";
+import type { Hono } from "hono";
+import type { AppEnv } from "../env.js";
 import { battleImportRoutes } from "./battle-import.js";
 import { battleRoutes } from "./battles.js";
+import { benchmarkRoutes } from "./benchmarks.js";
+import { chatRoutes } from "./chat.js";
+import { dashboardRoutes } from "./dashboard.js";
+import { docsRoutes } from "./docs.js";
 import { exportRoutes } from "./exports.js";
+import { feedbackRoutes } from "./feedback.js";
+import { generatorPersonaRoutes } from "./generator-personas.js";
+import { generatorSeedRoutes } from "./generator-seeds.js";
+import { generatorSimulationRoutes } from "./generator-simulations.js";
+import { generatorRoutes } from "./generator.js";
+import { healthRoutes } from "./health.js";
+import { instructionRoutes } from "./instructions.js";
+import { keyRoutes } from "./keys.js";
 import { leaderboardRoutes } from "./leaderboard.js";
 import { loopRoutes } from "./loops.js";
-import { chatRoutes } from "./chat.js";
-import { instructionRoutes } from "./instructions.js";
-import { roundRoutes } from "./rounds.js";
-import { dashboardRoutes } from "./dashboard.js";
+import { modelRoutes } from "./models.js";
 import { reportRoutes } from "./reports.js";
+import { roundRoutes } from "./rounds.js";
 import { usageRoutes } from "./usage.js";
-import { countTrainingRows } from "../../services/exports.js";
-import { generatorRouteGroups } from "./generator-all.js";
 
-export function extraRoutes(deps: Deps): ReturnType<typeof newRouter>[] {
-  return [chatRoutes(deps), usageRoutes(deps), instructionRoutes(deps), roundRoutes(deps), battleImportRoutes(deps), battleRoutes(deps), leaderboardRoutes(deps), loopRoutes(deps), exportRoutes(deps), reportRoutes(deps, countTrainingRows), dashboardRoutes(deps), ...generatorRouteGroups(deps)];
-}
+/** One route group: a router of related paths built from the dependencies. */
+export type RouteGroup = (deps: Deps) => Hono<AppEnv>;
+
+export const ROUTE_GROUPS: readonly RouteGroup[] = [
+  healthRoutes,
+  keyRoutes,
+  modelRoutes,
+  chatRoutes,
+  usageRoutes,
+  instructionRoutes,
+  roundRoutes,
+  battleImportRoutes,
+  battleRoutes,
+  leaderboardRoutes,
+  loopRoutes,
+  exportRoutes,
+  reportRoutes,
+  dashboardRoutes,
+  generatorRoutes,
+  generatorPersonaRoutes,
+  generatorSimulationRoutes,
+  generatorSeedRoutes,
+  benchmarkRoutes,
+  feedbackRoutes,
+  docsRoutes,
+];

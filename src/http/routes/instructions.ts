@@ -5,6 +5,7 @@ import { badRequest } from "../../errors.js";
 import { importInstructions, InstructionItemSchema, listInstructions, parseNdjsonLines } from "../../services/instructions.js";
 import { utf8LinesOf } from "../ndjson-lines.js";
 import { jsonContent, newRouter, STD_ERRORS } from "../openapi.js";
+import { PageQuery, pageOf } from "../schemas.js";
 
 const ImportBody = z.object({ items: z.array(z.unknown()).max(200_000) }).openapi("InstructionImport", {
   description: "items follow InstructionItem; each is validated on its own",
@@ -78,11 +79,10 @@ export function instructionRoutes(deps: Deps) {
         query: z.object({
           category: z.string().optional(),
           source: z.string().optional(),
-          limit: z.coerce.number().int().min(1).max(1000).default(100),
-          cursor: z.coerce.number().int().min(0).optional(),
+          ...PageQuery.shape,
         }),
       },
-      responses: { 200: jsonContent(z.object({ items: z.array(Instruction), nextCursor: z.string().nullable() }), "Instructions"), ...STD_ERRORS },
+      responses: { 200: jsonContent(pageOf(Instruction), "Instructions"), ...STD_ERRORS },
     }),
     async (c) => {
       const page = await listInstructions(deps.db, c.req.valid("query"));

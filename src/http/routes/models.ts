@@ -7,7 +7,6 @@ import {
   deleteModel,
   getModelRow,
   listModels,
-  MODEL_NAME_RE,
   ModelCreateSchema,
   ModelUpdateSchema,
   type RegistryAuth,
@@ -17,6 +16,7 @@ import {
 import { withCreator } from "../created-by.js";
 import type { AppEnv } from "../env.js";
 import { CONFLICT, CreatedBy, jsonBody, jsonContent, newRouter, NOT_FOUND, STD_ERRORS } from "../openapi.js";
+import { ModelNameParam } from "../schemas.js";
 
 export const ModelViewSchema = z
   .object({
@@ -42,9 +42,6 @@ export const ModelViewSchema = z
   })
   .openapi("Model");
 
-export const ModelNameParam = z.object({
-  name: z.string().regex(MODEL_NAME_RE, "not a valid model name").openapi({ param: { name: "name", in: "path" } }),
-});
 const security = [{ bearer: [] }];
 
 export function modelRoutes(deps: Deps) {

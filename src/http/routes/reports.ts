@@ -1,28 +1,17 @@
 /**
  * Reports: GET /v1/reports/rounds/{id} (HTML with SVG charts, Markdown or JSON), and the win-rate
  * matrices and category list behind leaderboards (/v1/leaderboard/winrates, /v1/leaderboard/categories)
- * for API users and the dashboard. Rendering is pure (reports/render); this file gathers the data.
+ * for API users and the dashboard. The data comes from services/reports.ts, rendering is pure
+ * (reports/render); this file picks the format.
  */
 import { createRoute, z } from "@hono/zod-openapi";
-import { roundJudgeStats } from "../../../battles/judge-stats.js";
-import { roundProgress } from "../../../battles/progress.js";
-import { findRound } from "../../../battles/round-store.js";
-import type { Db } from "../../../db/client.js";
-import { type BoardFilter, readBattles, readCounts } from "../../../reports/queries.js";
 import { renderReportHtml } from "../../../reports/render/report-html.js";
 import { renderReportMarkdown } from "../../../reports/render/report-markdown.js";
-import { dataYield, type RoundReport, type TrainingDataYield, winRatesFromCounts, type WinRates } from "../../../reports/render/report-model.js";
 import type { Deps } from "../../deps.js";
-import { notFound } from "../../errors.js";
-import { boardCategories, leaderboard } from "../../services/leaderboard.js";
+import { boardCategories } from "../../services/leaderboard.js";
+import { buildRoundReport, winRateView } from "../../services/reports.js";
 import { jsonContent, newRouter, NOT_FOUND, STD_ERRORS } from "../openapi.js";
-import { LeaderboardSchema } from "./leaderboard.js";
-
-/**
- * Hook for the SFT/DPO row counts of a round (wired by the lead once exports exist). Until then the
- * report's `trainingData` is null and every format shows "not computed".
- */
-export type TrainingDataCounter = (db: Db, roundId: string) => Promise<TrainingDataYield | null>;
+import { IdParam, LeaderboardSchema } from "../schemas.js";
 
 /** The HTML report runs no scripts and loads nothing: the policy says so to the browser as well. */
 const REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
@@ -48,38 +37,9 @@ const ReportQuery = z.object({
   bootstrap: z.coerce.number().int().min(0).max(1000).default(100),
   seed: z.coerce.number().int().min(0).default(0),
 });
-const IdParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" } }) });
 const FilterQuery = z.object({ roundId: z.string().min(1).optional(), category: z.string().min(1).optional() });
 
-/** Bradley-Terry ratings (point estimates) and the observed / predicted matrices, models best first. */
-async function winRateView(db: Db, f: BoardFilter): Promise<WinRates & { ratings: number[] }> {
-  const board = await leaderboard(db, { ...f, method: "bt", bootstrap: 0, styleControl: false, seed: 0 });
-  const models = board.items.map((i) => i.model);
-  const ratings = board.items.map((i) => i.rating);
-  return { ...winRatesFromCounts(await readCounts(db, f), models, ratings), ratings };
-}
-
-async function buildRoundReport(deps: Deps, id: string, q: { bootstrap: number; seed: number }, training?: TrainingDataCounter): Promise<RoundReport> {
-  const round = await findRound(deps.db, id);
-  if (!round) throw notFound("round", id);
-  const progress = await roundProgress(deps.db, round, deps.clock());
-  const minBattles = deps.config.minBattles;
-  const board = await leaderboard(deps.db, { roundId: id, method: "bt", bootstrap: q.bootstrap, styleControl: false, seed: q.seed, minBattles });
-  const models = board.items.map((i) => i.model);
-  const winRates = winRatesFromCounts(await readCounts(deps.db, { roundId: id }), models, board.items.map((i) => i.rating));
-  const scored = await readBattles(deps.db, { roundId: id });
-  return {
-    generatedAt: deps.clock().toISOString(),
-    round: progress,
-    leaderboard: { ...board, bootstrap: q.bootstrap, minBattles },
-    winRates,
-    judges: await roundJudgeStats(deps.db, id),
-    dataYield: dataYield(scored, progress.counts.invalid, progress.counts.failed),
-    trainingData: training ? await training(deps.db, id) : null,
-  };
-}
-
-export function reportRoutes(deps: Deps, training?: TrainingDataCounter) {
+export function reportRoutes(deps: Deps) {
   const r = newRouter();
   const security = [{ bearer: [] }];
   r.openapi(
@@ -102,7 +62,7 @@ export function reportRoutes(deps: Deps, training?: TrainingDataCounter) {
     async (c) => {
       const { id } = c.req.valid("param");
       const q = c.req.valid("query");
-      const report = await buildRoundReport(deps, id, q, training);
+      const report = await buildRoundReport(deps.db, deps.clock, id, { ...q, minBattles: deps.config.minBattles });
       if (q.format === "json") return c.json(report, 200);
       if (q.format === "md") return c.body(renderReportMarkdown(report), 200, { "content-type": "text/markdown; charset=utf-8" });
       const self = `/v1/reports/rounds/${encodeURIComponent(id)}`;

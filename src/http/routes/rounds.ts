@@ -1,40 +1,16 @@
 /** /v1/rounds: start, list, follow (JSON and server-sent events), cancel, resume, judge quality. */
 import { createRoute, z } from "@hono/zod-openapi";
-import { desc } from "drizzle-orm";
 import { roundJudgeStats } from "../../../battles/judge-stats.js";
 import { roundProgress } from "../../../battles/progress.js";
 import { cancelRound, findRound } from "../../../battles/round-store.js";
-import { rounds } from "../../../db/schema/index.js";
 import type { Deps } from "../../deps.js";
-import { progressEvents } from "../sse.js";
+import { EVENT_STREAM, EventsQuery, progressEvents } from "../sse.js";
 import { notFound } from "../../errors.js";
-import { RoundCreateSchema, RoundResumeSchema, resumeRoundWith, startRound } from "../../services/rounds.js";
+import { listRounds, RoundCreateSchema, RoundResumeSchema, resumeRoundWith, startRound } from "../../services/rounds.js";
 import { actorKeyId, withCreator } from "../created-by.js";
-import { CreatedBy, jsonBody, jsonContent, newRouter, NOT_FOUND, STD_ERRORS } from "../openapi.js";
+import { jsonBody, jsonContent, newRouter, NOT_FOUND, STD_ERRORS } from "../openapi.js";
+import { IdParam, RoundProgress } from "../schemas.js";
 
-const IdParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" } }) });
-const Progress = z
-  .object({
-    id: z.string(),
-    status: z.enum(["pending", "running", "done", "failed", "cancelled", "budget_exhausted"]),
-    counts: z.object({ total: z.number(), done: z.number(), failed: z.number(), pending: z.number(), running: z.number(), cancelled: z.number(), invalid: z.number() }),
-    tokens: z.object({ prompt: z.number(), completion: z.number(), total: z.number() }),
-    costUsd: z.number(),
-    errors: z.record(z.string(), z.number()),
-    etaSeconds: z.number().nullable(),
-    createdBy: CreatedBy,
-    budget: z
-      .object({
-        maxCostUsd: z.number().nullable(),
-        maxTokens: z.number().nullable(),
-        reservedCostUsd: z.number(),
-        reservedTokens: z.number(),
-        overshoot: z.object({ calls: z.number(), costUsd: z.number(), tokens: z.number() }),
-      })
-      .nullable(),
-  })
-  .passthrough()
-  .openapi("RoundProgress");
 const security = [{ bearer: [] }];
 
 export function roundRoutes(deps: Deps) {
@@ -71,10 +47,10 @@ export function roundRoutes(deps: Deps) {
       summary: "List rounds, newest first",
       security,
       request: { query: z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) }) },
-      responses: { 200: jsonContent(z.object({ items: z.array(Progress) }), "Rounds"), ...STD_ERRORS },
+      responses: { 200: jsonContent(z.object({ items: z.array(RoundProgress) }), "Rounds"), ...STD_ERRORS },
     }),
     async (c) => {
-      const rows = await deps.db.select().from(rounds).orderBy(desc(rounds.createdAt)).limit(c.req.valid("query").limit);
+      const rows = await listRounds(deps.db, c.req.valid("query").limit);
       const items = await Promise.all(rows.map(async (row) => withCreator(c, await roundProgress(deps.db, row, deps.clock()), row.createdBy)));
       return c.json({ items }, 200);
     },
@@ -87,7 +63,7 @@ export function roundRoutes(deps: Deps) {
       summary: "Round progress: counts, tokens, cost, errors by kind, ETA",
       security,
       request: { params: IdParam },
-      responses: { 200: jsonContent(Progress, "Progress"), ...STD_ERRORS, ...NOT_FOUND },
+      responses: { 200: jsonContent(RoundProgress, "Progress"), ...STD_ERRORS, ...NOT_FOUND },
     }),
     async (c) => {
       const round = await load(c.req.valid("param").id);
@@ -101,8 +77,8 @@ export function roundRoutes(deps: Deps) {
       tags: ["rounds"],
       summary: "Progress as server-sent events ('progress' on change, 'end' when the round stops)",
       security,
-      request: { params: IdParam, query: z.object({ intervalMs: z.coerce.number().int().min(100).max(60_000).default(1000) }) },
-      responses: { 200: { description: "text/event-stream", content: { "text/event-stream": { schema: z.string() } } }, ...STD_ERRORS, ...NOT_FOUND },
+      request: { params: IdParam, query: EventsQuery },
+      responses: { ...EVENT_STREAM, ...STD_ERRORS, ...NOT_FOUND },
     }),
     async (c) => {
       const { id } = c.req.valid("param");
@@ -123,7 +99,7 @@ export function roundRoutes(deps: Deps) {
       summary: "Cancel a round (pending battles are cancelled; results so far are kept)",
       security,
       request: { params: IdParam },
-      responses: { 200: jsonContent(Progress, "Progress"), ...STD_ERRORS, ...NOT_FOUND },
+      responses: { 200: jsonContent(RoundProgress, "Progress"), ...STD_ERRORS, ...NOT_FOUND },
     }),
     async (c) => {
       const round = await load(c.req.valid("param").id);
@@ -139,7 +115,7 @@ export function roundRoutes(deps: Deps) {
       summary: "Resume a cancelled, failed or budget_exhausted round, optionally raising its budget (body optional)",
       security,
       request: { params: IdParam, body: { ...jsonBody(RoundResumeSchema), required: false } },
-      responses: { 200: jsonContent(Progress, "Progress"), ...STD_ERRORS, ...NOT_FOUND },
+      responses: { 200: jsonContent(RoundProgress, "Progress"), ...STD_ERRORS, ...NOT_FOUND },
     }),
     async (c) => {
       const round = await load(c.req.valid("param").id);

@@ -1,8 +1,7 @@
 /** GET /v1/usage: calls, cache hits, failures, tokens and cost per model and purpose (running totals). */
 import { createRoute, z } from "@hono/zod-openapi";
-import { asc } from "drizzle-orm";
-import { modelUsage } from "../../../db/schema/index.js";
 import type { Deps } from "../../deps.js";
+import { usageReport } from "../../services/llm-store.js";
 import { jsonContent, newRouter, STD_ERRORS } from "../openapi.js";
 
 const Row = z.object({
@@ -27,11 +26,7 @@ export function usageRoutes(deps: Deps) {
       security: [{ bearer: [] }],
       responses: { 200: jsonContent(z.object({ items: z.array(Row), totals: z.object({ calls: z.number(), costUsd: z.number() }) }), "Usage"), ...STD_ERRORS },
     }),
-    async (c) => {
-      const items = await deps.db.select().from(modelUsage).orderBy(asc(modelUsage.model), asc(modelUsage.purpose));
-      const totals = items.reduce((t, i) => ({ calls: t.calls + i.calls, costUsd: t.costUsd + i.costUsd }), { calls: 0, costUsd: 0 });
-      return c.json({ items, totals }, 200);
-    },
+    async (c) => c.json(await usageReport(deps.db), 200),
   );
   return r;
 }

@@ -1,0 +1,45 @@
+/**
+ * The shape of a round's progress, declared once: `roundProgress` (battles/progress.ts) computes it,
+ * the HTTP routes document it (src/http/schemas.ts adds who created the round), and the CLI and the
+ * demo read it back. Zod only, no database, so clients can import it.
+ */
+import { z } from "zod";
+
+export const ROUND_STATUSES = ["pending", "running", "done", "failed", "cancelled", "budget_exhausted"] as const;
+
+export const RoundProgressSchema = z.object({
+  id: z.string(),
+  name: z.string().nullable(),
+  status: z.enum(ROUND_STATUSES),
+  pairing: z.string(),
+  judgeMode: z.string(),
+  candidates: z.array(z.string()),
+  judges: z.array(z.string()),
+  target: z.string().nullable(),
+  baseline: z.string().nullable(),
+  iterationId: z.string().nullable(),
+  error: z.string().nullable(),
+  counts: z.object({ total: z.number(), done: z.number(), failed: z.number(), pending: z.number(), running: z.number(), cancelled: z.number(), invalid: z.number() }),
+  responses: z.number(),
+  judgments: z.object({ total: z.number(), invalid: z.number() }),
+  tokens: z.object({ prompt: z.number(), completion: z.number(), total: z.number() }),
+  costUsd: z.number(),
+  errors: z.record(z.string(), z.number()),
+  etaSeconds: z.number().nullable(),
+  /** The round's caps, reservations in flight and recorded overshoot; null for a round without a budget. */
+  budget: z
+    .object({
+      maxCostUsd: z.number().nullable(),
+      maxTokens: z.number().nullable(),
+      reservedCostUsd: z.number(),
+      reservedTokens: z.number(),
+      overshoot: z.object({ calls: z.number(), costUsd: z.number(), tokens: z.number() }),
+    })
+    .nullable(),
+  createdAt: z.string(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+});
+
+export type RoundProgress = z.infer<typeof RoundProgressSchema>;
+export type RoundStatus = RoundProgress["status"];
