@@ -8,7 +8,7 @@
 import { asc, eq, isNotNull, notInArray } from "drizzle-orm";
 import { z } from "zod";
 import { exportGroupPages, exportGroups } from "../../battles/export-groups.js";
-import { mulberry32 as seededRandom } from "../../lib/random.js";
+import { mulberry32 } from "../../lib/random.js";
 import type { RoundRow } from "../../battles/round-store.js";
 import { createSelector, type InstructionGroup, type SelectionKind, type SelectionOptions, type Selector } from "../../battles/selection.js";
 import type { Db } from "../../db/client.js";
@@ -126,8 +126,8 @@ export function runExport<K extends SelectionKind>(
   provenance?: boolean,
   seed = 0,
 ): { chunks: AsyncGenerator<Uint8Array>; selector: Selector<K>; withholding: Withholding; lines: () => number } {
-  const selector = createSelector(plan.kind, plan.options, seededRandom(seed));
-  const shadow = createSelector(plan.kind, { ...plan.options, perCategoryCap: undefined }, seededRandom(seed));
+  const selector = createSelector(plan.kind, plan.options, mulberry32(seed));
+  const shadow = createSelector(plan.kind, { ...plan.options, perCategoryCap: undefined }, mulberry32(seed));
   const withholding = createWithholding(plan.withheld.sets, plan.withheld.flags);
   const write = stringifyLines(createFormatter(plan.kind, plan.format, provenance === undefined ? {} : { provenance }));
   let lines = 0;
@@ -165,8 +165,8 @@ export function datasetInfo<K extends SelectionKind>(plan: ExportPlan<K>) {
 export async function countTrainingRows(db: Db, roundId: string): Promise<{ sftRows: number; dpoPairs: number } | null> {
   const [round] = await db.select().from(rounds).where(eq(rounds.id, roundId));
   if (!round) return null;
-  const sft = createSelector("sft", { dedup: true }, seededRandom(0));
-  const dpo = createSelector("dpo", { dedup: true }, seededRandom(0));
+  const sft = createSelector("sft", { dedup: true }, mulberry32(0));
+  const dpo = createSelector("dpo", { dedup: true }, mulberry32(0));
   const withholding = createWithholding(await loadWithheldSets(db), { includeHeldOut: false, includeBenchmarkCollisions: false });
   const none = () => 0;
   let sftRows = 0;

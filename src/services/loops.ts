@@ -6,7 +6,7 @@
 import { randomUUID } from "node:crypto";
 import { and, asc, desc, eq, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
-import { mulberry32 as seededRandom } from "../../lib/random.js";
+import { mulberry32 } from "../../lib/random.js";
 import { roundProgress } from "../../battles/progress.js";
 import { findRound } from "../../battles/round-store.js";
 import { splitPool } from "../../battles/shards.js";
@@ -47,7 +47,7 @@ export type LoopRow = typeof loops.$inferSelect;
 export type IterationRow = typeof iterations.$inferSelect;
 
 /** `createdBy`: the API key whose request creates the loop (null in local mode). */
-export async function createLoop(db: Db, input: LoopCreate, createdBy: string | null = null, random = seededRandom(input.seed)) {
+export async function createLoop(db: Db, input: LoopCreate, createdBy: string | null = null, random = mulberry32(input.seed)) {
   const conds: SQL[] = [];
   if (input.instructions?.source) conds.push(eq(instructions.source, input.instructions.source));
   if (input.instructions?.category) conds.push(eq(instructions.category, input.instructions.category));

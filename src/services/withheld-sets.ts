@@ -10,7 +10,7 @@ import { instructions, iterations, loops, loopShards } from "../../db/schema/ind
 import { firstUserText, type WithheldSets } from "../exports/withheld.js";
 import { benchmarkSetsFor } from "../generator/benchmarks.js";
 import { buildDecontamIndex } from "../generator/clean/decontaminate.js";
-import { foldToWordText as normalizeText } from "../../lib/text.js";
+import { foldToWordText } from "../../lib/text.js";
 
 /** Shard number of a loop's held-out evaluation set (see db/schema/loop.ts). */
 const EVAL_SHARD = -1;
@@ -22,9 +22,9 @@ export async function loadWithheldSets(db: Db): Promise<WithheldSets> {
     .innerJoin(instructions, eq(instructions.id, loopShards.instructionId))
     .where(eq(loopShards.shard, EVAL_SHARD));
   const heldOutIds = new Set(held.map((h) => String(h.id)));
-  const heldOutTexts = new Set(held.map((h) => normalizeText(firstUserText(h.messages))).filter((t) => t !== ""));
+  const heldOutTexts = new Set(held.map((h) => foldToWordText(firstUserText(h.messages))).filter((t) => t !== ""));
   const sets = await benchmarkSetsFor(db);
-  const benchmarkExact = new Set(sets.flatMap((set) => set.prompts.map((p) => normalizeText(p.text))).filter((t) => t !== ""));
+  const benchmarkExact = new Set(sets.flatMap((set) => set.prompts.map((p) => foldToWordText(p.text))).filter((t) => t !== ""));
   return { heldOutIds, heldOutTexts, benchmarkExact, decontam: sets.length > 0 ? buildDecontamIndex(sets) : null };
 }
 
