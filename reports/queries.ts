@@ -5,7 +5,6 @@
 import { and, asc, eq, inArray, isNotNull, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { battleCells, battles, judgments, rounds } from "../db/schema/index.js";
-import { judgeOutcome, type GameScores, type JudgeMode, type SwapRule } from "../judges/index.js";
 import type { Battle } from "./battle-log.js";
 import type { CountRow } from "./leaderboard-counts.js";
 import type { StyleCounts } from "./style-features.js";
@@ -64,13 +63,19 @@ export async function readBattles(db: Db, f: BoardFilter): Promise<Battle[]> {
   return out;
 }
 
+/** One battle's stored scores of one judge, by game: pairwise orders AB/BA, single answers A/B. */
+export type StoredGames = Partial<Record<"AB" | "BA" | "A" | "B", number>>;
+/** Model A's share from one judge's games under the round's judge mode and swap rule, or null (no decision). */
+export type CombineGames = (judgeMode: string, games: StoredGames, swapRule: "soft" | "strict") => number | null;
+
 /**
  * One judge's board over round battles: each battle's outcome is that judge's own games combined
- * exactly as the worker combined them (`judgeOutcome`): swapped pairwise games under the round's
- * swap rule, single ratings or reward scores by their rules. Imported battles name their judge
- * directly and are included as they are.
+ * exactly as the worker combined them: `combine` is judges/ `judgeOutcome` (swapped pairwise games
+ * under the round's swap rule, single ratings or reward scores by their rules), passed in by the
+ * caller because reports/ may import only db/. Imported battles name their judge directly and are
+ * included as they are.
  */
-export async function readJudgeBattles(db: Db, f: BoardFilter & { judge: string }): Promise<Battle[]> {
+export async function readJudgeBattles(db: Db, f: BoardFilter & { judge: string }, combine: CombineGames): Promise<Battle[]> {
   const conds: SQL[] = [eq(battles.status, "done"), eq(judgments.judge, f.judge), eq(judgments.valid, true), isNotNull(judgments.score)];
   if (f.roundId !== undefined) conds.push(eq(battles.roundId, f.roundId));
   if (f.roundIds !== undefined) conds.push(inArray(battles.roundId, f.roundIds.length > 0 ? f.roundIds : [""]));
@@ -97,14 +102,13 @@ export async function readJudgeBattles(db: Db, f: BoardFilter & { judge: string 
   for (let i = 0; i < rows.length; ) {
     const first = rows[i];
     if (first === undefined) break;
-    const games: GameScores = {};
+    const games: StoredGames = {};
     for (; i < rows.length && rows[i]?.id === first.id; i++) {
       const r = rows[i];
       if (r && r.score !== null && (r.order === "AB" || r.order === "BA" || r.order === "A" || r.order === "B")) games[r.order] = r.score;
     }
     if (keep && !(keep.has(first.modelA) && keep.has(first.modelB))) continue;
-    const swapRule: SwapRule = first.options?.swapRule ?? "soft";
-    const outcome = judgeOutcome(first.judgeMode as JudgeMode, games, swapRule);
+    const outcome = combine(first.judgeMode, games, first.options?.swapRule ?? "soft");
     if (outcome === null) continue;
     own.push({ modelA: first.modelA, modelB: first.modelB, outcome, tstamp: first.finishedAt ? first.finishedAt.getTime() / 1000 : first.id, judge: f.judge });
   }

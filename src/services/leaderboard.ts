@@ -8,11 +8,17 @@ import { and, eq, ne, sql } from "drizzle-orm";
 import { findRound } from "../../battles/round-store.js";
 import type { Db } from "../../db/client.js";
 import { battleCells } from "../../db/schema/index.js";
+import { judgeOutcome, type JudgeMode } from "../../judges/index.js";
 import { computeLeaderboard, type Leaderboard } from "../../reports/leaderboard.js";
 import { leaderboardFromCounts } from "../../reports/leaderboard-counts.js";
-import { type BoardFilter, readBattles, readCounts, readJudgeBattles } from "../../reports/queries.js";
+import { type BoardFilter, type CombineGames, readBattles, readCounts, readJudgeBattles } from "../../reports/queries.js";
 import { RatingInputError } from "../../reports/rating-scale.js";
 import { AppError, badRequest, notFound } from "../errors.js";
+
+const JUDGE_MODES: ReadonlySet<string> = new Set<JudgeMode>(["pairwise", "single", "reward"]);
+
+/** One judge's games combined as the worker combines them; a round of an unknown judge mode decides nothing. */
+export const combineJudgeGames: CombineGames = (mode, games, swapRule) => (JUDGE_MODES.has(mode) ? judgeOutcome(mode as JudgeMode, games, swapRule) : null);
 
 export interface BoardQuery extends BoardFilter {
   method: "bt" | "elo";
@@ -40,7 +46,7 @@ export async function leaderboard(db: Db, q: BoardQuery): Promise<Leaderboard> {
     if (q.method === "bt" && !q.styleControl && q.judge === undefined) {
       return leaderboardFromCounts(await readCounts(db, filter), opts);
     }
-    const battles = q.judge !== undefined ? await readJudgeBattles(db, { ...filter, judge: q.judge }) : await readBattles(db, filter);
+    const battles = q.judge !== undefined ? await readJudgeBattles(db, { ...filter, judge: q.judge }, combineJudgeGames) : await readBattles(db, filter);
     if (battles.length === 0) {
       if (q.baseline !== undefined) throw baselineNotFound(q.baseline);
       return { method: q.method, connected: true, components: [], items: [] };

@@ -10,6 +10,7 @@ import { sql } from "drizzle-orm";
 import type { DbHandle } from "../../db/client.js";
 import { battles, judgments } from "../../db/schema/index.js";
 import { readJudgeBattles } from "../../reports/queries.js";
+import { combineJudgeGames } from "../../src/services/leaderboard.js";
 import { leaderboard } from "../../src/services/leaderboard.js";
 import { describeEachDb } from "../helpers/db.js";
 
@@ -46,7 +47,7 @@ describeEachDb("per-judge battles on $name", (target) => {
     }
   }
 
-  const outcomes = async (roundId: string, judge = "j1") => (await readJudgeBattles(h.db, { roundId, judge })).map((b) => b.outcome);
+  const outcomes = async (roundId: string, judge = "j1") => (await readJudgeBattles(h.db, { roundId, judge }, combineJudgeGames)).map((b) => b.outcome);
 
   it("applies the round's swap rule: strict makes a win and a tie a tie, soft keeps the mean", async () => {
     const games: Game[][] = [
