@@ -5,7 +5,7 @@ import type { Battle } from "../../reports/battle-log.js";
 import { comparisonComponents, shapeBoard, type RatedModel } from "../../reports/board-shape.js";
 import { bootstrapElo, computeElo, eloOnColumns, timeOrder } from "../../reports/elo.js";
 import { toColumns } from "../../reports/pair-counts.js";
-import { createRng } from "../../reports/random.js";
+import { createRng, randomInt } from "../../reports/random.js";
 import { empiricalWinRates, modelRecords } from "../../reports/win-rate.js";
 
 const ratingsOf = (r: { models: string[]; ratings: Float64Array }): Record<string, number> => Object.fromEntries(r.models.map((m, i) => [m, r.ratings[i] ?? Number.NaN]));
@@ -88,6 +88,16 @@ describe("bootstrapElo options", () => {
       for (let r = 0; r < 6; r++) tc.check(Array.from(boot.samples.subarray(r * 3, r * 3 + 3)));
     });
   }
+  it("each round replays exactly N draws of randomInt(rng, N), rounds drawn one after the other", () => {
+    // FastChat's law: a round is N battle indices drawn uniformly with replacement; replaying the same
+    // generator by hand gives the same orders, so round r's ratings are Elo over the r-th draw.
+    const boot = bootstrapElo(cols, { rounds: 4, rng: createRng(7) });
+    const rng = createRng(7);
+    for (let r = 0; r < 4; r++) {
+      const order = Int32Array.from({ length: 3 }, () => randomInt(rng, 3));
+      expect(Array.from(boot.samples.subarray(r * 3, r * 3 + 3))).toEqual(Array.from(eloOnColumns(cols, order)));
+    }
+  });
   it("a K = 32 bootstrap moves ratings 8 times as far as K = 4 after one draw", () => {
     // One battle: every round draws it once, so a moves by K/2.
     const single = toColumns([{ modelA: "a", modelB: "b", outcome: 1 }]);
@@ -121,6 +131,12 @@ describe("board row order and components", () => {
     const board = shapeBoard([row("c", 1000), row("a", 1000), row("b", 1000)], [0, 1], [1, 2]);
     expect(board.items.map((i) => i.model)).toEqual(["a", "b", "c"]);
     expect(board.components).toEqual([["a", "b", "c"]]);
+  });
+  it("equal-sized components are ordered by their smallest model name, through shapeBoard too", () => {
+    // {c, a} and {b, d}: smallest names a < b, though c (the first by index) > b.
+    expect(comparisonComponents(["c", "a", "b", "d"], [0, 2], [1, 3]).members).toEqual([[0, 1], [2, 3]]);
+    const board = shapeBoard([row("x", 1000), row("y", 1000), row("a", 1000), row("b", 1000)], [0, 2], [1, 3]);
+    expect(board.components).toEqual([["a", "b"], ["x", "y"]]);
   });
   it("no models: connected, no components", () => {
     expect(shapeBoard([], [], [])).toEqual({ connected: true, components: [], items: [] });

@@ -75,6 +75,8 @@ describe("solveSpd: a growing ridge (0, 1e-10, then ×100) when H is not positiv
     // -5e7 needs the last ridge, ~1e8: s = 5e7 / 5e7.
     { name: "[[-5e7]] takes the last ridge 1e8", hess: [-5e7], grad: [5e7], want: [1] },
     { name: "[[-1e9]] is beyond every ridge: zero step", hess: [-1e9], grad: [3], want: [0] },
+    // The ridge goes on every diagonal entry: -I + 100·I = 99·I.
+    { name: "2×2 [[-1, 0], [0, -1]] takes the ridge 100 on both pivots", hess: [-1, 0, 0, -1], grad: [99, 198], want: [1, 2] },
   ];
   for (const tc of cases) {
     it(tc.name, () => {
@@ -189,6 +191,37 @@ describe("minimiseNewton", () => {
     expect(seen[0]).toBe(5);
     expect(r.converged).toBe(true);
     expect(Array.from(r.x).map((v) => Number(v.toFixed(9)))).toEqual([3, 0]);
+  });
+
+  it("halves at most 40 times: a descent that starts only at the 41st trial is not taken", () => {
+    // Step +1 from 0 (gradient -1, Hessian 1); f rises for every trial α = 2^0 .. 2^-39 and falls only
+    // from α = 2^-40 on, so no trial is taken, the point stays at 0 and the fit reports convergence.
+    const ledge = {
+      dim: 1,
+      objective: (x: Float64Array) => ((x[0] ?? 0) > 0 && (x[0] ?? 0) <= 2 ** -40 ? -(x[0] ?? 0) : Math.abs(x[0] ?? 0)),
+      gradHess: (_x: Float64Array, grad: Float64Array, hess: Float64Array) => {
+        grad[0] = -1;
+        hess[0] = 1;
+      },
+    };
+    const r = minimiseNewton(ledge, new Float64Array(1), 1e-20, 5);
+    expect(r).toMatchObject({ converged: true, iterations: 1 });
+    expect(r.x[0]).toBe(0);
+  });
+
+  it("takes a step that leaves the objective unchanged (not increasing is enough)", () => {
+    // A flat objective with a made-up gradient 1 and Hessian 1: each full step moves x by -1 at equal f.
+    const flat = {
+      dim: 1,
+      objective: () => 5,
+      gradHess: (_x: Float64Array, grad: Float64Array, hess: Float64Array) => {
+        grad[0] = 1;
+        hess[0] = 1;
+      },
+    };
+    const r = minimiseNewton(flat, new Float64Array(1), 1e-9, 3);
+    expect(r).toMatchObject({ converged: false, iterations: 3 });
+    expect(r.x[0]).toBe(-3);
   });
 
   it("reports maxIter and not converged when the budget runs out", () => {
