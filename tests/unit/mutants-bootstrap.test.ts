@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import type { Battle } from "../../reports/battle-log.js";
 import { sampleMultinomial } from "../../reports/binomial.js";
 import { BOOTSTRAP_ROUNDS, bootstrapBradleyTerry, percentileIntervals, quantileSorted } from "../../reports/bootstrap.js";
-import { fitBradleyTerry, hessianFactor, refitBradleyTerry } from "../../reports/bradley-terry.js";
+import { btGradient, fitBradleyTerry, hessianFactor, refitBradleyTerry } from "../../reports/bradley-terry.js";
 import { choleskyInPlace } from "../../reports/linalg.js";
 import { aggregateCells, pairTotals, toColumns } from "../../reports/pair-counts.js";
 import { createRng } from "../../reports/random.js";
@@ -121,4 +121,24 @@ describe("refitBradleyTerry", () => {
     expect(Math.abs(Array.from(r.theta).reduce((s, x) => s + x, 0))).toBeLessThan(1e-12);
     for (let i = 0; i < 3; i++) expect(r.theta[i]).toBeCloseTo(newton.theta[i] ?? Number.NaN, 8);
   });
+});
+
+describe("btGradient past e^709, where e^θ itself overflows", () => {
+  // Pair (1, 2) at θ = 800 and 799: P = σ(1) = 1 / (1 + e^-1) = 0.7310585786300049 (difference, not sum,
+  // and not model 0's θ). Two battles, one won: the residual is 2·σ(1) - 1; the prior adds λ·θ.
+  const pairs = { nModels: 3, pairI: Int32Array.from([1]), pairJ: Int32Array.from([2]), total: Float64Array.from([2]), winsI: Float64Array.from([1]) };
+  const s1 = 0.7310585786300049;
+  const cases = [
+    { prior: 0, want: [0, 2 * s1 - 1, -(2 * s1 - 1)] },
+    { prior: 0.5, want: [0, 400 + 2 * s1 - 1, 399.5 - (2 * s1 - 1)] },
+  ];
+  for (const tc of cases) {
+    it(`prior ${tc.prior}`, () => {
+      const grad = new Float64Array(3);
+      const probs = new Float64Array(1);
+      btGradient(pairs, Float64Array.from([0, 800, 799]), tc.prior, grad, probs);
+      expect(probs[0]).toBeCloseTo(s1, 12);
+      tc.want.forEach((v, i) => expect(grad[i]).toBeCloseTo(v, 9));
+    });
+  }
 });
