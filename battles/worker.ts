@@ -7,7 +7,8 @@ import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { battles, rounds } from "../db/schema/index.js";
 import { loadRoundBudget } from "./budget.js";
-import { BattleError, type BattleLlm } from "./llm.js";
+import { JobError } from "../lib/job-error.js";
+import type { BattleLlm } from "./llm.js";
 import { processBattle } from "./process-battle.js";
 import { type BattleRow, claimBattles, completeBattle, failBattle, finishRoundIfComplete, renewLeases, budgetStop } from "./queue.js";
 import type { RoundOptions, RoundRow } from "./round-store.js";
@@ -63,7 +64,7 @@ export function startWorker(o: WorkerOptions): Worker {
       const result = await processBattle({ db: o.db, llm: o.llm, style: o.style }, b, round, budget);
       await completeBattle(o.db, b.id, o.owner, result);
     } catch (e) {
-      if (e instanceof BattleError && e.kind === "budget") {
+      if (e instanceof JobError && e.kind === "budget") {
         // Not a failure: the battle waits in the queue (its attempt not counted) for room or a raised budget.
         await o.db
           .update(battles)
@@ -75,10 +76,10 @@ export function startWorker(o: WorkerOptions): Worker {
         return;
       }
       const err =
-        e instanceof BattleError
+        e instanceof JobError
           ? { message: e.message, kind: e.kind, retryable: e.retryable }
           : { message: e instanceof Error ? e.message : String(e), kind: "internal", retryable: true };
-      if (!(e instanceof BattleError)) o.log.error({ err: e, battleId: b.id }, "battle crashed");
+      if (!(e instanceof JobError)) o.log.error({ err: e, battleId: b.id }, "battle crashed");
       const fate = await failBattle(o.db, b, o.owner, err, options.maxAttempts);
       if (fate === "failed") o.log.warn({ battleId: b.id, kind: err.kind, error: err.message }, "battle failed");
     }

@@ -7,7 +7,7 @@
  * space). Rows come back L2-normalised.
  */
 import type { Gateway, ModelSpec } from "../gateway/types.js";
-import { TaskError } from "./llm.js";
+import { JobError } from "../../lib/job-error.js";
 import { tfidfVectors } from "./tfidf.js";
 import { normalize } from "./vectors.js";
 
@@ -25,7 +25,7 @@ export function createEmbedder(spec: ModelSpec | null, gateway: Gateway, purpose
     if (texts.length === 0) return { vectors: [], method: spec?.name ?? "tfidf" };
     if (!spec) return { vectors: tfidfVectors(texts).vectors, method: "tfidf" };
     const res = await gateway.embed(spec, { texts, purpose });
-    if (!res.ok) throw new TaskError(res.kind, `embedding with ${spec.name} failed: ${res.message}`, res.retryable);
+    if (!res.ok) throw new JobError(res.kind, `embedding with ${spec.name} failed: ${res.message}`, res.retryable);
     return { vectors: res.vectors.map(normalize), method: spec.name };
   };
 }

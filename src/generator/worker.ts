@@ -10,7 +10,8 @@ import { genRuns } from "../../db/schema/index.js";
 import type { Deps } from "../deps.js";
 import { createModelCaller } from "../services/model-caller.js";
 import { createEmbedder } from "./embedder.js";
-import { createGenLlm, TaskError } from "./llm.js";
+import { JobError } from "../../lib/job-error.js";
+import { createGenLlm } from "./llm.js";
 import type { PipelineContext } from "./pipeline.js";
 import { loadRunGuard, runBudgetStop } from "./budget.js";
 import { claimTasks, completeTask, failTask, renewTaskLeases, requeueTask, stalledRuns, type TaskRow } from "./queue.js";
@@ -38,7 +39,7 @@ export function pipelineContext(deps: Pick<Deps, "db" | "gateway" | "config">): 
     llm,
     embedder: async (model) => {
       const spec = model ? await caller.spec(model) : null;
-      if (model && !spec) throw new TaskError("config", `embedding model '${model}' is not registered`, false);
+      if (model && !spec) throw new JobError("config", `embedding model '${model}' is not registered`, false);
       return createEmbedder(spec, deps.gateway);
     },
   };
@@ -80,15 +81,15 @@ class GeneratorLoop {
       const result = await handleTask(ctx, run, task);
       await completeTask(db, task.id, this.o.owner, result.output, result.write);
     } catch (e) {
-      if (e instanceof TaskError && e.kind === "budget") {
+      if (e instanceof JobError && e.kind === "budget") {
         // Not a failure: the task waits in the queue (its attempt not counted) for room or a raised budget.
         await requeueTask(db, task.id, this.o.owner);
         if (await runBudgetStop(db, run.id, guard?.exhausted === true ? "never" : "wait")) logger.info({ runId: run.id }, "run stopped by its budget");
         else await sleep(500);
         return;
       }
-      const err = e instanceof TaskError ? { message: e.message, kind: e.kind, retryable: e.retryable } : { message: e instanceof Error ? e.message : String(e), kind: "internal", retryable: false };
-      if (!(e instanceof TaskError)) logger.error({ err: e, taskId: task.id }, "generator task crashed");
+      const err = e instanceof JobError ? { message: e.message, kind: e.kind, retryable: e.retryable } : { message: e instanceof Error ? e.message : String(e), kind: "internal", retryable: false };
+      if (!(e instanceof JobError)) logger.error({ err: e, taskId: task.id }, "generator task crashed");
       const fate = await failTask(db, task, this.o.owner, err, this.o.maxAttempts);
       if (fate === "failed") logger.warn({ runId: run.id, task: task.key, kind: err.kind, error: err.message }, "generator task failed");
     }
