@@ -5,11 +5,10 @@
  */
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
-import { type JobFailure, jobQueue } from "../db/job-queue.js";
+import { jobQueue } from "../db/job-queue.js";
 import { battles, rounds } from "../db/schema/index.js";
 import { clearReservations, readBudget } from "../db/budget-ledger.js";
 import { budgetStopMessage } from "./budget.js";
-import { addToCells } from "./cells.js";
 import { roundSpend } from "./spend.js";
 
 export type BattleRow = typeof battles.$inferSelect;
@@ -29,31 +28,12 @@ export const battleQueue = jobQueue({
   parent: { table: rounds, id: rounds.id, status: rounds.status, startedAt: rounds.startedAt },
 });
 
-/** Claims up to `n` battles of active rounds for `owner`; expired leases are reclaimed. */
-export const claimBattles = (db: Db, owner: string, n: number, leaseMs: number): Promise<BattleRow[]> => battleQueue.claim(db, owner, n, leaseMs);
-
-/** Extends the leases of battles this worker still holds. */
-export const renewLeases = (db: Db, owner: string, ids: number[], leaseMs: number): Promise<void> => battleQueue.renew(db, owner, ids, leaseMs);
-
 export interface BattleResult {
   outcome: number | null;
   margin: number | null;
   styleA?: Record<string, number>;
   styleB?: Record<string, number>;
 }
-
-/** Records a judged battle and counts it in the aggregate cells; a no-op if another worker already finished it. */
-export async function completeBattle(db: Db, id: number, owner: string, r: BattleResult): Promise<boolean> {
-  return battleQueue.complete(db, id, owner, {
-    set: { outcome: r.outcome, margin: r.margin, styleA: r.styleA, styleB: r.styleB, finishedBy: owner },
-    write: async (tx, done) => {
-      if (r.outcome !== null) await addToCells(tx, [{ ...done, outcome: r.outcome }]);
-    },
-  });
-}
-
-/** Puts a battle back in the queue (retryable, attempts left) or records it as failed. */
-export const failBattle = (db: Db, b: Pick<BattleRow, "id" | "attempts">, owner: string, err: JobFailure, maxAttempts: number) => battleQueue.fail(db, b, owner, err, maxAttempts);
 
 /** Marks a running round done (or failed when every battle failed) once nothing is left to do. */
 export async function finishRoundIfComplete(db: Db, roundId: string): Promise<boolean> {
