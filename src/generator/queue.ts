@@ -6,7 +6,7 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { type BudgetCaps, readBudget, setBudgetCaps } from "../../db/budget-ledger.js";
-import { type JobFailure, jobQueue } from "../../db/job-queue.js";
+import { jobQueue } from "../../db/job-queue.js";
 import { genRuns, genTasks } from "../../db/schema/index.js";
 
 export type TaskRow = typeof genTasks.$inferSelect;
@@ -32,21 +32,6 @@ export const taskQueue = jobQueue({
 
 /** Claims up to `n` tasks of active runs for `owner`, oldest first; expired leases are reclaimed. */
 export const claimTasks = (db: Db, owner: string, n: number, leaseMs: number): Promise<TaskRow[]> => taskQueue.claim(db, owner, n, leaseMs);
-
-export const renewTaskLeases = (db: Db, owner: string, ids: number[], leaseMs: number): Promise<void> => taskQueue.renew(db, owner, ids, leaseMs);
-
-/**
- * Records a finished task and runs its `write` (items, scenarios, personas) in the same transaction;
- * nothing is written when another worker already finished it.
- */
-export const completeTask = (db: Db, id: number, owner: string, output: Record<string, unknown>, write?: (tx: Db) => Promise<void>): Promise<boolean> =>
-  taskQueue.complete(db, id, owner, { set: { output }, ...(write ? { write: (tx) => write(tx) } : {}) });
-
-/** Back to the queue (retryable, attempts left) or failed with its error kept. */
-export const failTask = (db: Db, t: Pick<TaskRow, "id" | "attempts">, owner: string, err: JobFailure, maxAttempts: number) => taskQueue.fail(db, t, owner, err, maxAttempts);
-
-/** Hands a claimed task back to the queue without counting the attempt (its budget refused a call). */
-export const requeueTask = (db: Db, id: number, owner: string): Promise<void> => taskQueue.park(db, id, owner);
 
 /** Runs that are active but have no open task: their stage must be advanced (also after a crash). */
 export async function stalledRuns(db: Db): Promise<string[]> {
