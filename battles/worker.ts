@@ -29,7 +29,7 @@ export interface WorkerOptions {
   style?: (text: string) => Record<string, number>;
 }
 
-/** `stop()` resolves when the loop has stopped and in-flight battles have settled; `processed` counts battles finished (done or failed). */
+/** `stop()` resolves when the loop has stopped and in-flight battles have settled; `processed` counts battles handled to an outcome other than parked. */
 export type Worker = JobLoop;
 
 interface BattleContext {

@@ -57,7 +57,7 @@ export interface JobQueue<T extends PgTable> {
   park(db: Db, id: number, owner: string): Promise<void>;
 }
 
-export const ACTIVE_PARENT = ["pending", "running"];
+const ACTIVE_PARENT = ["pending", "running"];
 
 const leaseUntil = (leaseMs: number) => sql`now() + make_interval(secs => ${leaseMs / 1000})`;
 
