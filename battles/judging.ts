@@ -23,7 +23,8 @@ import {
   type RenderedPrompt,
   rewardShare,
 } from "../judges/index.js";
-import { BattleError, type BattleLlm, type LlmMessage } from "./llm.js";
+import { JobError } from "../lib/job-error.js";
+import type { BattleLlm, LlmMessage } from "./llm.js";
 import { allOrFirstError } from "./all-settled.js";
 import { type CallTab, type RoundBudget, withTab } from "./budget.js";
 import { storeOnce } from "./spend.js";
@@ -92,7 +93,7 @@ async function callAndStore(ctx: GameContext, order: Order, prompt: RenderedProm
       purpose: "judge",
       guard: tab,
     });
-    if (!r.ok) throw new BattleError(r.kind, `judge ${ctx.judge}: ${r.message}`, r.retryable);
+    if (!r.ok) throw new JobError(r.kind, `judge ${ctx.judge}: ${r.message}`, r.retryable);
     text = r.text;
     parsed = parse(r.text);
     if (!r.cached) {
@@ -131,7 +132,7 @@ async function callAndStore(ctx: GameContext, order: Order, prompt: RenderedProm
 /** Both swapped games of a pairwise judge, combined into model A's outcome. */
 export async function judgePairwise(ctx: GameContext, version: string): Promise<CombinedOutcome> {
   const template = getPairwiseTemplate(version);
-  if (!template) throw new BattleError("config", `unknown pairwise prompt version '${version}'`, false);
+  if (!template) throw new JobError("config", `unknown pairwise prompt version '${version}'`, false);
   const parse = (order: "AB" | "BA") => (text: string): Parsed => {
     const label: PairwiseLabel | null =
       template.output === "json" ? (parseJsonVerdict(text)?.verdict ?? parsePairwiseVerdict(text)) : parsePairwiseVerdict(text);
@@ -148,7 +149,7 @@ export async function judgePairwise(ctx: GameContext, version: string): Promise<
 /** MT-bench style single grading of each answer (1-10), combined into model A's share. */
 export async function judgeSingle(ctx: GameContext, version: string): Promise<CombinedOutcome> {
   const template = getSingleTemplate(version);
-  if (!template) throw new BattleError("config", `unknown single prompt version '${version}'`, false);
+  if (!template) throw new JobError("config", `unknown single prompt version '${version}'`, false);
   const parse = (text: string): Parsed => {
     const rating = parseRating(text);
     return { verdict: rating === null ? null : String(rating), score: rating };
@@ -168,7 +169,7 @@ export async function judgeReward(ctx: GameContext): Promise<CombinedOutcome> {
     if (existing?.score !== null && existing?.score !== undefined) return existing.score;
     const text = `${ctx.question.map((m) => `${m.role}: ${m.content}`).join("\n")}\nassistant: ${answer}`;
     const r = await ctx.llm.score(ctx.judge, text);
-    if (!r.ok) throw new BattleError(r.kind, `reward model ${ctx.judge}: ${r.message}`, r.retryable);
+    if (!r.ok) throw new JobError(r.kind, `reward model ${ctx.judge}: ${r.message}`, r.retryable);
     const row = { battleId: ctx.battleId, judge: ctx.judge, order, promptVersion: "reward@1", verdict: r.score.toFixed(4), score: r.score, valid: true, latencyMs: Math.round(r.latencyMs) };
     await storeOnce(ctx.db, judgments, row, { roundId: ctx.roundId, kind: "judgment", spend: { promptTokens: 0, completionTokens: 0, costUsd: 0 } });
     return (await stored(ctx.db, ctx.battleId, ctx.judge, order))?.score ?? r.score;

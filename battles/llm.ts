@@ -60,15 +60,3 @@ export interface BattleLlm {
   ): Promise<LlmOk | LlmFailure>;
   score(model: string, text: string): Promise<LlmScoreOk | LlmFailure>;
 }
-
-/** A provider failure that stops this attempt at a battle (it is retried or recorded). */
-export class BattleError extends Error {
-  constructor(
-    readonly kind: string,
-    message: string,
-    readonly retryable: boolean,
-  ) {
-    super(message);
-    this.name = "BattleError";
-  }
-}

@@ -1,6 +1,6 @@
 /**
  * Judges one claimed battle end to end: both candidates' answers (stored once per round), every
- * judge's games, the jury's pooled outcome. Provider failures surface as `BattleError`.
+ * judge's games, the jury's pooled outcome. Provider failures surface as `JobError`.
  */
 import { eq } from "drizzle-orm";
 import type { Db } from "../db/client.js";

@@ -1,103 +1,38 @@
 /**
- * The battles table as a work queue. A worker claims a batch with FOR UPDATE SKIP LOCKED and a
- * lease measured on the database clock; a crashed worker's battles are claimable again once the
- * lease expires. Finishing writes are guarded by the lease owner, and result rows have unique keys,
- * so a late or repeated write changes nothing.
+ * The battles table as a work queue: its descriptor for the lease queue (db/job-queue.ts) and the
+ * round-side queries over it: closing a round whose battles have all settled, and a budgeted round's
+ * stop. Result rows have unique keys, so a late or repeated write changes nothing.
  */
-import { and, eq, inArray, lt, or, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
+import { jobQueue } from "../db/job-queue.js";
 import { battles, rounds } from "../db/schema/index.js";
 import { clearReservations, readBudget } from "../db/budget-ledger.js";
 import { budgetStopMessage } from "./budget.js";
-import { addToCells } from "./cells.js";
 import { roundSpend } from "./spend.js";
 
 export type BattleRow = typeof battles.$inferSelect;
 
-const leaseUntil = (leaseMs: number) => sql`now() + make_interval(secs => ${leaseMs / 1000})`;
-
-/** Claims up to `n` battles of active rounds for `owner`; expired leases are reclaimed. */
-export async function claimBattles(db: Db, owner: string, n: number, leaseMs: number): Promise<BattleRow[]> {
-  if (n <= 0) return [];
-  const claimable = db
-    .select({ id: battles.id })
-    .from(battles)
-    .innerJoin(rounds, eq(rounds.id, battles.roundId))
-    .where(
-      and(
-        inArray(rounds.status, ["pending", "running"]),
-        or(eq(battles.status, "pending"), and(eq(battles.status, "running"), lt(battles.leaseExpiresAt, sql`now()`))),
-      ),
-    )
-    .orderBy(battles.id)
-    .limit(n)
-    .for("update", { of: battles, skipLocked: true });
-  const claimed = await db
-    .update(battles)
-    .set({ status: "running", leaseOwner: owner, leaseExpiresAt: leaseUntil(leaseMs), attempts: sql`${battles.attempts} + 1` })
-    .where(inArray(battles.id, claimable))
-    .returning();
-  const roundIds = [...new Set(claimed.map((b) => b.roundId).filter((x): x is string => x !== null))];
-  if (roundIds.length > 0) {
-    await db
-      .update(rounds)
-      .set({ status: "running", startedAt: sql`coalesce(${rounds.startedAt}, now())` })
-      .where(and(inArray(rounds.id, roundIds), eq(rounds.status, "pending")));
-  }
-  return claimed.sort((a, b) => a.id - b.id);
-}
-
-/** Extends the leases of battles this worker still holds. */
-export async function renewLeases(db: Db, owner: string, ids: number[], leaseMs: number): Promise<void> {
-  if (ids.length === 0) return;
-  await db
-    .update(battles)
-    .set({ leaseExpiresAt: leaseUntil(leaseMs) })
-    .where(and(inArray(battles.id, ids), eq(battles.leaseOwner, owner), eq(battles.status, "running")));
-}
+/** The battles table as a lease queue (db/job-queue.ts): battles are claimed while their round is active. */
+export const battleQueue = jobQueue({
+  table: battles,
+  id: battles.id,
+  parentId: battles.roundId,
+  status: battles.status,
+  leaseOwner: battles.leaseOwner,
+  leaseExpiresAt: battles.leaseExpiresAt,
+  attempts: battles.attempts,
+  error: battles.error,
+  errorKind: battles.errorKind,
+  finishedAt: battles.finishedAt,
+  parent: { table: rounds, id: rounds.id, status: rounds.status, startedAt: rounds.startedAt },
+});
 
 export interface BattleResult {
   outcome: number | null;
   margin: number | null;
   styleA?: Record<string, number>;
   styleB?: Record<string, number>;
-}
-
-/** Records a judged battle and counts it in the aggregate cells; a no-op if another worker already finished it. */
-export async function completeBattle(db: Db, id: number, owner: string, r: BattleResult): Promise<boolean> {
-  return db.transaction(async (tx) => {
-    const rows = await tx
-      .update(battles)
-      .set({ status: "done", outcome: r.outcome, margin: r.margin, styleA: r.styleA, styleB: r.styleB, finishedAt: sql`now()`, finishedBy: owner, leaseOwner: null, leaseExpiresAt: null, error: null, errorKind: null })
-      .where(and(eq(battles.id, id), eq(battles.leaseOwner, owner), eq(battles.status, "running")))
-      .returning({ roundId: battles.roundId, category: battles.category, modelA: battles.modelA, modelB: battles.modelB });
-    const done = rows[0];
-    if (done && r.outcome !== null) await addToCells(tx, [{ ...done, outcome: r.outcome }]);
-    return done !== undefined;
-  });
-}
-
-/** Puts a battle back in the queue (retryable, attempts left) or records it as failed. */
-export async function failBattle(
-  db: Db,
-  b: Pick<BattleRow, "id" | "attempts">,
-  owner: string,
-  err: { message: string; kind: string; retryable: boolean },
-  maxAttempts: number,
-): Promise<"retry" | "failed"> {
-  const again = err.retryable && b.attempts < maxAttempts;
-  await db
-    .update(battles)
-    .set({
-      status: again ? "pending" : "failed",
-      error: err.message.slice(0, 2000),
-      errorKind: err.kind,
-      leaseOwner: null,
-      leaseExpiresAt: null,
-      finishedAt: again ? null : sql`now()`,
-    })
-    .where(and(eq(battles.id, b.id), eq(battles.leaseOwner, owner), eq(battles.status, "running")));
-  return again ? "retry" : "failed";
 }
 
 /** Marks a running round done (or failed when every battle failed) once nothing is left to do. */

@@ -7,7 +7,8 @@
 import { and, eq } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { responses } from "../db/schema/index.js";
-import { BattleError, type BattleLlm, type LlmMessage } from "./llm.js";
+import { JobError } from "../lib/job-error.js";
+import type { BattleLlm, LlmMessage } from "./llm.js";
 import { type RoundBudget, withTab } from "./budget.js";
 import { storeOnce } from "./spend.js";
 
@@ -33,7 +34,7 @@ export async function ensureResponse(
   if (existing) return existing;
   await withTab(budget, async (tab) => {
     const r = await llm.chat(model, { messages: instruction.messages, purpose: "candidate", guard: tab });
-    if (!r.ok) throw new BattleError(r.kind, `candidate ${model}: ${r.message}`, r.retryable);
+    if (!r.ok) throw new JobError(r.kind, `candidate ${model}: ${r.message}`, r.retryable);
     const spend = { promptTokens: r.cached ? 0 : r.usage.promptTokens, completionTokens: r.cached ? 0 : r.usage.completionTokens, costUsd: r.costUsd };
     const row = { roundId, instructionId: instruction.id, model, text: r.text, ...spend, latencyMs: Math.round(r.latencyMs), cached: r.cached };
     await storeOnce(db, responses, row, { roundId, kind: "answer", spend }, tab);

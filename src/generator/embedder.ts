@@ -5,10 +5,10 @@
  * model's limits, retries and usage accounting like every other call. When no embedding model is
  * configured, TF-IDF vectors fitted on the batch itself (every text of one call shares one vector
  * space). Rows come back L2-normalised. Given a run's spend guard, embedding calls reserve and settle
- * against its budget like its chat calls (a refusal is a TaskError of kind "budget").
+ * against its budget like its chat calls (a refusal is a JobError of kind "budget").
  */
+import { JobError } from "../../lib/job-error.js";
 import type { Gateway, ModelSpec, SpendGuard } from "../gateway/types.js";
-import { TaskError } from "./llm.js";
 import { tfidfVectors } from "./tfidf.js";
 import { normalize } from "./vectors.js";
 
@@ -26,7 +26,7 @@ export function createEmbedder(spec: ModelSpec | null, gateway: Gateway, purpose
     if (texts.length === 0) return { vectors: [], method: spec?.name ?? "tfidf" };
     if (!spec) return { vectors: tfidfVectors(texts).vectors, method: "tfidf" };
     const res = await gateway.embed(spec, { texts, purpose, ...(guard ? { guard } : {}) });
-    if (!res.ok) throw new TaskError(res.kind, `embedding with ${spec.name} failed: ${res.message}`, res.retryable);
+    if (!res.ok) throw new JobError(res.kind, `embedding with ${spec.name} failed: ${res.message}`, res.retryable);
     return { vectors: res.vectors.map(normalize), method: spec.name };
   };
 }

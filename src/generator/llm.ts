@@ -1,7 +1,7 @@
 /**
  * The generator's LLM access: every step asks a registered model (by name) for a value of a zod
  * schema through the gateway's structured output (`chatJson`: JSON Schema as response_format,
- * validated, re-asked when invalid). A failure becomes a `TaskError` that says whether retrying can
+ * validated, re-asked when invalid). A failure becomes a `JobError` that says whether retrying can
  * help; the task queue records it on the task.
  */
 import type { z } from "zod";
@@ -9,17 +9,7 @@ import type { Db } from "../../db/client.js";
 import { chatJson } from "../gateway/structured-output.js";
 import type { ChatMessage, Gateway, ModelSpec, SpendGuard } from "../gateway/types.js";
 import { createModelCaller } from "../services/model-caller.js";
-
-export class TaskError extends Error {
-  constructor(
-    readonly kind: string,
-    message: string,
-    readonly retryable: boolean,
-  ) {
-    super(message);
-    this.name = "TaskError";
-  }
-}
+import { JobError } from "../../lib/job-error.js";
 
 export interface JsonCall<T> {
   model: string;
@@ -44,10 +34,10 @@ export function createGenLlm(db: Db, gateway: Gateway, guard?: SpendGuard): GenL
     spec: (name) => caller.spec(name),
     async json<T>(call: JsonCall<T>): Promise<T> {
       const spec = await caller.spec(call.model);
-      if (!spec) throw new TaskError("config", `model '${call.model}' is not registered`, false);
+      if (!spec) throw new JobError("config", `model '${call.model}' is not registered`, false);
       const params = { ...(call.seed !== undefined ? { seed: call.seed } : {}), ...(call.temperature !== undefined ? { temperature: call.temperature } : {}) };
       const res = await chatJson(gateway, spec, { messages: call.messages, params, purpose: "generator", ...(guard ? { guard } : {}) }, call.schema, { schemaName: call.schemaName });
-      if (!res.ok) throw new TaskError(res.kind, res.message, res.retryable);
+      if (!res.ok) throw new JobError(res.kind, res.message, res.retryable);
       return res.value;
     },
   };

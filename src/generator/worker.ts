@@ -1,20 +1,24 @@
 /**
- * The generator worker: claims tasks of active runs, runs them with bounded concurrency (renewing
- * leases while they run), records results or errors, and advances runs whose stage has settled.
- * Idle polls also advance stalled runs, so a run interrupted between a task and its stage change
- * (a crash, a restart) continues. Any number of workers may share one PostgreSQL database.
+ * The generator worker: the gen_tasks queue (src/generator/queue.ts) run by the one job loop
+ * (lib/job-loop.ts). Its handler runs a task through its run's pipeline (the result and the items it
+ * writes are recorded in one transaction); its hooks stop a budgeted run and advance runs whose stage
+ * has settled. Idle polls also advance stalled runs, so a run interrupted between a task and its
+ * stage change (a crash, a restart) continues. Any number of workers may share one PostgreSQL database.
  */
 import { hostname } from "node:os";
 import { eq } from "drizzle-orm";
+import type { Db } from "../../db/client.js";
 import { genRuns } from "../../db/schema/index.js";
+import { JobError } from "../../lib/job-error.js";
+import { type JobHandler, type JobLoop, type LoopQueue, startJobLoop } from "../../lib/job-loop.js";
 import type { Deps } from "../deps.js";
 import type { SpendGuard } from "../gateway/types.js";
 import { createModelCaller } from "../services/model-caller.js";
+import { loadRunGuard, type RunGuard, runBudgetStop } from "./budget.js";
 import { createEmbedder } from "./embedder.js";
-import { createGenLlm, TaskError } from "./llm.js";
+import { createGenLlm } from "./llm.js";
 import type { PipelineContext } from "./pipeline.js";
-import { loadRunGuard, runBudgetStop } from "./budget.js";
-import { claimTasks, completeTask, failTask, renewTaskLeases, requeueTask, stalledRuns, type TaskRow } from "./queue.js";
+import { type RunRow, stalledRuns, type TaskRow, taskQueue } from "./queue.js";
 import { advanceRun, handleTask } from "./runner.js";
 
 export interface GeneratorWorkerOptions {
@@ -30,6 +34,19 @@ export interface GeneratorWorker {
   stop(): Promise<void>;
 }
 
+/** What a finished task hands the queue: its output, and the rows it writes in the same transaction. */
+interface TaskDone {
+  output: Record<string, unknown>;
+  write?: (tx: Db) => Promise<void>;
+}
+
+interface TaskContext {
+  run: RunRow;
+  guard: RunGuard | null;
+  ctx: PipelineContext;
+  maxAttempts: number;
+}
+
 /** The pipeline context on `deps`: LLM calls and embeddings through the registry and gateway, charged to `guard` when given. */
 export function pipelineContext(deps: Pick<Deps, "db" | "gateway" | "config">, guard?: SpendGuard): PipelineContext {
   const llm = createGenLlm(deps.db, deps.gateway, guard);
@@ -39,7 +56,7 @@ export function pipelineContext(deps: Pick<Deps, "db" | "gateway" | "config">, g
     llm,
     embedder: async (model) => {
       const spec = model ? await caller.spec(model) : null;
-      if (model && !spec) throw new TaskError("config", `embedding model '${model}' is not registered`, false);
+      if (model && !spec) throw new JobError("config", `embedding model '${model}' is not registered`, false);
       return createEmbedder(spec, deps.gateway, "generator", guard);
     },
   };
@@ -49,95 +66,47 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref()
 
 type WorkerDeps = Pick<Deps, "db" | "gateway" | "config" | "logger">;
 
-/** The claim loop with its in-flight tasks; `stop` lets running tasks finish. */
-class GeneratorLoop {
-  private readonly ctx: PipelineContext;
-  private readonly inFlight = new Map<number, Promise<void>>();
-  private stopped = false;
-  private wake: (() => void) | null = null;
-  readonly running: Promise<void>;
-  private readonly renewTimer: NodeJS.Timeout;
+/** The gen_tasks queue bound to one worker. */
+function boundQueue(db: Db, owner: string, leaseMs: number): LoopQueue<TaskRow, TaskDone> {
+  return {
+    claim: (n) => taskQueue.claim(db, owner, n, leaseMs),
+    renew: (ids) => taskQueue.renew(db, owner, ids, leaseMs),
+    complete: (t, done) => taskQueue.complete(db, t.id, owner, { set: { output: done.output }, ...(done.write ? { write: done.write } : {}) }),
+    fail: (t, err, maxAttempts) => taskQueue.fail(db, t, owner, err, maxAttempts),
+    park: (t) => taskQueue.park(db, t.id, owner),
+  };
+}
 
-  constructor(
-    private readonly deps: WorkerDeps,
-    private readonly o: Required<GeneratorWorkerOptions>,
-  ) {
-    this.ctx = pipelineContext(deps);
-    this.renewTimer = setInterval(() => {
-      void renewTaskLeases(deps.db, o.owner, [...this.inFlight.keys()], o.leaseMs).catch((err: unknown) => deps.logger.warn({ err }, "generator lease renewal failed"));
-    }, Math.max(500, Math.floor(o.leaseMs / 3)));
-    this.renewTimer.unref();
-    this.running = this.loop();
-  }
-
-  /** Runs one task, records its result or error, then advances its run if the stage has settled. */
-  private async handle(task: TaskRow): Promise<void> {
-    const { db, logger } = this.deps;
-    const [run] = await db.select().from(genRuns).where(eq(genRuns.id, task.runId));
-    if (!run) return;
-    const guard = await loadRunGuard(db, run.id);
-    const ctx = guard ? pipelineContext(this.deps, guard) : this.ctx;
-    try {
-      const result = await handleTask(ctx, run, task);
-      await completeTask(db, task.id, this.o.owner, result.output, result.write);
-    } catch (e) {
-      if (e instanceof TaskError && e.kind === "budget") {
+function taskHandler(deps: WorkerDeps, base: PipelineContext, maxAttempts: number): JobHandler<TaskRow, TaskContext, TaskDone> {
+  const { db, logger } = deps;
+  return {
+    prepare: async (task) => {
+      const [run] = await db.select().from(genRuns).where(eq(genRuns.id, task.runId));
+      if (!run) return null;
+      const guard = await loadRunGuard(db, run.id);
+      const ctx = guard ? pipelineContext(deps, guard) : base;
+      return { run, guard, ctx, maxAttempts };
+    },
+    run: async (task, { run, ctx }) => {
+      try {
+        const result = await handleTask(ctx, run, task);
+        return { done: { output: result.output, ...(result.write ? { write: result.write } : {}) } };
+      } catch (e) {
         // Not a failure: the task waits in the queue (its attempt not counted) for room or a raised budget.
-        await requeueTask(db, task.id, this.o.owner);
+        if (e instanceof JobError && e.kind === "budget") return { park: "budget" };
+        throw e;
+      }
+    },
+    after: async (_task, { run, guard }, fate) => {
+      if (fate === "parked") {
         if (await runBudgetStop(db, run.id, guard?.exhausted === true ? "never" : "wait")) logger.info({ runId: run.id }, "run stopped by its budget");
         else await sleep(500);
         return;
       }
-      const err = e instanceof TaskError ? { message: e.message, kind: e.kind, retryable: e.retryable } : { message: e instanceof Error ? e.message : String(e), kind: "internal", retryable: false };
-      if (!(e instanceof TaskError)) logger.error({ err: e, taskId: task.id }, "generator task crashed");
-      const fate = await failTask(db, task, this.o.owner, err, this.o.maxAttempts);
-      if (fate === "failed") logger.warn({ runId: run.id, task: task.key, kind: err.kind, error: err.message }, "generator task failed");
-    }
-    if (guard) await runBudgetStop(db, run.id, "ended");
-    await advanceRun(this.ctx, run.id);
-  }
-
-  /** Claims what fits; when idle, advances runs left between stages (after a crash or restart). */
-  private async claim(): Promise<TaskRow[]> {
-    try {
-      const claimed = await claimTasks(this.deps.db, this.o.owner, this.o.concurrency - this.inFlight.size, this.o.leaseMs);
-      if (claimed.length === 0 && this.inFlight.size === 0) for (const id of await stalledRuns(this.deps.db)) await advanceRun(this.ctx, id);
-      return claimed;
-    } catch (err) {
-      this.deps.logger.warn({ err }, "generator claim failed; retrying");
-      return [];
-    }
-  }
-
-  private async loop(): Promise<void> {
-    while (!this.stopped) {
-      const claimed = await this.claim();
-      for (const t of claimed) {
-        const p = this.handle(t)
-          .catch((err: unknown) => this.deps.logger.error({ err, taskId: t.id }, "generator task handling failed"))
-          .finally(() => {
-            this.inFlight.delete(t.id);
-            this.wake?.();
-          });
-        this.inFlight.set(t.id, p);
-      }
-      if (this.stopped) break;
-      // Sleep until a slot frees up, or poll again after a pause when the queue was empty.
-      await new Promise<void>((resolve) => {
-        this.wake = resolve;
-        if (claimed.length === 0 || this.inFlight.size < this.o.concurrency) void sleep(claimed.length === 0 ? this.o.pollMs : 10).then(resolve);
-      });
-      this.wake = null;
-    }
-  }
-
-  async stop(): Promise<void> {
-    this.stopped = true;
-    this.wake?.();
-    await this.running;
-    await Promise.allSettled([...this.inFlight.values()]);
-    clearInterval(this.renewTimer);
-  }
+      if (guard) await runBudgetStop(db, run.id, "ended");
+      await advanceRun(base, run.id);
+    },
+  };
 }
 
 /** Starts a generator worker on `deps` (the embedded one in `serve`, or one per `worker` process). */
@@ -149,7 +118,22 @@ export function startGeneratorWorker(deps: WorkerDeps, opts: GeneratorWorkerOpti
     maxAttempts: opts.maxAttempts ?? 3,
     owner: opts.owner ?? `${hostname()}:${process.pid}:generator`,
   };
-  const loop = new GeneratorLoop(deps, o);
+  const base = pipelineContext(deps);
+  const loop: JobLoop = startJobLoop({
+    queue: boundQueue(deps.db, o.owner, o.leaseMs),
+    handler: taskHandler(deps, base, o.maxAttempts),
+    concurrency: o.concurrency,
+    leaseMs: o.leaseMs,
+    pollMs: o.pollMs,
+    refillMs: 10,
+    // Runs left between stages (after a crash or restart) are advanced when there is nothing else to do.
+    idle: async () => {
+      for (const id of await stalledRuns(deps.db)) await advanceRun(base, id);
+    },
+    log: deps.logger,
+    label: "generator task",
+    fields: (t) => ({ runId: t.runId, taskId: t.id, task: t.key }),
+  });
   deps.logger.info({ owner: o.owner, concurrency: o.concurrency }, "generator worker started");
   return { stop: () => loop.stop() };
 }

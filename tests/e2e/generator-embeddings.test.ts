@@ -2,7 +2,7 @@
  * The generator's embedder through the gateway against the simulator over real HTTP: the
  * OpenAI-compatible /v1/embeddings route and Hugging Face feature extraction give the same
  * (L2-normalised) vectors for the same texts, a batch larger than one request is split and kept in
- * order, every call is accounted for, and failures are TaskErrors that say whether a retry can help.
+ * order, every call is accounted for, and failures are JobErrors that say whether a retry can help.
  * The TF-IDF fallback needs no model.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -11,7 +11,7 @@ import { createGateway } from "../../src/gateway/gateway.js";
 import { LimiterRegistry, REAL_CLOCK } from "../../src/gateway/limiter.js";
 import type { Gateway, ModelSpec, UsageRecord } from "../../src/gateway/types.js";
 import { createEmbedder } from "../../src/generator/embedder.js";
-import { TaskError } from "../../src/generator/llm.js";
+import { JobError } from "../../lib/job-error.js";
 import { norm } from "../../src/generator/vectors.js";
 import { startSimulator, type Simulator } from "../../src/sim/server.js";
 
@@ -63,10 +63,10 @@ describe("createEmbedder", () => {
     { name: "missing API key (config)", spec: { name: "x", provider: "openai", model: "m", apiKeyEnv: "NOPE_KEY" } as ModelSpec, retryable: false },
   ];
   for (const tc of failures) {
-    it(`fails as a TaskError: ${tc.name}`, async () => {
+    it(`fails as a JobError: ${tc.name}`, async () => {
       const err = await createEmbedder(tc.spec, gateway)(["hello"]).catch((e: unknown) => e);
-      expect(err).toBeInstanceOf(TaskError);
-      expect((err as TaskError).retryable).toBe(tc.retryable);
+      expect(err).toBeInstanceOf(JobError);
+      expect((err as JobError).retryable).toBe(tc.retryable);
     });
   }
 

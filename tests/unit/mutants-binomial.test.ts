@@ -2,11 +2,11 @@
 // no random numbers, the last cell takes the rest without a draw, and no mass means nothing is placed.
 import { describe, expect, it } from "vitest";
 import { sampleBinomial, sampleMultinomial } from "../../reports/binomial.js";
-import { createRng } from "../../reports/random.js";
+import { xoshiroRng } from "../../lib/random.js";
 
 /** A seeded generator that counts its calls. */
 function counting(seed: number): { rng: () => number; calls: () => number } {
-  const inner = createRng(seed);
+  const inner = xoshiroRng(seed);
   let n = 0;
   return { rng: () => (n++, inner()), calls: () => n };
 }

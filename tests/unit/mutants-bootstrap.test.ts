@@ -7,7 +7,7 @@ import { BOOTSTRAP_ROUNDS, bootstrapBradleyTerry, percentileIntervals, quantileS
 import { btGradient, fitBradleyTerry, hessianFactor, refitBradleyTerry } from "../../reports/bradley-terry.js";
 import { choleskyInPlace } from "../../reports/linalg.js";
 import { aggregateCells, pairTotals, toColumns } from "../../reports/pair-counts.js";
-import { createRng } from "../../reports/random.js";
+import { xoshiroRng } from "../../lib/random.js";
 
 describe("quantileSorted edges", () => {
   const cases = [
@@ -41,7 +41,7 @@ describe("percentileIntervals at the default 95% level", () => {
 
 /** Three models in a cycle of uneven strength; enough battles for a positive definite Hessian. */
 function arena(): Battle[] {
-  const rng = createRng(21);
+  const rng = xoshiroRng(21);
   const skill: Record<string, number> = { a: 0.8, b: 0, c: -0.5 };
   const names = Object.keys(skill);
   return Array.from({ length: 300 }, (_, k) => {
@@ -55,7 +55,7 @@ function arena(): Battle[] {
 describe("bootstrapBradleyTerry options", () => {
   const cells = aggregateCells(toColumns(arena()));
   it(`runs ${BOOTSTRAP_ROUNDS} rounds by default, each with mean rating 1000`, () => {
-    const boot = bootstrapBradleyTerry(cells, { rng: createRng(1) });
+    const boot = bootstrapBradleyTerry(cells, { rng: xoshiroRng(1) });
     expect(boot).toMatchObject({ rounds: 100, nModels: 3 });
     expect(boot.samples).toHaveLength(300);
     for (let r = 0; r < 100; r++) expect(((boot.samples[r * 3] ?? 0) + (boot.samples[r * 3 + 1] ?? 0) + (boot.samples[r * 3 + 2] ?? 0)) / 3).toBeCloseTo(1000, 6);
@@ -67,16 +67,16 @@ describe("bootstrapBradleyTerry options", () => {
   ];
   for (const tc of anchors) {
     it(tc.name, () => {
-      const boot = bootstrapBradleyTerry(cells, { rng: createRng(2), rounds: 5, ...tc.opts });
+      const boot = bootstrapBradleyTerry(cells, { rng: xoshiroRng(2), rounds: 5, ...tc.opts });
       for (let r = 0; r < 5; r++) tc.check(Array.from(boot.samples.subarray(r * 3, r * 3 + 3)));
     });
   }
   it("each resample is the Newton fit of its own counts, whatever start or prior is passed", () => {
     // With rounds = 1 and the same seed, the resample is reproducible: refit it directly and compare.
     for (const opts of [{}, { prior: 0.05 }, { init: new Float64Array(3) }]) {
-      const boot = bootstrapBradleyTerry(cells, { rng: createRng(3), rounds: 1, ...opts });
+      const boot = bootstrapBradleyTerry(cells, { rng: xoshiroRng(3), rounds: 1, ...opts });
       const counts = new Float64Array(cells.cellCount.length);
-      const rng = createRng(3); // the same draw as the bootstrap's first round
+      const rng = xoshiroRng(3); // the same draw as the bootstrap's first round
       sampleMultinomial(cells.nBattles, cells.cellCount, rng, counts);
       const fit = fitBradleyTerry(pairTotals(cells, counts), { prior: "prior" in opts ? opts.prior : undefined });
       const ratings = Array.from(fit.theta, (t) => t * (400 / Math.log(10)));

@@ -5,7 +5,7 @@ import type { Battle } from "../../reports/battle-log.js";
 import { comparisonComponents, shapeBoard, type RatedModel } from "../../reports/board-shape.js";
 import { bootstrapElo, computeElo, eloOnColumns, timeOrder } from "../../reports/elo.js";
 import { toColumns } from "../../reports/pair-counts.js";
-import { createRng, randomInt } from "../../reports/random.js";
+import { randomInt, xoshiroRng } from "../../lib/random.js";
 import { empiricalWinRates, modelRecords } from "../../reports/win-rate.js";
 
 const ratingsOf = (r: { models: string[]; ratings: Float64Array }): Record<string, number> => Object.fromEntries(r.models.map((m, i) => [m, r.ratings[i] ?? Number.NaN]));
@@ -82,7 +82,7 @@ describe("bootstrapElo options", () => {
   ];
   for (const tc of cases) {
     it(tc.name, () => {
-      const boot = bootstrapElo(cols, { rounds: 6, rng: createRng(11), ...tc.opts });
+      const boot = bootstrapElo(cols, { rounds: 6, rng: xoshiroRng(11), ...tc.opts });
       expect(boot).toMatchObject({ rounds: 6, nModels: 3 });
       expect(boot.samples).toHaveLength(18);
       for (let r = 0; r < 6; r++) tc.check(Array.from(boot.samples.subarray(r * 3, r * 3 + 3)));
@@ -91,8 +91,8 @@ describe("bootstrapElo options", () => {
   it("each round replays exactly N draws of randomInt(rng, N), rounds drawn one after the other", () => {
     // FastChat's law: a round is N battle indices drawn uniformly with replacement; replaying the same
     // generator by hand gives the same orders, so round r's ratings are Elo over the r-th draw.
-    const boot = bootstrapElo(cols, { rounds: 4, rng: createRng(7) });
-    const rng = createRng(7);
+    const boot = bootstrapElo(cols, { rounds: 4, rng: xoshiroRng(7) });
+    const rng = xoshiroRng(7);
     for (let r = 0; r < 4; r++) {
       const order = Int32Array.from({ length: 3 }, () => randomInt(rng, 3));
       expect(Array.from(boot.samples.subarray(r * 3, r * 3 + 3))).toEqual(Array.from(eloOnColumns(cols, order)));
@@ -101,7 +101,7 @@ describe("bootstrapElo options", () => {
   it("a K = 32 bootstrap moves ratings 8 times as far as K = 4 after one draw", () => {
     // One battle: every round draws it once, so a moves by K/2.
     const single = toColumns([{ modelA: "a", modelB: "b", outcome: 1 }]);
-    const boot = bootstrapElo(single, { rounds: 2, rng: createRng(1), k: 32 });
+    const boot = bootstrapElo(single, { rounds: 2, rng: xoshiroRng(1), k: 32 });
     expect(Array.from(boot.samples)).toEqual([1016, 984, 1016, 984]);
   });
 });
