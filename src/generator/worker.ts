@@ -12,11 +12,9 @@ import { genRuns } from "../../db/schema/index.js";
 import { JobError } from "../../lib/job-error.js";
 import { type JobHandler, type JobLoop, type LoopQueue, startJobLoop } from "../../lib/job-loop.js";
 import type { Deps } from "../deps.js";
-import type { SpendGuard } from "../gateway/types.js";
-import { createModelCaller } from "../services/model-caller.js";
 import { loadRunGuard, type RunGuard, runBudgetStop } from "./budget.js";
-import { createEmbedder } from "./embedder.js";
 import { createGenLlm } from "./llm.js";
+import { pipelineContext } from "./context.js";
 import type { PipelineContext } from "./pipeline.js";
 import { type RunRow, stalledRuns, type TaskRow, taskQueue } from "./queue.js";
 import { advanceRun, handleTask } from "./runner.js";
@@ -45,21 +43,6 @@ interface TaskContext {
   guard: RunGuard | null;
   ctx: PipelineContext;
   maxAttempts: number;
-}
-
-/** The pipeline context on `deps`: LLM calls and embeddings through the registry and gateway, charged to `guard` when given. */
-export function pipelineContext(deps: Pick<Deps, "db" | "gateway" | "config">, guard?: SpendGuard): PipelineContext {
-  const llm = createGenLlm(deps.db, deps.gateway, guard);
-  const caller = createModelCaller(deps.db, deps.gateway);
-  return {
-    db: deps.db,
-    llm,
-    embedder: async (model) => {
-      const spec = model ? await caller.spec(model) : null;
-      if (model && !spec) throw new JobError("config", `embedding model '${model}' is not registered`, false);
-      return createEmbedder(spec, deps.gateway, "generator", guard);
-    },
-  };
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());

@@ -4,7 +4,7 @@ import type { Deps } from "../../deps.js";
 import { insertPersonas, listPersonas, PersonaImportSchema } from "../../generator/personas.js";
 import { PersonaGenerateSchema, SetName } from "../../generator/requests.js";
 import { startPersonaRun } from "../../generator/service.js";
-import { pipelineContext } from "../../generator/worker.js";
+import { pipelineContext } from "../../generator/context.js";
 import { badRequest } from "../../errors.js";
 import { actorKeyId } from "../created-by.js";
 import { parseNdjson } from "../../services/instructions.js";

@@ -4,7 +4,7 @@ import type { Deps } from "../../deps.js";
 import { SimulationCreateSchema } from "../../generator/requests.js";
 import { listScenarios, type ScenarioRow } from "../../generator/scenarios.js";
 import { requireRun, runView, startSimulation } from "../../generator/service.js";
-import { pipelineContext } from "../../generator/worker.js";
+import { pipelineContext } from "../../generator/context.js";
 import { actorKeyId, withCreator } from "../created-by.js";
 import { jsonBody, jsonContent, newRouter, NOT_FOUND, STD_ERRORS } from "../openapi.js";
 import { Accepted, accepted, IdParam, PageQuery, pageOf } from "../schemas.js";

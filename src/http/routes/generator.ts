@@ -11,7 +11,7 @@ import { publishRun } from "../../generator/publish.js";
 import { cancelRun } from "../../generator/queue.js";
 import { RunBudgetSchema, RunCreateSchema } from "../../generator/requests.js";
 import { listRuns, listTasks, requireRun, resumeRunWith, runView, startGenerationRun } from "../../generator/service.js";
-import { pipelineContext } from "../../generator/worker.js";
+import { pipelineContext } from "../../generator/context.js";
 import { actorKeyId, withCreator } from "../created-by.js";
 import { jsonBody, jsonContent, newRouter, NOT_FOUND, STD_ERRORS, CONFLICT } from "../openapi.js";
 import { accepted, IdParam, PageQuery, pageOf, PublishBody, RunAccepted } from "../schemas.js";

@@ -1,0 +1,97 @@
+/**
+ * The house plan (docs/architecture.md), checked on the source: which folder may import which, and
+ * the few rules inside src/. Reads every .ts file's relative imports as text (static, dynamic and
+ * type-only alike); a new edge that breaks a rule fails here with the file and the import named.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+
+const ROOT = resolve(import.meta.dirname, "../..");
+const TOP = ["lib", "db", "judges", "battles", "reports", "src"] as const;
+type Top = (typeof TOP)[number];
+
+/** What each top-level folder may import besides itself (DESIGN.md's table, with lib/ as the floor under all). */
+const MAY_IMPORT: Record<Top, readonly Top[]> = {
+  lib: [],
+  db: ["lib"],
+  judges: ["lib"],
+  battles: ["judges", "db", "lib"],
+  reports: ["db", "lib"],
+  src: ["lib", "db", "judges", "battles", "reports"],
+};
+
+interface Edge {
+  from: string;
+  to: string;
+}
+
+function sourceFiles(dir: string): string[] {
+  const out: string[] = [];
+  if (!existsSync(dir)) return out;
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) {
+      if (name !== "migrations") out.push(...sourceFiles(p));
+    } else if (p.endsWith(".ts")) out.push(p);
+  }
+  return out;
+}
+
+function edges(): Edge[] {
+  const out: Edge[] = [];
+  for (const top of TOP) {
+    for (const file of sourceFiles(join(ROOT, top))) {
+      const text = readFileSync(file, "utf8");
+      for (const m of text.matchAll(/(?:\bfrom|\bimport)\s*\(?\s*"(\.{1,2}\/[^"]+)"/g)) {
+        const spec = m[1] ?? "";
+        out.push({ from: relative(ROOT, file), to: relative(ROOT, resolve(dirname(file), spec)).replace(/\.js$/, ".ts") });
+      }
+    }
+  }
+  return out;
+}
+
+const topOf = (p: string) => p.split("/")[0] as Top;
+const ALL = edges();
+const show = (es: Edge[]) => es.map((e) => `${e.from} -> ${e.to}`);
+
+describe("architecture: who may import whom", () => {
+  it("reads a plausible number of imports (the scanner works)", () => {
+    expect(ALL.length).toBeGreaterThan(300);
+    expect(ALL.some((e) => e.from.startsWith("battles/") && e.to.startsWith("db/"))).toBe(true);
+  });
+
+  for (const top of TOP) {
+    it(`${top}/ imports only ${MAY_IMPORT[top].length ? MAY_IMPORT[top].map((t) => `${t}/`).join(", ") : "nothing internal"}`, () => {
+      const bad = ALL.filter((e) => topOf(e.from) === top && topOf(e.to) !== top && !MAY_IMPORT[top].includes(topOf(e.to)));
+      expect(show(bad)).toEqual([]);
+    });
+  }
+
+  it("reports/ reaches db/ from one file only (reports/queries.ts)", () => {
+    const files = new Set(ALL.filter((e) => e.from.startsWith("reports/") && e.to.startsWith("db/")).map((e) => e.from));
+    expect([...files]).toEqual(["reports/queries.ts"]);
+  });
+
+  it("route files do not import each other (only the route list imports them)", () => {
+    const bad = ALL.filter((e) => e.from.startsWith("src/http/routes/") && e.to.startsWith("src/http/routes/") && e.from !== "src/http/routes/index.ts");
+    expect(show(bad)).toEqual([]);
+  });
+
+  it("nothing below the CLI imports the CLI", () => {
+    const bad = ALL.filter((e) => e.to.startsWith("src/cli/") && !e.from.startsWith("src/cli/"));
+    expect(show(bad)).toEqual([]);
+  });
+
+  it("the composition root, services, generator, exports, gateway and simulator do not import the HTTP layer", () => {
+    const lower = ["src/deps.ts", "src/services/", "src/generator/", "src/exports/", "src/gateway/", "src/sim/", "src/config.ts", "src/errors.ts"];
+    const bad = ALL.filter((e) => lower.some((l) => e.from.startsWith(l)) && e.to.startsWith("src/http/"));
+    expect(show(bad)).toEqual([]);
+  });
+
+  it("the HTTP layer does not import the workers", () => {
+    const bad = ALL.filter((e) => e.from.startsWith("src/http/") && /(^|\/)worker\.ts$/.test(e.to));
+    expect(show(bad)).toEqual([]);
+  });
+});
