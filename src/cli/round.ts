@@ -13,7 +13,6 @@ interface Io {
   isTty: boolean;
 }
 
-export { progressLine } from "../progress-line.js";
 
 /** Parses a text/event-stream body into (event, data) pairs. */
 export async function* sseEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<{ event: string; data: string }> {

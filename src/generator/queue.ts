@@ -30,9 +30,6 @@ export const taskQueue = jobQueue({
   parent: { table: genRuns, id: genRuns.id, status: genRuns.status, startedAt: genRuns.startedAt },
 });
 
-/** Claims up to `n` tasks of active runs for `owner`, oldest first; expired leases are reclaimed. */
-export const claimTasks = (db: Db, owner: string, n: number, leaseMs: number): Promise<TaskRow[]> => taskQueue.claim(db, owner, n, leaseMs);
-
 /** Runs that are active but have no open task: their stage must be advanced (also after a crash). */
 export async function stalledRuns(db: Db): Promise<string[]> {
   const rows = await db

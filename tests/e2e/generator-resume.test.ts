@@ -7,7 +7,7 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { genPersonas, genTasks } from "../../db/schema/index.js";
-import { claimTasks } from "../../src/generator/queue.js";
+import { taskQueue } from "../../src/generator/queue.js";
 import { startGeneratorWorker } from "../../src/generator/worker.js";
 import { startSimulator, type Simulator } from "../../src/sim/server.js";
 import { json, makeTestApp, type TestApp } from "../helpers/app.js";
@@ -81,7 +81,7 @@ describeEachDb("generator resume on $name", (target) => {
     const res = await t.req("POST", "/v1/generator/personas/generate", { model: "sim-good", count: 10, set: "crash", seed: 2 });
     const { id } = await json<{ id: string }>(res);
     // A worker claims four tasks and dies without finishing them.
-    const ghost = await claimTasks(t.deps.db, "ghost", 4, 300);
+    const ghost = await taskQueue.claim(t.deps.db, "ghost", 4, 300);
     expect(ghost).toHaveLength(4);
     const worker = startGeneratorWorker(t.deps, { concurrency: 8, pollMs: 20, leaseMs: 5000 });
     try {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { progressLine, sseEvents } from "../../src/cli/round.js";
+import { sseEvents } from "../../src/cli/round.js";
+import { progressLine } from "../../src/progress-line.js";
 
 const p = (done: number, failed: number, total: number, status = "running", eta: number | null = 12) => ({
   status,
