@@ -10,10 +10,12 @@ import type { Db } from "../db/client.js";
 import { rounds } from "../db/schema/index.js";
 import { JobError } from "../lib/job-error.js";
 import { type JobHandler, type JobLog, type JobLoop, type LoopQueue, startJobLoop } from "../lib/job-loop.js";
+import { SingleFlight } from "../lib/single-flight.js";
 import { loadRoundBudget, type RoundBudget } from "./budget.js";
 import { addToCells } from "./cells.js";
 import type { BattleLlm } from "./llm.js";
 import { processBattle } from "./process-battle.js";
+import type { ResponseRow } from "./responses.js";
 import { type BattleResult, type BattleRow, battleQueue, budgetStop, finishRoundIfComplete } from "./queue.js";
 import type { RoundOptions, RoundRow } from "./round-store.js";
 
@@ -66,16 +68,16 @@ function battleHandler(o: WorkerOptions): JobHandler<BattleRow, BattleContext, B
     if (row) roundCache.set(id, row);
     return row ?? null;
   };
+  const answers = new SingleFlight<ResponseRow>();
   return {
     prepare: async (b) => {
       const round = b.roundId ? await getRound(b.roundId) : null;
       if (!round) return null;
-      const options = round.options as unknown as RoundOptions;
-      return { round, budget: await loadRoundBudget(o.db, round.id), maxAttempts: options.maxAttempts };
+      return { round, budget: await loadRoundBudget(o.db, round.id), maxAttempts: round.options.maxAttempts };
     },
     run: async (b, { round, budget }) => {
       try {
-        return { done: await processBattle({ db: o.db, llm: o.llm, style: o.style }, b, round, budget) };
+        return { done: await processBattle({ db: o.db, llm: o.llm, style: o.style, answers }, b, round, budget) };
       } catch (e) {
         // Not a failure: the battle waits in the queue (its attempt not counted) for room or a raised budget.
         if (e instanceof JobError && e.kind === "budget") return { park: "budget" };
