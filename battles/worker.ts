@@ -56,6 +56,7 @@ function boundQueue(db: Db, owner: string, leaseMs: number): LoopQueue<BattleRow
       }),
     fail: (b, err, maxAttempts) => battleQueue.fail(db, b, owner, err, maxAttempts),
     park: (b) => battleQueue.park(db, b.id, owner),
+    release: (ids) => battleQueue.release(db, ids, owner),
   };
 }
 

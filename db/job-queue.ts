@@ -55,6 +55,8 @@ export interface JobQueue<T extends PgTable> {
   fail(db: Db, job: { id: number; attempts: number }, owner: string, err: JobFailure, maxAttempts: number): Promise<"retry" | "failed">;
   /** Back to the queue without counting the attempt (it could not run yet: a budget wait, a batch call pending). */
   park(db: Db, id: number, owner: string): Promise<void>;
+  /** `park` for many jobs at once: a stopping worker hands back what it still holds. */
+  release(db: Db, ids: number[], owner: string): Promise<void>;
 }
 
 const ACTIVE_PARENT = ["pending", "running"];
@@ -72,6 +74,8 @@ export function jobQueue<T extends PgTable>(t: JobTable<T>): JobQueue<T> {
   const p = t.parent;
   // The claim's subquery selects only the id; drizzle cannot check `from` on a generic table.
   const from: PgTable = t.table;
+  /** Back to pending with no lease, the claim's attempt taken back. */
+  const unclaimed = () => own.values([[t.status, "pending"], [t.leaseOwner, null], [t.leaseExpiresAt, null], [t.attempts, sql`greatest(0, ${t.attempts} - 1)`]]);
 
   return {
     async claim(db, owner, n, leaseMs) {
@@ -130,8 +134,12 @@ export function jobQueue<T extends PgTable>(t: JobTable<T>): JobQueue<T> {
     },
 
     async park(db, id, owner) {
-      const set = own.values([[t.status, "pending"], [t.leaseOwner, null], [t.leaseExpiresAt, null], [t.attempts, sql`greatest(0, ${t.attempts} - 1)`]]);
-      await db.update(t.table).set(set).where(and(eq(t.id, id), held(owner)));
+      await db.update(t.table).set(unclaimed()).where(and(eq(t.id, id), held(owner)));
+    },
+
+    async release(db, ids, owner) {
+      if (ids.length === 0) return;
+      await db.update(t.table).set(unclaimed()).where(and(inArray(t.id, ids), held(owner)));
     },
   };
 }

@@ -25,10 +25,12 @@ type Command = (argv: string[]) => Promise<number | null>;
 
 const COMMANDS: Record<string, Command> = {
   serve: async () => {
-    const server = await startServer(loadConfig());
+    const config = loadConfig();
+    const server = await startServer(config);
     const stop = async (signal: string) => {
-      server.deps.logger.info({ signal }, "shutting down");
-      await server.close();
+      server.deps.logger.info({ signal, graceMs: config.shutdownGraceMs }, "shutting down: no new claims; jobs in flight may finish within the grace period");
+      await server.close({ graceMs: config.shutdownGraceMs });
+      server.deps.logger.info({ released: server.releasedJobs() }, "stopped");
       process.exit(0);
     };
     process.once("SIGINT", () => void stop("SIGINT"));
@@ -45,8 +47,10 @@ const COMMANDS: Record<string, Command> = {
     const worker = startBattleWorker(deps, "worker");
     const generator = startGeneratorWorker(deps);
     const stop = async (signal: string) => {
-      deps.logger.info({ signal }, "worker stopping");
-      await Promise.all([worker.stop(), generator.stop()]);
+      deps.logger.info({ signal, graceMs: config.shutdownGraceMs }, "worker stopping: no new claims; jobs in flight may finish within the grace period");
+      const graceMs = config.shutdownGraceMs;
+      await Promise.all([worker.stop({ graceMs }), generator.stop({ graceMs })]);
+      deps.logger.info({ released: worker.released + generator.released }, "worker stopped");
       await deps.close();
       process.exit(0);
     };
