@@ -43,9 +43,9 @@ interface BattleContext {
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
 
 /** The battles queue bound to one worker: a judged battle is counted in the cells as it completes. */
-function boundQueue(db: Db, owner: string, leaseMs: number): LoopQueue<BattleRow, BattleResult> {
+function boundQueue(db: Db, owner: string, leaseMs: number, log: JobLog): LoopQueue<BattleRow, BattleResult> {
   return {
-    claim: (n) => battleQueue.claim(db, owner, n, leaseMs),
+    claim: (n) => battleQueue.claim(db, owner, n, leaseMs, (ids) => log.info({ roundIds: ids, owner }, ids.length === 1 ? "round started" : "rounds started")),
     renew: (ids) => battleQueue.renew(db, owner, ids, leaseMs),
     complete: (b, r) =>
       battleQueue.complete(db, b.id, owner, {
@@ -94,14 +94,15 @@ function battleHandler(o: WorkerOptions): JobHandler<BattleRow, BattleContext, B
       }
       // A battle that ends in a round its budget stopped may be the last in flight: it writes the final figures.
       if (budget) await budgetStop(o.db, round.id, "ended");
-      await finishRoundIfComplete(o.db, round.id);
+      const end = await finishRoundIfComplete(o.db, round.id);
+      if (end) o.log[end.status === "done" ? "info" : "warn"]({ roundId: round.id, name: round.name, ...end }, end.status === "done" ? "round finished" : "round failed: every battle failed");
     },
   };
 }
 
 export function startWorker(o: WorkerOptions): Worker {
   return startJobLoop({
-    queue: boundQueue(o.db, o.owner, o.leaseMs),
+    queue: boundQueue(o.db, o.owner, o.leaseMs, o.log),
     handler: battleHandler(o),
     concurrency: o.concurrency,
     leaseMs: o.leaseMs,

@@ -2,7 +2,7 @@
  * GET /metrics against a real round: candidates and a judge served by the simulator over real HTTP,
  * one in-process worker. The exposition's counters must equal what the round itself reports (every
  * answer and judgment is one provider call), the database gauges must match the tables, and the
- * route must obey the `metrics` scope.
+ * route must obey the `metrics` scope. The round's lifecycle (created, started, finished) is logged at info.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDb } from "../../db/client.js";
@@ -109,6 +109,11 @@ describeEachDb("GET /metrics on $name", (target) => {
     expect(total(s, "matrix_arena_rounds", { status: "done" })).toBe(1);
     // Only active rounds carry a spend series.
     expect(s.some((x) => x.name === "matrix_arena_round_spend_usd" && x.labels.round === id)).toBe(false);
+    // The round's lifecycle is in the log at info, with its id and counts.
+    const lines = t.logs.map((l) => JSON.parse(l) as { msg: string; level: number; roundId?: string; roundIds?: string[]; battles?: number; done?: number; failed?: number });
+    expect(lines.find((l) => l.msg === "round created" && l.roundId === id)).toMatchObject({ level: 30, battles: 18 });
+    expect(lines.find((l) => l.msg === "round started" && l.roundIds?.includes(id))).toMatchObject({ level: 30 });
+    expect(lines.filter((l) => l.msg === "round finished" && l.roundId === id)).toEqual([expect.objectContaining({ level: 30, done: 18, failed: 0 })]);
     // Default process metrics are there too.
     expect(total(s, "matrix_arena_process_resident_memory_bytes")).toBeGreaterThan(0);
   });
