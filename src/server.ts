@@ -7,6 +7,7 @@ import { type Config, isLoopbackHost } from "./config.js";
 import { buildDeps, type BuildOptions, type Deps } from "./deps.js";
 import { createApp } from "./http/app.js";
 import { startBackground } from "./background.js";
+import { StartupError } from "./errors.js";
 import type { StopOptions } from "../lib/job-loop.js";
 
 export interface RunningServer {
@@ -17,10 +18,6 @@ export interface RunningServer {
   close(opts?: StopOptions): Promise<void>;
   /** Jobs the last close released to the queue. */
   releasedJobs(): number;
-}
-
-export class StartupError extends Error {
-  override name = "StartupError";
 }
 
 export async function startServer(config: Config, opts: BuildOptions = {}): Promise<RunningServer> {
