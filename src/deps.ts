@@ -11,6 +11,7 @@ import type { Gateway } from "./gateway/types.js";
 import { createLogger, type Logger } from "./logger.js";
 import { AuthState, ensureBootstrapKey } from "./services/keys.js";
 import { createMetrics, type Metrics } from "./services/metrics.js";
+import { logProviderFailures } from "./services/provider-failures.js";
 
 export interface Deps {
   config: Config;
@@ -41,7 +42,7 @@ export async function buildDeps(config: Config, opts: BuildOptions = {}): Promis
   const auth = new AuthState(db);
   await auth.refresh();
   const metrics = createMetrics(db);
-  const usage = metrics.wrapUsage(createDbUsageSink(db, logger));
+  const usage = logProviderFailures(metrics.wrapUsage(createDbUsageSink(db, logger)), logger);
   const gateway =
     opts.gateway ??
     createGateway({ cache: createDbCache(db), usage, secrets: config.secrets, simBaseUrl: config.simBaseUrl });
