@@ -99,6 +99,12 @@ async function openPostgres(url: string, opts: OpenDbOptions): Promise<DbHandle>
     max: opts.maxConnections ?? 10,
     onnotice: () => {},
     connect_timeout: 10,
+    // postgres.js 3.4 fetches the array types on each new connection without handling the fetch's
+    // rejection: a connection that drops mid-fetch (PostgreSQL restarting under a running worker) ends
+    // the process with an unhandled rejection. The schema has no array columns and no query returns
+    // an array, so the fetch is not needed. (With it off, `reserve()` on a pool with no open connection
+    // never resolves: see runPostgresMigrations.)
+    fetch_types: false,
   });
   const db = drizzlePostgres({ client, schema });
   if (opts.migrate !== false) {
@@ -124,6 +130,9 @@ async function runPostgresMigrations(
 ): Promise<void> {
   // An advisory lock is per connection: reserve one so lock and unlock happen on the same session.
   const { migrate: migratePostgres } = await import("drizzle-orm/postgres-js/migrator");
+  // With fetch_types off, postgres.js drops a reserve request that has to open a new connection; a
+  // query first leaves an open connection for the reserve to take.
+  await client`select 1`;
   const conn = await client.reserve();
   try {
     await conn`select pg_advisory_lock(${MIGRATION_LOCK_ID})`;

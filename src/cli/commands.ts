@@ -6,6 +6,7 @@
 import { ConfigError, loadConfig } from "../config.js";
 import { DataDirLockedError } from "../../db/lock.js";
 import { StartupError } from "../errors.js";
+import { survivePostgresDriverFaults } from "./driver-faults.js";
 
 const USAGE = `matrix-arena <command> [options]
 
@@ -28,6 +29,7 @@ const COMMANDS: Record<string, Command> = {
     const config = loadConfig();
     const { startServer } = await import("../server.js");
     const server = await startServer(config);
+    if (config.databaseUrl) survivePostgresDriverFaults(server.deps.logger);
     const stop = async (signal: string) => {
       server.deps.logger.info({ signal, graceMs: config.shutdownGraceMs }, "shutting down: no new claims; jobs in flight may finish within the grace period");
       await server.close({ graceMs: config.shutdownGraceMs });
@@ -46,13 +48,18 @@ const COMMANDS: Record<string, Command> = {
     }
     const [{ buildDeps }, { startBattleWorker }, { startGeneratorWorker }] = await Promise.all([import("../deps.js"), import("../background.js"), import("../generator/worker.js")]);
     const deps = await buildDeps(config);
+    survivePostgresDriverFaults(deps.logger);
     const worker = startBattleWorker(deps, "worker");
     const generator = startGeneratorWorker(deps);
+    // The loops' timers are unref'd and a lost database closes every socket: without this the process
+    // would end quietly (exit 0) the moment PostgreSQL went away. It runs until a signal stops it.
+    const keepAlive = setInterval(() => {}, 60_000);
     const stop = async (signal: string) => {
       deps.logger.info({ signal, graceMs: config.shutdownGraceMs }, "worker stopping: no new claims; jobs in flight may finish within the grace period");
       const graceMs = config.shutdownGraceMs;
       await Promise.all([worker.stop({ graceMs }), generator.stop({ graceMs })]);
       deps.logger.info({ released: worker.released + generator.released }, "worker stopped");
+      clearInterval(keepAlive);
       await deps.close();
       process.exit(0);
     };

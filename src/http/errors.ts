@@ -63,12 +63,46 @@ const TRANSIENT_SQLSTATE: Record<string, string> = {
   "53300": "too many connections",
 };
 
-export function transientDbError(err: unknown): string | null {
+/**
+ * The database is unreachable or restarting: PostgreSQL's shutdown and connection SQLSTATEs, the
+ * socket errors Node reports, and postgres.js's own connection codes. The request may succeed once it
+ * is back, so these are a 503 too.
+ */
+const UNREACHABLE: Record<string, string> = {
+  "57P01": "server shutting down",
+  "57P02": "server crash",
+  "57P03": "server starting up",
+  "08000": "connection exception",
+  "08001": "connection refused",
+  "08003": "connection does not exist",
+  "08006": "connection failure",
+  ECONNREFUSED: "connection refused",
+  ECONNRESET: "connection reset",
+  EPIPE: "connection closed",
+  ETIMEDOUT: "connection timed out",
+  CONNECTION_CLOSED: "connection closed",
+  CONNECTION_ENDED: "connection ended",
+  CONNECTION_DESTROYED: "connection destroyed",
+  CONNECT_TIMEOUT: "connection timed out",
+};
+
+export type TransientDb = { kind: "conflict" | "unreachable"; what: string };
+
+/** The driver error's transient kind (searching drizzle's cause chain), or null when it is not one. */
+export function transientDbFault(err: unknown): TransientDb | null {
   for (let e: unknown = err, depth = 0; e && typeof e === "object" && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
     const code = (e as { code?: unknown }).code;
-    if (typeof code === "string" && code in TRANSIENT_SQLSTATE) return TRANSIENT_SQLSTATE[code] ?? null;
+    if (typeof code !== "string") continue;
+    const conflict = TRANSIENT_SQLSTATE[code];
+    if (conflict) return { kind: "conflict", what: conflict };
+    const down = UNREACHABLE[code];
+    if (down) return { kind: "unreachable", what: down };
   }
   return null;
+}
+
+export function transientDbError(err: unknown): string | null {
+  return transientDbFault(err)?.what ?? null;
 }
 
 export function onError(err: Error, c: Context<AppEnv>): Response {
@@ -84,11 +118,17 @@ export function onError(err: Error, c: Context<AppEnv>): Response {
       status === 413 ? "request body too large" : status === 415 ? "unsupported media type: send application/json" : err.message;
     return errorResponse(c, status, code, message);
   }
-  const transient = transientDbError(err);
-  if (transient) {
+  const transient = transientDbFault(err);
+  if (transient?.kind === "conflict") {
     c.get("logger")?.warn({ err, requestId: c.get("requestId") }, "transient database conflict");
     c.header("Retry-After", "1");
-    return errorResponse(c, 503, "unavailable", `the database reported a ${transient} while answering this request (a concurrent update won the race and this one was rolled back): retry the request`);
+    return errorResponse(c, 503, "unavailable", `the database reported a ${transient.what} while answering this request (a concurrent update won the race and this one was rolled back): retry the request`);
+  }
+  if (transient?.kind === "unreachable") {
+    // Path only, no stack: a database that is down makes every request fail the same way.
+    c.get("logger")?.warn({ requestId: c.get("requestId"), path: c.req.path, reason: transient.what }, "database unreachable");
+    c.header("Retry-After", "5");
+    return errorResponse(c, 503, "unavailable", `the database is unreachable (${transient.what}): retry the request shortly`);
   }
   c.get("logger")?.error({ err, requestId: c.get("requestId") }, "unhandled error");
   return errorResponse(c, 500, "internal", "internal server error");

@@ -9,7 +9,7 @@ import { Hono } from "hono";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "../../db/client.js";
-import { onError, transientDbError } from "../../src/http/errors.js";
+import { onError, transientDbError, transientDbFault } from "../../src/http/errors.js";
 import type { AppEnv } from "../../src/http/env.js";
 import { dbTargets } from "../helpers/db.js";
 
@@ -76,4 +76,16 @@ describe("transientDbError: which database errors mean retry", () => {
     { name: "a numeric code", err: { code: 40001 }, want: null },
   ];
   for (const tc of cases) it(tc.name, () => expect(transientDbError(tc.err)).toBe(tc.want));
+});
+
+describe("transientDbFault: a database that is down is a retry too, of its own kind", () => {
+  const cases: { name: string; err: unknown; want: { kind: string; what: string } | null }[] = [
+    { name: "refused connect wrapped by drizzle", err: Object.assign(new Error("Failed query"), { cause: Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:5432"), { code: "ECONNREFUSED" }) }), want: { kind: "unreachable", what: "connection refused" } },
+    { name: "postgres.js closed connection", err: Object.assign(new Error("write CONNECTION_CLOSED"), { code: "CONNECTION_CLOSED" }), want: { kind: "unreachable", what: "connection closed" } },
+    { name: "admin shutdown SQLSTATE", err: { code: "57P01" }, want: { kind: "unreachable", what: "server shutting down" } },
+    { name: "starting up", err: { cause: { code: "57P03" } }, want: { kind: "unreachable", what: "server starting up" } },
+    { name: "a deadlock stays a conflict", err: { code: "40P01" }, want: { kind: "conflict", what: "deadlock detected" } },
+    { name: "a syntax error is neither", err: { code: "42601" }, want: null },
+  ];
+  for (const tc of cases) it(tc.name, () => expect(transientDbFault(tc.err)).toEqual(tc.want));
 });
