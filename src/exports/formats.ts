@@ -27,7 +27,7 @@ import type {
   RowOfKind,
   SelectionKind,
   SftRow,
-} from "../../battles/selection.js";
+} from "./select.js";
 import { plainMessages, toAlternating, toShareGpt } from "./turns.js";
 
 export const SFT_FORMATS = ["messages", "openai", "sharegpt", "alpaca", "axolotl"] as const;

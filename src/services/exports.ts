@@ -7,10 +7,10 @@
  */
 import { asc, eq, isNotNull, notInArray } from "drizzle-orm";
 import { z } from "zod";
-import { exportGroupPages, exportGroups } from "../../battles/export-groups.js";
+import { exportGroupPages, exportGroups } from "../exports/groups.js";
 import { mulberry32 } from "../../lib/random.js";
 import type { RoundRow } from "../../battles/round-store.js";
-import { createSelector, type InstructionGroup, type SelectionKind, type SelectionOptions, type Selector } from "../../battles/selection.js";
+import { createSelector, type InstructionGroup, type SelectionKind, type SelectionOptions, type Selector } from "../exports/select.js";
 import type { Db } from "../../db/client.js";
 import { iterations, loops, rounds } from "../../db/schema/index.js";
 import { renderDatasetCard } from "../exports/dataset-card.js";

@@ -1,6 +1,6 @@
 // Dataset card rendering and the selection -> format -> JSONL pipeline, end to end on planted groups.
 import { describe, expect, it } from "vitest";
-import { createSelector, type InstructionGroup, type SelectionSummary } from "../../battles/selection.js";
+import { createSelector, type InstructionGroup, type SelectionSummary } from "../../src/exports/select.js";
 import { renderDatasetCard, sizeCategory } from "../../src/exports/dataset-card.js";
 import { createFormatter } from "../../src/exports/formats.js";
 import { exportChunks, stringifyLines } from "../../src/exports/pipeline.js";

@@ -1,6 +1,6 @@
 /**
  * Candidate rows of one scored instruction group, per kind, before the export-wide policies
- * (curriculum, dedup, per-category cap) in selection.ts. The Arena Learning rules:
+ * (curriculum, dedup, per-category cap) in select.ts. The Arena Learning rules:
  * - SFT: where the target lost (see `lossRule`), its target text is the best opponent answer by
  *   pooled score, provided that answer scored above the target. Without a target (all-pairs
  *   rounds), the best answer is taken when it won on balance (pooled > 0.5).
@@ -22,8 +22,8 @@ import {
   TIE_EPSILON,
   type GroupContext,
   type SkipTally,
-} from "./selection-score.js";
-import type { DpoRow, KtoRow, RewardRow, RowAnswer, SftRow, SkipReason } from "./selection-types.js";
+} from "./select-score.js";
+import type { DpoRow, KtoRow, RewardRow, RowAnswer, SftRow, SkipReason } from "./select-types.js";
 
 export interface RowPolicy {
   lossRule: "pooled" | "any-loss";

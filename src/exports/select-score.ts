@@ -5,7 +5,7 @@
  */
 
 import { memoLast } from "./memo-last.js";
-import type { BattleRef, GroupAnswer, GroupBattle, InstructionGroup, Provenance, SkipReason } from "./selection-types.js";
+import type { BattleRef, GroupAnswer, GroupBattle, InstructionGroup, Provenance, SkipReason } from "./select-types.js";
 
 /** Outcomes this close to 0.5 are ties (shares are averages of judge votes, so exact 0.5 is common). */
 export const TIE_EPSILON = 1e-9;

@@ -4,8 +4,8 @@
  * group's rows; `summary()` reports counts. Memory is constant apart from the dedup Set of 53-bit
  * hashes and a few small Sets (categories, models, judges, prompt versions, rounds).
  *
- * Per group, in order: basic checks and scoring (selection-score.ts, `minMargin` drops weak
- * battles before pooling) -> `onlyTargetLoses` -> curriculum -> candidate rows (selection-rows.ts)
+ * Per group, in order: basic checks and scoring (select-score.ts, `minMargin` drops weak
+ * battles before pooling) -> `onlyTargetLoses` -> curriculum -> candidate rows (select-rows.ts)
  * -> dedup -> per-category cap. The cap is applied after dedup so duplicates never use up a quota.
  *
  * Curriculum: with progress p = (iteration - 1) / (totalIterations - 1) in [0, 1], a group of
@@ -14,10 +14,10 @@
  * complexity 5 always and complexity 1 one time in five, so easy items thin out but never vanish.
  */
 
-import type { Rng } from "../lib/random.js";
-import { rowKey } from "./selection-hash.js";
-import { dpoRows, ktoRows, rewardRows, sftRows, type RowPolicy } from "./selection-rows.js";
-import { modelLost, prepareGroup, tally, type GroupContext, type SkipTally } from "./selection-score.js";
+import type { Rng } from "../../lib/random.js";
+import { rowKey } from "./select-key.js";
+import { dpoRows, ktoRows, rewardRows, sftRows, type RowPolicy } from "./select-rows.js";
+import { modelLost, prepareGroup, tally, type GroupContext, type SkipTally } from "./select-score.js";
 import type {
   InstructionGroup,
   RowOfKind,
@@ -26,9 +26,9 @@ import type {
   SelectionRow,
   SelectionSummary,
   SkipReason,
-} from "./selection-types.js";
+} from "./select-types.js";
 
-export type * from "./selection-types.js";
+export type * from "./select-types.js";
 
 export const DEFAULT_KTO_EPSILON = 0.05;
 export const CURRICULUM_NULL_COMPLEXITY = 3;

@@ -6,10 +6,10 @@
  * out a page of groups at a time so the consumer pays one await per page, not per row.
  */
 import { sql } from "drizzle-orm";
-import type { Db } from "../db/client.js";
-import { DEFAULT_PAIRWISE_VERSION, DEFAULT_SINGLE_VERSION } from "../judges/index.js";
-import type { RoundRow } from "./round-store.js";
-import type { GroupBattle, InstructionGroup, PromptMessage } from "./selection.js";
+import type { Db } from "../../db/client.js";
+import { DEFAULT_PAIRWISE_VERSION, DEFAULT_SINGLE_VERSION } from "../../judges/index.js";
+import type { RoundRow } from "../../battles/round-store.js";
+import type { GroupBattle, InstructionGroup, PromptMessage } from "./select.js";
 
 // Instructions per page. With PREFETCH pages loading ahead, 200 measured best on 1M DPO rows
 // (bench export): 1,000 made PostgreSQL's page queries costlier, 500 held more data in the heap.

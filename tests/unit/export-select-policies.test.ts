@@ -8,7 +8,7 @@ import {
   type DpoRow,
   type InstructionGroup,
   type SftRow,
-} from "../../battles/selection.js";
+} from "../../src/exports/select.js";
 import { xoshiroRng } from "../../lib/random.js";
 
 function group(id: string, complexity: number | null, texts: Record<string, string>, over: Partial<InstructionGroup> = {}): InstructionGroup {
