@@ -6,7 +6,7 @@
 
 import type { SelectionKind, SelectionOptions, SelectionSummary } from "./select.js";
 import { datasetConfig } from "./dataset-info.js";
-import { provenanceKept, type FormatOptions } from "./formats.js";
+import { provenanceKept, type FormatOptions } from "./format.js";
 import { WITHHELD_REASONS, WITHHELD_WHY, type WithheldFlags, type WithheldSummary } from "./withheld.js";
 
 /** What the export withheld (and what its flags let in); absent on cards of plain selections. */

@@ -16,8 +16,8 @@ import { iterations, loops, rounds } from "../../db/schema/index.js";
 import { renderDatasetCard } from "../exports/dataset-card.js";
 import { createWithholding, type Withholding, type WithheldFlags, type WithheldSets } from "../exports/withheld.js";
 import { datasetConfig } from "../exports/dataset-info.js";
-import { createFormatter, FORMATS, type FormatOfKind } from "../exports/formats.js";
-import { exportChunks, stringifyLines } from "../exports/pipeline.js";
+import { createFormatter, FORMATS, type FormatOfKind } from "../exports/format.js";
+import { exportChunks, stringifyLines } from "../exports/stream.js";
 import { badRequest, conflict, notFound } from "../errors.js";
 import { evalRoundOwner, loadWithheldSets } from "./withheld-sets.js";
 

@@ -2,8 +2,8 @@
 import { describe, expect, it } from "vitest";
 import { createSelector, type InstructionGroup, type SelectionSummary } from "../../src/exports/select.js";
 import { renderDatasetCard, sizeCategory } from "../../src/exports/dataset-card.js";
-import { createFormatter } from "../../src/exports/formats.js";
-import { exportChunks, stringifyLines } from "../../src/exports/pipeline.js";
+import { createFormatter } from "../../src/exports/format.js";
+import { exportChunks, stringifyLines } from "../../src/exports/stream.js";
 
 const SUMMARY: SelectionSummary = {
   kind: "dpo",

@@ -1,6 +1,6 @@
 /**
  * Pure row formatters: one selected row -> the JSON object(s) of one JSONL line each, in the
- * layout a training tool documents. Sources, checked field by field in tests/unit/export-formats.test.ts:
+ * layout a training tool documents. Sources, checked field by field in tests/unit/export-format.test.ts:
  * - TRL: https://huggingface.co/docs/trl/dataset_formats (conversational language modeling,
  *   preference, unpaired preference) and https://huggingface.co/docs/trl/reward_trainer
  *   (explicit-prompt preference, optional `margin` column).
@@ -28,7 +28,7 @@ import type {
   SelectionKind,
   SftRow,
 } from "./select.js";
-import { plainMessages, toAlternating, toShareGpt } from "./turns.js";
+import { plainMessages, toAlternating, toShareGpt } from "./format-turns.js";
 
 export const SFT_FORMATS = ["messages", "openai", "sharegpt", "alpaca", "axolotl"] as const;
 export const DPO_FORMATS = ["trl", "openai", "llamafactory", "axolotl"] as const;

@@ -7,8 +7,8 @@
  * dataset card.
  */
 
-import type { JsonRecord } from "./formats.js";
-import { jsonLine } from "./json-line.js";
+import type { JsonRecord } from "./format.js";
+import { jsonLine } from "./stream-json.js";
 
 /** ~64 KB: large enough to keep per-write overhead low, small enough to stream promptly. */
 export const DEFAULT_CHUNK_SIZE = 64 * 1024;
