@@ -9,7 +9,7 @@ import { seed } from "../../bench/export.js";
 import { exportGroupPages } from "../../src/exports/groups.js";
 import { findRound, type RoundRow } from "../../battles/round-store.js";
 import type { DbHandle } from "../../db/client.js";
-import { runExport, planExport, ExportQuerySchema } from "../../src/services/exports.js";
+import { runExport, planExport, ExportQuerySchema } from "../../src/exports/service.js";
 import { describeEachDb } from "../helpers/db.js";
 
 const INSTRUCTIONS = 530; // three pages of 200 and a partial one

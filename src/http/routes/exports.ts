@@ -5,7 +5,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Deps } from "../../deps.js";
 import { FORMATS } from "../../exports/format.js";
-import { datasetCard, datasetInfo, ExportQuerySchema, KINDS, planExport, runExport } from "../../services/exports.js";
+import { datasetCard, datasetInfo, ExportQuerySchema, KINDS, planExport, runExport } from "../../exports/service.js";
 import { describeZodError, errorResponse } from "../errors.js";
 import { CONFLICT, jsonContent, newRouter, NOT_FOUND, STD_ERRORS, unstorableResponse } from "../openapi.js";
 

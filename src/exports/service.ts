@@ -7,17 +7,17 @@
  */
 import { asc, eq, isNotNull, notInArray } from "drizzle-orm";
 import { z } from "zod";
-import { exportGroupPages, exportGroups } from "../exports/groups.js";
+import { exportGroupPages, exportGroups } from "./groups.js";
 import { mulberry32 } from "../../lib/random.js";
 import type { RoundRow } from "../../battles/round-store.js";
-import { createSelector, type InstructionGroup, type SelectionKind, type SelectionOptions, type Selector } from "../exports/select.js";
+import { createSelector, type InstructionGroup, type SelectionKind, type SelectionOptions, type Selector } from "./select.js";
 import type { Db } from "../../db/client.js";
 import { iterations, loops, rounds } from "../../db/schema/index.js";
-import { renderDatasetCard } from "../exports/dataset-card.js";
-import { createWithholding, type Withholding, type WithheldFlags, type WithheldSets } from "../exports/withheld.js";
-import { datasetConfig } from "../exports/dataset-info.js";
-import { createFormatter, FORMATS, type FormatOfKind } from "../exports/format.js";
-import { exportChunks, stringifyLines } from "../exports/stream.js";
+import { renderDatasetCard } from "./dataset-card.js";
+import { createWithholding, type Withholding, type WithheldFlags, type WithheldSets } from "./withheld.js";
+import { datasetConfig } from "./dataset-info.js";
+import { createFormatter, FORMATS, type FormatOfKind } from "./format.js";
+import { exportChunks, stringifyLines } from "./stream.js";
 import { badRequest, conflict, notFound } from "../errors.js";
 import { evalRoundOwner, loadWithheldSets } from "./withheld-sets.js";
 
