@@ -4,7 +4,7 @@
  * is passed in, nothing is read from the clock or the environment.
  */
 
-import type { SelectionKind, SelectionOptions, SelectionSummary } from "./select.js";
+import type { SelectionKind, SelectionOptions, SelectionSummary } from "./select-types.js";
 import { datasetConfig } from "./dataset-info.js";
 import { provenanceKept, type FormatOptions } from "./format.js";
 import { WITHHELD_REASONS, WITHHELD_WHY, type WithheldFlags, type WithheldSummary } from "./withheld.js";

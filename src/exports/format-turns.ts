@@ -8,7 +8,7 @@
  */
 
 import { memoLast } from "./memo-last.js";
-import type { PromptMessage } from "./select.js";
+import type { PromptMessage } from "./select-types.js";
 
 export interface AlternatingPrompt {
   /** Leading system turns joined by a blank line, or null. */

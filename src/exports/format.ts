@@ -27,7 +27,7 @@ import type {
   RowOfKind,
   SelectionKind,
   SftRow,
-} from "./select.js";
+} from "./select-types.js";
 import { plainMessages, toAlternating, toShareGpt } from "./format-turns.js";
 
 export const SFT_FORMATS = ["messages", "openai", "sharegpt", "alpaca", "axolotl"] as const;

@@ -9,7 +9,7 @@ import { sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { DEFAULT_PAIRWISE_VERSION, DEFAULT_SINGLE_VERSION } from "../../judges/index.js";
 import type { RoundRow } from "../../battles/round-store.js";
-import type { GroupBattle, InstructionGroup, PromptMessage } from "./select.js";
+import type { GroupBattle, InstructionGroup, PromptMessage } from "./select-types.js";
 
 // Instructions per page. With PREFETCH pages loading ahead, 200 measured best on 1M DPO rows
 // (bench export): 1,000 made PostgreSQL's page queries costlier, 500 held more data in the heap.
