@@ -19,6 +19,7 @@
  * carry it: an unknown key would put the whole file at risk of rejection.
  */
 
+import { TIE_EPSILON } from "../../judges/index.js";
 import type {
   DpoRow,
   KtoRow,
@@ -142,7 +143,10 @@ export function formatDpo(row: DpoRow, format: FormatOfKind["dpo"], keep: boolea
   }
 }
 
-/** `scores`: one line per instruction. `trl-pairwise`: one line per pair of differently scored answers. */
+/**
+ * `scores`: one line per instruction. `trl-pairwise`: one line per pair of differently scored
+ * answers (scores within judges/ `TIE_EPSILON` are the same score, as in selection).
+ */
 export function formatReward(row: RewardRow, format: FormatOfKind["reward"], keep: boolean): JsonRecord[] {
   const prompt = plainMessages(row.prompt);
   if (format === "scores") {
@@ -155,7 +159,7 @@ export function formatReward(row: RewardRow, format: FormatOfKind["reward"], kee
   row.responses.forEach((hi, i) => {
     for (const lo of row.responses.slice(i + 1)) {
       const margin = hi.score - lo.score;
-      if (margin <= 1e-9) continue;
+      if (margin <= TIE_EPSILON) continue;
       const line = { prompt, chosen: [assistant(hi.text)], rejected: [assistant(lo.text)], margin };
       lines.push(withMetadata(line, keep ? { ...row.provenance, chosenModel: hi.model, rejectedModel: lo.model } : null));
     }

@@ -11,15 +11,16 @@
  * - KTO: every scored answer, good above 0.5 + epsilon, bad below 0.5 - epsilon, ties excluded.
  */
 
+import { TIE_EPSILON } from "../../judges/index.js";
 import {
   buildProvenance,
   involves,
   isTie,
+  lostBy,
   maxMargin,
   modelLost,
-  shareOf,
   tally,
-  TIE_EPSILON,
+  wonBy,
   type GroupContext,
   type SkipTally,
 } from "./select-score.js";
@@ -64,11 +65,6 @@ function sftRow(ctx: GroupContext, model: string, margin: number): SftRow {
   const provenance = buildProvenance(ctx, ctx.battles, margin);
   return { kind: "sft", prompt: ctx.group.instruction.messages, completion, provenance };
 }
-
-const lostBy = (ctx: GroupContext, model: string) =>
-  ctx.battles.filter((b) => involves(b, model) && shareOf(b, model) < 0.5 - TIE_EPSILON);
-const wonBy = (ctx: GroupContext, model: string) =>
-  ctx.battles.filter((b) => involves(b, model) && shareOf(b, model) > 0.5 + TIE_EPSILON);
 
 export function sftRows(ctx: GroupContext, policy: RowPolicy, skips: SkipTally): SftRow[] {
   const target = ctx.group.target;
