@@ -39,6 +39,23 @@ export interface Selector<K extends SelectionKind> {
   summary(): SelectionSummary;
 }
 
+/** The options with their defaults filled in: what a selector applies, and what a dataset card reports. */
+export type ResolvedOptions = Required<Omit<SelectionOptions, "perCategoryCap" | "curriculum">> &
+  Pick<SelectionOptions, "perCategoryCap" | "curriculum">;
+
+export function withDefaults(o: SelectionOptions): ResolvedOptions {
+  return {
+    minMargin: o.minMargin ?? 0,
+    onlyTargetLoses: o.onlyTargetLoses ?? false,
+    perCategoryCap: o.perCategoryCap,
+    curriculum: o.curriculum,
+    dedup: o.dedup ?? false,
+    includeOpponentPairs: o.includeOpponentPairs ?? false,
+    lossRule: o.lossRule ?? "pooled",
+    ktoEpsilon: o.ktoEpsilon ?? DEFAULT_KTO_EPSILON,
+  };
+}
+
 /** Probability that the curriculum keeps a group of this complexity at this iteration (see header). */
 export function curriculumAcceptance(complexity: number | null, iteration: number, totalIterations: number): number {
   const p = totalIterations <= 1 ? 0 : Math.min(1, Math.max(0, (iteration - 1) / (totalIterations - 1)));
@@ -81,12 +98,8 @@ type Builders = { [P in SelectionKind]: (ctx: GroupContext, skips: SkipTally) =>
 /** A stateful selector for one export (see the module header for the rules and their order). */
 export function createSelector<K extends SelectionKind>(kind: K, options: SelectionOptions, rng: Rng): Selector<K> {
   checkOptions(options);
-  const policy: RowPolicy = {
-    lossRule: options.lossRule ?? "pooled",
-    includeOpponentPairs: options.includeOpponentPairs ?? false,
-    onlyTargetLoses: options.onlyTargetLoses ?? false,
-    ktoEpsilon: options.ktoEpsilon ?? DEFAULT_KTO_EPSILON,
-  };
+  const o = withDefaults(options);
+  const policy: RowPolicy = o;
   const builders: Builders = {
     sft: (ctx, skips) => sftRows(ctx, policy, skips),
     dpo: (ctx, skips) => dpoRows(ctx, policy, skips),
@@ -103,7 +116,7 @@ export function createSelector<K extends SelectionKind>(kind: K, options: Select
     if (policy.onlyTargetLoses && target !== undefined && kind !== "dpo" && kind !== "sft") {
       if (!modelLost(ctx, target, policy.lossRule)) return refuse(state.skips, "target-not-lost");
     }
-    const cur = options.curriculum;
+    const cur = o.curriculum;
     if (cur === undefined) return true;
     const accept = curriculumAcceptance(ctx.group.instruction.complexity, cur.iteration, cur.totalIterations);
     if (rng() < accept) return true;
@@ -113,9 +126,9 @@ export function createSelector<K extends SelectionKind>(kind: K, options: Select
   return {
     next(group) {
       state.groups += 1;
-      const ctx = prepareGroup(group, options.minMargin ?? 0, kind === "dpo", state.skips);
+      const ctx = prepareGroup(group, o.minMargin, kind === "dpo", state.skips);
       if (ctx === null || !admit(ctx)) return [];
-      return build(ctx, state.skips).filter((row) => state.accept(row, options));
+      return build(ctx, state.skips).filter((row) => state.accept(row, o));
     },
     summary: () => state.summary(),
   };
@@ -132,8 +145,8 @@ function createState(kind: SelectionKind) {
     groups: 0,
     rows: 0,
     skips,
-    accept(row: SelectionRow, o: SelectionOptions): boolean {
-      const key = o.dedup === true ? rowKey(row.prompt, dedupParts(row)) : null;
+    accept(row: SelectionRow, o: ResolvedOptions): boolean {
+      const key = o.dedup ? rowKey(row.prompt, dedupParts(row)) : null;
       if (key !== null && seen.has(key)) return refuse(skips, "duplicate");
       const category = row.provenance.category;
       const count = perCategory.get(category) ?? 0;

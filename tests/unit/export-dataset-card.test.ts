@@ -60,6 +60,26 @@ describe("renderDatasetCard", () => {
   for (const [name, text] of expected) it(`contains ${name}`, () => expect(card).toContain(text));
 });
 
+describe("renderDatasetCard: the policy table shows the defaults the selector applied to options left unset", () => {
+  // Defaults (select.ts withDefaults): minMargin 0, onlyTargetLoses false, no cap, no curriculum,
+  // dedup false, lossRule pooled, includeOpponentPairs false (DPO only), ktoEpsilon 0.05 (KTO only).
+  const cases: { kind: "dpo" | "kto"; rows: string[]; absent: string[] }[] = [
+    {
+      kind: "dpo",
+      rows: ["| minMargin | 0 |", "| onlyTargetLoses | false |", "| perCategoryCap | none |", "| curriculum | off |", "| dedup | false |", "| lossRule | pooled |", "| includeOpponentPairs | false |"],
+      absent: ["ktoEpsilon"],
+    },
+    { kind: "kto", rows: ["| ktoEpsilon | 0.05 |", "| lossRule | pooled |"], absent: ["includeOpponentPairs"] },
+  ];
+  for (const tc of cases) {
+    it(tc.kind, () => {
+      const card = renderDatasetCard({ name: "d", kind: tc.kind, format: "trl", fileName: "d.jsonl", summary: { ...SUMMARY, kind: tc.kind }, options: {}, generatedAt: "2025-01-01T00:00:00Z" });
+      for (const row of tc.rows) expect(card).toContain(row);
+      for (const name of tc.absent) expect(card).not.toContain(name);
+    });
+  }
+});
+
 describe("pipeline", () => {
   const group = (id: string): InstructionGroup => ({
     instruction: { id, messages: [{ role: "user", content: `Q ${id}` }], category: id.startsWith("m") ? "math" : "code", complexity: 3, source: null },
