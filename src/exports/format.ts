@@ -197,5 +197,3 @@ export function createFormatter<K extends SelectionKind>(
   const fn = FORMATTERS[kind];
   return (row) => fn(row, format, keep);
 }
-
-export { datasetInfoEntry, type DatasetInfoEntry } from "./dataset-info.js";

@@ -69,7 +69,7 @@ const PREFETCH = 4;
  * Page bounds come from a small index-only query chained ahead, so up to `PREFETCH` pages load in
  * parallel with the consumer; a consumer that stops early leaves them to settle unobserved.
  */
-export async function* roundGroupPages(db: Db, round: RoundRow): AsyncGenerator<InstructionGroup[]> {
+async function* roundGroupPages(db: Db, round: RoundRow): AsyncGenerator<InstructionGroup[]> {
   const queue: Promise<LoadedPage | null>[] = [];
   // `after` of the next page to schedule; null once a bound query found the end.
   let cursor: Promise<number | null> = Promise.resolve(0);
@@ -130,9 +130,4 @@ function pageGroups(round: RoundRow, page: LoadedPage): InstructionGroup[] {
 /** Pages of several rounds, one round after another. */
 export async function* exportGroupPages(db: Db, rounds: readonly RoundRow[]): AsyncGenerator<InstructionGroup[]> {
   for (const r of rounds) yield* roundGroupPages(db, r);
-}
-
-/** Groups of several rounds one at a time (for callers that do not need the page batches). */
-export async function* exportGroups(db: Db, rounds: readonly RoundRow[]): AsyncGenerator<InstructionGroup> {
-  for await (const page of exportGroupPages(db, rounds)) yield* page;
 }

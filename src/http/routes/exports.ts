@@ -63,7 +63,7 @@ export function exportRoutes(deps: Deps) {
         status: 200,
         headers: {
           "content-type": "application/x-ndjson; charset=utf-8",
-          "content-disposition": `attachment; filename="${plan.name}.${plan.format}.jsonl"`,
+          "content-disposition": `attachment; filename="${plan.fileName}"`,
           "x-request-id": c.get("requestId"),
         },
       });
