@@ -5,12 +5,12 @@
 import { eq } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { instructions } from "../db/schema/index.js";
-import { type CombinedOutcome, DEFAULT_PAIRWISE_VERSION, DEFAULT_SINGLE_VERSION, poolJury } from "../judges/index.js";
+import { type CombinedOutcome, poolJury } from "../judges/index.js";
 import { judgePairwise, judgeReward, judgeSingle, type GameContext } from "./judging.js";
 import type { BattleLlm, LlmMessage } from "./llm.js";
 import type { BattleResult, BattleRow } from "./queue.js";
 import { ensureResponse } from "./responses.js";
-import type { RoundRow } from "./round-store.js";
+import { roundPromptVersion, type RoundRow } from "./round-store.js";
 import { allOrFirstError } from "./all-settled.js";
 import type { RoundBudget } from "./budget.js";
 
@@ -51,10 +51,10 @@ export async function processBattle(deps: ProcessDeps, b: BattleRow, round: Roun
       };
       const res =
         round.judgeMode === "single"
-          ? await judgeSingle(ctx, options.promptVersion ?? DEFAULT_SINGLE_VERSION)
+          ? await judgeSingle(ctx, roundPromptVersion(round))
           : round.judgeMode === "reward"
             ? await judgeReward(ctx)
-            : await judgePairwise(ctx, options.promptVersion ?? DEFAULT_PAIRWISE_VERSION);
+            : await judgePairwise(ctx, roundPromptVersion(round));
       return { ...res, judge };
     }),
   );

@@ -7,19 +7,12 @@
  */
 import { sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
-import { DEFAULT_PAIRWISE_VERSION, DEFAULT_SINGLE_VERSION } from "../../judges/index.js";
-import type { RoundRow } from "../../battles/round-store.js";
+import { roundPromptVersion, type RoundRow } from "../../battles/round-store.js";
 import type { GroupBattle, InstructionGroup, PromptMessage } from "./select-types.js";
 
 // Instructions per page. With PREFETCH pages loading ahead, 200 measured best on 1M DPO rows
 // (bench export): 1,000 made PostgreSQL's page queries costlier, 500 held more data in the heap.
 const PAGE = 200;
-
-function promptVersion(round: RoundRow): string {
-  const o = round.options;
-  if (o.promptVersion) return o.promptVersion;
-  return round.judgeMode === "single" ? DEFAULT_SINGLE_VERSION : round.judgeMode === "reward" ? "reward@1" : DEFAULT_PAIRWISE_VERSION;
-}
 
 /** Rows of `db.execute` on either driver (postgres.js gives an array, PGlite `{ rows }`). */
 function rowsOf<T>(res: unknown): T[] {
@@ -97,7 +90,7 @@ async function* roundGroupPages(db: Db, round: RoundRow): AsyncGenerator<Instruc
 
 function pageGroups(round: RoundRow, page: LoadedPage): InstructionGroup[] {
   const judges = round.judges;
-  const versions = [promptVersion(round)];
+  const versions = [roundPromptVersion(round)];
   const { ins, bs, rs } = page;
   const battlesBy = new Map<number, GroupBattle[]>();
   for (const b of bs) {
