@@ -1,9 +1,10 @@
 /**
- * Training-data exports: which rounds feed an export (a round, an iteration's training round, or by
- * default every round that is not a loop's evaluation round), what is withheld from it (every
- * instruction a loop holds out, by id and normalised text, and benchmark-colliding prompts, unless
- * the request names includeHeldOut / includeBenchmarkCollisions), the selection policy, the format,
- * and the streamed JSONL body.
+ * The last stage of src/exports/ (groups -> withheld -> select -> format -> stream -> service), the
+ * one the routes and the reports service call. Which rounds feed an export (a round, an iteration's
+ * training round, or by default every round that is not a loop's evaluation round), what is withheld
+ * from it (every instruction a loop holds out, by id and normalised text, and benchmark-colliding
+ * prompts, unless the request names includeHeldOut / includeBenchmarkCollisions), the selection
+ * policy, the format, and the streamed JSONL body.
  */
 import { asc, eq, isNotNull, notInArray } from "drizzle-orm";
 import { z } from "zod";
