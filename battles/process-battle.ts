@@ -9,7 +9,8 @@ import { type CombinedOutcome, poolJury } from "../judges/index.js";
 import { judgePairwise, judgeReward, judgeSingle, type GameContext } from "./judging.js";
 import type { BattleLlm, LlmMessage } from "./llm.js";
 import type { BattleResult, BattleRow } from "./queue.js";
-import { ensureResponse } from "./responses.js";
+import { ensureResponse, type ResponseRow } from "./responses.js";
+import type { SingleFlight } from "../lib/single-flight.js";
 import { roundPromptVersion, type RoundRow } from "./round-store.js";
 import { allOrFirstError } from "./all-settled.js";
 import type { RoundBudget } from "./budget.js";
@@ -19,6 +20,8 @@ export interface ProcessDeps {
   llm: BattleLlm;
   /** Style features of an answer (length, markdown), stored for style-controlled ratings. */
   style?: (text: string) => Record<string, number>;
+  /** Candidate answers in flight in this worker, shared by battles that need the same one. */
+  answers?: SingleFlight<ResponseRow>;
 }
 
 /** `budget`: the round's budget (battles/budget.ts), null when it has none. */
@@ -29,8 +32,8 @@ export async function processBattle(deps: ProcessDeps, b: BattleRow, round: Roun
   const messages = ins.messages as LlmMessage[];
   const instruction = { id: ins.id, messages };
   const [ra, rb] = await allOrFirstError([
-    ensureResponse(deps.db, deps.llm, b.roundId, instruction, b.modelA, budget),
-    ensureResponse(deps.db, deps.llm, b.roundId, instruction, b.modelB, budget),
+    ensureResponse(deps.db, deps.llm, b.roundId, instruction, b.modelA, budget, deps.answers),
+    ensureResponse(deps.db, deps.llm, b.roundId, instruction, b.modelB, budget, deps.answers),
   ]);
   const options = round.options;
   const jurors = await allOrFirstError(

@@ -35,19 +35,31 @@ export interface BattleResult {
   styleB?: Record<string, number>;
 }
 
-/** Marks a running round done (or failed when every battle failed) once nothing is left to do. */
-export async function finishRoundIfComplete(db: Db, roundId: string): Promise<boolean> {
+/** How a round ended, with its battle counts (for the lifecycle log). */
+export interface RoundEnd {
+  status: "done" | "failed";
+  done: number;
+  failed: number;
+}
+
+/** Marks a running round done (or failed when every battle failed) once nothing is left to do; null when it was not this call that ended it. */
+export async function finishRoundIfComplete(db: Db, roundId: string): Promise<RoundEnd | null> {
   const [open] = await db
-    .select({ n: sql<number>`count(*) filter (where ${battles.status} in ('pending','running'))::int`, ok: sql<number>`count(*) filter (where ${battles.status} = 'done')::int` })
+    .select({
+      n: sql<number>`count(*) filter (where ${battles.status} in ('pending','running'))::int`,
+      ok: sql<number>`count(*) filter (where ${battles.status} = 'done')::int`,
+      failed: sql<number>`count(*) filter (where ${battles.status} = 'failed')::int`,
+    })
     .from(battles)
     .where(eq(battles.roundId, roundId));
-  if (!open || open.n > 0) return false;
+  if (!open || open.n > 0) return null;
+  const status = open.ok > 0 ? "done" : "failed";
   const rows = await db
     .update(rounds)
-    .set({ status: open.ok > 0 ? "done" : "failed", finishedAt: sql`now()`, error: open.ok > 0 ? null : "every battle failed" })
+    .set({ status, finishedAt: sql`now()`, error: open.ok > 0 ? null : "every battle failed" })
     .where(and(eq(rounds.id, roundId), inArray(rounds.status, ["pending", "running"])))
     .returning({ id: rounds.id });
-  return rows.length > 0;
+  return rows.length > 0 ? { status, done: Number(open.ok), failed: Number(open.failed) } : null;
 }
 
 /**

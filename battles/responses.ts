@@ -2,12 +2,15 @@
  * Candidate answers: each candidate answers each instruction once per round. A stored answer is
  * never requested again (crash recovery), and concurrent writers converge on the first stored row,
  * whose spend is added to the round's counters in the same transaction (battles/spend.ts), where the
- * call's budget reservation is settled too (battles/budget.ts).
+ * call's budget reservation is settled too (battles/budget.ts). Within one worker, battles that need
+ * the same answer at the same time share one call (`answers`, lib/single-flight.ts), so a provider is
+ * paid once per answer rather than once per battle that asked for it.
  */
 import { and, eq } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { responses } from "../db/schema/index.js";
 import { JobError } from "../lib/job-error.js";
+import type { SingleFlight } from "../lib/single-flight.js";
 import type { BattleLlm, LlmMessage } from "./llm.js";
 import { type RoundBudget, withTab } from "./budget.js";
 import { storeOnce } from "./spend.js";
@@ -29,9 +32,22 @@ export async function ensureResponse(
   instruction: { id: number; messages: LlmMessage[] },
   model: string,
   budget?: RoundBudget | null,
+  answers?: SingleFlight<ResponseRow>,
 ): Promise<ResponseRow> {
   const existing = await findResponse(db, roundId, instruction.id, model);
   if (existing) return existing;
+  const fetch = () => requestAndStore(db, llm, roundId, instruction, model, budget);
+  return answers ? answers.run(`${roundId}\u0000${instruction.id}\u0000${model}`, fetch) : fetch();
+}
+
+async function requestAndStore(
+  db: Db,
+  llm: BattleLlm,
+  roundId: string,
+  instruction: { id: number; messages: LlmMessage[] },
+  model: string,
+  budget: RoundBudget | null | undefined,
+): Promise<ResponseRow> {
   await withTab(budget, async (tab) => {
     const r = await llm.chat(model, { messages: instruction.messages, purpose: "candidate", guard: tab });
     if (!r.ok) throw new JobError(r.kind, `candidate ${model}: ${r.message}`, r.retryable);

@@ -10,10 +10,12 @@ import type { Db } from "../db/client.js";
 import { rounds } from "../db/schema/index.js";
 import { JobError } from "../lib/job-error.js";
 import { type JobHandler, type JobLog, type JobLoop, type LoopQueue, startJobLoop } from "../lib/job-loop.js";
+import { SingleFlight } from "../lib/single-flight.js";
 import { loadRoundBudget, type RoundBudget } from "./budget.js";
 import { addToCells } from "./cells.js";
 import type { BattleLlm } from "./llm.js";
 import { processBattle } from "./process-battle.js";
+import type { ResponseRow } from "./responses.js";
 import { type BattleResult, type BattleRow, battleQueue, budgetStop, finishRoundIfComplete } from "./queue.js";
 import type { RoundOptions, RoundRow } from "./round-store.js";
 
@@ -41,9 +43,9 @@ interface BattleContext {
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
 
 /** The battles queue bound to one worker: a judged battle is counted in the cells as it completes. */
-function boundQueue(db: Db, owner: string, leaseMs: number): LoopQueue<BattleRow, BattleResult> {
+function boundQueue(db: Db, owner: string, leaseMs: number, log: JobLog): LoopQueue<BattleRow, BattleResult> {
   return {
-    claim: (n) => battleQueue.claim(db, owner, n, leaseMs),
+    claim: (n) => battleQueue.claim(db, owner, n, leaseMs, (ids) => log.info({ roundIds: ids, owner }, ids.length === 1 ? "round started" : "rounds started")),
     renew: (ids) => battleQueue.renew(db, owner, ids, leaseMs),
     complete: (b, r) =>
       battleQueue.complete(db, b.id, owner, {
@@ -54,6 +56,7 @@ function boundQueue(db: Db, owner: string, leaseMs: number): LoopQueue<BattleRow
       }),
     fail: (b, err, maxAttempts) => battleQueue.fail(db, b, owner, err, maxAttempts),
     park: (b) => battleQueue.park(db, b.id, owner),
+    release: (ids) => battleQueue.release(db, ids, owner),
   };
 }
 
@@ -66,16 +69,16 @@ function battleHandler(o: WorkerOptions): JobHandler<BattleRow, BattleContext, B
     if (row) roundCache.set(id, row);
     return row ?? null;
   };
+  const answers = new SingleFlight<ResponseRow>();
   return {
     prepare: async (b) => {
       const round = b.roundId ? await getRound(b.roundId) : null;
       if (!round) return null;
-      const options = round.options as unknown as RoundOptions;
-      return { round, budget: await loadRoundBudget(o.db, round.id), maxAttempts: options.maxAttempts };
+      return { round, budget: await loadRoundBudget(o.db, round.id), maxAttempts: round.options.maxAttempts };
     },
     run: async (b, { round, budget }) => {
       try {
-        return { done: await processBattle({ db: o.db, llm: o.llm, style: o.style }, b, round, budget) };
+        return { done: await processBattle({ db: o.db, llm: o.llm, style: o.style, answers }, b, round, budget) };
       } catch (e) {
         // Not a failure: the battle waits in the queue (its attempt not counted) for room or a raised budget.
         if (e instanceof JobError && e.kind === "budget") return { park: "budget" };
@@ -91,14 +94,15 @@ function battleHandler(o: WorkerOptions): JobHandler<BattleRow, BattleContext, B
       }
       // A battle that ends in a round its budget stopped may be the last in flight: it writes the final figures.
       if (budget) await budgetStop(o.db, round.id, "ended");
-      await finishRoundIfComplete(o.db, round.id);
+      const end = await finishRoundIfComplete(o.db, round.id);
+      if (end) o.log[end.status === "done" ? "info" : "warn"]({ roundId: round.id, name: round.name, ...end }, end.status === "done" ? "round finished" : "round failed: every battle failed");
     },
   };
 }
 
 export function startWorker(o: WorkerOptions): Worker {
   return startJobLoop({
-    queue: boundQueue(o.db, o.owner, o.leaseMs),
+    queue: boundQueue(o.db, o.owner, o.leaseMs, o.log),
     handler: battleHandler(o),
     concurrency: o.concurrency,
     leaseMs: o.leaseMs,

@@ -45,8 +45,11 @@ export interface CompleteOptions<T extends PgTable> {
 }
 
 export interface JobQueue<T extends PgTable> {
-  /** Claims up to `n` jobs of active parents for `owner`, oldest first; expired leases are reclaimed. */
-  claim(db: Db, owner: string, n: number, leaseMs: number): Promise<T["$inferSelect"][]>;
+  /**
+   * Claims up to `n` jobs of active parents for `owner`, oldest first; expired leases are reclaimed.
+   * `started` hears the parents this claim moved from pending to running (a round's or run's start).
+   */
+  claim(db: Db, owner: string, n: number, leaseMs: number, started?: (parentIds: string[]) => void): Promise<T["$inferSelect"][]>;
   /** Extends the leases of jobs this owner still holds. */
   renew(db: Db, owner: string, ids: number[], leaseMs: number): Promise<void>;
   /** Marks a job done (false, writing nothing, when `owner` no longer holds it). */
@@ -55,6 +58,8 @@ export interface JobQueue<T extends PgTable> {
   fail(db: Db, job: { id: number; attempts: number }, owner: string, err: JobFailure, maxAttempts: number): Promise<"retry" | "failed">;
   /** Back to the queue without counting the attempt (it could not run yet: a budget wait, a batch call pending). */
   park(db: Db, id: number, owner: string): Promise<void>;
+  /** `park` for many jobs at once: a stopping worker hands back what it still holds. */
+  release(db: Db, ids: number[], owner: string): Promise<void>;
 }
 
 const ACTIVE_PARENT = ["pending", "running"];
@@ -72,9 +77,11 @@ export function jobQueue<T extends PgTable>(t: JobTable<T>): JobQueue<T> {
   const p = t.parent;
   // The claim's subquery selects only the id; drizzle cannot check `from` on a generic table.
   const from: PgTable = t.table;
+  /** Back to pending with no lease, the claim's attempt taken back. */
+  const unclaimed = () => own.values([[t.status, "pending"], [t.leaseOwner, null], [t.leaseExpiresAt, null], [t.attempts, sql`greatest(0, ${t.attempts} - 1)`]]);
 
   return {
-    async claim(db, owner, n, leaseMs) {
+    async claim(db, owner, n, leaseMs, started) {
       if (n <= 0) return [];
       const claimable = db
         .select({ id: t.id })
@@ -88,10 +95,12 @@ export function jobQueue<T extends PgTable>(t: JobTable<T>): JobQueue<T> {
       const claimed = asRows(await db.update(t.table).set(set).where(inArray(t.id, claimable)).returning());
       const parentIds = [...new Set(claimed.map((row) => row[own.keyOf(t.parentId)] as unknown).filter((x) => x !== null))];
       if (parentIds.length > 0) {
-        await db
+        const moved = await db
           .update(p.table)
           .set(parent.values([[p.status, "running"], [p.startedAt, sql`coalesce(${p.startedAt}, now())`]]))
-          .where(and(inArray(p.id, parentIds), eq(p.status, "pending")));
+          .where(and(inArray(p.id, parentIds), eq(p.status, "pending")))
+          .returning({ id: p.id });
+        if (moved.length > 0) started?.(moved.map((r) => String(r.id)));
       }
       const idKey = own.keyOf(t.id);
       return claimed.sort((a, b) => Number(a[idKey]) - Number(b[idKey]));
@@ -130,8 +139,12 @@ export function jobQueue<T extends PgTable>(t: JobTable<T>): JobQueue<T> {
     },
 
     async park(db, id, owner) {
-      const set = own.values([[t.status, "pending"], [t.leaseOwner, null], [t.leaseExpiresAt, null], [t.attempts, sql`greatest(0, ${t.attempts} - 1)`]]);
-      await db.update(t.table).set(set).where(and(eq(t.id, id), held(owner)));
+      await db.update(t.table).set(unclaimed()).where(and(eq(t.id, id), held(owner)));
+    },
+
+    async release(db, ids, owner) {
+      if (ids.length === 0) return;
+      await db.update(t.table).set(unclaimed()).where(and(inArray(t.id, ids), held(owner)));
     },
   };
 }

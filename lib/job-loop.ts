@@ -3,7 +3,10 @@
  * concurrency bound, run each job's handler, renew the leases of jobs in flight on a timer, poll
  * again after a pause when the queue is empty (calling `idle` then), and record each outcome on the
  * queue before the `after` hook sees it. `stop()` claims nothing more and resolves once the jobs in
- * flight have settled.
+ * flight have settled; `stop({ graceMs })` waits at most that long, then hands the jobs still running
+ * back to the queue (their leases released, their attempts not counted) so another worker takes them
+ * at once instead of after their lease expires. A released job's late completion writes nothing: every
+ * finishing write is guarded by the lease owner.
  *
  * Outcomes: a handler returns `{ done }` (the queue completes the job with it) or `{ park }` (the job
  * goes back to the queue without counting the attempt: it could not run yet, e.g. its budget is
@@ -32,6 +35,8 @@ export interface LoopQueue<J, D> {
   complete(job: J, done: D): Promise<boolean>;
   fail(job: J, err: JobError, maxAttempts: number): Promise<"retry" | "failed">;
   park(job: J): Promise<void>;
+  /** Hands jobs this worker still holds back to the queue, attempts not counted (shutdown). */
+  release?(ids: number[]): Promise<void>;
 }
 
 export type Outcome<D> = { done: D } | { park: string };
@@ -64,9 +69,16 @@ export interface JobLoopOptions<J extends { id: number }, C extends { maxAttempt
   fields?: (job: J) => object;
 }
 
+export interface StopOptions {
+  /** Longest wait for jobs in flight before they are released to the queue (default: wait for all). */
+  graceMs?: number;
+}
+
 export interface JobLoop {
-  /** Resolves when the loop has stopped and the jobs in flight have settled. */
-  stop(): Promise<void>;
+  /** Resolves when the loop has stopped and the jobs in flight have settled or, after `graceMs`, been released. */
+  stop(opts?: StopOptions): Promise<void>;
+  /** Jobs handed back by the last `stop()` because they outlasted its grace period. */
+  readonly released: number;
   /** Jobs that reached a fate other than parked since the loop started. */
   readonly processed: number;
 }
@@ -84,6 +96,7 @@ export function startJobLoop<J extends { id: number }, C extends { maxAttempts: 
   const fields = o.fields ?? ((job: J) => ({ jobId: job.id }));
   let stopped = false;
   let processed = 0;
+  let released = 0;
   let wake: (() => void) | null = null;
 
   const settle = async (job: J, ctx: C): Promise<Fate> => {
@@ -154,11 +167,31 @@ export function startJobLoop<J extends { id: number }, C extends { maxAttempts: 
     get processed() {
       return processed;
     },
-    stop: async () => {
+    get released() {
+      return released;
+    },
+    stop: async (opts = {}) => {
       stopped = true;
       wake?.();
       await running;
-      await Promise.allSettled([...inFlight.values()]);
+      const settled = Promise.allSettled([...inFlight.values()]);
+      if (opts.graceMs === undefined) await settled;
+      else {
+        let timer: NodeJS.Timeout | undefined;
+        const graceOver = new Promise<"grace">((r) => (timer = setTimeout(() => r("grace"), opts.graceMs)));
+        const first = await Promise.race([settled.then(() => "settled" as const), graceOver]);
+        clearTimeout(timer);
+        const left = [...inFlight.keys()];
+        if (first === "grace" && left.length > 0) {
+          try {
+            await o.queue.release?.(left);
+            released = left.length;
+            o.log.warn({ jobs: left.length }, `${o.label}s still running after the ${opts.graceMs} ms grace period were released to the queue`);
+          } catch (err) {
+            o.log.warn({ err, jobs: left.length }, `${o.label} release failed; their leases will expire`);
+          }
+        }
+      }
       clearInterval(renewTimer);
     },
   };

@@ -1,6 +1,7 @@
 /** Background work beside the HTTP server: the embedded battle worker (unless disabled). */
 import { hostname } from "node:os";
 import { startWorker, type Worker } from "../battles/worker.js";
+import type { StopOptions } from "../lib/job-loop.js";
 import { styleFeatures } from "../reports/style-features.js";
 import type { Deps } from "./deps.js";
 import { createModelCaller } from "./services/model-caller.js";
@@ -8,7 +9,10 @@ import { startGeneratorWorker } from "./generator/worker.js";
 
 export interface Background {
   worker: Worker | null;
-  stop(): Promise<void>;
+  /** Stops claiming; jobs in flight get `graceMs` to finish (default: as long as they take), then are released. */
+  stop(opts?: StopOptions): Promise<void>;
+  /** Jobs (battles and generator tasks) the last stop released to the queue. */
+  released(): number;
 }
 
 /** Starts a worker on `deps`; `role` names it in logs and leases. */
@@ -29,5 +33,9 @@ export function startBattleWorker(deps: Deps, role: string): Worker {
 export function startBackground(deps: Deps): Background {
   const worker = deps.config.embeddedWorker ? startBattleWorker(deps, "embedded") : null;
   const generator = deps.config.embeddedWorker ? startGeneratorWorker(deps) : null;
-  return { worker, stop: async () => void (await Promise.all([worker?.stop(), generator?.stop()])) };
+  return {
+    worker,
+    stop: async (opts) => void (await Promise.all([worker?.stop(opts), generator?.stop(opts)])),
+    released: () => (worker?.released ?? 0) + (generator?.released ?? 0),
+  };
 }

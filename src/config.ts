@@ -36,6 +36,8 @@ export const ConfigSchema = z.object({
   MATRIX_ARENA_WORKER: boolFrom.default(true),
   MATRIX_ARENA_WORKER_CONCURRENCY: intFrom(1, 4096).default(16),
   MATRIX_ARENA_LEASE_MS: intFrom(1000, 3_600_000).default(120_000),
+  /** On SIGTERM/SIGINT: how long jobs in flight may finish before their leases are handed back. */
+  MATRIX_ARENA_SHUTDOWN_GRACE_MS: intFrom(0, 3_600_000).default(20_000),
   MATRIX_ARENA_REQUEST_TIMEOUT_MS: intFrom(100, 3_600_000).default(120_000),
   /** Decisive battles below which a board marks a model provisional, unless a request names its own. */
   MATRIX_ARENA_MIN_BATTLES: intFrom(1, 1_000_000_000).default(MIN_DECISIVE_BATTLES),
@@ -62,6 +64,7 @@ export interface Config {
   embeddedWorker: boolean;
   workerConcurrency: number;
   leaseMs: number;
+  shutdownGraceMs: number;
   requestTimeoutMs: number;
   /** The default `minBattles` of boards, reports, the dashboard and the offline CLI. */
   minBattles: number;
@@ -115,6 +118,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     embeddedWorker: c.MATRIX_ARENA_WORKER,
     workerConcurrency: c.MATRIX_ARENA_WORKER_CONCURRENCY,
     leaseMs: c.MATRIX_ARENA_LEASE_MS,
+    shutdownGraceMs: c.MATRIX_ARENA_SHUTDOWN_GRACE_MS,
     requestTimeoutMs: c.MATRIX_ARENA_REQUEST_TIMEOUT_MS,
     minBattles: c.MATRIX_ARENA_MIN_BATTLES,
     keyVars,

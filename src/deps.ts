@@ -10,6 +10,8 @@ import { createGateway } from "./gateway/gateway.js";
 import type { Gateway } from "./gateway/types.js";
 import { createLogger, type Logger } from "./logger.js";
 import { AuthState, ensureBootstrapKey } from "./services/keys.js";
+import { createMetrics, type Metrics } from "./services/metrics.js";
+import { logProviderFailures } from "./services/provider-failures.js";
 
 export interface Deps {
   config: Config;
@@ -18,6 +20,8 @@ export interface Deps {
   logger: Logger;
   auth: AuthState;
   gateway: Gateway;
+  /** Prometheus registry of this process (GET /metrics). */
+  metrics: Metrics;
   clock: () => Date;
   random: () => number;
 }
@@ -37,7 +41,8 @@ export async function buildDeps(config: Config, opts: BuildOptions = {}): Promis
   if (config.bootstrapApiKey) await ensureBootstrapKey(db, config.bootstrapApiKey);
   const auth = new AuthState(db);
   await auth.refresh();
-  const usage = createDbUsageSink(db, logger);
+  const metrics = createMetrics(db);
+  const usage = logProviderFailures(metrics.wrapUsage(createDbUsageSink(db, logger)), logger);
   const gateway =
     opts.gateway ??
     createGateway({ cache: createDbCache(db), usage, secrets: config.secrets, simBaseUrl: config.simBaseUrl });
@@ -48,6 +53,7 @@ export async function buildDeps(config: Config, opts: BuildOptions = {}): Promis
     logger,
     auth,
     gateway,
+    metrics,
     clock: () => new Date(),
     random: Math.random,
     close: async () => {

@@ -49,3 +49,8 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   unavailable: 503,
   internal: 500,
 };
+
+/** A server that cannot start as configured (e.g. a public HOST without an API key); the CLI prints it and exits 1. */
+export class StartupError extends Error {
+  override name = "StartupError";
+}

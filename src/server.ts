@@ -7,16 +7,17 @@ import { type Config, isLoopbackHost } from "./config.js";
 import { buildDeps, type BuildOptions, type Deps } from "./deps.js";
 import { createApp } from "./http/app.js";
 import { startBackground } from "./background.js";
+import { StartupError } from "./errors.js";
+import type { StopOptions } from "../lib/job-loop.js";
 
 export interface RunningServer {
   url: string;
   port: number;
   deps: Deps;
-  close(): Promise<void>;
-}
-
-export class StartupError extends Error {
-  override name = "StartupError";
+  /** Stops accepting connections, then the background work (see Background.stop), then the database. */
+  close(opts?: StopOptions): Promise<void>;
+  /** Jobs the last close released to the queue. */
+  releasedJobs(): number;
 }
 
 export async function startServer(config: Config, opts: BuildOptions = {}): Promise<RunningServer> {
@@ -42,9 +43,10 @@ export async function startServer(config: Config, opts: BuildOptions = {}): Prom
       url,
       port,
       deps,
-      close: async () => {
+      releasedJobs: () => background.released(),
+      close: async (opts) => {
         await new Promise<void>((resolve) => server.close(() => resolve()));
-        await background.stop();
+        await background.stop(opts);
         await deps.close();
       },
     };

@@ -1,11 +1,11 @@
-/** Subcommand table for the CLI; `null` means the command keeps running (a server). */
+/**
+ * Subcommand table for the CLI; `null` means the command keeps running (a server). Each command imports
+ * its modules when it runs, so `help` and the offline `leaderboard` do not load the server, the
+ * database drivers or the generator.
+ */
 import { ConfigError, loadConfig } from "../config.js";
-import { openDb } from "../../db/client.js";
 import { DataDirLockedError } from "../../db/lock.js";
-import { startBattleWorker } from "../background.js";
-import { startGeneratorWorker } from "../generator/worker.js";
-import { buildDeps } from "../deps.js";
-import { StartupError, startServer } from "../server.js";
+import { StartupError } from "../errors.js";
 
 const USAGE = `matrix-arena <command> [options]
 
@@ -25,10 +25,13 @@ type Command = (argv: string[]) => Promise<number | null>;
 
 const COMMANDS: Record<string, Command> = {
   serve: async () => {
-    const server = await startServer(loadConfig());
+    const config = loadConfig();
+    const { startServer } = await import("../server.js");
+    const server = await startServer(config);
     const stop = async (signal: string) => {
-      server.deps.logger.info({ signal }, "shutting down");
-      await server.close();
+      server.deps.logger.info({ signal, graceMs: config.shutdownGraceMs }, "shutting down: no new claims; jobs in flight may finish within the grace period");
+      await server.close({ graceMs: config.shutdownGraceMs });
+      server.deps.logger.info({ released: server.releasedJobs() }, "stopped");
       process.exit(0);
     };
     process.once("SIGINT", () => void stop("SIGINT"));
@@ -41,12 +44,15 @@ const COMMANDS: Record<string, Command> = {
       process.stderr.write("matrix-arena worker: DATABASE_URL is required (workers share one PostgreSQL); `serve` runs an embedded worker on PGlite\n");
       return 2;
     }
+    const [{ buildDeps }, { startBattleWorker }, { startGeneratorWorker }] = await Promise.all([import("../deps.js"), import("../background.js"), import("../generator/worker.js")]);
     const deps = await buildDeps(config);
     const worker = startBattleWorker(deps, "worker");
     const generator = startGeneratorWorker(deps);
     const stop = async (signal: string) => {
-      deps.logger.info({ signal }, "worker stopping");
-      await Promise.all([worker.stop(), generator.stop()]);
+      deps.logger.info({ signal, graceMs: config.shutdownGraceMs }, "worker stopping: no new claims; jobs in flight may finish within the grace period");
+      const graceMs = config.shutdownGraceMs;
+      await Promise.all([worker.stop({ graceMs }), generator.stop({ graceMs })]);
+      deps.logger.info({ released: worker.released + generator.released }, "worker stopped");
       await deps.close();
       process.exit(0);
     };
@@ -56,6 +62,7 @@ const COMMANDS: Record<string, Command> = {
   },
   migrate: async () => {
     const config = loadConfig();
+    const { openDb } = await import("../../db/client.js");
     const handle = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
     await handle.close();
     process.stdout.write(`migrations applied (${handle.kind})\n`);
@@ -72,7 +79,8 @@ export function registerCommand(name: string, fn: Command): void {
 }
 
 export async function runCommand(argv: string[]): Promise<number | null> {
-  const [name = "help", ...rest] = argv;
+  const [given = "help", ...rest] = argv;
+  const name = given === "--help" || given === "-h" ? "help" : given;
   const cmd = COMMANDS[name] ?? (await loadLazy(name));
   if (!cmd) {
     process.stderr.write(`unknown command '${name}'\n\n${USAGE}`);

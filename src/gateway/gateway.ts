@@ -281,7 +281,7 @@ class ProviderGateway implements Gateway {
     const { kind, message, retryable } = f;
     const out: ChatFailure = { ok: false, kind, message, retryable, attempts, latencyMs };
     if (f.status !== undefined) out.status = f.status;
-    const outcome = { ...NO_TOKENS, costUsd: 0, cached: false, ok: false, errorKind: kind, latencyMs, attempts };
+    const outcome = { ...NO_TOKENS, costUsd: 0, cached: false, ok: false, errorKind: kind, errorMessage: message, latencyMs, attempts };
     this.record(model, purpose, outcome);
     return out;
   }

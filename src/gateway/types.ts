@@ -138,6 +138,8 @@ export interface UsageRecord {
   cached: boolean;
   ok: boolean;
   errorKind?: FailureKind;
+  /** The failure's message (secrets already redacted), for the failure log. */
+  errorMessage?: string;
   latencyMs: number;
   attempts: number;
 }

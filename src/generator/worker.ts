@@ -10,7 +10,7 @@ import { eq } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { genRuns } from "../../db/schema/index.js";
 import { JobError } from "../../lib/job-error.js";
-import { type JobHandler, type JobLoop, type LoopQueue, startJobLoop } from "../../lib/job-loop.js";
+import { type JobHandler, type JobLoop, type LoopQueue, startJobLoop, type StopOptions } from "../../lib/job-loop.js";
 import type { Deps } from "../deps.js";
 import { loadRunGuard, type RunGuard, runBudgetStop } from "./budget.js";
 import { createGenLlm } from "./llm.js";
@@ -29,7 +29,9 @@ export interface GeneratorWorkerOptions {
 }
 
 export interface GeneratorWorker {
-  stop(): Promise<void>;
+  stop(opts?: StopOptions): Promise<void>;
+  /** Tasks handed back by `stop()` because they outlasted its grace period. */
+  readonly released: number;
 }
 
 /** What a finished task hands the queue: its output, and the rows it writes in the same transaction. */
@@ -57,6 +59,7 @@ function boundQueue(db: Db, owner: string, leaseMs: number): LoopQueue<TaskRow, 
     complete: (t, done) => taskQueue.complete(db, t.id, owner, { set: { output: done.output }, ...(done.write ? { write: done.write } : {}) }),
     fail: (t, err, maxAttempts) => taskQueue.fail(db, t, owner, err, maxAttempts),
     park: (t) => taskQueue.park(db, t.id, owner),
+    release: (ids) => taskQueue.release(db, ids, owner),
   };
 }
 
@@ -118,5 +121,10 @@ export function startGeneratorWorker(deps: WorkerDeps, opts: GeneratorWorkerOpti
     fields: (t) => ({ runId: t.runId, taskId: t.id, task: t.key }),
   });
   deps.logger.info({ owner: o.owner, concurrency: o.concurrency }, "generator worker started");
-  return { stop: () => loop.stop() };
+  return {
+    stop: (opts) => loop.stop(opts),
+    get released() {
+      return loop.released;
+    },
+  };
 }

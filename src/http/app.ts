@@ -10,6 +10,9 @@ import { errorResponse, onError } from "./errors.js";
 import { newRouter } from "./openapi.js";
 import { ROUTE_GROUPS } from "./routes/index.js";
 
+/** Paths scraped or polled by machines; their request lines are logged at debug, not info. */
+const PROBE_PATHS: ReadonlySet<string> = new Set(["/healthz", "/readyz", "/metrics"]);
+
 export function createApp(deps: Deps) {
   const app = newRouter();
   app.use("*", requestId({ headerName: "X-Request-Id" }));
@@ -18,15 +21,18 @@ export function createApp(deps: Deps) {
     c.set("logger", deps.logger);
     await next();
     const ms = Math.round((performance.now() - started) * 10) / 10;
-    // Path only: query strings and headers are never logged.
-    deps.logger.info({ requestId: c.get("requestId"), method: c.req.method, path: c.req.path, status: c.res.status, ms }, "request");
+    // Path only: query strings and headers are never logged. Probes (health, readiness, metrics) log at debug.
+    const level = PROBE_PATHS.has(c.req.path) ? "debug" : "info";
+    deps.logger[level]({ requestId: c.get("requestId"), method: c.req.method, path: c.req.path, status: c.res.status, ms }, "request");
   });
   const limit = (maxSize: number) =>
     bodyLimit({ maxSize, onError: (c) => errorResponse(c, 413, "payload_too_large", `request body exceeds the limit of ${maxSize} bytes`) });
   const general = limit(deps.config.bodyLimitBytes);
   // Battle-log imports stream large files and enforce their own limit while reading (see battle-import.ts).
   app.use("/v1/*", (c, next) => (c.req.path === "/v1/battles/import" ? next() : general(c, next)));
-  app.use("/v1/*", authMiddleware(deps.db, deps.auth, deps.clock));
+  const auth = authMiddleware(deps.db, deps.auth, deps.clock);
+  app.use("/v1/*", auth);
+  app.use("/metrics", auth);
 
   for (const group of ROUTE_GROUPS) app.route("/", group(deps));
 

@@ -1,5 +1,6 @@
 /**
- * Bearer-key authentication for /v1. Reads need `read`, writes need `write`, /v1/keys needs `admin`.
+ * Bearer-key authentication for /v1 and /metrics. Reads need `read`, writes need `write`, /v1/keys needs
+ * `admin`, /metrics needs `metrics` (or admin).
  * In local mode (no active key anywhere, see AuthState in services/keys.ts) requests pass; the server is
  * bound to loopback then.
  */
@@ -9,7 +10,8 @@ import { type AuthState, type Scope, scopeAllows, verifyKey } from "../services/
 import type { AppEnv } from "./env.js";
 import { errorResponse } from "./errors.js";
 
-function neededScope(method: string, path: string): Scope {
+export function neededScope(method: string, path: string): Scope {
+  if (path === "/metrics") return "metrics";
   if (path.startsWith("/v1/keys")) return "admin";
   return method === "GET" || method === "HEAD" || method === "OPTIONS" ? "read" : "write";
 }

@@ -1,8 +1,12 @@
-/** Starts `matrix-arena` as a real child process and waits for its "listening" log line. */
+/**
+ * Starts `matrix-arena` as a real child process and waits for its "listening" log line. Tests run the
+ * sources (through tsx's loader), so they always test the code in the checkout; the compiled package
+ * that `bin/matrix-arena.js` runs is tested as a package in tests/e2e/package.test.ts.
+ */
 import { type ChildProcess, spawn } from "node:child_process";
 import { resolve } from "node:path";
 
-export const BIN = resolve(import.meta.dirname, "../../bin/matrix-arena.js");
+export const CLI_SOURCE = resolve(import.meta.dirname, "../../src/cli/main.ts");
 
 export interface Proc {
   child: ChildProcess;
@@ -12,7 +16,7 @@ export interface Proc {
 }
 
 export function spawnCli(args: string[], env: Record<string, string>): Proc {
-  const child = spawn(process.execPath, [BIN, ...args], {
+  const child = spawn(process.execPath, ["--import", "tsx", CLI_SOURCE, ...args], {
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -9,12 +9,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDb } from "../../db/client.js";
 import { json, makeTestApp, type TestApp } from "../helpers/app.js";
 
-type Needed = "public" | "read" | "write" | "admin";
+type Needed = "public" | "read" | "write" | "admin" | "metrics";
 
 /** The scope table: `METHOD /path` -> the least scope that may call it. */
 const NEEDED: Record<string, Needed> = {
   "GET /healthz": "public",
   "GET /readyz": "public",
+  "GET /metrics": "metrics",
   "POST /v1/keys": "admin",
   "GET /v1/keys": "admin",
   "DELETE /v1/keys/{id}": "admin",
@@ -81,14 +82,17 @@ const NEEDED: Record<string, Needed> = {
   "GET /v1/feedback": "read",
 };
 
-const RANK: Record<Exclude<Needed, "public">, number> = { read: 0, write: 1, admin: 2 };
-type Caller = "none" | "malformed" | "unknown" | "read" | "write" | "admin";
-const CALLERS: Caller[] = ["none", "malformed", "unknown", "read", "write", "admin"];
+/** The data ladder: admin implies write implies read. `metrics` is off the ladder: only itself or admin. */
+const RANK: Record<"read" | "write" | "admin", number> = { read: 0, write: 1, admin: 2 };
+type Caller = "none" | "malformed" | "unknown" | "read" | "write" | "admin" | "metrics";
+const CALLERS: Caller[] = ["none", "malformed", "unknown", "read", "write", "admin", "metrics"];
 
 /** The expected answer: an exact 401/403, or "allowed" (anything that is neither, and not a 5xx). */
 function expectedFor(needed: Needed, caller: Caller): 401 | 403 | "allowed" {
   if (needed === "public") return "allowed";
   if (caller === "none" || caller === "malformed" || caller === "unknown") return 401;
+  if (caller === "admin" || caller === needed) return "allowed";
+  if (needed === "metrics" || caller === "metrics") return 403;
   return RANK[caller] >= RANK[needed] ? "allowed" : 403;
 }
 
@@ -103,11 +107,11 @@ interface OpenApiDoc {
 const ADMIN = "admin-key-for-scope-tests-0123456789";
 let t: TestApp;
 let doc: OpenApiDoc;
-const keys: Record<"read" | "write" | "admin", string> = { read: "", write: "", admin: ADMIN };
+const keys: Record<"read" | "write" | "admin" | "metrics", string> = { read: "", write: "", admin: ADMIN, metrics: "" };
 
 beforeAll(async () => {
   t = await makeTestApp(await openDb({ dataDir: "memory://" }), { MATRIX_ARENA_API_KEY: ADMIN });
-  for (const scope of ["read", "write"] as const) {
+  for (const scope of ["read", "write", "metrics"] as const) {
     keys[scope] = (await json<{ key: string }>(await t.req("POST", "/v1/keys", { name: scope, scopes: [scope] }, { key: ADMIN }))).key;
   }
   doc = await json<OpenApiDoc>(await t.req("GET", "/openapi.json"));
@@ -143,9 +147,11 @@ describe("the scope table", () => {
   });
 
   it("classifies every caller the same way for every scope (sanity of the rule itself)", () => {
-    expect(CALLERS.map((c) => expectedFor("write", c))).toEqual([401, 401, 401, 403, "allowed", "allowed"]);
-    expect(CALLERS.map((c) => expectedFor("admin", c))).toEqual([401, 401, 401, 403, 403, "allowed"]);
-    expect(CALLERS.map((c) => expectedFor("read", c))).toEqual([401, 401, 401, "allowed", "allowed", "allowed"]);
+    // Callers: none, malformed, unknown, read, write, admin, metrics.
+    expect(CALLERS.map((c) => expectedFor("write", c))).toEqual([401, 401, 401, 403, "allowed", "allowed", 403]);
+    expect(CALLERS.map((c) => expectedFor("admin", c))).toEqual([401, 401, 401, 403, 403, "allowed", 403]);
+    expect(CALLERS.map((c) => expectedFor("read", c))).toEqual([401, 401, 401, "allowed", "allowed", "allowed", 403]);
+    expect(CALLERS.map((c) => expectedFor("metrics", c))).toEqual([401, 401, 401, 403, 403, "allowed", "allowed"]);
   });
 });
 

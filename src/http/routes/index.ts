@@ -22,6 +22,7 @@ import { instructionRoutes } from "./instructions.js";
 import { keyRoutes } from "./keys.js";
 import { leaderboardRoutes } from "./leaderboard.js";
 import { loopRoutes } from "./loops.js";
+import { metricsRoutes } from "./metrics.js";
 import { modelRoutes } from "./models.js";
 import { reportRoutes } from "./reports.js";
 import { roundRoutes } from "./rounds.js";
@@ -32,6 +33,7 @@ export type RouteGroup = (deps: Deps) => Hono<AppEnv>;
 
 export const ROUTE_GROUPS: readonly RouteGroup[] = [
   healthRoutes,
+  metricsRoutes,
   keyRoutes,
   modelRoutes,
   chatRoutes,

@@ -48,7 +48,11 @@ export function loopRoutes(deps: Deps) {
       request: { params: Id, body: jsonBody(IterationStartSchema) },
       responses: { 202: jsonContent(Any, "Started"), ...STD_ERRORS, ...NOT_FOUND, ...CONFLICT },
     }),
-    async (c) => c.json(await startIteration(deps.db, c.req.valid("param").id, c.req.valid("json"), actorKeyId(c)), 202),
+    async (c) => {
+      const it = await startIteration(deps.db, c.req.valid("param").id, c.req.valid("json"), actorKeyId(c));
+      deps.logger.info({ iterationId: it.id, loopId: it.loopId, number: it.number, roundId: it.roundId, evalRoundId: it.evalRoundId, battles: it.battles, evalBattles: it.evalBattles }, "iteration started: rounds created");
+      return c.json(it, 202);
+    },
   );
   r.openapi(
     createRoute({

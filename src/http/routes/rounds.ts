@@ -35,7 +35,9 @@ export function roundRoutes(deps: Deps) {
       },
     }),
     async (c) => {
-      const plan = await startRound(deps.db, c.req.valid("json"), { createdBy: actorKeyId(c) });
+      const body = c.req.valid("json");
+      const plan = await startRound(deps.db, body, { createdBy: actorKeyId(c) });
+      deps.logger.info({ roundId: plan.round.id, name: body.name, pairing: body.pairing, candidates: body.candidates.length, judges: body.judges.length, battles: plan.battles, instructions: plan.instructions }, "round created");
       return c.json({ id: plan.round.id, status: plan.round.status, battles: plan.battles, instructions: plan.instructions }, 202);
     },
   );
