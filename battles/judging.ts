@@ -27,6 +27,7 @@ import { JobError } from "../lib/job-error.js";
 import type { BattleLlm, LlmMessage } from "./llm.js";
 import { allOrFirstError } from "./all-settled.js";
 import { type CallTab, type RoundBudget, withTab } from "./budget.js";
+import { REWARD_PROMPT_VERSION } from "./round-store.js";
 import { storeOnce } from "./spend.js";
 
 export type JudgmentRow = typeof judgments.$inferSelect;
@@ -170,7 +171,7 @@ export async function judgeReward(ctx: GameContext): Promise<CombinedOutcome> {
     const text = `${ctx.question.map((m) => `${m.role}: ${m.content}`).join("\n")}\nassistant: ${answer}`;
     const r = await ctx.llm.score(ctx.judge, text);
     if (!r.ok) throw new JobError(r.kind, `reward model ${ctx.judge}: ${r.message}`, r.retryable);
-    const row = { battleId: ctx.battleId, judge: ctx.judge, order, promptVersion: "reward@1", verdict: r.score.toFixed(4), score: r.score, valid: true, latencyMs: Math.round(r.latencyMs) };
+    const row = { battleId: ctx.battleId, judge: ctx.judge, order, promptVersion: REWARD_PROMPT_VERSION, verdict: r.score.toFixed(4), score: r.score, valid: true, latencyMs: Math.round(r.latencyMs) };
     await storeOnce(ctx.db, judgments, row, { roundId: ctx.roundId, kind: "judgment", spend: { promptTokens: 0, completionTokens: 0, costUsd: 0 } });
     return (await stored(ctx.db, ctx.battleId, ctx.judge, order))?.score ?? r.score;
   };

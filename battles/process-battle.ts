@@ -5,13 +5,13 @@
 import { eq } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { instructions } from "../db/schema/index.js";
-import { type CombinedOutcome, DEFAULT_PAIRWISE_VERSION, DEFAULT_SINGLE_VERSION, poolJury } from "../judges/index.js";
+import { type CombinedOutcome, poolJury } from "../judges/index.js";
 import { judgePairwise, judgeReward, judgeSingle, type GameContext } from "./judging.js";
 import type { BattleLlm, LlmMessage } from "./llm.js";
 import type { BattleResult, BattleRow } from "./queue.js";
 import { ensureResponse, type ResponseRow } from "./responses.js";
 import type { SingleFlight } from "../lib/single-flight.js";
-import type { RoundRow } from "./round-store.js";
+import { roundPromptVersion, type RoundRow } from "./round-store.js";
 import { allOrFirstError } from "./all-settled.js";
 import type { RoundBudget } from "./budget.js";
 
@@ -54,10 +54,10 @@ export async function processBattle(deps: ProcessDeps, b: BattleRow, round: Roun
       };
       const res =
         round.judgeMode === "single"
-          ? await judgeSingle(ctx, options.promptVersion ?? DEFAULT_SINGLE_VERSION)
+          ? await judgeSingle(ctx, roundPromptVersion(round))
           : round.judgeMode === "reward"
             ? await judgeReward(ctx)
-            : await judgePairwise(ctx, options.promptVersion ?? DEFAULT_PAIRWISE_VERSION);
+            : await judgePairwise(ctx, roundPromptVersion(round));
       return { ...res, judge };
     }),
   );

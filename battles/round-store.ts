@@ -7,6 +7,7 @@ import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { battles, instructions, type RoundOptions, rounds } from "../db/schema/index.js";
 import { type BudgetCaps, readBudget, setBudgetCaps } from "../db/budget-ledger.js";
+import { DEFAULT_PAIRWISE_VERSION, DEFAULT_SINGLE_VERSION } from "../judges/index.js";
 import { type PairingMode, planBattles, planPairs } from "./pairing.js";
 import { roundSpend } from "./spend.js";
 import { mulberry32 } from "../lib/random.js";
@@ -33,6 +34,19 @@ export interface NewRound {
 }
 
 export type RoundRow = typeof rounds.$inferSelect;
+
+/** The version reward-model scores are stored under (a reward model has no prompt template to version). */
+export const REWARD_PROMPT_VERSION = "reward@1";
+
+/**
+ * The judge prompt version a round's battles are judged with: the template it was created with, else
+ * its judge mode's default. The judging (process-battle.ts, judging.ts) and the export's provenance
+ * (src/exports/groups.ts) both read it here.
+ */
+export function roundPromptVersion(round: Pick<RoundRow, "judgeMode"> & { options: Pick<RoundOptions, "promptVersion"> }): string {
+  const byMode = round.judgeMode === "single" ? DEFAULT_SINGLE_VERSION : round.judgeMode === "reward" ? REWARD_PROMPT_VERSION : DEFAULT_PAIRWISE_VERSION;
+  return round.options.promptVersion ?? byMode;
+}
 
 /** No instruction matched the round's filter; the transaction is rolled back. */
 export class EmptyPlanError extends Error {

@@ -1,7 +1,7 @@
 /**
  * Text normalisers used as comparison keys (the stored text is never changed). Two on purpose, with
  * different strength:
- * - `foldCaseAndSpace` keeps punctuation: training-row dedup keys (battles/selection-hash.ts);
+ * - `foldCaseAndSpace` keeps punctuation: training-row dedup keys (src/exports/select-key.ts);
  * - `foldToWords` / `foldToWordText` keep only words: instruction content hashes, MinHash shingles,
  *   benchmark decontamination and held-out matching in exports.
  * Own code, not a package: the keys are hashed and stored (content hashes, held-out sets), so the exact

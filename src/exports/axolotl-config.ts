@@ -4,7 +4,7 @@
  * `messages` / `chosen` / `rejected` under `rl: dpo`. The object is the config's YAML as JSON (JSON is
  * YAML), ready to merge into an Axolotl config file.
  */
-import type { SelectionKind } from "../../battles/selection.js";
+import type { SelectionKind } from "./select-types.js";
 
 /** Message keys of every role/content format this service writes. */
 const MESSAGE_MAPPING = { role: "role", content: "content" };

@@ -4,9 +4,10 @@
  * is passed in, nothing is read from the clock or the environment.
  */
 
-import type { SelectionKind, SelectionOptions, SelectionSummary } from "../../battles/selection.js";
+import type { SelectionKind, SelectionOptions, SelectionSummary } from "./select-types.js";
 import { datasetConfig } from "./dataset-info.js";
-import { provenanceKept, type FormatOptions } from "./formats.js";
+import { withDefaults } from "./select.js";
+import { provenanceKept, type FormatOptions } from "./format.js";
 import { WITHHELD_REASONS, WITHHELD_WHY, type WithheldFlags, type WithheldSummary } from "./withheld.js";
 
 /** What the export withheld (and what its flags let in); absent on cards of plain selections. */
@@ -82,19 +83,20 @@ function frontMatter(c: DatasetCardInput): string {
   ].join("\n");
 }
 
+/** The policy as the selector applied it: its own defaults (select.ts `withDefaults`), not a copy of them. */
 function policyRows(c: DatasetCardInput): [string, string][] {
-  const o = c.options;
+  const o = withDefaults(c.options);
   const cur = o.curriculum;
   const rows: [string, string][] = [
-    ["minMargin", String(o.minMargin ?? 0)],
-    ["onlyTargetLoses", String(o.onlyTargetLoses ?? false)],
+    ["minMargin", String(o.minMargin)],
+    ["onlyTargetLoses", String(o.onlyTargetLoses)],
     ["perCategoryCap", o.perCategoryCap === undefined ? "none" : String(o.perCategoryCap)],
     ["curriculum", cur === undefined ? "off" : `iteration ${cur.iteration} of ${cur.totalIterations}`],
-    ["dedup", String(o.dedup ?? false)],
-    ["lossRule", o.lossRule ?? "pooled"],
+    ["dedup", String(o.dedup)],
+    ["lossRule", o.lossRule],
   ];
-  if (c.kind === "dpo") rows.push(["includeOpponentPairs", String(o.includeOpponentPairs ?? false)]);
-  if (c.kind === "kto") rows.push(["ktoEpsilon", String(o.ktoEpsilon ?? 0.05)]);
+  if (c.kind === "dpo") rows.push(["includeOpponentPairs", String(o.includeOpponentPairs)]);
+  if (c.kind === "kto") rows.push(["ktoEpsilon", String(o.ktoEpsilon)]);
   return rows;
 }
 

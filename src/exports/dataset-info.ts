@@ -6,7 +6,7 @@
  * and Axolotl DPO) load through the README's "OpenAI format" tags.
  */
 
-import type { SelectionKind } from "../../battles/selection.js";
+import type { SelectionKind } from "./select-types.js";
 import { axolotlConfig, type AxolotlConfig } from "./axolotl-config.js";
 
 export interface DatasetInfoEntry {

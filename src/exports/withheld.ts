@@ -8,7 +8,7 @@
  * "Normalised text" is lib/text.ts `foldToWordText`, the normalisation behind the instruction pool's
  * content hash (not `foldCaseAndSpace`, which keeps punctuation and serves only row dedup). A held-out instruction's text is its first user turn.
  */
-import type { InstructionGroup, PromptMessage } from "../../battles/selection-types.js";
+import type { InstructionGroup, PromptMessage } from "./select-types.js";
 import type { DecontamIndex } from "../generator/clean/decontaminate.js";
 import { hashWords } from "../../lib/hash.js";
 import { foldToWords, foldToWordText } from "../../lib/text.js";

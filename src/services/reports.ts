@@ -10,7 +10,7 @@ import type { Db } from "../../db/client.js";
 import { type BoardFilter, readBattles, readCounts } from "../../reports/queries.js";
 import { dataYield, type RoundReport, winRatesFromCounts, type WinRates } from "../../reports/render/report-model.js";
 import { notFound } from "../errors.js";
-import { countTrainingRows } from "./exports.js";
+import { countTrainingRows } from "../exports/service.js";
 import { leaderboard } from "./leaderboard.js";
 
 /** Bradley-Terry ratings (point estimates) and the observed / predicted matrices, models best first. */

@@ -8,7 +8,7 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../../db/client.js";
-import { FORMATS } from "../../src/exports/formats.js";
+import { FORMATS } from "../../src/exports/format.js";
 import { json, makeTestApp, type TestApp } from "../helpers/app.js";
 import { describeEachDb } from "../helpers/db.js";
 

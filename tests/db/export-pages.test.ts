@@ -6,10 +6,10 @@
  */
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { seed } from "../../bench/export.js";
-import { exportGroupPages } from "../../battles/export-groups.js";
+import { exportGroupPages } from "../../src/exports/groups.js";
 import { findRound, type RoundRow } from "../../battles/round-store.js";
 import type { DbHandle } from "../../db/client.js";
-import { runExport, planExport, ExportQuerySchema } from "../../src/services/exports.js";
+import { runExport, planExport, ExportQuerySchema } from "../../src/exports/service.js";
 import { describeEachDb } from "../helpers/db.js";
 
 const INSTRUCTIONS = 530; // three pages of 200 and a partial one

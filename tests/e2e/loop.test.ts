@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startBattleWorker } from "../../src/background.js";
-import { FORMATS } from "../../src/exports/formats.js";
+import { FORMATS } from "../../src/exports/format.js";
 import { startSimulator, type Simulator } from "../../src/sim/server.js";
 import { json, makeTestApp, type TestApp } from "../helpers/app.js";
 import { arenaHardItems, describeWithSharedData, importItems, mtBenchItems, type Progress, registerSimModels, waitForRound } from "../helpers/arena.js";

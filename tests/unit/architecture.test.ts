@@ -21,6 +21,29 @@ const MAY_IMPORT: Record<Top, readonly Top[]> = {
   src: ["lib", "db", "judges", "battles", "reports"],
 };
 
+/**
+ * src/exports/, the one home of training-data export, in the order its data flows: the shapes, the
+ * groups read from the database, what is withheld, selection, formatting (and the loader configs and
+ * card that describe a formatted file), the JSONL stream, and the service that wires them for routes.
+ */
+const EXPORT_STAGES: readonly (readonly string[])[] = [
+  ["select-types.ts", "memo-last.ts"],
+  ["groups.ts"],
+  ["withheld.ts", "withheld-sets.ts"],
+  ["select.ts", "select-key.ts", "select-score.ts", "select-rows.ts"],
+  ["format.ts", "format-turns.ts", "axolotl-config.ts", "dataset-info.ts", "dataset-card.ts"],
+  ["stream.ts", "stream-json.ts"],
+  ["service.ts"],
+];
+const exportStage = (file: string): number | undefined => {
+  const i = EXPORT_STAGES.findIndex((stage) => stage.includes(file));
+  return i < 0 ? undefined : i;
+};
+/** What src/exports/ may import outside itself: the floors, the round row type, errors, and the generator's cleaning it shares. */
+const EXPORTS_MAY_IMPORT = ["lib/", "db/", "judges/", "battles/round-store.ts", "src/errors.ts", "src/generator/"];
+/** The only src/exports/ files that touch the database. */
+const EXPORTS_IO = ["groups.ts", "withheld-sets.ts", "service.ts"];
+
 interface Edge {
   from: string;
   to: string;
@@ -87,6 +110,45 @@ describe("architecture: who may import whom", () => {
   it("the composition root, services, generator, exports, gateway and simulator do not import the HTTP layer", () => {
     const lower = ["src/deps.ts", "src/services/", "src/generator/", "src/exports/", "src/gateway/", "src/sim/", "src/config.ts", "src/errors.ts"];
     const bad = ALL.filter((e) => lower.some((l) => e.from.startsWith(l)) && e.to.startsWith("src/http/"));
+    expect(show(bad)).toEqual([]);
+  });
+
+  it("battles/ holds no training-data export code (selection, groups and formats live in src/exports/)", () => {
+    const stray = sourceFiles(join(ROOT, "battles"))
+      .map((f) => relative(ROOT, f))
+      .filter((f) => /^battles\/(select|selection|export|memo-last|format|withheld|dataset)/.test(f));
+    expect(stray).toEqual([]);
+  });
+
+  it(`src/exports/ imports only ${EXPORTS_MAY_IMPORT.join(", ")} outside itself`, () => {
+    const bad = ALL.filter((e) => e.from.startsWith("src/exports/") && !e.to.startsWith("src/exports/") && !EXPORTS_MAY_IMPORT.some((p) => e.to.startsWith(p)));
+    expect(show(bad)).toEqual([]);
+  });
+
+  it("src/exports/ files sit in the order the data flows: each imports only its own stage or earlier ones", () => {
+    const files = sourceFiles(join(ROOT, "src/exports")).map((f) => relative(join(ROOT, "src/exports"), f));
+    expect(files.filter((f) => exportStage(f) === undefined)).toEqual([]);
+    const bad = ALL.filter((e) => {
+      if (!e.from.startsWith("src/exports/") || !e.to.startsWith("src/exports/")) return false;
+      const [from, to] = [exportStage(e.from.slice("src/exports/".length)), exportStage(e.to.slice("src/exports/".length))];
+      return from === undefined || to === undefined || to > from;
+    });
+    expect(show(bad)).toEqual([]);
+  });
+
+  it(`src/exports/ reads the database from ${EXPORTS_IO.join(", ")} only; selection, withholding, formats and the stream are pure`, () => {
+    const io = EXPORTS_IO.map((f) => `src/exports/${f}`);
+    const dbEdges = ALL.filter((e) => e.from.startsWith("src/exports/") && e.to.startsWith("db/") && !io.includes(e.from));
+    expect(show(dbEdges)).toEqual([]);
+    const drivers = sourceFiles(join(ROOT, "src/exports"))
+      .map((f) => relative(ROOT, f))
+      .filter((f) => !io.includes(f) && /from\s+"(drizzle-orm[^"]*|postgres|@electric-sql\/[^"]+)"/.test(readFileSync(join(ROOT, f), "utf8")));
+    expect(drivers).toEqual([]);
+  });
+
+  it("the rest of the app reaches src/exports/ through service.ts (and format.ts for the format names)", () => {
+    const entry = ["src/exports/service.ts", "src/exports/format.ts"];
+    const bad = ALL.filter((e) => e.from.startsWith("src/") && !e.from.startsWith("src/exports/") && e.to.startsWith("src/exports/") && !entry.includes(e.to));
     expect(show(bad)).toEqual([]);
   });
 

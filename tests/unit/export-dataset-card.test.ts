@@ -1,9 +1,9 @@
 // Dataset card rendering and the selection -> format -> JSONL pipeline, end to end on planted groups.
 import { describe, expect, it } from "vitest";
-import { createSelector, type InstructionGroup, type SelectionSummary } from "../../battles/selection.js";
+import { createSelector, type InstructionGroup, type SelectionSummary } from "../../src/exports/select.js";
 import { renderDatasetCard, sizeCategory } from "../../src/exports/dataset-card.js";
-import { createFormatter } from "../../src/exports/formats.js";
-import { exportChunks, stringifyLines } from "../../src/exports/pipeline.js";
+import { createFormatter } from "../../src/exports/format.js";
+import { exportChunks, stringifyLines } from "../../src/exports/stream.js";
 
 const SUMMARY: SelectionSummary = {
   kind: "dpo",
@@ -58,6 +58,26 @@ describe("renderDatasetCard", () => {
     ["license note", "terms of use may restrict training"],
   ];
   for (const [name, text] of expected) it(`contains ${name}`, () => expect(card).toContain(text));
+});
+
+describe("renderDatasetCard: the policy table shows the defaults the selector applied to options left unset", () => {
+  // Defaults (select.ts withDefaults): minMargin 0, onlyTargetLoses false, no cap, no curriculum,
+  // dedup false, lossRule pooled, includeOpponentPairs false (DPO only), ktoEpsilon 0.05 (KTO only).
+  const cases: { kind: "dpo" | "kto"; rows: string[]; absent: string[] }[] = [
+    {
+      kind: "dpo",
+      rows: ["| minMargin | 0 |", "| onlyTargetLoses | false |", "| perCategoryCap | none |", "| curriculum | off |", "| dedup | false |", "| lossRule | pooled |", "| includeOpponentPairs | false |"],
+      absent: ["ktoEpsilon"],
+    },
+    { kind: "kto", rows: ["| ktoEpsilon | 0.05 |", "| lossRule | pooled |"], absent: ["includeOpponentPairs"] },
+  ];
+  for (const tc of cases) {
+    it(tc.kind, () => {
+      const card = renderDatasetCard({ name: "d", kind: tc.kind, format: "trl", fileName: "d.jsonl", summary: { ...SUMMARY, kind: tc.kind }, options: {}, generatedAt: "2025-01-01T00:00:00Z" });
+      for (const row of tc.rows) expect(card).toContain(row);
+      for (const name of tc.absent) expect(card).not.toContain(name);
+    });
+  }
 });
 
 describe("pipeline", () => {

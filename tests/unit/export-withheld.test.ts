@@ -1,7 +1,7 @@
 // What an export withholds (pure): held-out ids and normalised texts, benchmark exact and 13-gram
 // collisions, the flags that let each kind in, and the counts the dataset card prints.
 import { describe, expect, it } from "vitest";
-import type { InstructionGroup, PromptMessage } from "../../battles/selection.js";
+import type { InstructionGroup, PromptMessage } from "../../src/exports/select.js";
 import { renderDatasetCard } from "../../src/exports/dataset-card.js";
 import { createWithholding, type WithheldFlags, type WithheldReason, type WithheldSets } from "../../src/exports/withheld.js";
 import { buildDecontamIndex } from "../../src/generator/clean/decontaminate.js";

@@ -4,8 +4,8 @@
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Deps } from "../../deps.js";
-import { FORMATS } from "../../exports/formats.js";
-import { datasetCard, datasetInfo, ExportQuerySchema, KINDS, planExport, runExport } from "../../services/exports.js";
+import { FORMATS } from "../../exports/format.js";
+import { datasetCard, datasetInfo, ExportQuerySchema, KINDS, planExport, runExport } from "../../exports/service.js";
 import { describeZodError, errorResponse } from "../errors.js";
 import { CONFLICT, jsonContent, newRouter, NOT_FOUND, STD_ERRORS, unstorableResponse } from "../openapi.js";
 
@@ -63,7 +63,7 @@ export function exportRoutes(deps: Deps) {
         status: 200,
         headers: {
           "content-type": "application/x-ndjson; charset=utf-8",
-          "content-disposition": `attachment; filename="${plan.name}.${plan.format}.jsonl"`,
+          "content-disposition": `attachment; filename="${plan.fileName}"`,
           "x-request-id": c.get("requestId"),
         },
       });

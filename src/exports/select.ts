@@ -4,8 +4,8 @@
  * group's rows; `summary()` reports counts. Memory is constant apart from the dedup Set of 53-bit
  * hashes and a few small Sets (categories, models, judges, prompt versions, rounds).
  *
- * Per group, in order: basic checks and scoring (selection-score.ts, `minMargin` drops weak
- * battles before pooling) -> `onlyTargetLoses` -> curriculum -> candidate rows (selection-rows.ts)
+ * Per group, in order: basic checks and scoring (select-score.ts, `minMargin` drops weak
+ * battles before pooling) -> `onlyTargetLoses` -> curriculum -> candidate rows (select-rows.ts)
  * -> dedup -> per-category cap. The cap is applied after dedup so duplicates never use up a quota.
  *
  * Curriculum: with progress p = (iteration - 1) / (totalIterations - 1) in [0, 1], a group of
@@ -14,10 +14,10 @@
  * complexity 5 always and complexity 1 one time in five, so easy items thin out but never vanish.
  */
 
-import type { Rng } from "../lib/random.js";
-import { rowKey } from "./selection-hash.js";
-import { dpoRows, ktoRows, rewardRows, sftRows, type RowPolicy } from "./selection-rows.js";
-import { modelLost, prepareGroup, tally, type GroupContext, type SkipTally } from "./selection-score.js";
+import type { Rng } from "../../lib/random.js";
+import { rowKey } from "./select-key.js";
+import { dpoRows, ktoRows, rewardRows, sftRows, type RowPolicy } from "./select-rows.js";
+import { modelLost, prepareGroup, tally, type GroupContext, type SkipTally } from "./select-score.js";
 import type {
   InstructionGroup,
   RowOfKind,
@@ -26,9 +26,9 @@ import type {
   SelectionRow,
   SelectionSummary,
   SkipReason,
-} from "./selection-types.js";
+} from "./select-types.js";
 
-export type * from "./selection-types.js";
+export type * from "./select-types.js";
 
 export const DEFAULT_KTO_EPSILON = 0.05;
 export const CURRICULUM_NULL_COMPLEXITY = 3;
@@ -37,6 +37,23 @@ const MAX_COMPLEXITY = 5;
 export interface Selector<K extends SelectionKind> {
   next(group: InstructionGroup): RowOfKind[K][];
   summary(): SelectionSummary;
+}
+
+/** The options with their defaults filled in: what a selector applies, and what a dataset card reports. */
+export type ResolvedOptions = Required<Omit<SelectionOptions, "perCategoryCap" | "curriculum">> &
+  Pick<SelectionOptions, "perCategoryCap" | "curriculum">;
+
+export function withDefaults(o: SelectionOptions): ResolvedOptions {
+  return {
+    minMargin: o.minMargin ?? 0,
+    onlyTargetLoses: o.onlyTargetLoses ?? false,
+    perCategoryCap: o.perCategoryCap,
+    curriculum: o.curriculum,
+    dedup: o.dedup ?? false,
+    includeOpponentPairs: o.includeOpponentPairs ?? false,
+    lossRule: o.lossRule ?? "pooled",
+    ktoEpsilon: o.ktoEpsilon ?? DEFAULT_KTO_EPSILON,
+  };
 }
 
 /** Probability that the curriculum keeps a group of this complexity at this iteration (see header). */
@@ -81,12 +98,8 @@ type Builders = { [P in SelectionKind]: (ctx: GroupContext, skips: SkipTally) =>
 /** A stateful selector for one export (see the module header for the rules and their order). */
 export function createSelector<K extends SelectionKind>(kind: K, options: SelectionOptions, rng: Rng): Selector<K> {
   checkOptions(options);
-  const policy: RowPolicy = {
-    lossRule: options.lossRule ?? "pooled",
-    includeOpponentPairs: options.includeOpponentPairs ?? false,
-    onlyTargetLoses: options.onlyTargetLoses ?? false,
-    ktoEpsilon: options.ktoEpsilon ?? DEFAULT_KTO_EPSILON,
-  };
+  const o = withDefaults(options);
+  const policy: RowPolicy = o;
   const builders: Builders = {
     sft: (ctx, skips) => sftRows(ctx, policy, skips),
     dpo: (ctx, skips) => dpoRows(ctx, policy, skips),
@@ -103,7 +116,7 @@ export function createSelector<K extends SelectionKind>(kind: K, options: Select
     if (policy.onlyTargetLoses && target !== undefined && kind !== "dpo" && kind !== "sft") {
       if (!modelLost(ctx, target, policy.lossRule)) return refuse(state.skips, "target-not-lost");
     }
-    const cur = options.curriculum;
+    const cur = o.curriculum;
     if (cur === undefined) return true;
     const accept = curriculumAcceptance(ctx.group.instruction.complexity, cur.iteration, cur.totalIterations);
     if (rng() < accept) return true;
@@ -113,9 +126,9 @@ export function createSelector<K extends SelectionKind>(kind: K, options: Select
   return {
     next(group) {
       state.groups += 1;
-      const ctx = prepareGroup(group, options.minMargin ?? 0, kind === "dpo", state.skips);
+      const ctx = prepareGroup(group, o.minMargin, kind === "dpo", state.skips);
       if (ctx === null || !admit(ctx)) return [];
-      return build(ctx, state.skips).filter((row) => state.accept(row, options));
+      return build(ctx, state.skips).filter((row) => state.accept(row, o));
     },
     summary: () => state.summary(),
   };
@@ -132,8 +145,8 @@ function createState(kind: SelectionKind) {
     groups: 0,
     rows: 0,
     skips,
-    accept(row: SelectionRow, o: SelectionOptions): boolean {
-      const key = o.dedup === true ? rowKey(row.prompt, dedupParts(row)) : null;
+    accept(row: SelectionRow, o: ResolvedOptions): boolean {
+      const key = o.dedup ? rowKey(row.prompt, dedupParts(row)) : null;
       if (key !== null && seen.has(key)) return refuse(skips, "duplicate");
       const category = row.provenance.category;
       const count = perCategory.get(category) ?? 0;

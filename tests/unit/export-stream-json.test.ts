@@ -1,7 +1,7 @@
 // jsonLine must print exactly what JSON.stringify prints: table cases for every escape class and
 // value kind, then random nested records (seeded) compared byte for byte.
 import { describe, expect, it } from "vitest";
-import { jsonLine, jsonString } from "../../src/exports/json-line.js";
+import { jsonLine, jsonString } from "../../src/exports/stream-json.js";
 import { xoshiroRng } from "../../lib/random.js";
 
 const CASES: [string, unknown][] = [

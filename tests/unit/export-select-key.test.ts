@@ -1,7 +1,7 @@
 // Row dedup keys: which rows count as the same (cyrb53 and the normaliser themselves are tested in
 // lib-hash.test.ts and lib-text.test.ts).
 import { describe, expect, it } from "vitest";
-import { rowKey } from "../../battles/selection-hash.js";
+import { rowKey } from "../../src/exports/select-key.js";
 
 describe("rowKey", () => {
   const u = (content: string) => [{ role: "user" as const, content }];

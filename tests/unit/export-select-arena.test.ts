@@ -12,7 +12,7 @@ import {
   type SelectionOptions,
   type SelectionRow,
   type SftRow,
-} from "../../battles/selection.js";
+} from "../../src/exports/select.js";
 
 type BattleOpts = Partial<Pick<GroupBattle, "roundId" | "iterationId" | "judges" | "promptVersions">>;
 function battle(id: string, a: string, b: string, outcome: number, margin: number, o: BattleOpts = {}): GroupBattle {

@@ -6,20 +6,13 @@
  * out a page of groups at a time so the consumer pays one await per page, not per row.
  */
 import { sql } from "drizzle-orm";
-import type { Db } from "../db/client.js";
-import { DEFAULT_PAIRWISE_VERSION, DEFAULT_SINGLE_VERSION } from "../judges/index.js";
-import type { RoundRow } from "./round-store.js";
-import type { GroupBattle, InstructionGroup, PromptMessage } from "./selection.js";
+import type { Db } from "../../db/client.js";
+import { roundPromptVersion, type RoundRow } from "../../battles/round-store.js";
+import type { GroupBattle, InstructionGroup, PromptMessage } from "./select-types.js";
 
 // Instructions per page. With PREFETCH pages loading ahead, 200 measured best on 1M DPO rows
 // (bench export): 1,000 made PostgreSQL's page queries costlier, 500 held more data in the heap.
 const PAGE = 200;
-
-function promptVersion(round: RoundRow): string {
-  const o = round.options;
-  if (o.promptVersion) return o.promptVersion;
-  return round.judgeMode === "single" ? DEFAULT_SINGLE_VERSION : round.judgeMode === "reward" ? "reward@1" : DEFAULT_PAIRWISE_VERSION;
-}
 
 /** Rows of `db.execute` on either driver (postgres.js gives an array, PGlite `{ rows }`). */
 function rowsOf<T>(res: unknown): T[] {
@@ -69,7 +62,7 @@ const PREFETCH = 4;
  * Page bounds come from a small index-only query chained ahead, so up to `PREFETCH` pages load in
  * parallel with the consumer; a consumer that stops early leaves them to settle unobserved.
  */
-export async function* roundGroupPages(db: Db, round: RoundRow): AsyncGenerator<InstructionGroup[]> {
+async function* roundGroupPages(db: Db, round: RoundRow): AsyncGenerator<InstructionGroup[]> {
   const queue: Promise<LoadedPage | null>[] = [];
   // `after` of the next page to schedule; null once a bound query found the end.
   let cursor: Promise<number | null> = Promise.resolve(0);
@@ -97,7 +90,7 @@ export async function* roundGroupPages(db: Db, round: RoundRow): AsyncGenerator<
 
 function pageGroups(round: RoundRow, page: LoadedPage): InstructionGroup[] {
   const judges = round.judges;
-  const versions = [promptVersion(round)];
+  const versions = [roundPromptVersion(round)];
   const { ins, bs, rs } = page;
   const battlesBy = new Map<number, GroupBattle[]>();
   for (const b of bs) {
@@ -130,9 +123,4 @@ function pageGroups(round: RoundRow, page: LoadedPage): InstructionGroup[] {
 /** Pages of several rounds, one round after another. */
 export async function* exportGroupPages(db: Db, rounds: readonly RoundRow[]): AsyncGenerator<InstructionGroup[]> {
   for (const r of rounds) yield* roundGroupPages(db, r);
-}
-
-/** Groups of several rounds one at a time (for callers that do not need the page batches). */
-export async function* exportGroups(db: Db, rounds: readonly RoundRow[]): AsyncGenerator<InstructionGroup> {
-  for await (const page of exportGroupPages(db, rounds)) yield* page;
 }

@@ -1,23 +1,24 @@
 /**
- * Training-data exports: which rounds feed an export (a round, an iteration's training round, or by
- * default every round that is not a loop's evaluation round), what is withheld from it (every
- * instruction a loop holds out, by id and normalised text, and benchmark-colliding prompts, unless
- * the request names includeHeldOut / includeBenchmarkCollisions), the selection policy, the format,
- * and the streamed JSONL body.
+ * The last stage of src/exports/ (groups -> withheld -> select -> format -> stream -> service), the
+ * one the routes and the reports service call. Which rounds feed an export (a round, an iteration's
+ * training round, or by default every round that is not a loop's evaluation round), what is withheld
+ * from it (every instruction a loop holds out, by id and normalised text, and benchmark-colliding
+ * prompts, unless the request names includeHeldOut / includeBenchmarkCollisions), the selection
+ * policy, the format, and the streamed JSONL body.
  */
 import { asc, eq, isNotNull, notInArray } from "drizzle-orm";
 import { z } from "zod";
-import { exportGroupPages, exportGroups } from "../../battles/export-groups.js";
+import { exportGroupPages } from "./groups.js";
 import { mulberry32 } from "../../lib/random.js";
 import type { RoundRow } from "../../battles/round-store.js";
-import { createSelector, type InstructionGroup, type SelectionKind, type SelectionOptions, type Selector } from "../../battles/selection.js";
+import { createSelector, type InstructionGroup, type SelectionKind, type SelectionOptions, type Selector } from "./select.js";
 import type { Db } from "../../db/client.js";
 import { iterations, loops, rounds } from "../../db/schema/index.js";
-import { renderDatasetCard } from "../exports/dataset-card.js";
-import { createWithholding, type Withholding, type WithheldFlags, type WithheldSets } from "../exports/withheld.js";
-import { datasetConfig } from "../exports/dataset-info.js";
-import { createFormatter, FORMATS, type FormatOfKind } from "../exports/formats.js";
-import { exportChunks, stringifyLines } from "../exports/pipeline.js";
+import { renderDatasetCard } from "./dataset-card.js";
+import { createWithholding, type Withholding, type WithheldFlags, type WithheldSets } from "./withheld.js";
+import { datasetConfig } from "./dataset-info.js";
+import { createFormatter, FORMATS, isFormat, type FormatOfKind } from "./format.js";
+import { exportChunks, stringifyLines } from "./stream.js";
 import { badRequest, conflict, notFound } from "../errors.js";
 import { evalRoundOwner, loadWithheldSets } from "./withheld-sets.js";
 
@@ -52,6 +53,8 @@ export interface ExportPlan<K extends SelectionKind> {
   options: SelectionOptions;
   target: string | null;
   name: string;
+  /** The file the JSONL body is saved as (the download's name, and what the card and loader configs point at). */
+  fileName: string;
   withheld: { sets: WithheldSets; flags: WithheldFlags; evalRound: EvalRound | null };
 }
 
@@ -92,8 +95,8 @@ async function sourceRounds(db: Db, q: ExportQuery): Promise<{ rows: RoundRow[];
 }
 
 export async function planExport<K extends SelectionKind>(db: Db, kind: K, q: ExportQuery): Promise<ExportPlan<K>> {
-  const format = (q.format ?? DEFAULT_FORMAT[kind]) as FormatOfKind[K];
-  if (!(FORMATS[kind] as readonly string[]).includes(format)) {
+  const format = q.format ?? DEFAULT_FORMAT[kind];
+  if (!isFormat(kind, format)) {
     throw badRequest(`format: '${q.format}' is not a ${kind} format; use one of ${FORMATS[kind].join(", ")}`);
   }
   const src = await sourceRounds(db, q);
@@ -112,7 +115,8 @@ export async function planExport<K extends SelectionKind>(db: Db, kind: K, q: Ex
   const scope = q.iterationId ? `iteration-${src.iteration?.number}` : q.roundId ? `round-${q.roundId.slice(0, 8)}` : "all";
   const name = `matrix-arena-${kind}-${scope}${q.includeHeldOut ? "-with-held-out" : ""}`;
   const withheld = { sets: await loadWithheldSets(db), flags: { includeHeldOut: q.includeHeldOut ?? false, includeBenchmarkCollisions: q.includeBenchmarkCollisions ?? false }, evalRound: src.evalRound ?? null };
-  return { kind, format, rounds: src.rows, options, target: targets.length === 1 ? (targets[0] ?? null) : null, name, withheld };
+  const fileName = `${name}.${format}.jsonl`;
+  return { kind, format, rounds: src.rows, options, target: targets.length === 1 ? (targets[0] ?? null) : null, name, fileName, withheld };
 }
 
 /**
@@ -146,7 +150,7 @@ export async function datasetCard<K extends SelectionKind>(db: Db, plan: ExportP
     name: plan.name,
     kind: plan.kind,
     format: plan.format,
-    fileName: `${plan.name}.${plan.format}.jsonl`,
+    fileName: plan.fileName,
     summary: run.selector.summary(),
     options: plan.options,
     formatOptions: q.provenance === undefined ? {} : { provenance: q.provenance },
@@ -158,7 +162,7 @@ export async function datasetCard<K extends SelectionKind>(db: Db, plan: ExportP
 }
 
 export function datasetInfo<K extends SelectionKind>(plan: ExportPlan<K>) {
-  return datasetConfig(plan.name, plan.kind, plan.format, `${plan.name}.${plan.format}.jsonl`)?.config ?? null;
+  return datasetConfig(plan.name, plan.kind, plan.format, plan.fileName)?.config ?? null;
 }
 
 /** SFT rows and DPO pairs a round yields under the default policy and withholding (one pass over its groups). */
@@ -171,10 +175,12 @@ export async function countTrainingRows(db: Db, roundId: string): Promise<{ sftR
   const none = () => 0;
   let sftRows = 0;
   let dpoPairs = 0;
-  for await (const g of exportGroups(db, [round])) {
-    for (const kept of withholding.rows(g, (x) => [x], none)) {
-      sftRows += sft.next(kept).length;
-      dpoPairs += dpo.next(kept).length;
+  for await (const page of exportGroupPages(db, [round])) {
+    for (const g of page) {
+      for (const kept of withholding.rows(g, (x) => [x], none)) {
+        sftRows += sft.next(kept).length;
+        dpoPairs += dpo.next(kept).length;
+      }
     }
   }
   return { sftRows, dpoPairs };

@@ -1,8 +1,9 @@
 // Export formats, each compared with a sample copied from the tool's documentation (keys and
 // shapes), then field by field on a multi-turn prompt written out by hand for every format.
 import { describe, expect, it } from "vitest";
-import type { DpoRow, KtoRow, PromptMessage, Provenance, RewardRow, SftRow } from "../../battles/selection.js";
-import { createFormatter, datasetInfoEntry, FORMATS, isFormat, provenanceKept, type JsonRecord } from "../../src/exports/formats.js";
+import type { DpoRow, KtoRow, PromptMessage, Provenance, RewardRow, SftRow } from "../../src/exports/select.js";
+import { datasetInfoEntry } from "../../src/exports/dataset-info.js";
+import { createFormatter, FORMATS, isFormat, provenanceKept, type JsonRecord } from "../../src/exports/format.js";
 
 /** Structure of a JSON value: object keys (sorted) and element shapes; arrays must be uniform. */
 function shapeOf(v: unknown): unknown {

@@ -5,9 +5,9 @@
  * one extra row.
  */
 
-import { cyrb53 } from "../lib/hash.js";
-import { foldCaseAndSpace } from "../lib/text.js";
-import type { PromptMessage } from "./selection-types.js";
+import { cyrb53 } from "../../lib/hash.js";
+import { foldCaseAndSpace } from "../../lib/text.js";
+import type { PromptMessage } from "./select-types.js";
 
 // Separators that normalisation never produces, so "ab"+"c" and "a"+"bc" hash differently.
 const FIELD_SEP = "\u0001";

@@ -4,7 +4,7 @@
  * backslash, control character or surrogate) are wrapped in quotes as they are instead of being
  * scanned and copied by the escaper; object keys are quoted once and cached. Anything that is not
  * a plain object, array or primitive (a Date, a class instance, anything with toJSON) goes to
- * `JSON.stringify` itself, so the result never differs (tests/unit/export-json-line.test.ts checks
+ * `JSON.stringify` itself, so the result never differs (tests/unit/export-stream-json.test.ts checks
  * this on random values).
  */
 

@@ -7,8 +7,8 @@
  * the assistant's, opens with an empty user turn rather than dropping text.
  */
 
-import { memoLast } from "../../battles/memo-last.js";
-import type { PromptMessage } from "../../battles/selection.js";
+import { memoLast } from "./memo-last.js";
+import type { PromptMessage } from "./select-types.js";
 
 export interface AlternatingPrompt {
   /** Leading system turns joined by a blank line, or null. */

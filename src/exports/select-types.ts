@@ -1,7 +1,7 @@
 /**
  * Types of the Arena Learning training-data selection: what the database side feeds in (one
  * `InstructionGroup` per instruction), the options, the rows that come out, and the summary.
- * Shapes only; the logic lives in selection.ts, selection-rows.ts and selection-score.ts.
+ * Shapes only; the logic lives in select.ts, select-rows.ts and select-score.ts.
  */
 
 export interface PromptMessage {
@@ -56,7 +56,7 @@ export interface SelectionOptions {
   onlyTargetLoses?: boolean;
   /** At most this many rows per category across the whole export. */
   perCategoryCap?: number;
-  /** Later iterations accept low-complexity instructions less often (see selection.ts). 1-based. */
+  /** Later iterations accept low-complexity instructions less often (see select.ts). 1-based. */
   curriculum?: { iteration: number; totalIterations: number };
   /** Drop rows whose normalised prompt + answer(s) hash was already emitted. */
   dedup?: boolean;

@@ -1,14 +1,14 @@
 /**
- * Glue for one export stream: instruction groups in (from the database, a page at a time, ordered
- * by instruction), selected rows through the selector, formatted lines out as JSONL bytes in chunks
- * of about `chunkSize` bytes. The per-row work is synchronous, so a large export pays one await per
- * page and one per chunk, not several per row, and no chunk-sized string is ever built: lines are
- * written as UTF-8 straight into the chunk's buffer. Read `selector.summary()` afterwards for the
- * dataset card.
+ * The stream stage of an export (src/exports/service.ts wires it): instruction groups in (from the
+ * database, a page at a time, ordered by instruction), selected rows through the selector, formatted
+ * lines out as JSONL bytes in chunks of about `chunkSize` bytes. The per-row work is synchronous, so
+ * a large export pays one await per page and one per chunk, not several per row, and no chunk-sized
+ * string is ever built: lines are written as UTF-8 straight into the chunk's buffer. Read
+ * `selector.summary()` afterwards for the dataset card.
  */
 
-import type { JsonRecord } from "./formats.js";
-import { jsonLine } from "./json-line.js";
+import type { JsonRecord } from "./format.js";
+import { jsonLine } from "./stream-json.js";
 
 /** ~64 KB: large enough to keep per-write overhead low, small enough to stream promptly. */
 export const DEFAULT_CHUNK_SIZE = 64 * 1024;

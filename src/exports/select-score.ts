@@ -4,11 +4,10 @@
  * instruction, from its own side), whether the target lost, and the provenance every row carries.
  */
 
+import { outcomeCategory, TIE_EPSILON } from "../../judges/index.js";
 import { memoLast } from "./memo-last.js";
-import type { BattleRef, GroupAnswer, GroupBattle, InstructionGroup, Provenance, SkipReason } from "./selection-types.js";
+import type { BattleRef, GroupAnswer, GroupBattle, InstructionGroup, Provenance, SkipReason } from "./select-types.js";
 
-/** Outcomes this close to 0.5 are ties (shares are averages of judge votes, so exact 0.5 is common). */
-export const TIE_EPSILON = 1e-9;
 export const UNCATEGORISED = "uncategorized";
 
 export type SkipTally = Partial<Record<SkipReason, number>>;
@@ -35,6 +34,11 @@ export function shareOf(battle: GroupBattle, model: string): number {
   return battle.modelA === model ? battle.outcome : 1 - battle.outcome;
 }
 
+/**
+ * Outcomes within judges/ `TIE_EPSILON` of 0.5 are ties (shares are averages of judge votes, so exact
+ * 0.5 is common). Measured as a distance, which at the two boundary values themselves can differ
+ * from judges/ `outcomeCategory` by one rounding; DPO pairs have always used this form.
+ */
 export function isTie(outcome: number): boolean {
   return Math.abs(outcome - 0.5) <= TIE_EPSILON;
 }
@@ -98,17 +102,26 @@ export function poolScores(battles: readonly GroupBattle[]): {
   return { scores, counts };
 }
 
-/** Did `model` lose this instruction? "pooled": its pooled share < 0.5; "any-loss": it lost a battle. */
+/** Did `model` lose this instruction? "pooled": its pooled share is a loss; "any-loss": it lost a battle. */
 export function modelLost(ctx: GroupContext, model: string, rule: "pooled" | "any-loss"): boolean {
   const score = ctx.scores.get(model);
   if (score === undefined) return false;
-  if (rule === "pooled") return score < 0.5 - TIE_EPSILON;
-  return ctx.battles.some((b) => involves(b, model) && shareOf(b, model) < 0.5 - TIE_EPSILON);
+  if (rule === "pooled") return outcomeCategory(score) === "loss";
+  return ctx.battles.some((b) => decidedFor(b, model, "loss"));
 }
 
 export function involves(battle: GroupBattle, model: string): boolean {
   return battle.modelA === model || battle.modelB === model;
 }
+
+/** Whether `model` played `battle` and it went `way` from its side (judges/ `outcomeCategory` of its share). */
+function decidedFor(battle: GroupBattle, model: string, way: "win" | "loss"): boolean {
+  return involves(battle, model) && outcomeCategory(shareOf(battle, model)) === way;
+}
+
+/** The group's usable battles `model` lost, and those it won. */
+export const lostBy = (ctx: GroupContext, model: string): GroupBattle[] => ctx.battles.filter((b) => decidedFor(b, model, "loss"));
+export const wonBy = (ctx: GroupContext, model: string): GroupBattle[] => ctx.battles.filter((b) => decidedFor(b, model, "win"));
 
 function toRef(b: GroupBattle): BattleRef {
   const ref: BattleRef = {

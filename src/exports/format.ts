@@ -1,6 +1,6 @@
 /**
  * Pure row formatters: one selected row -> the JSON object(s) of one JSONL line each, in the
- * layout a training tool documents. Sources, checked field by field in tests/unit/export-formats.test.ts:
+ * layout a training tool documents. Sources, checked field by field in tests/unit/export-format.test.ts:
  * - TRL: https://huggingface.co/docs/trl/dataset_formats (conversational language modeling,
  *   preference, unpaired preference) and https://huggingface.co/docs/trl/reward_trainer
  *   (explicit-prompt preference, optional `margin` column).
@@ -19,6 +19,7 @@
  * carry it: an unknown key would put the whole file at risk of rejection.
  */
 
+import { TIE_EPSILON } from "../../judges/index.js";
 import type {
   DpoRow,
   KtoRow,
@@ -27,8 +28,8 @@ import type {
   RowOfKind,
   SelectionKind,
   SftRow,
-} from "../../battles/selection.js";
-import { plainMessages, toAlternating, toShareGpt } from "./turns.js";
+} from "./select-types.js";
+import { plainMessages, toAlternating, toShareGpt } from "./format-turns.js";
 
 export const SFT_FORMATS = ["messages", "openai", "sharegpt", "alpaca", "axolotl"] as const;
 export const DPO_FORMATS = ["trl", "openai", "llamafactory", "axolotl"] as const;
@@ -142,7 +143,10 @@ export function formatDpo(row: DpoRow, format: FormatOfKind["dpo"], keep: boolea
   }
 }
 
-/** `scores`: one line per instruction. `trl-pairwise`: one line per pair of differently scored answers. */
+/**
+ * `scores`: one line per instruction. `trl-pairwise`: one line per pair of differently scored
+ * answers (scores within judges/ `TIE_EPSILON` are the same score, as in selection).
+ */
 export function formatReward(row: RewardRow, format: FormatOfKind["reward"], keep: boolean): JsonRecord[] {
   const prompt = plainMessages(row.prompt);
   if (format === "scores") {
@@ -155,7 +159,7 @@ export function formatReward(row: RewardRow, format: FormatOfKind["reward"], kee
   row.responses.forEach((hi, i) => {
     for (const lo of row.responses.slice(i + 1)) {
       const margin = hi.score - lo.score;
-      if (margin <= 1e-9) continue;
+      if (margin <= TIE_EPSILON) continue;
       const line = { prompt, chosen: [assistant(hi.text)], rejected: [assistant(lo.text)], margin };
       lines.push(withMetadata(line, keep ? { ...row.provenance, chosenModel: hi.model, rejectedModel: lo.model } : null));
     }
@@ -193,5 +197,3 @@ export function createFormatter<K extends SelectionKind>(
   const fn = FORMATTERS[kind];
   return (row) => fn(row, format, keep);
 }
-
-export { datasetInfoEntry, type DatasetInfoEntry } from "./dataset-info.js";

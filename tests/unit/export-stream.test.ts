@@ -2,7 +2,7 @@
 // input values, and respect the chunk size in bytes (a chunk closes at the first line that reaches
 // it); chunks stream before the source is drained, and the line counts add up.
 import { describe, expect, it } from "vitest";
-import { DEFAULT_CHUNK_SIZE, exportChunks, stringifyLines } from "../../src/exports/pipeline.js";
+import { DEFAULT_CHUNK_SIZE, exportChunks, stringifyLines } from "../../src/exports/stream.js";
 import { xoshiroRng } from "../../lib/random.js";
 
 const decoder = new TextDecoder();

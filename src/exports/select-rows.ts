@@ -1,6 +1,6 @@
 /**
  * Candidate rows of one scored instruction group, per kind, before the export-wide policies
- * (curriculum, dedup, per-category cap) in selection.ts. The Arena Learning rules:
+ * (curriculum, dedup, per-category cap) in select.ts. The Arena Learning rules:
  * - SFT: where the target lost (see `lossRule`), its target text is the best opponent answer by
  *   pooled score, provided that answer scored above the target. Without a target (all-pairs
  *   rounds), the best answer is taken when it won on balance (pooled > 0.5).
@@ -11,19 +11,20 @@
  * - KTO: every scored answer, good above 0.5 + epsilon, bad below 0.5 - epsilon, ties excluded.
  */
 
+import { TIE_EPSILON } from "../../judges/index.js";
 import {
   buildProvenance,
   involves,
   isTie,
+  lostBy,
   maxMargin,
   modelLost,
-  shareOf,
   tally,
-  TIE_EPSILON,
+  wonBy,
   type GroupContext,
   type SkipTally,
-} from "./selection-score.js";
-import type { DpoRow, KtoRow, RewardRow, RowAnswer, SftRow, SkipReason } from "./selection-types.js";
+} from "./select-score.js";
+import type { DpoRow, KtoRow, RewardRow, RowAnswer, SftRow, SkipReason } from "./select-types.js";
 
 export interface RowPolicy {
   lossRule: "pooled" | "any-loss";
@@ -64,11 +65,6 @@ function sftRow(ctx: GroupContext, model: string, margin: number): SftRow {
   const provenance = buildProvenance(ctx, ctx.battles, margin);
   return { kind: "sft", prompt: ctx.group.instruction.messages, completion, provenance };
 }
-
-const lostBy = (ctx: GroupContext, model: string) =>
-  ctx.battles.filter((b) => involves(b, model) && shareOf(b, model) < 0.5 - TIE_EPSILON);
-const wonBy = (ctx: GroupContext, model: string) =>
-  ctx.battles.filter((b) => involves(b, model) && shareOf(b, model) > 0.5 + TIE_EPSILON);
 
 export function sftRows(ctx: GroupContext, policy: RowPolicy, skips: SkipTally): SftRow[] {
   const target = ctx.group.target;

@@ -1,6 +1,6 @@
 // memoLast: one-entry identity memo with frozen, shared results.
 import { describe, expect, it } from "vitest";
-import { memoLast } from "../../battles/memo-last.js";
+import { memoLast } from "../../src/exports/memo-last.js";
 
 describe("memoLast", () => {
   it("computes once per run of identical arguments and freezes what it shares", () => {

@@ -8,7 +8,8 @@ import {
   type DpoRow,
   type InstructionGroup,
   type SftRow,
-} from "../../battles/selection.js";
+  withDefaults,
+} from "../../src/exports/select.js";
 import { xoshiroRng } from "../../lib/random.js";
 
 function group(id: string, complexity: number | null, texts: Record<string, string>, over: Partial<InstructionGroup> = {}): InstructionGroup {
@@ -25,6 +26,27 @@ function group(id: string, complexity: number | null, texts: Record<string, stri
   };
 }
 const TEXTS = { T: "T says five", A: "A says four", B: "B says 4" };
+
+describe("withDefaults: unset options get the defaults the selector documents, set ones pass through", () => {
+  const cases: { name: string; input: Parameters<typeof withDefaults>[0]; want: ReturnType<typeof withDefaults> }[] = [
+    {
+      name: "nothing set",
+      input: {},
+      want: { minMargin: 0, onlyTargetLoses: false, perCategoryCap: undefined, curriculum: undefined, dedup: false, includeOpponentPairs: false, lossRule: "pooled", ktoEpsilon: 0.05 },
+    },
+    {
+      name: "everything set",
+      input: { minMargin: 0.4, onlyTargetLoses: true, perCategoryCap: 3, curriculum: { iteration: 2, totalIterations: 4 }, dedup: true, includeOpponentPairs: true, lossRule: "any-loss", ktoEpsilon: 0.1 },
+      want: { minMargin: 0.4, onlyTargetLoses: true, perCategoryCap: 3, curriculum: { iteration: 2, totalIterations: 4 }, dedup: true, includeOpponentPairs: true, lossRule: "any-loss", ktoEpsilon: 0.1 },
+    },
+    {
+      name: "zero and false are kept, not replaced",
+      input: { minMargin: 0, perCategoryCap: 0, dedup: false, ktoEpsilon: 0 },
+      want: { minMargin: 0, onlyTargetLoses: false, perCategoryCap: 0, curriculum: undefined, dedup: false, includeOpponentPairs: false, lossRule: "pooled", ktoEpsilon: 0 },
+    },
+  ];
+  for (const tc of cases) it(tc.name, () => expect(withDefaults(tc.input)).toEqual(tc.want));
+});
 
 describe("curriculum acceptance (closed form 1 - p(5 - c)/5, p = (i - 1)/(n - 1))", () => {
   const cases: [number | null, number, number, number][] = [
