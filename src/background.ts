@@ -4,7 +4,7 @@ import { startWorker, type Worker } from "../battles/worker.js";
 import { styleFeatures } from "../reports/style-features.js";
 import type { Deps } from "./deps.js";
 import { createModelCaller } from "./services/model-caller.js";
-import { startGeneratorWorker } from "./generator/worker.js";
+import { startGeneratorWorker } from "./generator/engine/worker.js";
 
 export interface Background {
   worker: Worker | null;

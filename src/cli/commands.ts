@@ -3,7 +3,7 @@ import { ConfigError, loadConfig } from "../config.js";
 import { openDb } from "../../db/client.js";
 import { DataDirLockedError } from "../../db/lock.js";
 import { startBattleWorker } from "../background.js";
-import { startGeneratorWorker } from "../generator/worker.js";
+import { startGeneratorWorker } from "../generator/engine/worker.js";
 import { buildDeps } from "../deps.js";
 import { StartupError, startServer } from "../server.js";
 

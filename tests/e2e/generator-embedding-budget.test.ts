@@ -5,7 +5,7 @@
  * budget_exhausted before it groups its agents. Against the simulator over real HTTP.
  */
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { startGeneratorWorker, type GeneratorWorker } from "../../src/generator/worker.js";
+import { startGeneratorWorker, type GeneratorWorker } from "../../src/generator/engine/worker.js";
 import { startSimulator, type Simulator } from "../../src/sim/server.js";
 import { json, makeTestApp, type TestApp } from "../helpers/app.js";
 import { registerSimModels } from "../helpers/arena.js";

@@ -6,14 +6,14 @@
  */
 import type { Db } from "../../../db/client.js";
 import { badRequest } from "../../errors.js";
-import { getItem, insertItems, itemsOfRun, reviseItem, type Message, type NewItem } from "../items.js";
-import { inputOf, paramsOf, type Pipeline, type PipelineContext } from "../pipeline.js";
-import { messagesOf, tagOf } from "../prompts.js";
-import { EDIT_PROMPT, QUESTIONS_PROMPT, SUGGEST_PROMPT, TRANSFORM_PROMPT } from "../prompts-agentinstruct.js";
-import { type RunRow, type TaskRow, tasksOfStage } from "../queue.js";
+import { getItem, insertItems, itemsOfRun, reviseItem, type Message, type NewItem } from "../stores/items.js";
+import { inputOf, paramsOf, type Pipeline, type PipelineContext } from "./pipeline.js";
+import { messagesOf, tagOf } from "../prompts/template.js";
+import { EDIT_PROMPT, QUESTIONS_PROMPT, SUGGEST_PROMPT, TRANSFORM_PROMPT } from "../prompts/agentinstruct.js";
+import { type RunRow, type TaskRow, tasksOfStage } from "../engine/task-queue.js";
 import type { AgentInstructParams } from "../requests.js";
-import { EditOut, questionsOut, SuggestOut, TransformOut } from "../schemas.js";
-import { seedsFor } from "../seeds.js";
+import { EditOut, questionsOut, SuggestOut, TransformOut } from "../prompts/output-schemas.js";
+import { seedsFor } from "../stores/seeds.js";
 import { READING_COMPREHENSION_TYPES, TRANSFORMATIONS } from "../taxonomy.js";
 import { fnv1a32Parts } from "../../../lib/hash.js";
 import { mulberry32, shuffled } from "../../../lib/random.js";

@@ -3,11 +3,12 @@
  * interests, region, life stage); the model adds name, age, background, personality, goal and plan.
  * The seed attributes are kept as given.
  */
-import { insertPersonas, seedCombos, type SeedCombo } from "../personas.js";
-import { inputOf, paramsOf, type Pipeline } from "../pipeline.js";
-import { messagesOf, PERSONA_PROMPT, tagOf } from "../prompts.js";
+import { insertPersonas, seedCombos, type SeedCombo } from "../stores/personas.js";
+import { inputOf, paramsOf, type Pipeline } from "./pipeline.js";
+import { PERSONA_PROMPT } from "../prompts/matrix.js";
+import { messagesOf, tagOf } from "../prompts/template.js";
 import type { PersonaGenerate } from "../requests.js";
-import { PersonaOut } from "../schemas.js";
+import { PersonaOut } from "../prompts/output-schemas.js";
 import { fnv1a32Parts } from "../../../lib/hash.js";
 import { mulberry32 } from "../../../lib/random.js";
 

@@ -3,7 +3,7 @@
  * memory and inbox for the next step, or, after the last step, one scenario task per group and step.
  * An agent whose action failed keeps its previous memory and is left out of that step's scenario.
  */
-import type { NewTask } from "../pipeline.js";
+import type { NewTask } from "./pipeline.js";
 
 export interface SimAgent {
   personaId: number;

@@ -5,11 +5,11 @@
  * no per-call rows whose insert could carry it), or released when it fails.
  */
 import { eq, sql } from "drizzle-orm";
-import type { Db } from "../../db/client.js";
-import { type BudgetKey, clearReservations, readBudget, reserveOrWait, settleSpend } from "../../db/budget-ledger.js";
-import { genRuns, genTasks } from "../../db/schema/index.js";
-import { budgetStopMessage } from "../../battles/budget.js";
-import type { SpendGuard } from "../gateway/types.js";
+import type { Db } from "../../../db/client.js";
+import { type BudgetKey, clearReservations, readBudget, reserveOrWait, settleSpend } from "../../../db/budget-ledger.js";
+import { genRuns, genTasks } from "../../../db/schema/index.js";
+import { budgetStopMessage } from "../../../battles/budget.js";
+import type { SpendGuard } from "../../gateway/types.js";
 
 export interface RunGuard extends SpendGuard {
   /** Set when a call was refused because settled spend alone leaves it no room: the run must stop. */

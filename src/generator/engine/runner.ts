@@ -5,16 +5,16 @@
  */
 import { randomUUID } from "node:crypto";
 import { and, eq, inArray, sql } from "drizzle-orm";
-import type { Db } from "../../db/client.js";
-import { type BudgetCaps, setBudgetCaps } from "../../db/budget-ledger.js";
-import { genRuns, genTasks } from "../../db/schema/index.js";
-import type { NewTask, Pipeline, PipelineContext, StagePlan } from "./pipeline.js";
-import { agentInstructPipeline } from "./pipelines/agentinstruct.js";
-import { evolPipeline } from "./pipelines/evol.js";
-import { matrixGenPipeline } from "./pipelines/matrix-gen.js";
-import { personasPipeline } from "./pipelines/personas.js";
-import { simulationPipeline } from "./pipelines/simulation.js";
-import { ACTIVE_RUN, OPEN_TASK, type RunRow, type TaskRow } from "./queue.js";
+import type { Db } from "../../../db/client.js";
+import { type BudgetCaps, setBudgetCaps } from "../../../db/budget-ledger.js";
+import { genRuns, genTasks } from "../../../db/schema/index.js";
+import type { NewTask, Pipeline, PipelineContext, StagePlan } from "../pipelines/pipeline.js";
+import { agentInstructPipeline } from "../pipelines/agentinstruct.js";
+import { evolPipeline } from "../pipelines/evol.js";
+import { matrixGenPipeline } from "../pipelines/matrix-gen.js";
+import { personasPipeline } from "../pipelines/personas.js";
+import { simulationPipeline } from "../pipelines/simulation.js";
+import { ACTIVE_RUN, OPEN_TASK, type RunRow, type TaskRow } from "./task-queue.js";
 
 export type RunKind = "personas" | "simulation" | "matrix-gen" | "agentinstruct" | "evol";
 

@@ -4,10 +4,10 @@
  * settled. Stages are planned from stored task outputs only, so a restarted worker continues where
  * the last one stopped.
  */
-import type { Db } from "../../db/client.js";
-import type { Embedder } from "./embedder.js";
-import type { GenLlm } from "./llm.js";
-import type { RunRow, TaskRow } from "./queue.js";
+import type { Db } from "../../../db/client.js";
+import type { Embedder } from "../engine/embedder.js";
+import type { GenLlm } from "../engine/llm.js";
+import type { RunRow, TaskRow } from "../engine/task-queue.js";
 
 export interface PipelineContext {
   db: Db;

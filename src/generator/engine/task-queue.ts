@@ -4,10 +4,10 @@
  * attempts are left) and the run-side queries: stalled runs, cancel, resume, a stage's tasks.
  */
 import { and, eq, inArray, sql } from "drizzle-orm";
-import type { Db } from "../../db/client.js";
-import { type BudgetCaps, readBudget, setBudgetCaps } from "../../db/budget-ledger.js";
-import { jobQueue } from "../../db/job-queue.js";
-import { genRuns, genTasks } from "../../db/schema/index.js";
+import type { Db } from "../../../db/client.js";
+import { type BudgetCaps, readBudget, setBudgetCaps } from "../../../db/budget-ledger.js";
+import { jobQueue } from "../../../db/job-queue.js";
+import { genRuns, genTasks } from "../../../db/schema/index.js";
 
 export type TaskRow = typeof genTasks.$inferSelect;
 export type RunRow = typeof genRuns.$inferSelect;

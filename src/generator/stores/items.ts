@@ -3,8 +3,8 @@
  * listed with their cleaning outcome, and updated by refinement rounds.
  */
 import { and, asc, eq, gt, inArray, sql, type SQL } from "drizzle-orm";
-import type { Db } from "../../db/client.js";
-import { genItems } from "../../db/schema/index.js";
+import type { Db } from "../../../db/client.js";
+import { genItems } from "../../../db/schema/index.js";
 
 export type ItemRow = typeof genItems.$inferSelect;
 export type Message = { role: "system" | "user" | "assistant"; content: string };

@@ -8,11 +8,11 @@ import { and, eq, inArray } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { genItems, instructions } from "../../db/schema/index.js";
 import { conflict, notFound } from "../errors.js";
-import { importInstructions } from "../services/instructions.js";
-import { decontamIndexFor } from "./benchmarks.js";
-import { cleanInstructions, type CleanOptions, type Removal } from "./clean/index.js";
-import { itemsOfRun, type ItemRow, userText } from "./items.js";
-import { ACTIVE_RUN, type RunRow } from "./queue.js";
+import { importInstructions } from "./instructions.js";
+import { decontamIndexFor } from "../generator/stores/decontam-sets.js";
+import { cleanInstructions, type CleanOptions, type Removal } from "../generator/clean/index.js";
+import { itemsOfRun, type ItemRow, userText } from "../generator/stores/items.js";
+import { ACTIVE_RUN, type RunRow } from "../generator/engine/task-queue.js";
 
 export interface CleanRequest {
   nearDupThreshold?: number;

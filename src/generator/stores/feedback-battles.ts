@@ -4,12 +4,12 @@
  * form a generation run records (category weights and complexity shifts).
  */
 import { and, eq, inArray, isNotNull } from "drizzle-orm";
-import type { Db } from "../../db/client.js";
-import { battles, judgments, rounds } from "../../db/schema/index.js";
-import { AppError, notFound } from "../errors.js";
-import { computeFeedback, type Feedback, type FeedbackBattle, type FeedbackOptions } from "./feedback.js";
-import type { AppliedFeedback } from "./pipelines/matrix-gen.js";
-import type { FeedbackSource } from "./requests.js";
+import type { Db } from "../../../db/client.js";
+import { battles, judgments, rounds } from "../../../db/schema/index.js";
+import { AppError, notFound } from "../../errors.js";
+import { computeFeedback, type Feedback, type FeedbackBattle, type FeedbackOptions } from "../algorithms/category-feedback.js";
+import type { AppliedFeedback } from "../pipelines/matrix-gen.js";
+import type { FeedbackSource } from "../requests.js";
 
 export interface FeedbackView extends Feedback {
   source: FeedbackSource;
