@@ -27,7 +27,7 @@ export interface JobTable<T extends PgTable> {
   error: AnyPgColumn;
   errorKind: AnyPgColumn;
   finishedAt: AnyPgColumn;
-  parent: { table: PgTable; id: AnyPgColumn; status: AnyPgColumn; startedAt: AnyPgColumn };
+  parent: { table: PgTable; id: AnyPgColumn; status: AnyPgColumn; startedAt: AnyPgColumn; error: AnyPgColumn; finishedAt: AnyPgColumn };
 }
 
 /** Why an attempt failed; `retryable` failures go back to the queue while attempts are left. */
@@ -45,6 +45,8 @@ export interface CompleteOptions<T extends PgTable> {
 }
 
 export interface JobQueue<T extends PgTable> {
+  /** The descriptor the queue was built from (the budget stop, db/budget-stop.ts, reads the same columns). */
+  readonly columns: JobTable<T>;
   /** Claims up to `n` jobs of active parents for `owner`, oldest first; expired leases are reclaimed. */
   claim(db: Db, owner: string, n: number, leaseMs: number): Promise<T["$inferSelect"][]>;
   /** Extends the leases of jobs this owner still holds. */
@@ -74,6 +76,8 @@ export function jobQueue<T extends PgTable>(t: JobTable<T>): JobQueue<T> {
   const from: PgTable = t.table;
 
   return {
+    columns: t,
+
     async claim(db, owner, n, leaseMs) {
       if (n <= 0) return [];
       const claimable = db
@@ -140,7 +144,7 @@ export function jobQueue<T extends PgTable>(t: JobTable<T>): JobQueue<T> {
  * drizzle's `set` takes an object keyed by the table's property names, not by column: the names are
  * looked up once from the table, so the descriptor names each column exactly once.
  */
-function setter<T extends PgTable>(table: T) {
+export function setter<T extends PgTable>(table: T) {
   const keys = new Map<AnyPgColumn, string>();
   for (const [key, col] of Object.entries(getTableColumns(table))) keys.set(col, key);
   const keyOf = (col: AnyPgColumn): string => {
