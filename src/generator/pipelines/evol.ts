@@ -5,6 +5,7 @@
  * creates the item, later rounds revise it.
  */
 import { inArray } from "drizzle-orm";
+import { z } from "zod";
 import type { Db } from "../../../db/client.js";
 import { instructions } from "../../../db/schema/index.js";
 import { badRequest } from "../../errors.js";
@@ -13,19 +14,21 @@ import { inputOf, paramsOf, type Pipeline, type PipelineContext } from "./pipeli
 import { messagesOf, tagOf } from "../prompts/template.js";
 import { EVOL_PROMPT } from "../prompts/agentinstruct.js";
 import type { RunRow, TaskRow } from "../engine/task-queue.js";
-import type { EvolParams } from "../requests.js";
+import { type EvolParams, EvolSchema } from "../requests.js";
 import { EvolOut } from "../prompts/output-schemas.js";
 import { EVOL_DEEPENING, EVOL_OPERATORS } from "../taxonomy.js";
 import { fnv1a32Parts } from "../../../lib/hash.js";
 
-interface Source {
-  ref: { itemId?: number; instructionId?: number };
-  messages: Message[];
-  category: string;
-  complexity: number | null;
-}
-
-type EvolInput = { index: number; round: number; operator: string; source?: Source };
+const MessageSchema = z.object({ role: z.enum(["system", "user", "assistant"]), content: z.string() });
+/** What a first-round task evolves: a run's item or a pool instruction, copied into the task. */
+const SourceSchema = z.object({
+  ref: z.object({ itemId: z.number().optional(), instructionId: z.number().optional() }),
+  messages: z.array(MessageSchema),
+  category: z.string(),
+  complexity: z.number().nullable(),
+});
+type Source = z.infer<typeof SourceSchema>;
+const EvolInput = z.object({ index: z.number(), round: z.number(), operator: z.string(), source: SourceSchema.optional() });
 
 /** The operator of item `index` in `round`: a seeded choice, so reruns pick the same. */
 export function operatorFor(operators: readonly string[], seed: number, index: number, round: number): string {
@@ -47,8 +50,8 @@ function evolved(messages: readonly Message[], text: string): Message[] {
 }
 
 async function evolve(ctx: PipelineContext, run: RunRow, task: TaskRow) {
-  const p = paramsOf<EvolParams>(run);
-  const v = inputOf<EvolInput>(task);
+  const p = paramsOf(run, EvolSchema);
+  const v = inputOf(task, EvolInput);
   const itemKey = `evol:${v.index}`;
   const current = v.source ? null : await itemByKey(ctx.db, run.id, itemKey);
   const messages = v.source?.messages ?? (current?.messages as Message[] | undefined) ?? [];
@@ -72,7 +75,7 @@ async function evolve(ctx: PipelineContext, run: RunRow, task: TaskRow) {
 
 export const evolPipeline: Pipeline = {
   async start(ctx, run) {
-    const p = paramsOf<EvolParams>(run);
+    const p = paramsOf(run, EvolSchema);
     const list = (await sources(ctx.db, p)).slice(0, p.limit);
     if (list.length === 0) throw badRequest(p.fromRun ? `fromRun: run '${p.fromRun}' has no items` : "instructionIds: no such instructions");
     const ops = p.operators ?? Object.keys(EVOL_OPERATORS);
@@ -81,7 +84,7 @@ export const evolPipeline: Pipeline = {
   },
   handle: evolve,
   async next(_ctx, run, tx) {
-    const p = paramsOf<EvolParams>(run);
+    const p = paramsOf(run, EvolSchema);
     const round = Number(run.stage.split(":")[1]) + 1;
     if (round > p.rounds) return null;
     const ops = p.operators ?? Object.keys(EVOL_OPERATORS);

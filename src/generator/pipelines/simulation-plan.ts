@@ -3,19 +3,15 @@
  * memory and inbox for the next step, or, after the last step, one scenario task per group and step.
  * An agent whose action failed keeps its previous memory and is left out of that step's scenario.
  */
+import { z } from "zod";
 import type { NewTask } from "./pipeline.js";
 
-export interface SimAgent {
-  personaId: number;
-  name: string;
-  description: string;
-}
+export const SimAgentSchema = z.object({ personaId: z.number(), name: z.string(), description: z.string() });
+export type SimAgent = z.infer<typeof SimAgentSchema>;
 
-export interface SimState {
-  agents: SimAgent[];
-  groups?: number[];
-  groupingMethod?: string;
-}
+/** A simulation run's state (gen_runs.state): its agents, then their groups once grouped. */
+export const SimStateSchema = z.object({ agents: z.array(SimAgentSchema), groups: z.array(z.number()).optional(), groupingMethod: z.string().optional() });
+export type SimState = z.infer<typeof SimStateSchema>;
 
 export interface StoredTask {
   key: string;
