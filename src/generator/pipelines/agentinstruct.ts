@@ -9,6 +9,7 @@ import type { Db } from "../../../db/client.js";
 import { badRequest } from "../../errors.js";
 import { getItem, insertItems, itemsOfRun, reviseItem, type Message, type NewItem } from "../stores/items.js";
 import { inputOf, paramsOf, type Pipeline, type PipelineContext } from "./pipeline.js";
+import { numbered, requireNumber } from "./stage.js";
 import { messagesOf, tagOf } from "../prompts/template.js";
 import { EDIT_PROMPT, QUESTIONS_PROMPT, SUGGEST_PROMPT, TRANSFORM_PROMPT } from "../prompts/agentinstruct.js";
 import { type RunRow, type TaskRow, tasksOfStage } from "../engine/task-queue.js";
@@ -106,9 +107,9 @@ export const agentInstructPipeline: Pipeline = {
       });
       return { stage: "questions", tasks };
     }
-    const round = run.stage === "questions" ? 1 : Number(run.stage.split(":")[1]) + 1;
+    const round = run.stage === "questions" ? 1 : requireNumber(run.stage, "refine") + 1;
     if (round > p.refineRounds) return null;
     const items = await itemsOfRun(tx, run.id, ["generated"]);
-    return { stage: `refine:${round}`, tasks: items.map((it) => ({ kind: "refine", key: `refine:${round}:${it.id}`, input: { itemId: it.id, round } })) };
+    return { stage: numbered("refine", round), tasks: items.map((it) => ({ kind: "refine", key: `refine:${round}:${it.id}`, input: { itemId: it.id, round } })) };
   },
 };

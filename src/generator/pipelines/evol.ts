@@ -11,6 +11,7 @@ import { instructions } from "../../../db/schema/index.js";
 import { badRequest } from "../../errors.js";
 import { insertItems, itemByKey, itemsOfRun, reviseItem, type Message } from "../stores/items.js";
 import { inputOf, paramsOf, type Pipeline, type PipelineContext } from "./pipeline.js";
+import { numbered, requireNumber } from "./stage.js";
 import { messagesOf, tagOf } from "../prompts/template.js";
 import { EVOL_PROMPT } from "../prompts/agentinstruct.js";
 import type { RunRow, TaskRow } from "../engine/task-queue.js";
@@ -52,7 +53,7 @@ function evolved(messages: readonly Message[], text: string): Message[] {
 async function evolve(ctx: PipelineContext, run: RunRow, task: TaskRow) {
   const p = paramsOf(run, EvolSchema);
   const v = inputOf(task, EvolInput);
-  const itemKey = `evol:${v.index}`;
+  const itemKey = numbered("evol", v.index);
   const current = v.source ? null : await itemByKey(ctx.db, run.id, itemKey);
   const messages = v.source?.messages ?? (current?.messages as Message[] | undefined) ?? [];
   const before = [...messages].reverse().find((m) => m.role === "user")?.content ?? "";
@@ -80,19 +81,19 @@ export const evolPipeline: Pipeline = {
     if (list.length === 0) throw badRequest(p.fromRun ? `fromRun: run '${p.fromRun}' has no items` : "instructionIds: no such instructions");
     const ops = p.operators ?? Object.keys(EVOL_OPERATORS);
     const tasks = list.map((source, index) => ({ kind: "evol", key: `evol:1:${index}`, input: { index, round: 1, operator: operatorFor(ops, p.seed, index, 1), source } }));
-    return { stage: "evol:1", tasks };
+    return { stage: numbered("evol", 1), tasks };
   },
   handle: evolve,
   async next(_ctx, run, tx) {
     const p = paramsOf(run, EvolSchema);
-    const round = Number(run.stage.split(":")[1]) + 1;
+    const round = requireNumber(run.stage, "evol") + 1;
     if (round > p.rounds) return null;
     const ops = p.operators ?? Object.keys(EVOL_OPERATORS);
     const items = await itemsOfRun(tx, run.id, ["generated"]);
     const tasks = items.map((it) => {
-      const index = Number(it.taskKey.split(":")[1]);
+      const index = requireNumber(it.taskKey, "evol");
       return { kind: "evol", key: `evol:${round}:${index}`, input: { index, round, operator: operatorFor(ops, p.seed, index, round) } };
     });
-    return { stage: `evol:${round}`, tasks };
+    return { stage: numbered("evol", round), tasks };
   },
 };

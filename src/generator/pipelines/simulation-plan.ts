@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import type { NewTask } from "./pipeline.js";
+import { numbered } from "./stage.js";
 
 export const SimAgentSchema = z.object({ personaId: z.number(), name: z.string(), description: z.string() });
 export type SimAgent = z.infer<typeof SimAgentSchema>;
@@ -31,7 +32,7 @@ function byKey(tasks: readonly StoredTask[]): Map<string, StoredTask> {
 }
 
 function deliveriesOf(tasks: Map<string, StoredTask>, step: number): Delivery[] {
-  const t = tasks.get(`route:${step}`);
+  const t = tasks.get(numbered("route", step));
   return t?.status === "done" ? ((t.output?.deliveries as Delivery[] | undefined) ?? []) : [];
 }
 

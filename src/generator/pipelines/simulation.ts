@@ -19,6 +19,7 @@ import { type RunRow, type TaskRow, tasksOfStage } from "../engine/task-queue.js
 import { SimulationCreateSchema } from "../requests.js";
 import { ActOut, ScenarioOut } from "../prompts/output-schemas.js";
 import { nextAfterRoute, type SimAgent, SimStateSchema } from "./simulation-plan.js";
+import { decodeNumbered, numbered } from "./stage.js";
 import { fnv1a32Parts } from "../../../lib/hash.js";
 import { mulberry32 } from "../../../lib/random.js";
 
@@ -92,7 +93,7 @@ function actStage(run: RunRow, step: number, memories: string[], inboxes: string
     const input: ActInput = { agent: i, step, persona: a.description, memory: memories[i] ?? "", observations: inboxes[i] ?? [], groupMates: mates };
     return { kind: "act", key: `act:${step}:${i}`, input };
   });
-  return { stage: `act:${step}`, tasks };
+  return { stage: numbered("act", step), tasks };
 }
 
 export const simulationPipeline: Pipeline = {
@@ -119,17 +120,19 @@ export const simulationPipeline: Pipeline = {
       const plan = actStage({ ...run, state: { ...run.state, groups: out.groups } }, 1, [], []);
       return { ...plan, state: { groups: out.groups, groupingMethod: out.method } };
     }
-    const [kind, stepText] = run.stage.split(":");
-    const step = Number(stepText);
-    if (kind === "act") {
+    const stage = decodeNumbered(run.stage);
+    if (!stage || stage.n === null) return null;
+    const step = stage.n;
+    if (stage.name === "act") {
       const done = (await tasksOfStage(tx, run.id, run.stage)).filter((t) => t.status === "done");
       const messages = done.map((t) => {
         const out = ActOutput.parse(t.output ?? {});
         return { agent: inputOf(t, ActInput).agent, text: String(out.message ?? ""), addressedTo: out.addressedTo ?? [] };
       });
-      return { stage: `route:${step}`, tasks: [{ kind: "route", key: `route:${step}`, input: { step, messages } }] };
+      const route = numbered("route", step);
+      return { stage: route, tasks: [{ kind: "route", key: route, input: { step, messages } }] };
     }
-    if (kind === "route") {
+    if (stage.name === "route") {
       const all = await tasksOfStage(tx, run.id, "", true);
       const plan = nextAfterRoute(stateOf(run), step, p.steps, all, n);
       return plan.kind === "act" ? actStage(run, step + 1, plan.memories, plan.inboxes) : { stage: "scenarios", tasks: plan.tasks };
