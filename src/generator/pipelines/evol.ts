@@ -9,7 +9,7 @@ import { z } from "zod";
 import type { Db } from "../../../db/client.js";
 import { instructions } from "../../../db/schema/index.js";
 import { badRequest } from "../../errors.js";
-import { insertItems, itemByKey, itemsOfRun, reviseItem, type Message } from "../stores/items.js";
+import { insertItems, itemByKey, itemsOfRun, reviseItem, type Message, MessageSchema } from "../stores/items.js";
 import { inputOf, paramsOf, type Pipeline, type PipelineContext } from "./pipeline.js";
 import { numbered, requireNumber } from "./stage.js";
 import { messagesOf, tagOf } from "../prompts/template.js";
@@ -20,7 +20,6 @@ import { EvolOut } from "../prompts/output-schemas.js";
 import { EVOL_DEEPENING, EVOL_OPERATORS } from "../taxonomy.js";
 import { fnv1a32Parts } from "../../../lib/hash.js";
 
-const MessageSchema = z.object({ role: z.enum(["system", "user", "assistant"]), content: z.string() });
 /** What a first-round task evolves: a run's item or a pool instruction, copied into the task. */
 const SourceSchema = z.object({
   ref: z.object({ itemId: z.number().optional(), instructionId: z.number().optional() }),

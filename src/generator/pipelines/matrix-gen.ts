@@ -2,7 +2,7 @@
  * MATRIX-Gen: from (scenario, persona) pairs of a simulation, write instructions of every kind
  * (simple and complex SFT, code, safety, multi-turn, preference prompts), each tagged with a category
  * of the run's taxonomy and a complexity level. The category mix and complexity follow the plan
- * (plan.ts), which feedback from an earlier round shifts.
+ * (algorithms/plan.ts), which feedback from an earlier round shifts.
  */
 import { inArray } from "drizzle-orm";
 import { z } from "zod";
@@ -16,6 +16,7 @@ import { describePersona, WRITE_PROMPT } from "../prompts/matrix.js";
 import { messagesOf, tagOf } from "../prompts/template.js";
 import type { RunRow, TaskRow } from "../engine/task-queue.js";
 import { MatrixGenSchema } from "../requests.js";
+import { AppliedFeedbackSchema } from "../stores/feedback-battles.js";
 import { scenariosFor } from "../stores/scenarios.js";
 import { CodeInstructionOut, MultiTurnOut, PreferenceInstructionOut, SafetyInstructionOut, SingleInstructionOut } from "../prompts/output-schemas.js";
 import { DEFAULT_CATEGORIES, INSTRUCTION_KINDS } from "../taxonomy.js";
@@ -33,9 +34,6 @@ const WriteInput = z.object({
 });
 type WriteInput = z.infer<typeof WriteInput>;
 
-/** Feedback as stored on the run (gen_runs.feedback, beside what it was computed from): category weights and complexity shifts. */
-export const AppliedFeedbackSchema = z.looseObject({ weights: z.record(z.string(), z.number()), adjustments: z.record(z.string(), z.number()) });
-export type AppliedFeedback = z.infer<typeof AppliedFeedbackSchema>;
 
 async function write(ctx: PipelineContext, run: RunRow, task: TaskRow): Promise<{ item: NewItem; raw: Record<string, unknown> }> {
   const p = paramsOf(run, MatrixGenSchema);

@@ -2,8 +2,8 @@
  * The MATRIX simulation: agents (personas) are grouped by k-means over their profile embeddings;
  * then, step by step, every agent acts towards its goal given its memory and what it observed (one
  * structured call that also returns its summarised memory), and the modulator routes what they said
- * (modulator.ts). Finally each group's activity at each step becomes a scenario: who took part, what
- * happened, and a summary. Stages: group, act:1, route:1, ..., act:S, route:S, scenarios.
+ * (algorithms/modulator.ts). Finally each group's activity at each step becomes a scenario: who took
+ * part, what happened, and a summary. Stages: group, act:1, route:1, ..., act:S, route:S, scenarios.
  */
 import { z } from "zod";
 import type { Db } from "../../../db/client.js";
