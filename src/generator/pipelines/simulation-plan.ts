@@ -21,11 +21,9 @@ export interface StoredTask {
   output: Record<string, unknown> | null;
 }
 
-interface Delivery {
-  to: number;
-  from: number;
-  text: string;
-}
+/** What a route task wrote: one delivered message per recipient. */
+const RouteOutput = z.looseObject({ deliveries: z.array(z.looseObject({ to: z.number(), from: z.number(), text: z.string() })).optional() });
+type Delivery = NonNullable<z.infer<typeof RouteOutput>["deliveries"]>[number];
 
 function byKey(tasks: readonly StoredTask[]): Map<string, StoredTask> {
   return new Map(tasks.map((t) => [t.key, t]));
@@ -33,7 +31,7 @@ function byKey(tasks: readonly StoredTask[]): Map<string, StoredTask> {
 
 function deliveriesOf(tasks: Map<string, StoredTask>, step: number): Delivery[] {
   const t = tasks.get(numbered("route", step));
-  return t?.status === "done" ? ((t.output?.deliveries as Delivery[] | undefined) ?? []) : [];
+  return t?.status === "done" ? (RouteOutput.parse(t.output ?? {}).deliveries ?? []) : [];
 }
 
 /** Memory after `step`: the action's summarised memory, or the memory it started from. */
