@@ -1,13 +1,14 @@
 /**
  * The battles table as a work queue: its descriptor for the lease queue (db/job-queue.ts) and the
  * round-side queries over it: closing a round whose battles have all settled, and a budgeted round's
- * stop. Result rows have unique keys, so a late or repeated write changes nothing.
+ * stop (the engine's one budget stop, db/budget-stop.ts, bound to rounds). Result rows have unique
+ * keys, so a late or repeated write changes nothing.
  */
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { jobQueue } from "../db/job-queue.js";
 import { battles, rounds } from "../db/schema/index.js";
-import { clearReservations, readBudget } from "../db/budget-ledger.js";
+import { type BudgetEvent, budgetStop } from "../db/budget-stop.js";
 import { budgetStopMessage } from "./budget.js";
 import { roundSpend } from "./spend.js";
 
@@ -25,7 +26,7 @@ export const battleQueue = jobQueue({
   error: battles.error,
   errorKind: battles.errorKind,
   finishedAt: battles.finishedAt,
-  parent: { table: rounds, id: rounds.id, status: rounds.status, startedAt: rounds.startedAt },
+  parent: { table: rounds, id: rounds.id, status: rounds.status, startedAt: rounds.startedAt, error: rounds.error, finishedAt: rounds.finishedAt },
 });
 
 export interface BattleResult {
@@ -62,46 +63,14 @@ export async function finishRoundIfComplete(db: Db, roundId: string): Promise<Ro
   return rows.length > 0 ? { status, done: Number(open.ok), failed: Number(open.failed) } : null;
 }
 
-/**
- * Why `budgetStop` is called: a call was refused for good ("never"), refused while other calls'
- * reservations stood in the way ("wait"), or a battle of a budgeted round ended ("ended").
- */
-export type BudgetEvent = "never" | "wait" | "ended";
-
-/**
- * A budgeted round's stop: after a "never" refusal (or a "wait" one with nothing left in flight,
- * whose blocking reservations can only be a crashed worker's leftovers) an active round becomes
- * budget_exhausted, so no battle of it is claimed again; battles still in flight finish under their
- * reservations. Whoever calls this last, once none is in flight, writes the error from the round's
- * final counters (the figures GET /v1/rounds/{id} shows) and clears reservations that crashed
- * workers left behind. The round row is locked, so concurrent callers take turns.
- */
-export async function budgetStop(db: Db, roundId: string, event: BudgetEvent): Promise<boolean> {
-  return db.transaction(async (tx) => {
-    const [round] = await tx.select({ status: rounds.status }).from(rounds).where(eq(rounds.id, roundId)).for("update");
-    if (!round) return false;
-    const active = ["pending", "running"].includes(round.status);
-    if (!active && round.status !== "budget_exhausted") return false;
-    if (active && event === "ended") return false;
-    const [open] = await tx
-      .select({ running: sql<number>`count(*) filter (where ${battles.status} = 'running')::int`, pending: sql<number>`count(*) filter (where ${battles.status} = 'pending')::int` })
-      .from(battles)
-      .where(eq(battles.roundId, roundId));
-    if (!open) return false;
-    const stopping = active && (event === "never" || open.running === 0);
-    if (active && !stopping) return false;
-    const key = { scope: "round" as const, ownerId: roundId };
-    const caps = await readBudget(tx, key);
-    const spent = await roundSpend(tx, roundId);
-    if (!caps || !spent) return false;
-    const settled = open.running === 0;
-    if (settled) await clearReservations(tx, key);
-    const message = budgetStopMessage(caps, { tokens: spent.tokens.total, costUsd: spent.costUsd }, open.pending);
-    const error = settled ? message : `${message}; ${open.running} battle(s) in flight still settling`;
-    await tx
-      .update(rounds)
-      .set({ status: "budget_exhausted", error, ...(stopping ? { finishedAt: sql`now()` } : {}) })
-      .where(eq(rounds.id, roundId));
-    return stopping;
+/** A budgeted round's stop (db/budget-stop.ts), its error from the counters GET /v1/rounds/{id} shows. */
+export function roundBudgetStop(db: Db, roundId: string, event: BudgetEvent): Promise<boolean> {
+  return budgetStop(db, battleQueue, roundId, event, {
+    key: { scope: "round", ownerId: roundId },
+    noun: "battle",
+    message: async (tx, caps, pending) => {
+      const spent = await roundSpend(tx, roundId);
+      return spent && budgetStopMessage(caps, { tokens: spent.tokens.total, costUsd: spent.costUsd }, pending);
+    },
   });
 }

@@ -16,7 +16,7 @@ import { addToCells } from "./cells.js";
 import type { BattleLlm } from "./llm.js";
 import { processBattle } from "./process-battle.js";
 import type { ResponseRow } from "./responses.js";
-import { type BattleResult, type BattleRow, battleQueue, budgetStop, finishRoundIfComplete } from "./queue.js";
+import { type BattleResult, type BattleRow, battleQueue, finishRoundIfComplete, roundBudgetStop } from "./queue.js";
 import type { RoundOptions, RoundRow } from "./round-store.js";
 
 export interface WorkerOptions {
@@ -87,13 +87,13 @@ function battleHandler(o: WorkerOptions): JobHandler<BattleRow, BattleContext, B
     },
     after: async (_b, { round, budget }, fate) => {
       if (fate === "parked") {
-        if (await budgetStop(o.db, round.id, budget?.exhausted === true ? "never" : "wait")) o.log.info({ roundId: round.id }, "round stopped by its budget");
+        if (await roundBudgetStop(o.db, round.id, budget?.exhausted === true ? "never" : "wait")) o.log.info({ roundId: round.id }, "round stopped by its budget");
         // Reservations in flight outlasted the call's wait (battles/budget.ts): pause before the battle is claimed again.
         else await sleep(500);
         return;
       }
       // A battle that ends in a round its budget stopped may be the last in flight: it writes the final figures.
-      if (budget) await budgetStop(o.db, round.id, "ended");
+      if (budget) await roundBudgetStop(o.db, round.id, "ended");
       const end = await finishRoundIfComplete(o.db, round.id);
       if (end) o.log[end.status === "done" ? "info" : "warn"]({ roundId: round.id, name: round.name, ...end }, end.status === "done" ? "round finished" : "round failed: every battle failed");
     },

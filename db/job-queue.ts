@@ -27,7 +27,7 @@ export interface JobTable<T extends PgTable> {
   error: AnyPgColumn;
   errorKind: AnyPgColumn;
   finishedAt: AnyPgColumn;
-  parent: { table: PgTable; id: AnyPgColumn; status: AnyPgColumn; startedAt: AnyPgColumn };
+  parent: { table: PgTable; id: AnyPgColumn; status: AnyPgColumn; startedAt: AnyPgColumn; error: AnyPgColumn; finishedAt: AnyPgColumn };
 }
 
 /** Why an attempt failed; `retryable` failures go back to the queue while attempts are left. */
@@ -45,6 +45,8 @@ export interface CompleteOptions<T extends PgTable> {
 }
 
 export interface JobQueue<T extends PgTable> {
+  /** The descriptor the queue was built from (the budget stop, db/budget-stop.ts, reads the same columns). */
+  readonly columns: JobTable<T>;
   /**
    * Claims up to `n` jobs of active parents for `owner`, oldest first; expired leases are reclaimed.
    * `started` hears the parents this claim moved from pending to running (a round's or run's start).
@@ -81,6 +83,8 @@ export function jobQueue<T extends PgTable>(t: JobTable<T>): JobQueue<T> {
   const unclaimed = () => own.values([[t.status, "pending"], [t.leaseOwner, null], [t.leaseExpiresAt, null], [t.attempts, sql`greatest(0, ${t.attempts} - 1)`]]);
 
   return {
+    columns: t,
+
     async claim(db, owner, n, leaseMs, started) {
       if (n <= 0) return [];
       const claimable = db
@@ -153,7 +157,7 @@ export function jobQueue<T extends PgTable>(t: JobTable<T>): JobQueue<T> {
  * drizzle's `set` takes an object keyed by the table's property names, not by column: the names are
  * looked up once from the table, so the descriptor names each column exactly once.
  */
-function setter<T extends PgTable>(table: T) {
+export function setter<T extends PgTable>(table: T) {
   const keys = new Map<AnyPgColumn, string>();
   for (const [key, col] of Object.entries(getTableColumns(table))) keys.set(col, key);
   const keyOf = (col: AnyPgColumn): string => {

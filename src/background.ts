@@ -5,7 +5,7 @@ import type { StopOptions } from "../lib/job-loop.js";
 import { styleFeatures } from "../reports/style-features.js";
 import type { Deps } from "./deps.js";
 import { createModelCaller } from "./services/model-caller.js";
-import { startGeneratorWorker } from "./generator/worker.js";
+import { startGeneratorWorker } from "./generator/engine/worker.js";
 
 export interface Background {
   worker: Worker | null;

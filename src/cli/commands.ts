@@ -46,7 +46,7 @@ const COMMANDS: Record<string, Command> = {
       process.stderr.write("matrix-arena worker: DATABASE_URL is required (workers share one PostgreSQL); `serve` runs an embedded worker on PGlite\n");
       return 2;
     }
-    const [{ buildDeps }, { startBattleWorker }, { startGeneratorWorker }] = await Promise.all([import("../deps.js"), import("../background.js"), import("../generator/worker.js")]);
+    const [{ buildDeps }, { startBattleWorker }, { startGeneratorWorker }] = await Promise.all([import("../deps.js"), import("../background.js"), import("../generator/engine/worker.js")]);
     const deps = await buildDeps(config);
     survivePostgresDriverFaults(deps.logger);
     const worker = startBattleWorker(deps, "worker");

@@ -16,7 +16,7 @@ import { loadConfig } from "../config.js";
 import { buildDeps } from "../deps.js";
 import { createApp } from "../http/app.js";
 import { startSimulator } from "../sim/server.js";
-import { startGeneratorWorker } from "../generator/worker.js";
+import { startGeneratorWorker } from "../generator/engine/worker.js";
 import { templateInstructions } from "./seed-prompts.js";
 
 export interface DemoOptions {

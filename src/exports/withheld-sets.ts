@@ -8,7 +8,7 @@ import { eq } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { instructions, iterations, loops, loopShards } from "../../db/schema/index.js";
 import { firstUserText, type WithheldSets } from "./withheld.js";
-import { benchmarkSetsFor } from "../generator/benchmarks.js";
+import { benchmarkSetsFor } from "../generator/stores/decontam-sets.js";
 import { buildDecontamIndex } from "../generator/clean/decontaminate.js";
 import { foldToWordText } from "../../lib/text.js";
 

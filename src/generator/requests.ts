@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { MODEL_NAME_RE } from "../services/models.js";
-import { SeedAttributesSchema } from "./personas.js";
+import { SeedAttributesSchema } from "./stores/personas.js";
 import { EVOL_OPERATORS, INSTRUCTION_KINDS, TRANSFORMATIONS } from "./taxonomy.js";
 
 const ModelName = z.string().regex(MODEL_NAME_RE, "a registered model name");

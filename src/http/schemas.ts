@@ -5,7 +5,7 @@
 import { z } from "@hono/zod-openapi";
 import { RoundProgressSchema } from "../../battles/progress-schema.js";
 import type { Db } from "../../db/client.js";
-import { requireRun, runView } from "../generator/service.js";
+import { requireRun, runView } from "../services/generator.js";
 import { MODEL_NAME_RE } from "../services/models.js";
 import { CreatedBy } from "./openapi.js";
 

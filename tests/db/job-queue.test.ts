@@ -10,7 +10,7 @@ import { battleQueue } from "../../battles/queue.js";
 import type { Db, DbHandle } from "../../db/client.js";
 import type { JobFailure } from "../../db/job-queue.js";
 import { battles, genRuns, genTasks, rounds } from "../../db/schema/index.js";
-import { taskQueue } from "../../src/generator/queue.js";
+import { taskQueue } from "../../src/generator/engine/task-queue.js";
 import { describeEachDb } from "../helpers/db.js";
 
 interface JobView {

@@ -11,7 +11,7 @@ import type { DbHandle } from "../../db/client.js";
 import { setBudgetCaps } from "../../db/budget-ledger.js";
 import { budgets, genRuns, rounds } from "../../db/schema/index.js";
 import { resumeRound } from "../../battles/round-store.js";
-import { resumeRun } from "../../src/generator/queue.js";
+import { resumeRun } from "../../src/generator/engine/task-queue.js";
 import { dbTargets } from "../helpers/db.js";
 
 const pg = dbTargets().filter((t) => t.name === "postgres" && t.available);

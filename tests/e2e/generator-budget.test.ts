@@ -7,7 +7,7 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { genPersonas } from "../../db/schema/index.js";
-import { startGeneratorWorker } from "../../src/generator/worker.js";
+import { startGeneratorWorker } from "../../src/generator/engine/worker.js";
 import { startSimulator, type Simulator } from "../../src/sim/server.js";
 import { json, makeTestApp, type TestApp } from "../helpers/app.js";
 import { registerSimModels } from "../helpers/arena.js";

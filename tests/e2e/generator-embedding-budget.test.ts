@@ -5,7 +5,7 @@
  * budget_exhausted before it groups its agents. Against the simulator over real HTTP.
  */
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { startGeneratorWorker, type GeneratorWorker } from "../../src/generator/worker.js";
+import { startGeneratorWorker, type GeneratorWorker } from "../../src/generator/engine/worker.js";
 import { startSimulator, type Simulator } from "../../src/sim/server.js";
 import { json, makeTestApp, type TestApp } from "../helpers/app.js";
 import { registerSimModels } from "../helpers/arena.js";
@@ -73,12 +73,15 @@ describeEachDb("embeddings under a generator run's budget on $name", (target) =>
     expect(run.budget?.spentCostUsd ?? 0).toBeGreaterThan(0);
     expect(run.budget?.reservedCostUsd).toBe(0);
     // Only the embedding model is priced, so every cent settled on the run came from an embedding call:
-    // the run's spend equals the embedding model's recorded cost (usage is written after the call).
+    // the run's spend equals the embedding model's recorded cost. Usage records are written after each
+    // call, one call at a time (the group and the route embeddings), so wait until they have all landed
+    // (a sum that never reaches the spend still fails below).
+    const spent = run.budget?.spentCostUsd ?? 0;
     let embCost = 0;
-    for (let k = 0; k < 50 && embCost === 0; k++) {
+    for (let k = 0; k < 50 && Math.abs(embCost - spent) > 5e-10; k++) {
       const usage = await json<{ items: { model: string; costUsd: number }[] }>(await t.req("GET", "/v1/usage"));
       embCost = usage.items.filter((u) => u.model === "emb").reduce((sum, u) => sum + u.costUsd, 0);
-      if (embCost === 0) await new Promise((r) => setTimeout(r, 100));
+      if (Math.abs(embCost - spent) > 5e-10) await new Promise((r) => setTimeout(r, 100));
     }
     expect(embCost).toBeGreaterThan(0);
     expect(run.budget?.spentCostUsd).toBeCloseTo(embCost, 9);

@@ -10,9 +10,9 @@ import { MemoryCache } from "../../src/gateway/cache-key.js";
 import { createGateway } from "../../src/gateway/gateway.js";
 import { LimiterRegistry, REAL_CLOCK } from "../../src/gateway/limiter.js";
 import type { Gateway, ModelSpec, UsageRecord } from "../../src/gateway/types.js";
-import { createEmbedder } from "../../src/generator/embedder.js";
+import { createEmbedder } from "../../src/generator/engine/embedder.js";
 import { JobError } from "../../lib/job-error.js";
-import { norm } from "../../src/generator/vectors.js";
+import { norm } from "../../src/generator/algorithms/vectors.js";
 import { startSimulator, type Simulator } from "../../src/sim/server.js";
 
 let sim: Simulator;

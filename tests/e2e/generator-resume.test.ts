@@ -7,8 +7,8 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { genPersonas, genTasks } from "../../db/schema/index.js";
-import { taskQueue } from "../../src/generator/queue.js";
-import { startGeneratorWorker } from "../../src/generator/worker.js";
+import { taskQueue } from "../../src/generator/engine/task-queue.js";
+import { startGeneratorWorker } from "../../src/generator/engine/worker.js";
 import { startSimulator, type Simulator } from "../../src/sim/server.js";
 import { json, makeTestApp, type TestApp } from "../helpers/app.js";
 import { registerSimModels } from "../helpers/arena.js";

@@ -8,7 +8,7 @@ import { openDb } from "../../db/client.js";
 import { battles, judgments, rounds } from "../../db/schema/index.js";
 import { json, makeTestApp, type TestApp } from "../helpers/app.js";
 import { describeWithSharedData, readSharedData } from "../helpers/arena.js";
-import { betaQuantile } from "../../src/generator/beta.js";
+import { betaQuantile } from "../../src/generator/algorithms/beta.js";
 
 let t: TestApp;
 beforeAll(async () => {

@@ -152,6 +152,31 @@ describe("architecture: who may import whom", () => {
     expect(show(bad)).toEqual([]);
   });
 
+  it("the generator's top level holds only its vocabularies; everything else sits in a folder by role", () => {
+    const top = readdirSync(join(ROOT, "src/generator")).filter((n) => n.endsWith(".ts"));
+    expect(top.sort()).toEqual(["requests.ts", "taxonomy.ts"]);
+  });
+
+  it("the generator's algorithms/ and clean/ are pure: lib/, their own folder and the vocabularies, no package", () => {
+    const pure = ["src/generator/algorithms/", "src/generator/clean/"];
+    const folderOf = (p: string) => pure.find((f) => p.startsWith(f));
+    const bad = ALL.filter((e) => {
+      const f = folderOf(e.from);
+      return f !== undefined && !e.to.startsWith(f) && !e.to.startsWith("lib/") && e.to !== "src/generator/taxonomy.ts";
+    });
+    expect(show(bad)).toEqual([]);
+    const packages = pure.flatMap((f) =>
+      sourceFiles(join(ROOT, f)).flatMap((file) => [...readFileSync(file, "utf8").matchAll(/(?:\bfrom|\bimport)\s*\(?\s*"([^".][^"]*)"/g)].map((m) => `${relative(ROOT, file)} -> ${m[1]}`)),
+    );
+    expect(packages).toEqual([]);
+  });
+
+  it("the generator's stores/ and prompts/ do not import its engine/ or pipelines/ (layers call down)", () => {
+    const lower = ["src/generator/stores/", "src/generator/prompts/"];
+    const bad = ALL.filter((e) => lower.some((l) => e.from.startsWith(l)) && (e.to.startsWith("src/generator/engine/") || e.to.startsWith("src/generator/pipelines/")));
+    expect(show(bad)).toEqual([]);
+  });
+
   it("the HTTP layer does not import the workers", () => {
     const bad = ALL.filter((e) => e.from.startsWith("src/http/") && /(^|\/)worker\.ts$/.test(e.to));
     expect(show(bad)).toEqual([]);

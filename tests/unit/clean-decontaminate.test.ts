@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { loadBenchmarkPrompts, type BenchmarkFormat } from "../../src/generator/clean/benchmarks.js";
+import { loadBenchmarkPrompts, type BenchmarkFormat } from "../../src/generator/clean/decontam-formats.js";
 import { buildDecontamIndex, type BenchmarkPrompt } from "../../src/generator/clean/decontaminate.js";
 import { describeWithSharedData, HAS_SHARED_DATA, readSharedData, type SharedDataFile } from "../helpers/arena.js";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { loadBenchmarkPrompts, type BenchmarkFormat } from "../../src/generator/clean/benchmarks.js";
+import { loadBenchmarkPrompts, type BenchmarkFormat } from "../../src/generator/clean/decontam-formats.js";
 import { applyFilters, checkLength, type FilterOptions } from "../../src/generator/clean/filters.js";
 import { describeWithSharedData, readSharedData, type SharedDataFile } from "../helpers/arena.js";
 

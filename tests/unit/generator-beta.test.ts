@@ -1,6 +1,6 @@
 // The Beta distribution behind smoothed feedback: log-gamma, the CDF and quantiles, against closed forms.
 import { describe, expect, it } from "vitest";
-import { betaCdf, betaInterval, betaQuantile, lnGamma } from "../../src/generator/beta.js";
+import { betaCdf, betaInterval, betaQuantile, lnGamma } from "../../src/generator/algorithms/beta.js";
 
 /** I_x(a, b) for integer a, b: P(Binomial(a + b - 1, x) >= a). */
 function binomialTail(x: number, a: number, b: number): number {

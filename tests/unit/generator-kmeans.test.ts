@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { kmeans, kmeansPlusPlus } from "../../src/generator/kmeans.js";
+import { kmeans, kmeansPlusPlus } from "../../src/generator/algorithms/kmeans.js";
 import { mulberry32 } from "../../lib/random.js";
 
 /** A generator that returns the given values in order (to drive k-means++ by hand). */

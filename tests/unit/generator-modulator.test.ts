@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type OutgoingMessage, routeMessages, type RoutingAgent } from "../../src/generator/modulator.js";
+import { type OutgoingMessage, routeMessages, type RoutingAgent } from "../../src/generator/algorithms/modulator.js";
 import { mulberry32 } from "../../lib/random.js";
 
 // Group 0 leans on axis 0 (a3 on axis 2), group 1 on axis 1.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { detectBenchmarkFormat } from "../../src/generator/benchmarks.js";
-import { PersonaImportSchema, seedCombos } from "../../src/generator/personas.js";
+import { detectBenchmarkFormat } from "../../src/generator/stores/decontam-sets.js";
+import { PersonaImportSchema, seedCombos } from "../../src/generator/stores/personas.js";
 import { mulberry32 } from "../../lib/random.js";
 
 describe("seedCombos", () => {

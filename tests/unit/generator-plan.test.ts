@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { apportion, categoryWeights, planInstructions } from "../../src/generator/plan.js";
+import { apportion, categoryWeights, planInstructions } from "../../src/generator/algorithms/plan.js";
 import { INSTRUCTION_KINDS, KIND_COMPLEXITY } from "../../src/generator/taxonomy.js";
 import { mulberry32 } from "../../lib/random.js";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fitTfidf, tfidfVectors, tokenize } from "../../src/generator/tfidf.js";
+import { fitTfidf, tfidfVectors, tokenize } from "../../src/generator/algorithms/tfidf.js";
 
 describe("tokenize", () => {
   const cases = [

@@ -22,7 +22,7 @@ export {
   parseMtBench,
   parseSelfInstruct,
   type BenchmarkFormat,
-} from "./benchmarks.js";
+} from "./decontam-formats.js";
 export {
   buildDecontamIndex,
   DECONTAM_NGRAM,

@@ -5,27 +5,30 @@
  * creates the item, later rounds revise it.
  */
 import { inArray } from "drizzle-orm";
+import { z } from "zod";
 import type { Db } from "../../../db/client.js";
 import { instructions } from "../../../db/schema/index.js";
 import { badRequest } from "../../errors.js";
-import { insertItems, itemByKey, itemsOfRun, reviseItem, type Message } from "../items.js";
-import { inputOf, paramsOf, type Pipeline, type PipelineContext } from "../pipeline.js";
-import { messagesOf, tagOf } from "../prompts.js";
-import { EVOL_PROMPT } from "../prompts-agentinstruct.js";
-import type { RunRow, TaskRow } from "../queue.js";
-import type { EvolParams } from "../requests.js";
-import { EvolOut } from "../schemas.js";
+import { insertItems, itemByKey, itemsOfRun, reviseItem, type Message, MessageSchema } from "../stores/items.js";
+import { inputOf, paramsOf, type Pipeline, type PipelineContext } from "./pipeline.js";
+import { numbered, requireNumber } from "./stage.js";
+import { messagesOf, tagOf } from "../prompts/template.js";
+import { EVOL_PROMPT } from "../prompts/agentinstruct.js";
+import type { RunRow, TaskRow } from "../engine/task-queue.js";
+import { type EvolParams, EvolSchema } from "../requests.js";
+import { EvolOut } from "../prompts/output-schemas.js";
 import { EVOL_DEEPENING, EVOL_OPERATORS } from "../taxonomy.js";
 import { fnv1a32Parts } from "../../../lib/hash.js";
 
-interface Source {
-  ref: { itemId?: number; instructionId?: number };
-  messages: Message[];
-  category: string;
-  complexity: number | null;
-}
-
-type EvolInput = { index: number; round: number; operator: string; source?: Source };
+/** What a first-round task evolves: a run's item or a pool instruction, copied into the task. */
+const SourceSchema = z.object({
+  ref: z.object({ itemId: z.number().optional(), instructionId: z.number().optional() }),
+  messages: z.array(MessageSchema),
+  category: z.string(),
+  complexity: z.number().nullable(),
+});
+type Source = z.infer<typeof SourceSchema>;
+const EvolInput = z.object({ index: z.number(), round: z.number(), operator: z.string(), source: SourceSchema.optional() });
 
 /** The operator of item `index` in `round`: a seeded choice, so reruns pick the same. */
 export function operatorFor(operators: readonly string[], seed: number, index: number, round: number): string {
@@ -47,9 +50,9 @@ function evolved(messages: readonly Message[], text: string): Message[] {
 }
 
 async function evolve(ctx: PipelineContext, run: RunRow, task: TaskRow) {
-  const p = paramsOf<EvolParams>(run);
-  const v = inputOf<EvolInput>(task);
-  const itemKey = `evol:${v.index}`;
+  const p = paramsOf(run, EvolSchema);
+  const v = inputOf(task, EvolInput);
+  const itemKey = numbered("evol", v.index);
   const current = v.source ? null : await itemByKey(ctx.db, run.id, itemKey);
   const messages = v.source?.messages ?? (current?.messages as Message[] | undefined) ?? [];
   const before = [...messages].reverse().find((m) => m.role === "user")?.content ?? "";
@@ -72,24 +75,24 @@ async function evolve(ctx: PipelineContext, run: RunRow, task: TaskRow) {
 
 export const evolPipeline: Pipeline = {
   async start(ctx, run) {
-    const p = paramsOf<EvolParams>(run);
+    const p = paramsOf(run, EvolSchema);
     const list = (await sources(ctx.db, p)).slice(0, p.limit);
     if (list.length === 0) throw badRequest(p.fromRun ? `fromRun: run '${p.fromRun}' has no items` : "instructionIds: no such instructions");
     const ops = p.operators ?? Object.keys(EVOL_OPERATORS);
     const tasks = list.map((source, index) => ({ kind: "evol", key: `evol:1:${index}`, input: { index, round: 1, operator: operatorFor(ops, p.seed, index, 1), source } }));
-    return { stage: "evol:1", tasks };
+    return { stage: numbered("evol", 1), tasks };
   },
   handle: evolve,
   async next(_ctx, run, tx) {
-    const p = paramsOf<EvolParams>(run);
-    const round = Number(run.stage.split(":")[1]) + 1;
+    const p = paramsOf(run, EvolSchema);
+    const round = requireNumber(run.stage, "evol") + 1;
     if (round > p.rounds) return null;
     const ops = p.operators ?? Object.keys(EVOL_OPERATORS);
     const items = await itemsOfRun(tx, run.id, ["generated"]);
     const tasks = items.map((it) => {
-      const index = Number(it.taskKey.split(":")[1]);
+      const index = requireNumber(it.taskKey, "evol");
       return { kind: "evol", key: `evol:${round}:${index}`, input: { index, round, operator: operatorFor(ops, p.seed, index, round) } };
     });
-    return { stage: `evol:${round}`, tasks };
+    return { stage: numbered("evol", round), tasks };
   },
 };

@@ -3,19 +3,16 @@
  * memory and inbox for the next step, or, after the last step, one scenario task per group and step.
  * An agent whose action failed keeps its previous memory and is left out of that step's scenario.
  */
-import type { NewTask } from "../pipeline.js";
+import { z } from "zod";
+import type { NewTask } from "./pipeline.js";
+import { numbered } from "./stage.js";
 
-export interface SimAgent {
-  personaId: number;
-  name: string;
-  description: string;
-}
+export const SimAgentSchema = z.object({ personaId: z.number(), name: z.string(), description: z.string() });
+export type SimAgent = z.infer<typeof SimAgentSchema>;
 
-export interface SimState {
-  agents: SimAgent[];
-  groups?: number[];
-  groupingMethod?: string;
-}
+/** A simulation run's state (gen_runs.state): its agents, then their groups once grouped. */
+export const SimStateSchema = z.object({ agents: z.array(SimAgentSchema), groups: z.array(z.number()).optional(), groupingMethod: z.string().optional() });
+export type SimState = z.infer<typeof SimStateSchema>;
 
 export interface StoredTask {
   key: string;
@@ -24,19 +21,17 @@ export interface StoredTask {
   output: Record<string, unknown> | null;
 }
 
-interface Delivery {
-  to: number;
-  from: number;
-  text: string;
-}
+/** What a route task wrote: one delivered message per recipient. */
+const RouteOutput = z.looseObject({ deliveries: z.array(z.looseObject({ to: z.number(), from: z.number(), text: z.string() })).optional() });
+type Delivery = NonNullable<z.infer<typeof RouteOutput>["deliveries"]>[number];
 
 function byKey(tasks: readonly StoredTask[]): Map<string, StoredTask> {
   return new Map(tasks.map((t) => [t.key, t]));
 }
 
 function deliveriesOf(tasks: Map<string, StoredTask>, step: number): Delivery[] {
-  const t = tasks.get(`route:${step}`);
-  return t?.status === "done" ? ((t.output?.deliveries as Delivery[] | undefined) ?? []) : [];
+  const t = tasks.get(numbered("route", step));
+  return t?.status === "done" ? (RouteOutput.parse(t.output ?? {}).deliveries ?? []) : [];
 }
 
 /** Memory after `step`: the action's summarised memory, or the memory it started from. */

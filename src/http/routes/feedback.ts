@@ -2,7 +2,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Deps } from "../../deps.js";
 import { badRequest } from "../../errors.js";
-import { loadFeedback } from "../../generator/feedback-store.js";
+import { loadFeedback } from "../../generator/stores/feedback-battles.js";
 import { jsonContent, newRouter, NOT_FOUND, STD_ERRORS } from "../openapi.js";
 
 const CategoryFeedback = z

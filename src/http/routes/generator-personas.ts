@@ -1,10 +1,10 @@
 /** /v1/generator/personas: import (JSON or JSONL), generate from seed attributes (202, a run), list. */
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Deps } from "../../deps.js";
-import { insertPersonas, listPersonas, PersonaImportSchema } from "../../generator/personas.js";
+import { insertPersonas, listPersonas, PersonaImportSchema } from "../../generator/stores/personas.js";
 import { PersonaGenerateSchema, SetName } from "../../generator/requests.js";
-import { startPersonaRun } from "../../generator/service.js";
-import { pipelineContext } from "../../generator/context.js";
+import { startPersonaRun } from "../../services/generator.js";
+import { pipelineContext } from "../../generator/engine/context.js";
 import { badRequest } from "../../errors.js";
 import { actorKeyId } from "../created-by.js";
 import { parseNdjson } from "../../services/instructions.js";

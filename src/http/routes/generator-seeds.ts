@@ -3,7 +3,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { Deps } from "../../deps.js";
 import { badRequest } from "../../errors.js";
 import { SetName } from "../../generator/requests.js";
-import { insertSeeds, listSeeds, SeedImportSchema } from "../../generator/seeds.js";
+import { insertSeeds, listSeeds, SeedImportSchema } from "../../generator/stores/seeds.js";
 import { parseNdjson } from "../../services/instructions.js";
 import { jsonContent, newRouter, STD_ERRORS } from "../openapi.js";
 import { PageQuery, pageOf } from "../schemas.js";

@@ -2,9 +2,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Deps } from "../../deps.js";
 import { SimulationCreateSchema } from "../../generator/requests.js";
-import { listScenarios, type ScenarioRow } from "../../generator/scenarios.js";
-import { requireRun, runView, startSimulation } from "../../generator/service.js";
-import { pipelineContext } from "../../generator/context.js";
+import { listScenarios, type ScenarioRow } from "../../generator/stores/scenarios.js";
+import { requireRun, runView, startSimulation } from "../../services/generator.js";
+import { pipelineContext } from "../../generator/engine/context.js";
 import { actorKeyId, withCreator } from "../created-by.js";
 import { jsonBody, jsonContent, newRouter, NOT_FOUND, STD_ERRORS } from "../openapi.js";
 import { Accepted, accepted, IdParam, PageQuery, pageOf } from "../schemas.js";

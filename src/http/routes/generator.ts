@@ -6,12 +6,12 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Deps } from "../../deps.js";
 import { EVENT_STREAM, EventsQuery, progressEvents } from "../sse.js";
-import { listItems, type ItemRow } from "../../generator/items.js";
-import { publishRun } from "../../generator/publish.js";
-import { cancelRun } from "../../generator/queue.js";
+import { listItems, type ItemRow } from "../../generator/stores/items.js";
+import { publishRun } from "../../services/generator-publish.js";
+import { cancelRun } from "../../generator/engine/task-queue.js";
 import { RunBudgetSchema, RunCreateSchema } from "../../generator/requests.js";
-import { listRuns, listTasks, requireRun, resumeRunWith, runView, startGenerationRun } from "../../generator/service.js";
-import { pipelineContext } from "../../generator/context.js";
+import { listRuns, listTasks, requireRun, resumeRunWith, runView, startGenerationRun } from "../../services/generator.js";
+import { pipelineContext } from "../../generator/engine/context.js";
 import { actorKeyId, withCreator } from "../created-by.js";
 import { jsonBody, jsonContent, newRouter, NOT_FOUND, STD_ERRORS, CONFLICT } from "../openapi.js";
 import { accepted, IdParam, PageQuery, pageOf, PublishBody, RunAccepted } from "../schemas.js";

@@ -7,7 +7,7 @@ import type { Hono } from "hono";
 import type { AppEnv } from "../env.js";
 import { battleImportRoutes } from "./battle-import.js";
 import { battleRoutes } from "./battles.js";
-import { benchmarkRoutes } from "./benchmarks.js";
+import { decontamSetRoutes } from "./decontam-sets.js";
 import { chatRoutes } from "./chat.js";
 import { dashboardRoutes } from "./dashboard.js";
 import { docsRoutes } from "./docs.js";
@@ -51,7 +51,7 @@ export const ROUTE_GROUPS: readonly RouteGroup[] = [
   generatorPersonaRoutes,
   generatorSimulationRoutes,
   generatorSeedRoutes,
-  benchmarkRoutes,
+  decontamSetRoutes,
   feedbackRoutes,
   docsRoutes,
 ];

@@ -5,16 +5,16 @@
  */
 import { randomUUID } from "node:crypto";
 import { and, eq, inArray, sql } from "drizzle-orm";
-import type { Db } from "../../db/client.js";
-import { type BudgetCaps, setBudgetCaps } from "../../db/budget-ledger.js";
-import { genRuns, genTasks } from "../../db/schema/index.js";
-import type { NewTask, Pipeline, PipelineContext, StagePlan } from "./pipeline.js";
-import { agentInstructPipeline } from "./pipelines/agentinstruct.js";
-import { evolPipeline } from "./pipelines/evol.js";
-import { matrixGenPipeline } from "./pipelines/matrix-gen.js";
-import { personasPipeline } from "./pipelines/personas.js";
-import { simulationPipeline } from "./pipelines/simulation.js";
-import { ACTIVE_RUN, OPEN_TASK, type RunRow, type TaskRow } from "./queue.js";
+import type { Db } from "../../../db/client.js";
+import { type BudgetCaps, setBudgetCaps } from "../../../db/budget-ledger.js";
+import { genRuns, genTasks } from "../../../db/schema/index.js";
+import type { NewTask, Pipeline, PipelineContext, StagePlan } from "../pipelines/pipeline.js";
+import { agentInstructPipeline } from "../pipelines/agentinstruct.js";
+import { evolPipeline } from "../pipelines/evol.js";
+import { matrixGenPipeline } from "../pipelines/matrix-gen.js";
+import { personasPipeline } from "../pipelines/personas.js";
+import { simulationPipeline } from "../pipelines/simulation.js";
+import { ACTIVE_RUN, OPEN_TASK, type RunRow, type TaskRow } from "./task-queue.js";
 
 export type RunKind = "personas" | "simulation" | "matrix-gen" | "agentinstruct" | "evol";
 
@@ -26,8 +26,10 @@ export const PIPELINES: Record<RunKind, Pipeline> = {
   evol: evolPipeline,
 };
 
+const isRunKind = (k: string): k is RunKind => Object.hasOwn(PIPELINES, k);
+
 function pipelineOf(run: RunRow): Pipeline {
-  const p = PIPELINES[run.kind as RunKind];
+  const p = isRunKind(run.kind) ? PIPELINES[run.kind] : undefined;
   if (!p) throw new Error(`unknown run kind '${run.kind}'`);
   return p;
 }
@@ -42,7 +44,8 @@ async function insertTasks(db: Db, runId: string, stage: string, tasks: NewTask[
 export interface NewRun {
   kind: RunKind;
   name?: string | null;
-  params: Record<string, unknown>;
+  /** The validated request; its `budget` goes to the ledger, the rest is what pipelines read back. */
+  params: Record<string, unknown> & { budget?: BudgetCaps };
   feedback?: Record<string, unknown> | null;
   /** The API key whose request started the run (null in local mode). */
   createdBy?: string | null;
@@ -51,7 +54,7 @@ export interface NewRun {
 /** Plans the first stage (it may read the database and throw a 400) and writes run and tasks together. */
 export async function createRun(ctx: PipelineContext, r: NewRun): Promise<RunRow> {
   // The budget lives on its ledger row (raised there on resume), not in the params pipelines read.
-  const { budget, ...params } = r.params as Record<string, unknown> & { budget?: BudgetCaps };
+  const { budget, ...params } = r.params;
   const draft: RunRow = {
     id: randomUUID(),
     kind: r.kind,

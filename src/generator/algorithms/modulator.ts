@@ -7,7 +7,7 @@
  * ablation. Pure: vectors and the random generator come in as arguments.
  */
 import { cosine, mean, type Vector } from "./vectors.js";
-import { shuffled } from "../../lib/random.js";
+import { shuffled } from "../../../lib/random.js";
 
 export type CommunicationMode = "grouped" | "random" | "none";
 

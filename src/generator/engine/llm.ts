@@ -5,11 +5,11 @@
  * help; the task queue records it on the task.
  */
 import type { z } from "zod";
-import type { Db } from "../../db/client.js";
-import { chatJson } from "../gateway/structured-output.js";
-import type { ChatMessage, Gateway, ModelSpec, SpendGuard } from "../gateway/types.js";
-import { createModelCaller } from "../services/model-caller.js";
-import { JobError } from "../../lib/job-error.js";
+import type { Db } from "../../../db/client.js";
+import { chatJson } from "../../gateway/structured-output.js";
+import type { ChatMessage, Gateway, ModelSpec, SpendGuard } from "../../gateway/types.js";
+import { createModelCaller } from "../../services/model-caller.js";
+import { JobError } from "../../../lib/job-error.js";
 
 export interface JsonCall<T> {
   model: string;

@@ -4,10 +4,11 @@
  * settled. Stages are planned from stored task outputs only, so a restarted worker continues where
  * the last one stopped.
  */
-import type { Db } from "../../db/client.js";
-import type { Embedder } from "./embedder.js";
-import type { GenLlm } from "./llm.js";
-import type { RunRow, TaskRow } from "./queue.js";
+import type { z } from "zod";
+import type { Db } from "../../../db/client.js";
+import type { Embedder } from "../engine/embedder.js";
+import type { GenLlm } from "../engine/llm.js";
+import type { RunRow, TaskRow } from "../engine/task-queue.js";
 
 export interface PipelineContext {
   db: Db;
@@ -43,12 +44,16 @@ export interface Pipeline {
   next(ctx: PipelineContext, run: RunRow, tx: Db): Promise<StagePlan | null>;
 }
 
-/** A task's input field, typed by the caller (inputs are written by the same pipeline). */
-export function inputOf<T>(task: TaskRow): T {
-  return task.input as unknown as T;
+/**
+ * A task's input, read back through the schema of the pipeline that wrote it. The jsonb column holds
+ * any object, so the type comes from the check, not a cast; a row that fails it is a bug, and its
+ * task fails as `internal` like any other unexpected exception.
+ */
+export function inputOf<S extends z.ZodType>(task: TaskRow, schema: S): z.output<S> {
+  return schema.parse(task.input);
 }
 
-/** A run's params, typed by the caller (validated by the request schema before the run was created). */
-export function paramsOf<T>(run: RunRow): T {
-  return run.params as unknown as T;
+/** A run's params, read back through the request schema that validated them when the run was created. */
+export function paramsOf<S extends z.ZodType>(run: RunRow, schema: S): z.output<S> {
+  return schema.parse(run.params);
 }

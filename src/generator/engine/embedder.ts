@@ -7,10 +7,10 @@
  * space). Rows come back L2-normalised. Given a run's spend guard, embedding calls reserve and settle
  * against its budget like its chat calls (a refusal is a JobError of kind "budget").
  */
-import { JobError } from "../../lib/job-error.js";
-import type { Gateway, ModelSpec, SpendGuard } from "../gateway/types.js";
-import { tfidfVectors } from "./tfidf.js";
-import { normalize } from "./vectors.js";
+import { JobError } from "../../../lib/job-error.js";
+import type { Gateway, ModelSpec, SpendGuard } from "../../gateway/types.js";
+import { tfidfVectors } from "../algorithms/tfidf.js";
+import { normalize } from "../algorithms/vectors.js";
 
 export interface Embedding {
   vectors: number[][];

@@ -3,11 +3,14 @@
  * listed with their cleaning outcome, and updated by refinement rounds.
  */
 import { and, asc, eq, gt, inArray, sql, type SQL } from "drizzle-orm";
-import type { Db } from "../../db/client.js";
-import { genItems } from "../../db/schema/index.js";
+import { z } from "zod";
+import type { Db } from "../../../db/client.js";
+import { genItems } from "../../../db/schema/index.js";
 
 export type ItemRow = typeof genItems.$inferSelect;
-export type Message = { role: "system" | "user" | "assistant"; content: string };
+/** One turn of an item's conversation (also the shape pipelines read back from task inputs). */
+export const MessageSchema = z.object({ role: z.enum(["system", "user", "assistant"]), content: z.string() });
+export type Message = z.infer<typeof MessageSchema>;
 
 export interface NewItem {
   kind: string;

@@ -8,11 +8,12 @@ import { and, eq, inArray } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { genItems, instructions } from "../../db/schema/index.js";
 import { conflict, notFound } from "../errors.js";
-import { importInstructions } from "../services/instructions.js";
-import { decontamIndexFor } from "./benchmarks.js";
-import { cleanInstructions, type CleanOptions, type Removal } from "./clean/index.js";
-import { itemsOfRun, type ItemRow, userText } from "./items.js";
-import { ACTIVE_RUN, type RunRow } from "./queue.js";
+import { importInstructions } from "./instructions.js";
+import { decontamIndexFor } from "../generator/stores/decontam-sets.js";
+import { cleanInstructions, type CleanOptions, type Removal } from "../generator/clean/index.js";
+import { collisionJson, decodeCleanRef, encodeCleanRef, generatedExternalId, itemRef, poolRef, textRef } from "../generator/clean/refs.js";
+import { itemsOfRun, type ItemRow, userText } from "../generator/stores/items.js";
+import { ACTIVE_RUN, type RunRow } from "../generator/engine/task-queue.js";
 
 export interface CleanRequest {
   nearDupThreshold?: number;
@@ -28,17 +29,20 @@ export const GENERATOR_SOURCE = "generator";
 
 async function poolTexts(db: Db): Promise<{ id: string; text: string }[]> {
   const rows = await db.select({ id: instructions.id, messages: instructions.messages }).from(instructions);
-  return rows.map((r) => ({ id: `pool:${r.id}`, text: userText(r.messages) }));
+  return rows.map((r) => ({ id: encodeCleanRef(poolRef(r.id)), text: userText(r.messages) }));
 }
 
-/** `item:12` -> { itemId: 12 }, `pool:7` -> { instructionId: 7 }, a benchmark hit as it is. */
+/** An item's or pool instruction's ref as `{ itemId }` / `{ instructionId }`, a benchmark hit as it is. */
 function collision(c: Removal["collidedWith"]): Record<string, unknown> | null {
   if (c === undefined) return null;
-  if (typeof c !== "string") return { ...c };
-  const [kind, id] = c.split(":");
-  if (kind === "item") return { itemId: Number(id) };
-  if (kind === "pool") return { instructionId: Number(id) };
-  return { id: c };
+  return typeof c === "string" ? collisionJson(c) : { ...c };
+}
+
+/** The generated item a removal names (publishing cleans item refs only). */
+function removedItemId(id: string): number {
+  const r = decodeCleanRef(id);
+  if (r?.kind !== "item") throw new Error(`publish: removal '${id}' names no generated item`);
+  return r.id;
 }
 
 async function cleanOptions(db: Db, req: CleanRequest): Promise<{ opts: CleanOptions; sets: string[] }> {
@@ -54,7 +58,7 @@ function poolRow(it: ItemRow) {
     category: it.category,
     ...(it.complexity !== null ? { complexity: it.complexity } : {}),
     source: GENERATOR_SOURCE,
-    externalId: `gen-item:${it.id}`,
+    externalId: generatedExternalId(it.id),
     ...(typeof meta.answer === "string" ? { reference: meta.answer } : {}),
     metadata: { ...it.metadata, runId: it.runId, itemId: it.id, kind: it.kind },
   };
@@ -76,19 +80,22 @@ async function record(tx: Db, kept: ItemRow[], removed: Outcome[]): Promise<Outc
   const imported = await importInstructions(tx, kept.map(poolRow), { source: GENERATOR_SOURCE });
   const all = [...removed];
   // An item the pool's own validation rejects is removed with that reason rather than lost.
-  for (const r of imported.rejected) all.push({ id: `item:${kept[r.index]?.id}`, reason: "rejected", detail: r.reason });
-  const external = kept.map((it) => `gen-item:${it.id}`);
+  for (const r of imported.rejected) {
+    const it = kept[r.index];
+    if (it) all.push({ id: encodeCleanRef(itemRef(it.id)), reason: "rejected", detail: r.reason });
+  }
+  const external = kept.map((it) => generatedExternalId(it.id));
   const found = external.length > 0 ? await tx.select({ id: instructions.id, externalId: instructions.externalId }).from(instructions).where(and(eq(instructions.source, GENERATOR_SOURCE), inArray(instructions.externalId, external))) : [];
   const poolId = new Map(found.map((f) => [f.externalId, f.id]));
   const rejected = new Set(all.map((r) => r.id));
   for (const it of kept) {
-    const instructionId = poolId.get(`gen-item:${it.id}`);
+    const instructionId = poolId.get(generatedExternalId(it.id));
     if (instructionId !== undefined) await tx.update(genItems).set({ status: "published", instructionId }).where(eq(genItems.id, it.id));
-    else if (!rejected.has(`item:${it.id}`)) all.push({ id: `item:${it.id}`, reason: "exact_duplicate", detail: "the pool already holds this conversation" });
+    else if (!rejected.has(encodeCleanRef(itemRef(it.id)))) all.push({ id: encodeCleanRef(itemRef(it.id)), reason: "exact_duplicate", detail: "the pool already holds this conversation" });
   }
   for (const r of all) {
     const set = { status: "removed", removalReason: r.reason, collidedWith: collision(r.collidedWith), similarity: r.similarity ?? null, removalDetail: r.detail ?? null };
-    await tx.update(genItems).set(set).where(eq(genItems.id, Number(r.id.slice("item:".length))));
+    await tx.update(genItems).set(set).where(eq(genItems.id, removedItemId(r.id)));
   }
   return all;
 }
@@ -100,8 +107,8 @@ export async function publishRun(db: Db, run: RunRow | null, runId: string, req:
   const items = await itemsOfRun(db, runId, ["generated"]);
   const { opts, sets } = await cleanOptions(db, req);
   const pool = req.againstPool === false ? [] : await poolTexts(db);
-  const result = cleanInstructions(items.map((it) => ({ id: `item:${it.id}`, text: it.text })), opts, { texts: pool });
-  const byId = new Map(items.map((it) => [`item:${it.id}`, it]));
+  const result = cleanInstructions(items.map((it) => ({ id: encodeCleanRef(itemRef(it.id)), text: it.text })), opts, { texts: pool });
+  const byId = new Map(items.map((it) => [encodeCleanRef(itemRef(it.id)), it]));
   const kept = result.kept.map((id) => byId.get(id)).filter((it): it is ItemRow => it !== undefined);
   const removed = await db.transaction((tx) => record(tx, kept, result.removed));
   const byReason: Record<string, number> = {};
@@ -114,11 +121,15 @@ export async function cleanTexts(db: Db, texts: { id: string; text: string }[], 
   const { opts, sets } = await cleanOptions(db, req);
   const pool = req.againstPool ? await poolTexts(db) : [];
   // Internal ids keep posted ids from clashing with the pool's.
-  const result = cleanInstructions(texts.map((t, i) => ({ id: `text:${i}`, text: t.text })), opts, { texts: pool });
-  const back = (id: string) => texts[Number(id.slice("text:".length))]?.id ?? id;
+  const result = cleanInstructions(texts.map((t, i) => ({ id: encodeCleanRef(textRef(i)), text: t.text })), opts, { texts: pool });
+  const back = (id: string) => {
+    const r = decodeCleanRef(id);
+    return (r?.kind === "text" ? texts[r.index]?.id : undefined) ?? id;
+  };
   const named = (c: Removal["collidedWith"]) => {
     if (typeof c !== "string") return c;
-    return c.startsWith("pool:") ? { instructionId: Number(c.slice("pool:".length)) } : { id: back(c) };
+    const r = decodeCleanRef(c);
+    return r?.kind === "pool" ? { instructionId: r.id } : { id: back(c) };
   };
   const removed = result.removed.map((r) => ({ ...r, id: back(r.id), collidedWith: named(r.collidedWith) }));
   return { kept: result.kept.map(back), removed, benchmarks: sets };

@@ -4,13 +4,13 @@
  * worker builds one per task; routes that run a pipeline step inline (personas, simulations, previews)
  * build one too, without importing the worker.
  */
-import { JobError } from "../../lib/job-error.js";
-import type { Deps } from "../deps.js";
-import type { SpendGuard } from "../gateway/types.js";
-import { createModelCaller } from "../services/model-caller.js";
+import { JobError } from "../../../lib/job-error.js";
+import type { Deps } from "../../deps.js";
+import type { SpendGuard } from "../../gateway/types.js";
+import { createModelCaller } from "../../services/model-caller.js";
 import { createEmbedder } from "./embedder.js";
 import { createGenLlm } from "./llm.js";
-import type { PipelineContext } from "./pipeline.js";
+import type { PipelineContext } from "../pipelines/pipeline.js";
 
 /** The pipeline context on `deps`: LLM calls and embeddings through the registry and gateway, charged to `guard` when given. */
 export function pipelineContext(deps: Pick<Deps, "db" | "gateway" | "config">, guard?: SpendGuard): PipelineContext {

@@ -1,26 +1,9 @@
 /**
  * Versioned prompt templates for the MATRIX steps (personas, agent actions, scenarios) and
- * MATRIX-Gen instruction writing. A template's `id/vN` tag is stored with every task output, so a
- * change of wording is a new version and old results stay attributable.
+ * MATRIX-Gen instruction writing (the template shape and its `id/vN` tag are in ./template.ts).
  */
-import type { ChatMessage } from "../gateway/types.js";
-import { CATEGORY_DESCRIPTIONS, COMPLEXITY_LEVELS, KIND_DESCRIPTIONS, type InstructionKind } from "./taxonomy.js";
-
-export interface Template<V> {
-  id: string;
-  version: number;
-  system: string;
-  user(vars: V): string;
-}
-
-export const tagOf = (t: Template<never>): string => `${t.id}/v${t.version}`;
-
-export function messagesOf<V>(t: Template<V>, vars: V): ChatMessage[] {
-  return [
-    { role: "system", content: t.system },
-    { role: "user", content: t.user(vars) },
-  ];
-}
+import type { Template } from "./template.js";
+import { CATEGORY_DESCRIPTIONS, COMPLEXITY_LEVELS, KIND_DESCRIPTIONS, type InstructionKind } from "../taxonomy.js";
 
 export interface PersonaView {
   name: string;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { betaQuantile } from "../../src/generator/beta.js";
-import { computeFeedback, type FeedbackBattle, gameAgreement } from "../../src/generator/feedback.js";
-import { fitLossPrior } from "../../src/generator/loss-prior.js";
+import { betaQuantile } from "../../src/generator/algorithms/beta.js";
+import { computeFeedback, type FeedbackBattle, gameAgreement } from "../../src/generator/algorithms/category-feedback.js";
+import { fitLossPrior } from "../../src/generator/algorithms/loss-prior.js";
 
 const b = (category: string, targetScore: number, judgeScores: number[] = []): FeedbackBattle => ({
   category,

@@ -4,12 +4,16 @@
  * form a generation run records (category weights and complexity shifts).
  */
 import { and, eq, inArray, isNotNull } from "drizzle-orm";
-import type { Db } from "../../db/client.js";
-import { battles, judgments, rounds } from "../../db/schema/index.js";
-import { AppError, notFound } from "../errors.js";
-import { computeFeedback, type Feedback, type FeedbackBattle, type FeedbackOptions } from "./feedback.js";
-import type { AppliedFeedback } from "./pipelines/matrix-gen.js";
-import type { FeedbackSource } from "./requests.js";
+import { z } from "zod";
+import type { Db } from "../../../db/client.js";
+import { battles, judgments, rounds } from "../../../db/schema/index.js";
+import { AppError, notFound } from "../../errors.js";
+import { computeFeedback, type Feedback, type FeedbackBattle, type FeedbackOptions } from "../algorithms/category-feedback.js";
+import type { FeedbackSource } from "../requests.js";
+
+/** Feedback as recorded on a run (gen_runs.feedback, beside what it was computed from): category weights and complexity shifts. */
+export const AppliedFeedbackSchema = z.looseObject({ weights: z.record(z.string(), z.number()), adjustments: z.record(z.string(), z.number()) });
+export type AppliedFeedback = z.infer<typeof AppliedFeedbackSchema>;
 
 export interface FeedbackView extends Feedback {
   source: FeedbackSource;

@@ -4,10 +4,10 @@
  * attempts are left) and the run-side queries: stalled runs, cancel, resume, a stage's tasks.
  */
 import { and, eq, inArray, sql } from "drizzle-orm";
-import type { Db } from "../../db/client.js";
-import { type BudgetCaps, readBudget, setBudgetCaps } from "../../db/budget-ledger.js";
-import { jobQueue } from "../../db/job-queue.js";
-import { genRuns, genTasks } from "../../db/schema/index.js";
+import type { Db } from "../../../db/client.js";
+import { type BudgetCaps, readBudget, setBudgetCaps } from "../../../db/budget-ledger.js";
+import { jobQueue } from "../../../db/job-queue.js";
+import { genRuns, genTasks } from "../../../db/schema/index.js";
 
 export type TaskRow = typeof genTasks.$inferSelect;
 export type RunRow = typeof genRuns.$inferSelect;
@@ -27,7 +27,7 @@ export const taskQueue = jobQueue({
   error: genTasks.error,
   errorKind: genTasks.errorKind,
   finishedAt: genTasks.finishedAt,
-  parent: { table: genRuns, id: genRuns.id, status: genRuns.status, startedAt: genRuns.startedAt },
+  parent: { table: genRuns, id: genRuns.id, status: genRuns.status, startedAt: genRuns.startedAt, error: genRuns.error, finishedAt: genRuns.finishedAt },
 });
 
 /** Runs that are active but have no open task: their stage must be advanced (also after a crash). */
@@ -58,7 +58,7 @@ export async function cancelRun(db: Db, id: string): Promise<void> {
  */
 export async function resumeRun(db: Db, id: string, caps?: BudgetCaps): Promise<number> {
   return db.transaction(async (tx) => {
-    // The run row first, as the budget stop (src/generator/budget.ts) takes it before the budget row:
+    // The run row first, as the budget stop (db/budget-stop.ts) takes it before the budget row:
     // the other order deadlocks against a worker stopping the run on PostgreSQL.
     await tx.select({ id: genRuns.id }).from(genRuns).where(eq(genRuns.id, id)).for("update");
     if (caps && (caps.maxCostUsd != null || caps.maxTokens != null)) {

@@ -1,5 +1,5 @@
 /**
- * The generator worker: the gen_tasks queue (src/generator/queue.ts) run by the one job loop
+ * The generator worker: the gen_tasks queue (src/generator/engine/task-queue.ts) run by the one job loop
  * (lib/job-loop.ts). Its handler runs a task through its run's pipeline (the result and the items it
  * writes are recorded in one transaction); its hooks stop a budgeted run and advance runs whose stage
  * has settled. Idle polls also advance stalled runs, so a run interrupted between a task and its
@@ -7,16 +7,16 @@
  */
 import { hostname } from "node:os";
 import { eq } from "drizzle-orm";
-import type { Db } from "../../db/client.js";
-import { genRuns } from "../../db/schema/index.js";
-import { JobError } from "../../lib/job-error.js";
-import { type JobHandler, type JobLoop, type LoopQueue, startJobLoop, type StopOptions } from "../../lib/job-loop.js";
-import type { Deps } from "../deps.js";
-import { loadRunGuard, type RunGuard, runBudgetStop } from "./budget.js";
+import type { Db } from "../../../db/client.js";
+import { genRuns } from "../../../db/schema/index.js";
+import { JobError } from "../../../lib/job-error.js";
+import { type JobHandler, type JobLoop, type LoopQueue, startJobLoop, type StopOptions } from "../../../lib/job-loop.js";
+import type { Deps } from "../../deps.js";
+import { loadRunGuard, type RunGuard, runBudgetStop } from "./run-budget.js";
 import { createGenLlm } from "./llm.js";
 import { pipelineContext } from "./context.js";
-import type { PipelineContext } from "./pipeline.js";
-import { type RunRow, stalledRuns, type TaskRow, taskQueue } from "./queue.js";
+import type { PipelineContext } from "../pipelines/pipeline.js";
+import { type RunRow, stalledRuns, type TaskRow, taskQueue } from "./task-queue.js";
 import { advanceRun, handleTask } from "./runner.js";
 
 export interface GeneratorWorkerOptions {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { BenchmarkFormatError, loadBenchmarkPrompts, type BenchmarkFormat } from "../../src/generator/clean/benchmarks.js";
+import { BenchmarkFormatError, loadBenchmarkPrompts, type BenchmarkFormat } from "../../src/generator/clean/decontam-formats.js";
 import { describeWithSharedData, readSharedData, type SharedDataFile } from "../helpers/arena.js";
 
 describe("loadBenchmarkPrompts on inline text", () => {

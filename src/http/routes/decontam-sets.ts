@@ -1,12 +1,13 @@
 /**
- * /v1/benchmarks: upload benchmark prompt sets (MT-Bench / Arena-Hard / Self-Instruct JSONL, AlpacaEval
- * JSON) for decontamination, list and delete them; /v1/clean: clean posted texts without storing them.
+ * Decontamination sets at /v1/benchmarks: upload benchmark prompt sets (MT-Bench / Arena-Hard /
+ * Self-Instruct JSONL, AlpacaEval JSON) for decontamination, list and delete them; /v1/clean: clean
+ * posted texts without storing them.
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Deps } from "../../deps.js";
 import { notFound } from "../../errors.js";
-import { BENCHMARK_FORMATS, deleteBenchmark, listBenchmarks, uploadBenchmark, type BenchmarkSetRow } from "../../generator/benchmarks.js";
-import { cleanTexts } from "../../generator/publish.js";
+import { BENCHMARK_FORMATS, deleteBenchmark, listBenchmarks, uploadBenchmark, type BenchmarkSetRow } from "../../generator/stores/decontam-sets.js";
+import { cleanTexts } from "../../services/generator-publish.js";
 import { jsonBody, jsonContent, newRouter, NOT_FOUND, STD_ERRORS } from "../openapi.js";
 import { PublishBody } from "../schemas.js";
 
@@ -27,7 +28,7 @@ const CleanBody = PublishBody.extend({
   items: z.array(z.object({ id: z.union([z.string().min(1).max(256), z.number()]).optional(), text: z.string().min(1).max(200_000) })).min(1).max(100_000),
 }).openapi("CleanRequest");
 
-export function benchmarkRoutes(deps: Deps) {
+export function decontamSetRoutes(deps: Deps) {
   const r = newRouter();
   r.openapi(
     createRoute({

@@ -1,7 +1,7 @@
 /** Scenarios in the database: read by simulation or by id, listed for the API. */
 import { and, asc, eq, gt, inArray, type SQL } from "drizzle-orm";
-import type { Db } from "../../db/client.js";
-import { genScenarios } from "../../db/schema/index.js";
+import type { Db } from "../../../db/client.js";
+import { genScenarios } from "../../../db/schema/index.js";
 
 export type ScenarioRow = typeof genScenarios.$inferSelect;
 

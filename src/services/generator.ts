@@ -8,12 +8,12 @@ import { genRuns, genTasks } from "../../db/schema/index.js";
 import { roundUsd } from "../../battles/budget.js";
 import { type BudgetCaps, capProblem, readBudget } from "../../db/budget-ledger.js";
 import { badRequest, notFound } from "../errors.js";
-import { appliedFeedback, loadFeedback } from "./feedback-store.js";
-import { itemCounts } from "./items.js";
-import type { PipelineContext } from "./pipeline.js";
-import { type RunRow, resumeRun } from "./queue.js";
-import type { PersonaGenerate, RunCreate, SimulationParams } from "./requests.js";
-import { createRun, type RunKind } from "./runner.js";
+import { appliedFeedback, loadFeedback } from "../generator/stores/feedback-battles.js";
+import { itemCounts } from "../generator/stores/items.js";
+import type { PipelineContext } from "../generator/pipelines/pipeline.js";
+import { type RunRow, resumeRun } from "../generator/engine/task-queue.js";
+import type { PersonaGenerate, RunCreate, SimulationParams } from "../generator/requests.js";
+import { createRun, type RunKind } from "../generator/engine/runner.js";
 
 async function requireModel(ctx: PipelineContext, field: string, name: string | null | undefined): Promise<void> {
   if (name && !(await ctx.llm.spec(name))) throw badRequest(`${field}: model '${name}' is not registered`);

@@ -4,8 +4,8 @@
  * with twice the weight gets twice the items, not merely twice the odds; feedback adjusts category
  * weights and shifts complexity per category.
  */
-import { KIND_COMPLEXITY, type InstructionKind } from "./taxonomy.js";
-import { randomIntBetween, shuffled } from "../../lib/random.js";
+import { KIND_COMPLEXITY, type InstructionKind } from "../taxonomy.js";
+import { randomIntBetween, shuffled } from "../../../lib/random.js";
 
 /**
  * Split `total` into integer parts proportional to `weights` (Hamilton / largest remainder): floors

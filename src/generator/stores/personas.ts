@@ -5,12 +5,12 @@
  */
 import { and, asc, eq, gt, sql } from "drizzle-orm";
 import { z } from "zod";
-import { dbJson } from "../../lib/safe-value.js";
-import type { Db } from "../../db/client.js";
-import { genPersonas } from "../../db/schema/index.js";
-import type { PersonaView } from "./prompts.js";
-import { PERSONA_SEED_ATTRIBUTES } from "./taxonomy.js";
-import { shuffled } from "../../lib/random.js";
+import { dbJson } from "../../../lib/safe-value.js";
+import type { Db } from "../../../db/client.js";
+import { genPersonas } from "../../../db/schema/index.js";
+import type { PersonaView } from "../prompts/matrix.js";
+import { PERSONA_SEED_ATTRIBUTES } from "../taxonomy.js";
+import { shuffled } from "../../../lib/random.js";
 
 export type PersonaRow = typeof genPersonas.$inferSelect;
 

@@ -4,10 +4,10 @@
  */
 import { and, asc, eq, gt, inArray, type SQL } from "drizzle-orm";
 import { z } from "zod";
-import { dbJson } from "../../lib/safe-value.js";
-import type { Db } from "../../db/client.js";
-import { genSeeds } from "../../db/schema/index.js";
-import { contentHash } from "../../lib/content-hash.js";
+import { dbJson } from "../../../lib/safe-value.js";
+import type { Db } from "../../../db/client.js";
+import { genSeeds } from "../../../db/schema/index.js";
+import { contentHash } from "../../../lib/content-hash.js";
 
 export type SeedRow = typeof genSeeds.$inferSelect;
 

@@ -3,10 +3,10 @@
  * file formats): format detection, replace-on-upload storage, and the 13-gram index over chosen sets.
  */
 import { asc, eq, inArray } from "drizzle-orm";
-import type { Db } from "../../db/client.js";
-import { benchmarkPrompts, benchmarkSets } from "../../db/schema/index.js";
-import { badRequest } from "../errors.js";
-import { BenchmarkFormatError, buildDecontamIndex, loadBenchmarkPrompts, type BenchmarkFormat, type BenchmarkSet, type DecontamIndex } from "./clean/index.js";
+import type { Db } from "../../../db/client.js";
+import { benchmarkPrompts, benchmarkSets } from "../../../db/schema/index.js";
+import { badRequest } from "../../errors.js";
+import { BenchmarkFormatError, buildDecontamIndex, loadBenchmarkPrompts, type BenchmarkFormat, type BenchmarkSet, type DecontamIndex } from "../clean/index.js";
 
 export const BENCHMARK_FORMATS = ["mt-bench", "arena-hard", "alpaca-eval", "self-instruct"] as const;
 

@@ -2,7 +2,7 @@
  * Versioned prompt templates for AgentInstruct (content transformation, instruction generation per
  * taxonomy type, suggester/editor refinement) and Evol-Instruct operators.
  */
-import type { Template } from "./prompts.js";
+import type { Template } from "./template.js";
 
 export const TRANSFORM_PROMPT: Template<{ genre: string; description: string; seed: string }> = {
   id: "agentinstruct-transform",
