@@ -7,17 +7,18 @@
  *   π_i ← Σ_j (W_ij + T_ij/2)(π_j + ν√(π_iπ_j))/D_ij  /  Σ_j (W_ji + T_ji/2)(1 + ν√(π_j/π_i))/D_ij
  *   ν ← Σ_ties (π_i+π_j)/D  /  (2 Σ_wins √(π_iπ_j)/D)          (both from the previous π and ν)
  * The reported ν is the one used in the last sweep (evalica returns the same). In Davidson's own
- * parameterisation (davidson.ts) the tie parameter is 2ν. Like evalica, a 0/0 becomes `tolerance`;
- * a model that never lost or tied (denominator 0) has no finite MLE, and its π is capped at
- * NEWMAN_MAX_RATIO times its numerator so the other models' sweep stays finite.
+ * parameterisation (davidson.ts) the tie parameter is 2ν. Like evalica, a 0/0 becomes `tolerance`.
+ * A model that never lost or tied (denominator 0), or never won or tied (numerator 0), has no finite
+ * MLE; every sweep keeps π within [1/NEWMAN_BOUND, NEWMAN_BOUND] of the start value 1 (12 decades,
+ * about 4800 Elo points end to end), so such a model sits at a bound and the sweep stays finite.
  */
 import type { PairTally } from "./tally.js";
 
 export const NEWMAN_V_INIT = 0.5;
 export const NEWMAN_TOLERANCE = 1e-6;
 export const NEWMAN_LIMIT = 100;
-/** Cap for a strength with a zero denominator: π ≤ numerator·1e12 (about 4800 Elo points above). */
-export const NEWMAN_MAX_RATIO = 1e12;
+/** Strengths stay within [1/NEWMAN_BOUND, NEWMAN_BOUND]; ν is capped at NEWMAN_BOUND² (ties only). */
+export const NEWMAN_BOUND = 1e6;
 
 export interface NewmanOptions {
   vInit?: number;
@@ -37,7 +38,8 @@ export interface NewmanFit {
 
 const finiteOr = (x: number, fallback: number): number => (Number.isNaN(x) ? fallback : x);
 /** ν from a sweep: 0/0 (no games at all) becomes `tolerance`, +∞ (ties only) the cap. */
-const boundedV = (x: number, tol: number): number => (Number.isNaN(x) ? tol : Math.min(x, NEWMAN_MAX_RATIO));
+const boundedV = (x: number, tol: number): number => (Number.isNaN(x) ? tol : Math.min(x, NEWMAN_BOUND * NEWMAN_BOUND));
+const boundedPi = (x: number): number => Math.min(Math.max(x, 1 / NEWMAN_BOUND), NEWMAN_BOUND);
 
 /** One sweep's sums: numerator and denominator per model, and ν's numerator and denominator. */
 function sweep(t: PairTally, pi: Float64Array, v: number, ww: number, tw: number) {
@@ -84,7 +86,7 @@ export function fitNewman(t: PairTally, opts: NewmanOptions = {}): NewmanFit {
     for (let i = 0; i < t.nModels; i++) {
       const n = s.num[i] ?? 0;
       const d = s.den[i] ?? 0;
-      next[i] = d > 0 ? finiteOr(n / d, tol) : n > 0 ? n * NEWMAN_MAX_RATIO : tol;
+      next[i] = boundedPi(d > 0 ? finiteOr(n / d, tol) : n > 0 ? NEWMAN_BOUND : tol);
       change += ((next[i] ?? 0) - (pi[i] ?? 0)) ** 2;
     }
     vNew = s.vNum / s.vDen;

@@ -114,6 +114,27 @@ describe("tally-method boards", () => {
     expect(spread(dv)).toBeGreaterThan(spread(bt));
   });
 
+  // Degenerate logs: every number on the board stays finite (JSON has no NaN or Infinity) for every method.
+  const degenerate: { name: string; battles: Battle[] }[] = [
+    { name: "one battle", battles: [{ modelA: "a", modelB: "b", outcome: 1 }] },
+    { name: "ties only", battles: Array.from({ length: 6 }, () => ({ modelA: "a", modelB: "b", outcome: 0.5 })) },
+    { name: "no ties, one model beats all", battles: ["b", "c", "d"].flatMap((m) => [{ modelA: "a", modelB: m, outcome: 1 }, { modelA: m, modelB: "a", outcome: 0 }]) },
+    { name: "soft outcomes only", battles: [{ modelA: "a", modelB: "b", outcome: 0.75 }, { modelA: "b", modelB: "c", outcome: 0.25 }, { modelA: "c", modelB: "a", outcome: 0.9 }] },
+    { name: "two components", battles: [{ modelA: "a", modelB: "b", outcome: 1 }, { modelA: "c", modelB: "d", outcome: 0.5 }, { modelA: "d", modelB: "c", outcome: 1 }] },
+    { name: "weighted battles", battles: [{ modelA: "a", modelB: "b", outcome: 1, weight: 2.5 }, { modelA: "b", modelB: "a", outcome: 0.5, weight: 0.25 }] },
+  ];
+  for (const tc of degenerate) {
+    it(`finite numbers on a degenerate log: ${tc.name}`, () => {
+      for (const method of TALLY_METHODS) {
+        const board = computeLeaderboard(tc.battles, { method, bootstrap: 20, seed: 1 });
+        const numbers = [board.ties ?? NaN, ...board.items.flatMap((i) => [i.rating, i.ciLow, i.ciHigh, i.winRate])];
+        if (board.tieParameter) numbers.push(board.tieParameter.value, board.tieParameter.ciLow, board.tieParameter.ciHigh);
+        expect(numbers.every(Number.isFinite), `${method}: ${JSON.stringify(board.items)}`).toBe(true);
+        expect(JSON.parse(JSON.stringify(board))).toEqual(board);
+      }
+    });
+  }
+
   it("anchoring: Elo-scale methods pin the baseline; other scales check it and refuse a baseline rating", () => {
     const pinned = computeLeaderboard(battles, { method: "newman", bootstrap: 0, baseline: "mid", baselineRating: 1200 });
     expect(pinned.items.find((i) => i.model === "mid")?.rating).toBeCloseTo(1200, 9);
