@@ -1,13 +1,17 @@
 /**
- * Bradley-Terry leaderboards from aggregated counts: rows of (modelA, modelB, outcome, count), as the
- * service keeps them in its `battle_cells` table. BT and its bootstrap depend on the battles only
- * through these counts, so the board equals `computeLeaderboard` on the expanded battles (shaped the
- * same way by board-shape.ts: components, ranks within a component, provisional flags).
+ * Leaderboards from aggregated counts: rows of (modelA, modelB, outcome, count), as the service keeps
+ * them in its `battle_cells` table. Bradley-Terry, the tally methods (methods/) and their bootstraps
+ * depend on the battles only through these counts, so the board equals `computeLeaderboard` on the
+ * expanded battles (shaped the same way by board-shape.ts: components, ranks within a component,
+ * provisional flags). Online Elo depends on battle order and is not available here.
  */
 import { MIN_DECISIVE_BATTLES, shapeBoard } from "./board-shape.js";
 import { bootstrapBradleyTerry, BOOTSTRAP_ROUNDS, percentileIntervals } from "./bootstrap.js";
 import { fitBradleyTerry } from "./bradley-terry.js";
-import { checkMinBattles, type Leaderboard } from "./leaderboard.js";
+import { BT_DEFINITION, checkMinBattles, type Leaderboard } from "./leaderboard.js";
+import { fitTallyMethod } from "./method-board.js";
+import type { TallyMethod } from "./methods/index.js";
+import { tallyPairs, tieShare } from "./methods/tally.js";
 import type { OutcomeCells } from "./pair-counts.js";
 import { pairTotals } from "./pair-counts.js";
 import { baselineIndex, RatingInputError, thetaToRatings } from "./rating-scale.js";
@@ -64,6 +68,8 @@ export function cellsFromCounts(rows: readonly CountRow[]): { models: string[]; 
 }
 
 export interface CountsBoardOptions {
+  /** bt (default) or a tally method. */
+  method?: "bt" | TallyMethod;
   bootstrap?: number;
   baseline?: string;
   baselineRating?: number;
@@ -95,17 +101,28 @@ function records(models: string[], cells: OutcomeCells): { battles: Float64Array
   return { battles, decisive, won };
 }
 
-/** A BT board with seeded bootstrap intervals, from counts; an unknown baseline throws RatingInputError. */
-export function leaderboardFromCounts(rows: readonly CountRow[], opts: CountsBoardOptions = {}): Leaderboard {
-  const rounds = opts.bootstrap ?? BOOTSTRAP_ROUNDS;
-  if (!Number.isInteger(rounds) || rounds < 0) throw new RatingInputError("bootstrap", "must be a non-negative integer");
-  checkMinBattles(opts.minBattles);
-  const { models, cells } = cellsFromCounts(rows);
+/** BT ratings and percentile intervals from the cells. */
+function btFromCells(models: string[], cells: OutcomeCells, opts: CountsBoardOptions, rounds: number) {
   const base = baselineIndex(models, opts);
   const fit = fitBradleyTerry(pairTotals(cells));
   const ratings = thetaToRatings(fit.theta, base, opts.baselineRating);
   const boot = rounds > 0 && models.length > 0 ? bootstrapBradleyTerry(cells, { rounds, rng: xoshiroRng(opts.seed ?? 0), init: fit.theta, baseline: base, baselineRating: opts.baselineRating }) : null;
   const { low, high } = boot ? percentileIntervals(boot) : { low: ratings, high: ratings };
+  return { ratings, low, high, scale: "elo" as const, definition: BT_DEFINITION, ties: tieShare(tallyPairs(cells)) };
+}
+
+/** A board (BT by default) with seeded bootstrap intervals, from counts; an unknown baseline throws RatingInputError. */
+export function leaderboardFromCounts(rows: readonly CountRow[], opts: CountsBoardOptions = {}): Leaderboard {
+  const rounds = opts.bootstrap ?? BOOTSTRAP_ROUNDS;
+  if (!Number.isInteger(rounds) || rounds < 0) throw new RatingInputError("bootstrap", "must be a non-negative integer");
+  checkMinBattles(opts.minBattles);
+  const method = opts.method ?? "bt";
+  const { models, cells } = cellsFromCounts(rows);
+  const fit =
+    method === "bt"
+      ? btFromCells(models, cells, opts, rounds)
+      : fitTallyMethod(method, models, cells, { rounds, rng: xoshiroRng(opts.seed ?? 0), baseline: opts.baseline, baselineRating: opts.baselineRating });
+  const { ratings, low, high } = fit;
   const rec = records(models, cells);
   const items = models.map((model, i) => ({
     model,
@@ -116,5 +133,13 @@ export function leaderboardFromCounts(rows: readonly CountRow[], opts: CountsBoa
     decisive: rec.decisive[i] ?? 0,
     winRate: (rec.battles[i] ?? 0) > 0 ? (rec.won[i] ?? 0) / (rec.battles[i] ?? 1) : 0,
   }));
-  return { method: "bt", ...shapeBoard(items, cells.pairI, cells.pairJ, opts.minBattles ?? MIN_DECISIVE_BATTLES) };
+  const board: Leaderboard = {
+    method,
+    ...shapeBoard(items, cells.pairI, cells.pairJ, opts.minBattles ?? MIN_DECISIVE_BATTLES),
+    scale: fit.scale,
+    definition: fit.definition,
+    ties: fit.ties,
+  };
+  if ("tieParameter" in fit && fit.tieParameter) board.tieParameter = fit.tieParameter;
+  return board;
 }

@@ -1,14 +1,19 @@
 /**
- * The leaderboard: ratings (Bradley-Terry, online Elo, or style-controlled BT), seeded bootstrap 95%
+ * The leaderboard: ratings (Bradley-Terry, online Elo, style-controlled BT, or one of the tally methods
+ * of methods/: newman, davidson, counting, average-win-rate, eigen, pagerank), seeded bootstrap 95%
  * intervals, and each model's battle counts and win rate, shaped by board-shape.ts (components of the
  * comparison graph, ranks within a component, provisional flags, row order). The output is CONTRACT.md's
- * `{ method, connected, components, items: [{ model, rating, ciLow, ciHigh, rank, battles, winRate, component, provisional }] }`.
+ * `{ method, connected, components, items: [{ model, rating, ciLow, ciHigh, rank, battles, winRate, component, provisional }] }`
+ * plus the scale the ratings are on, the method's definition, the share of ties and, for newman and
+ * davidson, the fitted tie parameter with its interval.
  */
 import type { Battle } from "./battle-log.js";
 import { MIN_DECISIVE_BATTLES, shapeBoard, type ShapedItem } from "./board-shape.js";
 import { bootstrapBradleyTerry, BOOTSTRAP_ROUNDS, percentileIntervals, type BootstrapSamples } from "./bootstrap.js";
 import { fitBradleyTerry } from "./bradley-terry.js";
 import { bootstrapElo, eloOnColumns, timeOrder } from "./elo.js";
+import { fitTallyMethod, type TieParameter } from "./method-board.js";
+import { isTallyMethod, type RatingScale, type TallyMethod } from "./methods/index.js";
 import { aggregateCells, pairTotals, toColumns } from "./pair-counts.js";
 import { anchorInPlace, baselineIndex, RatingInputError, thetaToRatings } from "./rating-scale.js";
 import { bootstrapStyleControl, fitStyleControl, styleRows } from "./style-control.js";
@@ -18,7 +23,14 @@ import { type Rng, xoshiroRng } from "../lib/random.js";
 
 export { kendallTau, spearmanRho } from "./rank-correlation.js";
 
-export type RatingMethod = "bt" | "elo";
+/** Every rating method, as a tuple (the HTTP query's enum); the tally methods in methods/index.ts's order. */
+export const RATING_METHODS = ["bt", "elo", "newman", "davidson", "counting", "average-win-rate", "eigen", "pagerank"] as const satisfies readonly ("bt" | "elo" | TallyMethod)[];
+export type RatingMethod = (typeof RATING_METHODS)[number];
+export const isRatingMethod = (m: string): m is RatingMethod => (RATING_METHODS as readonly string[]).includes(m);
+
+export const BT_DEFINITION =
+  "Bradley-Terry maximum likelihood (FastChat's compute_bt): P(i beats j) = π_i/(π_i+π_j), a tie is half a win each way; Newton's method with prior 1e-3; rating = 400·log10 π";
+export const ELO_DEFINITION = "online Elo (FastChat's compute_elo): start 1000, K = 4, battles in time order, a tie scores 0.5 each";
 
 export interface LeaderboardOptions {
   method: RatingMethod;
@@ -48,12 +60,21 @@ export interface Leaderboard {
   components: string[][];
   items: LeaderboardItem[];
   style?: StyleSummary;
+  /** What the ratings are: Elo points (bt, elo, newman, davidson) or the method's own units. */
+  scale?: RatingScale;
+  definition?: string;
+  /** Share of the rated battles (by weight) that are ties. */
+  ties?: number;
+  /** newman / davidson: the fitted tie parameter with its bootstrap 95% interval. */
+  tieParameter?: TieParameter;
 }
 
 interface Fitted {
   models: string[];
   ratings: Float64Array;
   boot: BootstrapSamples | null;
+  /** Intervals computed by the method itself (tally methods); else from `boot`. */
+  intervals?: { low: Float64Array; high: Float64Array };
   used: readonly Battle[];
   /** Pairs (or battles) that met, as indices into `models`: the comparison graph's edges. */
   edges: { a: ArrayLike<number>; b: ArrayLike<number> };
@@ -64,17 +85,43 @@ interface Fitted {
 export function computeLeaderboard(battles: readonly Battle[], opts: LeaderboardOptions): Leaderboard {
   const rounds = opts.bootstrap ?? BOOTSTRAP_ROUNDS;
   if (!Number.isInteger(rounds) || rounds < 0) throw new RatingInputError("bootstrap", "must be a non-negative integer");
-  if (opts.method !== "bt" && opts.method !== "elo") throw new RatingInputError("method", "must be bt or elo");
+  if (!isRatingMethod(opts.method)) throw new RatingInputError("method", `must be one of ${RATING_METHODS.join(", ")}`);
   if (opts.styleControl && opts.method !== "bt") throw new RatingInputError("styleControl", "needs method bt");
   checkMinBattles(opts.minBattles);
   const rng = xoshiroRng(opts.seed ?? 0);
-  const fitted = opts.styleControl
-    ? fitStyle(battles, opts, rounds, rng)
-    : opts.method === "bt"
-      ? fitBt(battles, opts, rounds, rng)
-      : fitElo(battles, opts, rounds, rng);
-  const board: Leaderboard = { method: opts.method, ...toItems(fitted, opts.minBattles ?? MIN_DECISIVE_BATTLES) };
+  const method = opts.method;
+  if (isTallyMethod(method)) return tallyBoard(battles, method, opts, rounds, rng);
+  const fitted = opts.styleControl ? fitStyle(battles, opts, rounds, rng) : method === "bt" ? fitBt(battles, opts, rounds, rng) : fitElo(battles, opts, rounds, rng);
+  const board: Leaderboard = {
+    method,
+    ...toItems(fitted, opts.minBattles ?? MIN_DECISIVE_BATTLES),
+    scale: "elo",
+    definition: method === "bt" ? BT_DEFINITION : ELO_DEFINITION,
+    ties: battleTieShare(fitted.used),
+  };
   if (fitted.style) board.style = fitted.style;
+  return board;
+}
+
+/** Share of the battles' weight whose outcome is a tie (0.5). */
+export function battleTieShare(battles: readonly Battle[]): number {
+  let ties = 0;
+  let total = 0;
+  for (const b of battles) {
+    const w = b.weight ?? 1;
+    total += w;
+    if (b.outcome === 0.5) ties += w;
+  }
+  return total > 0 ? ties / total : 0;
+}
+
+function tallyBoard(battles: readonly Battle[], method: TallyMethod, opts: LeaderboardOptions, rounds: number, rng: Rng): Leaderboard {
+  const cols = toColumns(battles);
+  const cells = aggregateCells(cols);
+  const fit = fitTallyMethod(method, cols.models, cells, { rounds, rng, baseline: opts.baseline, baselineRating: opts.baselineRating });
+  const fitted: Fitted = { models: cols.models, ratings: fit.ratings, boot: null, intervals: { low: fit.low, high: fit.high }, used: battles, edges: { a: cells.pairI, b: cells.pairJ } };
+  const board: Leaderboard = { method, ...toItems(fitted, opts.minBattles ?? MIN_DECISIVE_BATTLES), scale: fit.scale, definition: fit.definition, ties: fit.ties };
+  if (fit.tieParameter) board.tieParameter = fit.tieParameter;
   return board;
 }
 
@@ -119,7 +166,7 @@ function fitStyle(battles: readonly Battle[], opts: LeaderboardOptions, rounds: 
 }
 
 function toItems(f: Fitted, minBattles: number): Omit<Leaderboard, "method"> {
-  const { low, high } = f.boot ? percentileIntervals(f.boot) : { low: f.ratings, high: f.ratings };
+  const { low, high } = f.intervals ?? (f.boot ? percentileIntervals(f.boot) : { low: f.ratings, high: f.ratings });
   const records = modelRecords(f.used);
   const rows = f.models.map((model, i) => ({
     model,

@@ -3,7 +3,7 @@
  * read, plus the pure functions that shape win-rate matrices and data yield from stored counts.
  * Types are structural so callers pass the service's objects (progress, judge stats) as they are.
  */
-import type { LeaderboardItem } from "../leaderboard.js";
+import type { LeaderboardItem, RatingMethod } from "../leaderboard.js";
 import type { CountRow } from "../leaderboard-counts.js";
 import { empiricalWinRates, predictedWinRates } from "../win-rate.js";
 
@@ -83,7 +83,7 @@ export interface TrainingDataYield {
 }
 
 export interface ReportBoard {
-  method: "bt" | "elo";
+  method: RatingMethod;
   bootstrap: number;
   /** Decisive battles below which a model is provisional. */
   minBattles: number;

@@ -17,7 +17,7 @@ Commands:
   sim                   the LLM simulator (OpenAI-compatible): --port 8788 --seed N --preset FILE
   round start FILE|-    start a round from a JSON body (add --follow to watch it); MATRIX_ARENA_URL, MATRIX_ARENA_API_KEY
   round follow ID       follow a round with a progress bar
-  leaderboard           ratings from a JSONL battle log: --input FILE [--method bt|elo] [--bootstrap N] [--baseline M] [--json]
+  leaderboard           ratings from a JSONL battle log: --input FILE [--method bt|elo|newman|davidson|counting|average-win-rate|eigen|pagerank] [--bootstrap N] [--baseline M] [--json]
   demo                  the whole loop against the simulator on a temporary database (--iterations 3 --seed 7 --out DIR)
   help                  this text
 `;

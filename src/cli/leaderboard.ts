@@ -1,6 +1,6 @@
 /**
  * `matrix-arena leaderboard --input FILE`: a board from a JSONL battle log with no server and no
- * database. Options: --method bt|elo, --bootstrap N, --baseline M, --baseline-rating R, --seed N,
+ * database. Options: --method (bt, elo, newman, davidson, counting, average-win-rate, eigen, pagerank), --bootstrap N, --baseline M, --baseline-rating R, --seed N,
  * --style-control, --min-battles N, --json. Exit codes: 0 ok, 1 unreadable or empty input, 2 usage error.
  * A disconnected log prints one table per component of the comparison graph; provisional models say so.
  * All I/O goes through `io` so tests run it in-process.
@@ -8,7 +8,7 @@
 import { createReadStream } from "node:fs";
 import { collectBattleLog } from "../../reports/battle-log.js";
 import { MIN_DECISIVE_BATTLES } from "../../reports/board-shape.js";
-import { computeLeaderboard, type Leaderboard, type LeaderboardItem, type LeaderboardOptions } from "../../reports/leaderboard.js";
+import { computeLeaderboard, isRatingMethod, RATING_METHODS, type Leaderboard, type LeaderboardItem, type LeaderboardOptions } from "../../reports/leaderboard.js";
 import { RatingInputError } from "../../reports/rating-scale.js";
 
 export interface LeaderboardIo {
@@ -18,10 +18,12 @@ export interface LeaderboardIo {
   readFile: (path: string) => Promise<string> | AsyncIterable<string>;
 }
 
-export const LEADERBOARD_USAGE = `usage: matrix-arena leaderboard --input FILE [--method bt|elo] [--bootstrap N] [--baseline MODEL]
+export const LEADERBOARD_USAGE = `usage: matrix-arena leaderboard --input FILE [--method METHOD] [--bootstrap N] [--baseline MODEL]
                                 [--baseline-rating R] [--seed N] [--style-control] [--min-battles N] [--json]
   --input FILE        JSONL battle log: {model_a, model_b, winner} or {model_a, model_b, score} per line
-  --method            bt (Bradley-Terry, default) or elo (online Elo in time order)
+  --method            bt (Bradley-Terry, default), elo (online Elo in time order), newman (BT with a tie
+                      parameter, Newman's iteration), davidson (ties as their own outcome), counting,
+                      average-win-rate, eigen, pagerank: definitions and defaults in docs/ratings.md
   --bootstrap N       bootstrap rounds for 95% intervals (default 100; 0 = none)
   --baseline MODEL    pin MODEL at --baseline-rating (default 1000); otherwise the mean is 1000
   --seed N            bootstrap seed (default 0)
@@ -80,7 +82,7 @@ export function parseLeaderboardArgs(argv: readonly string[], defaultMinBattles 
   const input = flags.get("--input");
   if (input === undefined) return { ok: false, error: "--input FILE is required" };
   const method = flags.get("--method") ?? "bt";
-  if (method !== "bt" && method !== "elo") return { ok: false, error: `--method must be bt or elo, got ${JSON.stringify(method)}` };
+  if (!isRatingMethod(method)) return { ok: false, error: `--method must be one of ${RATING_METHODS.join(", ")}, got ${JSON.stringify(method)}` };
   const bootstrap = parseInteger(flags, "--bootstrap", 100, 0);
   if (typeof bootstrap === "string") return { ok: false, error: bootstrap };
   const seed = parseInteger(flags, "--seed", 0, 0);
@@ -100,13 +102,13 @@ export function parseLeaderboardArgs(argv: readonly string[], defaultMinBattles 
 }
 
 /** Aligned rows for a set of items: rank, model, rating, interval, battles (decisive), win rate, note. */
-function tableLines(items: readonly LeaderboardItem[]): string[] {
+function tableLines(items: readonly LeaderboardItem[], digits: number): string[] {
   const header = ["rank", "model", "rating", "95% CI", "battles", "decisive", "win rate", "note"];
   const rows = items.map((it) => [
     String(it.rank),
     it.model,
-    it.rating.toFixed(1),
-    `[${it.ciLow.toFixed(1)}, ${it.ciHigh.toFixed(1)}]`,
+    it.rating.toFixed(digits),
+    `[${it.ciLow.toFixed(digits)}, ${it.ciHigh.toFixed(digits)}]`,
     String(it.battles),
     String(it.decisive),
     `${(100 * it.winRate).toFixed(1)}%`,
@@ -123,14 +125,17 @@ function tableLines(items: readonly LeaderboardItem[]): string[] {
  */
 export function formatLeaderboardTable(board: Leaderboard, minBattles = MIN_DECISIVE_BATTLES): string {
   const out = [`method: ${board.method}`];
-  if (board.connected) out.push(...tableLines(board.items));
+  // Elo points and counted points read well to a tenth; shares, eigenvector components and probabilities need four places.
+  const digits = board.scale === undefined || board.scale === "elo" || board.scale === "points" ? 1 : 4;
+  if (board.connected) out.push(...tableLines(board.items, digits));
   else {
     const n = board.components.length;
     out.push(`not connected: ${n} components; ratings are comparable only within a component, ranks count within it`);
     board.components.forEach((_, c) => {
-      out.push("", `component ${c + 1} of ${n}`, ...tableLines(board.items.filter((it) => it.component === c)));
+      out.push("", `component ${c + 1} of ${n}`, ...tableLines(board.items.filter((it) => it.component === c), digits));
     });
   }
+  out.push(...methodNotes(board));
   if (board.items.some((it) => it.provisional)) out.push(`provisional: fewer than ${minBattles} decisive (non-tie) battles; the rating is a rough guess`);
   if (board.style) {
     const coefs = board.style.estimates.map((e) =>
@@ -140,6 +145,16 @@ export function formatLeaderboardTable(board: Leaderboard, minBattles = MIN_DECI
     if (!board.style.identified) out.push(`style control not identified: ${board.style.reason ?? "collinear features"}`);
   }
   return `${out.join("\n")}\n`;
+}
+
+/** Lines under the table: the scale and definition, the share of ties, the fitted tie parameter. */
+function methodNotes(board: Leaderboard): string[] {
+  const notes: string[] = [];
+  if (board.scale) notes.push(`scale: ${board.scale}${board.definition ? `; ${board.definition}` : ""}`);
+  if (board.ties !== undefined) notes.push(`ties: ${(100 * board.ties).toFixed(1)}% of battles`);
+  const tp = board.tieParameter;
+  if (tp) notes.push(`tie parameter: ${tp.value.toFixed(4)} [${tp.ciLow.toFixed(4)}, ${tp.ciHigh.toFixed(4)}]`);
+  return notes;
 }
 
 /** Runs the command; returns the process exit code. `defaults.minBattles` is MATRIX_ARENA_MIN_BATTLES from the config. */

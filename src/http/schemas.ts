@@ -7,6 +7,7 @@ import { RoundProgressSchema } from "../../battles/progress-schema.js";
 import type { Db } from "../../db/client.js";
 import { requireRun, runView } from "../services/generator.js";
 import { MODEL_NAME_RE } from "../services/models.js";
+import { RATING_METHODS } from "../../reports/leaderboard.js";
 import { CreatedBy } from "./openapi.js";
 
 /** `{id}` in the path of rounds, reports and generator runs. */
@@ -78,10 +79,22 @@ const StyleSchema = z.object({
   battles: z.number(),
   skipped: z.number(),
 });
+/** The values of `method=` (reports/leaderboard.ts RATING_METHODS). */
+export const RATING_METHODS_ENUM = RATING_METHODS;
+
 /** A leaderboard (GET /v1/leaderboard, and inside a round report). */
 export const LeaderboardSchema = z
   .object({
-    method: z.enum(["bt", "elo"]),
+    method: z.enum(RATING_METHODS_ENUM),
+    scale: z.enum(["elo", "points", "share", "eigenvector", "probability"]).optional().openapi({
+      description: "what ratings are: elo (400 per factor 10: bt, elo, newman, davidson), points (counting), share (average-win-rate, 0..1), eigenvector (unit-norm components), probability (pagerank, sums to 1)",
+    }),
+    definition: z.string().optional().openapi({ description: "the method's definition and defaults (docs/ratings.md)" }),
+    ties: z.number().optional().openapi({ description: "share of the rated battles (by weight) that are ties" }),
+    tieParameter: z
+      .object({ value: z.number(), ciLow: z.number(), ciHigh: z.number() })
+      .optional()
+      .openapi({ description: "newman: Newman's ν (P(tie) = 2ν√(π_iπ_j)/D); davidson: Davidson's ν (P(tie) = ν√(π_iπ_j)/D); with a bootstrap 95% interval" }),
     connected: z.boolean().openapi({ description: "false when some models never met, directly or through others: ratings across components mean nothing" }),
     components: z.array(z.array(z.string())).openapi({ description: "models of each connected component of the comparison graph, largest first" }),
     items: z.array(Item),

@@ -1,6 +1,7 @@
 /**
- * Leaderboards from stored battles. Plain Bradley-Terry boards come from the aggregate cells (fast at
- * any size); Elo (time order), style control (per-battle features) and per-judge boards read battles.
+ * Leaderboards from stored battles. Plain Bradley-Terry boards, and the tally methods (newman,
+ * davidson, counting, average-win-rate, eigen, pagerank), come from the aggregate cells (fast at any
+ * size); Elo (time order), style control (per-battle features) and per-judge boards read battles.
  * A board names what it cannot answer: an unknown round or a baseline with no battles on the board is
  * a 404, never an empty 200.
  */
@@ -9,7 +10,7 @@ import { findRound } from "../../battles/round-store.js";
 import type { Db } from "../../db/client.js";
 import { battleCells } from "../../db/schema/index.js";
 import { judgeOutcome, type JudgeMode } from "../../judges/index.js";
-import { computeLeaderboard, type Leaderboard } from "../../reports/leaderboard.js";
+import { computeLeaderboard, type Leaderboard, type RatingMethod } from "../../reports/leaderboard.js";
 import { leaderboardFromCounts } from "../../reports/leaderboard-counts.js";
 import { type BoardFilter, type CombineGames, readBattles, readCounts, readJudgeBattles } from "../../reports/queries.js";
 import { RatingInputError } from "../../reports/rating-scale.js";
@@ -21,7 +22,7 @@ const JUDGE_MODES: ReadonlySet<string> = new Set<JudgeMode>(["pairwise", "single
 export const combineJudgeGames: CombineGames = (mode, games, swapRule) => (JUDGE_MODES.has(mode) ? judgeOutcome(mode as JudgeMode, games, swapRule) : null);
 
 export interface BoardQuery extends BoardFilter {
-  method: "bt" | "elo";
+  method: RatingMethod;
   bootstrap: number;
   baseline?: string;
   baselineRating?: number;
@@ -43,8 +44,8 @@ export async function leaderboard(db: Db, q: BoardQuery): Promise<Leaderboard> {
   const filter: BoardFilter = { roundId: q.roundId, roundIds: q.roundIds, category: q.category, judge: q.judge, models: q.models };
   const opts = { bootstrap: q.bootstrap, baseline: q.baseline, baselineRating: q.baselineRating, seed: q.seed, minBattles: q.minBattles };
   try {
-    if (q.method === "bt" && !q.styleControl && q.judge === undefined) {
-      return leaderboardFromCounts(await readCounts(db, filter), opts);
+    if (q.method !== "elo" && !q.styleControl && q.judge === undefined) {
+      return leaderboardFromCounts(await readCounts(db, filter), { ...opts, method: q.method });
     }
     const battles = q.judge !== undefined ? await readJudgeBattles(db, { ...filter, judge: q.judge }, combineJudgeGames) : await readBattles(db, filter);
     if (battles.length === 0) {

@@ -2,7 +2,8 @@
  * The dashboard in a real browser (headless Debian Chromium via playwright-core) against the real
  * server process with an API key configured: the page loads without a key, asks for one, then shows
  * the leaderboard exactly as /v1/leaderboard orders it (ranks by the interval rule, provisional models
- * marked), follows a running round live until it is done, filters by round, toggles Elo, shows a hostile
+ * marked), follows a running round live until it is done, filters by round, toggles Elo and the other
+ * rating methods (the toggle lists every one; Davidson states its tie parameter), shows a hostile
  * model name as text, and opens a round report whose SVG charts the browser's XML parser accepts; then
  * a disconnected board (an island of models that never met the rest) shows as one table per component
  * with a note. Saves tests/artifacts/dashboard.png, dashboard-components.png and report.png.
@@ -13,6 +14,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { RATING_METHODS } from "../../reports/leaderboard.js";
 import { startSimulator, type Simulator } from "../../src/sim/server.js";
 import { describeWithSharedData, mtBenchItems } from "../helpers/arena.js";
 import { type Proc, spawnCli, stop, waitForListening } from "../helpers/proc.js";
@@ -30,7 +32,9 @@ const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) console.warn(`[dashboard e2e] SKIPPED: ${CHROMIUM} not found; install it with: apt-get update && apt-get install -y chromium`);
 
 interface Item { model: string; rating: number; rank: number; ciLow: number; ciHigh: number; component: number; provisional: boolean }
-interface Board { connected: boolean; components: string[][]; items: Item[] }
+interface Board { connected: boolean; components: string[][]; items: Item[]; scale?: string }
+/** Decimals the page prints per scale (app.js SCALE_DIGITS). */
+const DIGITS: Record<string, number> = { elo: 0, points: 1, share: 3, eigenvector: 3, probability: 3 };
 
 /** The browser globals used inside page.evaluate callbacks (the project's tsconfig has no DOM lib). */
 interface BrowserGlobals {
@@ -106,7 +110,10 @@ describeWithSharedData("the dashboard over MT-bench prompts", () => {
         tables.flatMap((t, k) => [...t.querySelectorAll("tbody tr")].map((r) => [String(k), r.querySelector("td.model")?.textContent ?? "", r.children[2]?.textContent ?? "", r.querySelector("td.rank")?.textContent ?? "", r.querySelector("td.note")?.textContent ?? ""])),
       );
     const apiBoard = (q: string) => api<Board>(`/v1/leaderboard?bootstrap=100${q}`);
-    const apiModels = async (q: string) => (await apiBoard(q)).items.map((i) => [String(i.component), i.model, i.rating.toFixed(0), String(i.rank), i.provisional ? "provisional" : ""]);
+    const apiModels = async (q: string) => {
+      const b = await apiBoard(q);
+      return b.items.map((i) => [String(i.component), i.model, i.rating.toFixed(DIGITS[b.scale ?? "elo"] ?? 0), String(i.rank), i.provisional ? "provisional" : ""]);
+    };
     /** The rank rule on the intervals the API returns: 1 + models of the same component entirely above. */
     const expectRankRule = (board: Board) => {
       for (const i of board.items) expect(i.rank).toBe(1 + board.items.filter((o) => o.component === i.component && o.ciLow > i.ciHigh).length);
@@ -176,6 +183,16 @@ describeWithSharedData("the dashboard over MT-bench prompts", () => {
       await page.click('.seg button[data-method="elo"]');
       await expectBoard(page, `&roundId=${firstId}&method=elo`);
       await page.selectOption("#lb-category", "writing");
+      await expectBoard(page, `&roundId=${firstId}&method=elo&category=writing`);
+      // The method toggle lists every method the API takes; a tie-modelling method states its tie parameter.
+      expect(await page.$$eval(".seg button", (bs) => bs.map((b) => b.getAttribute("data-method")))).toEqual([...RATING_METHODS]);
+      await page.click('.seg button[data-method="davidson"]');
+      await expectBoard(page, `&roundId=${firstId}&method=davidson&category=writing`);
+      expect(await page.textContent("#lb-note")).toMatch(/Davidson .* · ties: \d+\.\d% of battles · tie parameter \d/);
+      await page.click('.seg button[data-method="pagerank"]');
+      await expectBoard(page, `&roundId=${firstId}&method=pagerank&category=writing`);
+      expect(await page.textContent("#lb-note")).toContain("(scale: probability)");
+      await page.click('.seg button[data-method="elo"]');
       await expectBoard(page, `&roundId=${firstId}&method=elo&category=writing`);
 
       // The report opens in a new tab (fetched with the key, shown from a blob).

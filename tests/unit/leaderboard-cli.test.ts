@@ -125,7 +125,7 @@ describe("runLeaderboard errors", () => {
   const usage: { argv: string[]; message: string }[] = [
     { argv: [], message: "--input FILE is required" },
     { argv: ["--input"], message: "--input needs a value" },
-    { argv: ["--input", "log.jsonl", "--method", "glicko"], message: '--method must be bt or elo, got "glicko"' },
+    { argv: ["--input", "log.jsonl", "--method", "glicko"], message: '--method must be one of bt, elo, newman, davidson, counting, average-win-rate, eigen, pagerank, got "glicko"' },
     { argv: ["--input", "log.jsonl", "--bootstrap", "-1"], message: "--bootstrap must be an integer >= 0" },
     { argv: ["--input", "log.jsonl", "--bootstrap", "ten"], message: "--bootstrap must be an integer >= 0" },
     { argv: ["--input", "log.jsonl", "--frobnicate"], message: "unknown option --frobnicate" },

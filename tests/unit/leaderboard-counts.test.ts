@@ -1,7 +1,7 @@
 /** The counts path (what the service reads from battle_cells) gives the same board as the battle path. */
 import { describe, expect, it } from "vitest";
 import type { Battle } from "../../reports/battle-log.js";
-import { computeLeaderboard } from "../../reports/leaderboard.js";
+import { BT_DEFINITION, computeLeaderboard } from "../../reports/leaderboard.js";
 import { type CountRow, cellsFromCounts, leaderboardFromCounts } from "../../reports/leaderboard-counts.js";
 import { mulberry32 } from "../../lib/random.js";
 
@@ -66,5 +66,5 @@ describe("leaderboardFromCounts", () => {
     expect([...cells.cellCount]).toEqual([5]);
     expect(cells.nBattles).toBe(5);
   });
-  it("an empty table is an empty board", () => expect(leaderboardFromCounts([])).toEqual({ method: "bt", connected: true, components: [], items: [] }));
+  it("an empty table is an empty board", () => expect(leaderboardFromCounts([])).toEqual({ method: "bt", connected: true, components: [], items: [], scale: "elo", definition: BT_DEFINITION, ties: 0 }));
 });

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import type { Battle } from "../../reports/battle-log.js";
 import { computeBradleyTerry } from "../../reports/bradley-terry.js";
 import { computeElo } from "../../reports/elo.js";
-import { computeLeaderboard, kendallTau, spearmanRho } from "../../reports/leaderboard.js";
+import { BT_DEFINITION, computeLeaderboard, kendallTau, spearmanRho } from "../../reports/leaderboard.js";
 import { RatingInputError } from "../../reports/rating-scale.js";
 import { randomInt, xoshiroRng } from "../../lib/random.js";
 
@@ -71,7 +71,7 @@ describe("computeLeaderboard", () => {
   });
 
   it("is empty for no battles", () => {
-    expect(computeLeaderboard([], { method: "bt" })).toEqual({ method: "bt", connected: true, components: [], items: [] });
+    expect(computeLeaderboard([], { method: "bt" })).toEqual({ method: "bt", connected: true, components: [], items: [], scale: "elo", definition: BT_DEFINITION, ties: 0 });
   });
 
   const errors: { name: string; opts: Parameters<typeof computeLeaderboard>[1]; field: string }[] = [

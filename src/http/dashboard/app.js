@@ -8,7 +8,7 @@
   const LB_HEADS = [["rank", "num"], ["model", ""], ["rating", "num"], ["95% interval", "ci-col"], ["battles", "num"], ["decisive", "num"], ["win rate", "num"], ["note", ""]];
   // memKey: fallback when sessionStorage is unavailable (private modes), lives as long as the page.
   // minBattles: the provisional minimum the last board answered (the server's MATRIX_ARENA_MIN_BATTLES).
-  const state = { method: "bt", roundId: "", category: "", pollTimer: null, lastRunning: 0, memKey: "", minBattles: 0 };
+  const state = { method: "bt", roundId: "", category: "", pollTimer: null, lastRunning: 0, memKey: "", minBattles: 0, digits: 0 };
   const $ = (sel) => document.querySelector(sel);
 
   class AuthError extends Error {}
@@ -85,15 +85,32 @@
 
   // ---- leaderboard ----
 
+  /** Names of the rating methods (docs/ratings.md), and decimals per scale: Elo points read well whole, shares need more. */
+  const METHOD_NAMES = {
+    bt: "Bradley-Terry", elo: "online Elo", newman: "Newman (BT with a tie parameter)", davidson: "Davidson (ties as their own outcome)",
+    counting: "counting (points)", "average-win-rate": "average win rate", eigen: "eigenvector", pagerank: "PageRank",
+  };
+  const SCALE_DIGITS = { elo: 0, points: 1, share: 3, eigenvector: 3, probability: 3 };
+
+  /** What the board says about its method: the scale, the share of ties, the fitted tie parameter. */
+  function methodNote(board) {
+    const parts = [(METHOD_NAMES[board.method] || board.method) + " ratings" + (board.scale && board.scale !== "elo" ? " (scale: " + board.scale + ")" : "") + " with 95% bootstrap intervals (100 rounds)"];
+    if (typeof board.ties === "number") parts.push("ties: " + pct(board.ties) + " of battles");
+    const tp = board.tieParameter;
+    if (tp) parts.push("tie parameter " + fmt(tp.value, 3) + " (" + fmt(tp.ciLow, 3) + " to " + fmt(tp.ciHigh, 3) + ")");
+    return parts.join(" · ");
+  }
+
   async function loadLeaderboard() {
     const q = new URLSearchParams({ method: state.method, bootstrap: "100" });
     if (state.roundId) q.set("roundId", state.roundId);
     if (state.category) q.set("category", state.category);
     const board = await api("/v1/leaderboard?" + q.toString());
     state.minBattles = board.minBattles;
+    state.digits = SCALE_DIGITS[board.scale] || 0;
     renderLeaderboard(board);
     $("#lb-note").textContent =
-      (state.method === "bt" ? "Bradley-Terry" : "online Elo") + " ratings with 95% bootstrap intervals (100 rounds)" +
+      methodNote(board) +
       (state.roundId ? " · one round" : " · all battles") + (state.category ? " · category " + state.category : "") + ". " +
       "Rank = 1 + the number of models in the same table whose interval lies wholly above this model's (overlapping intervals share a rank). " +
       "Provisional: fewer than " + state.minBattles + " decisive (non-tie) battles, so the rating is a rough guess.";
@@ -129,7 +146,8 @@
     const at = (v) => ((v - lo) / span) * 100 + "%";
     const body = el("tbody");
     for (const it of items) {
-      const ci = el("div", { className: "ci", title: fmt(it.ciLow) + " to " + fmt(it.ciHigh) }, [
+      const d = state.digits;
+      const ci = el("div", { className: "ci", title: fmt(it.ciLow, d) + " to " + fmt(it.ciHigh, d) }, [
         el("div", { className: "track" }),
         el("div", { className: "bar", style: { left: at(it.ciLow), width: ((it.ciHigh - it.ciLow) / span) * 100 + "%" } }),
         el("div", { className: "dot", style: { left: at(it.rating) } }),
@@ -138,8 +156,8 @@
       body.append(el("tr", { "data-model": it.model, className: it.provisional ? "provisional" : null }, [
         el("td", { className: "num rank", text: it.rank }),
         el("td", { className: "model", text: it.model }),
-        el("td", { className: "num", text: fmt(it.rating) }),
-        el("td", {}, [ci, el("div", { className: "ci-text", text: fmt(it.ciLow) + " to " + fmt(it.ciHigh) })]),
+        el("td", { className: "num", text: fmt(it.rating, d) }),
+        el("td", {}, [ci, el("div", { className: "ci-text", text: fmt(it.ciLow, d) + " to " + fmt(it.ciHigh, d) })]),
         el("td", { className: "num", text: it.battles }),
         el("td", { className: "num", text: it.decisive }),
         el("td", { className: "num", text: pct(it.winRate) }),
