@@ -18,8 +18,10 @@ import { minimiseNewton } from "../newton.js";
 import type { Rng } from "../../lib/random.js";
 import { intervalOf, resampleIndices } from "./resample.js";
 import { type BaselineBattle, byModel, emptyItem, type ScoreItem } from "./types.js";
-import { plainWinRate } from "./winrate.js";
+import { plainWinRate, winValue } from "./winrate.js";
 
+/** Weight of every other candidate's rows in a candidate's fit (AlpacaEval's regularize_to_baseline_lambda). */
+export const REGULARIZE_LAMBDA = 0.2;
 /** Ridge (prior precision) on the per-model GLM weights: keeps a separable model's weights finite. */
 export const GLM_RIDGE = 0.1;
 /** Prior precision of an instruction's difficulty: an instruction seen by few candidates is shrunk to 0. */
@@ -64,7 +66,7 @@ export function fitDifficulties(battles: readonly BaselineBattle[]): Map<string,
     if (b.instruction === undefined) continue;
     if (!models.has(b.model)) models.set(b.model, models.size);
     if (!instr.has(b.instruction)) instr.set(b.instruction, instr.size);
-    rows.push({ m: models.get(b.model) ?? 0, i: instr.get(b.instruction) ?? 0, y: b.outcome });
+    rows.push({ m: models.get(b.model) ?? 0, i: instr.get(b.instruction) ?? 0, y: winValue(b.outcome) });
   }
   const a = new Float64Array(models.size);
   const d = new Float64Array(instr.size);
@@ -100,47 +102,60 @@ export interface GlmRows {
   diff: Float64Array;
 }
 
-/** Fits [theta, phi, psi] by Newton on the soft-label logistic loss plus GLM_RIDGE / 2 * |w|^2, over the rows in `idx`. */
-export function fitGlm(rows: GlmRows, idx?: ArrayLike<number>): Float64Array {
-  const n = idx ? idx.length : rows.y.length;
-  const at = (k: number): number => (idx ? (idx[k] ?? 0) : k);
-  type Features = readonly [number, number, number];
-  const x = (r: number): Features => [1, rows.len[r] ?? 0, rows.diff[r] ?? 0];
-  const z = (w: Float64Array, f: Features): number => (w[0] ?? 0) * f[0] + (w[1] ?? 0) * f[1] + (w[2] ?? 0) * f[2];
-  const ridge = (w: Float64Array): number => (GLM_RIDGE / 2) * ((w[0] ?? 0) ** 2 + (w[1] ?? 0) ** 2 + (w[2] ?? 0) ** 2);
+/**
+ * Fits one candidate's GLM by Newton on the logistic loss (soft labels) plus GLM_RIDGE / 2 * |w|^2.
+ * Parameters: [theta, phi, psi, theta_1..theta_K]: the candidate's baseline term, the length and
+ * difficulty weights, and one baseline term per other candidate. The candidate's own rows (those in
+ * `idx`, default all) weigh 1; every other candidate's rows weigh `otherWeight` and have their own
+ * baseline term, so they inform only phi and psi: the regularisation toward the board that stands in
+ * for AlpacaEval's gamed-baseline rows (see the module header).
+ */
+export function fitGlm(own: GlmRows, others: readonly GlmRows[] = [], idx?: ArrayLike<number>, otherWeight = REGULARIZE_LAMBDA): Float64Array {
+  const dim = 3 + others.length;
+  const sets = [{ rows: own, weight: 1, slot: 0, idx }, ...others.map((rows, k) => ({ rows, weight: otherWeight, slot: 3 + k, idx: undefined }))];
+  /** Calls `visit(slot, len, diff, y, weight)` for every row of every set. */
+  const each = (visit: (slot: number, len: number, diff: number, y: number, weight: number) => void): void => {
+    for (const set of sets) {
+      const n = set.idx ? set.idx.length : set.rows.y.length;
+      for (let k = 0; k < n; k++) {
+        const r = set.idx ? (set.idx[k] ?? 0) : k;
+        visit(set.slot, set.rows.len[r] ?? 0, set.rows.diff[r] ?? 0, set.rows.y[r] ?? 0, set.weight);
+      }
+    }
+  };
+  const z = (w: Float64Array, slot: number, len: number, diff: number): number => (w[slot] ?? 0) + (w[1] ?? 0) * len + (w[2] ?? 0) * diff;
   return minimiseNewton(
     {
-      dim: 3,
+      dim,
       objective: (w) => {
-        let f = ridge(w);
-        for (let k = 0; k < n; k++) {
-          const r = at(k);
-          const zz = z(w, x(r));
-          f += softplus(zz) - (rows.y[r] ?? 0) * zz;
-        }
+        let f = 0;
+        for (let i = 0; i < dim; i++) f += (GLM_RIDGE / 2) * (w[i] ?? 0) ** 2;
+        each((slot, len, diff, y, weight) => {
+          const zz = z(w, slot, len, diff);
+          f += weight * (softplus(zz) - y * zz);
+        });
         return f;
       },
       gradHess: (w, grad, hess) => {
         grad.fill(0);
         hess.fill(0);
-        for (let k = 0; k < n; k++) {
-          const r = at(k);
-          const f = x(r);
-          const p = sigmoid(z(w, f));
-          const e = p - (rows.y[r] ?? 0);
-          const v = p * (1 - p);
-          f.forEach((fi, i) => {
+        each((slot, len, diff, y, weight) => {
+          const p = sigmoid(z(w, slot, len, diff));
+          const e = weight * (p - y);
+          const v = weight * p * (1 - p);
+          const f: [number, number][] = [[slot, 1], [1, len], [2, diff]];
+          for (const [i, fi] of f) {
             grad[i] = (grad[i] ?? 0) + e * fi;
-            f.forEach((fj, j) => (hess[i * 3 + j] = (hess[i * 3 + j] ?? 0) + v * fi * fj));
-          });
-        }
-        for (let i = 0; i < 3; i++) {
+            for (const [j, fj] of f) hess[i * dim + j] = (hess[i * dim + j] ?? 0) + v * fi * fj;
+          }
+        });
+        for (let i = 0; i < dim; i++) {
           grad[i] = (grad[i] ?? 0) + GLM_RIDGE * (w[i] ?? 0);
-          hess[i * 3 + i] = (hess[i * 3 + i] ?? 0) + GLM_RIDGE;
+          hess[i * dim + i] = (hess[i * dim + i] ?? 0) + GLM_RIDGE;
         }
       },
     },
-    new Float64Array(3),
+    new Float64Array(dim),
     TOL,
     100,
   ).x;
@@ -157,26 +172,33 @@ export function lcRate(w: Float64Array, rows: GlmRows, idx?: ArrayLike<number>):
   return s / n;
 }
 
+/** A candidate's rows: its preferences (win 1, tie 0.5, loss 0), length features and difficulties. */
+function designRows(usable: readonly BaselineBattle[], difficulty: ReadonlyMap<string, number>): GlmRows {
+  return {
+    y: Float64Array.from(usable, (b) => winValue(b.outcome)),
+    len: Float64Array.from(lengthFeatures(usable.map((b) => (b.lengths?.model ?? 0) - (b.lengths?.baseline ?? 0)))),
+    diff: Float64Array.from(usable, (b) => (b.instruction === undefined ? 0 : (difficulty.get(b.instruction) ?? 0))),
+  };
+}
+
 export function lcScores(battles: readonly BaselineBattle[], rounds: number, rng: Rng): { items: ScoreItem[]; withoutLengths: number } {
   const withLengths = battles.filter((b) => b.lengths !== undefined);
   const difficulty = fitDifficulties(withLengths);
+  const groups = [...byModel(battles)].map(([model, list]) => ({ model, list, usable: list.filter((b) => b.lengths !== undefined) }));
+  const rowsOf = new Map(groups.filter((g) => g.usable.length > 0).map((g) => [g.model, designRows(g.usable, difficulty)]));
   const items: ScoreItem[] = [];
-  for (const [model, list] of byModel(battles)) {
-    const usable = list.filter((b) => b.lengths !== undefined);
-    if (usable.length === 0) {
+  for (const { model, usable } of groups) {
+    const rows = rowsOf.get(model);
+    if (!rows) {
       items.push(emptyItem(model, 0, "no battle carries answer lengths"));
       continue;
     }
-    const rows: GlmRows = {
-      y: Float64Array.from(usable, (b) => b.outcome),
-      len: Float64Array.from(lengthFeatures(usable.map((b) => (b.lengths?.model ?? 0) - (b.lengths?.baseline ?? 0)))),
-      diff: Float64Array.from(usable, (b) => (b.instruction === undefined ? 0 : (difficulty.get(b.instruction) ?? 0))),
-    };
-    const w = fitGlm(rows);
+    const others = [...rowsOf].filter(([m]) => m !== model).map(([, r]) => r);
+    const w = fitGlm(rows, others);
     const score = lcRate(w, rows);
     const ci = intervalOf(rounds, rng, () => {
       const idx = resampleIndices(usable.length, rng);
-      return lcRate(fitGlm(rows, idx), rows, idx);
+      return lcRate(fitGlm(rows, others, idx), rows, idx);
     }, score);
     items.push({ model, score, ...ci, battles: usable.length, winRate: plainWinRate(usable), lengthWeight: w[1] ?? 0 });
   }
