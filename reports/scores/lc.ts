@@ -1,18 +1,27 @@
 /**
  * score=lc: AlpacaEval 2's length-controlled win rate (alpaca_eval metrics/glm_winrate.py,
  * "length_controlled_v1"). Per candidate m, a logistic GLM predicts its preference on instruction i
- * (its share of the battle, continuous, as AlpacaEval's preferences are) from
+ * (win 1, tie 0.5, loss 0: the values the plain win rate averages, so the two differ only by the
+ * length term) from
  *   logit p_mi = theta_m + phi_m * tanh(delta_mi / sd_m) + psi_m * d_i
  * where delta_mi = len(m's answer) - len(baseline's answer), sd_m the sample standard deviation of
  * m's deltas (AlpacaEval's std_delta_len), d_i the instruction's difficulty estimated across all
  * candidates on the same instructions, and theta_m the baseline term. The LC win rate is the mean
  * predicted preference with the length term set to zero: mean_i sigmoid(theta_m + psi_m * d_i),
  * the answer to "what would the judge prefer if both answers had the same length?".
- * Differences from AlpacaEval, because its inputs do not exist here: difficulty is fitted from this
- * board's battles (AlpacaEval ships one precomputed over its leaderboard's models), and the GLM has
- * a small ridge instead of AlpacaEval's cross-validated L1 with "gamed" baseline rows. Imported
- * battles name no instruction, so their difficulty term is 0; battles without answer lengths are
- * left out (imports carry them in conv_metadata token counts).
+ * AlpacaEval's fit leans on inputs that do not exist here, so:
+ *  - difficulty is fitted from this board (AlpacaEval ships one precomputed over its leaderboard),
+ *    with a pooled length slope, so the baseline's answer length on an instruction (which moves every
+ *    candidate's delta at once) is not taken for the instruction's difficulty;
+ *  - AlpacaEval adds rows of two "gamed" (verbose, concise) versions of its baseline to every fit at
+ *    weight regularize_to_baseline_lambda = 0.2, which teach the length weight where only length
+ *    changed. In their place every other candidate's rows join at weight 0.2, with a baseline term of
+ *    their own, so they inform only phi and psi. Without them a model whose answers are always longer
+ *    than the baseline's (tanh near 1 on every battle) has a length weight its own battles cannot tell
+ *    from its baseline term, and its LC rate is arbitrary;
+ *  - a small ridge instead of AlpacaEval's cross-validated L1.
+ * Imported battles name no instruction, so their difficulty term is 0; battles without answer lengths
+ * are left out (imports carry them in conv_metadata token counts).
  */
 import { minimiseNewton } from "../newton.js";
 import type { Rng } from "../../lib/random.js";
@@ -32,10 +41,12 @@ const DIFFICULTY_SWEEPS = 200;
 const TOL = 1e-9;
 
 export const LC_DEFINITION =
-  "lc: AlpacaEval 2's length-controlled win rate against the baseline: per candidate a logistic GLM of its preference (its share of each battle) on " +
+  "lc: AlpacaEval 2's length-controlled win rate against the baseline: per candidate a logistic GLM of its preference (win 1, tie 0.5, loss 0) on " +
   "theta (baseline term) + phi * tanh(delta_len / sd(delta_len)) + psi * difficulty, delta_len = candidate's answer length minus the baseline's, " +
-  "difficulty of each instruction estimated across all candidates on the same instructions (logit p = strength - difficulty, ridge); " +
-  `the LC win rate is the mean predicted preference with the length term set to zero; ridge ${GLM_RIDGE} on the GLM weights instead of AlpacaEval's cross-validated L1; ` +
+  "difficulty of each instruction estimated across all candidates on the same instructions (logit p = strength + slope * tanh(...) - difficulty, ridge); " +
+  "the LC win rate is the mean predicted preference with the length term set to zero; " +
+  `in place of AlpacaEval's gamed-baseline rows, every other candidate's battles join each fit at weight ${REGULARIZE_LAMBDA} with their own baseline term; ` +
+  `ridge ${GLM_RIDGE} on the GLM weights instead of AlpacaEval's cross-validated L1; ` +
   "battles without answer lengths are left out; imported battles name no instruction, so their difficulty term is 0; in [0, 1], baseline = 0.5; " +
   "interval: 5% and 95% percentiles of a bootstrap over the candidate's battles (GLM refitted, difficulties held)";
 
@@ -52,33 +63,44 @@ export function lengthFeatures(deltas: readonly number[]): number[] {
   return sd > 0 ? deltas.map((d) => Math.tanh(d / sd)) : deltas.map(() => 0);
 }
 
+/** One battle in the difficulty fit: its candidate, instruction, length feature and preference. */
+export interface DifficultyRow {
+  model: string;
+  instruction: string;
+  len: number;
+  y: number;
+}
+
 /**
  * Instruction difficulties across all candidates: minimises the soft-label logistic loss of
- * logit p_mi = a_m - d_i with ridges STRENGTH_RIDGE on a and DIFFICULTY_RIDGE on d, by exact
- * coordinate Newton sweeps (the loss is convex; each coordinate's Newton step is 1-D).
- * Battles without an instruction take no part. Returns d by instruction key.
+ * logit p_mi = a_m + b * len_mi - d_i with ridges STRENGTH_RIDGE on a, GLM_RIDGE on b and
+ * DIFFICULTY_RIDGE on d, by exact coordinate Newton sweeps (the loss is convex; each coordinate's
+ * Newton step is 1-D). The pooled length slope b keeps the baseline's answer length on an
+ * instruction, which moves every candidate's length difference at once, from being taken for the
+ * instruction's difficulty (AlpacaEval's precomputed difficulty comes from a GLM with length terms).
+ * Returns d by instruction key, and b.
  */
-export function fitDifficulties(battles: readonly BaselineBattle[]): Map<string, number> {
+export function fitDifficulties(input: readonly DifficultyRow[]): { difficulty: Map<string, number>; lengthSlope: number } {
   const models = new Map<string, number>();
   const instr = new Map<string, number>();
-  const rows: { m: number; i: number; y: number }[] = [];
-  for (const b of battles) {
-    if (b.instruction === undefined) continue;
-    if (!models.has(b.model)) models.set(b.model, models.size);
-    if (!instr.has(b.instruction)) instr.set(b.instruction, instr.size);
-    rows.push({ m: models.get(b.model) ?? 0, i: instr.get(b.instruction) ?? 0, y: winValue(b.outcome) });
-  }
+  const rows = input.map((r) => {
+    if (!models.has(r.model)) models.set(r.model, models.size);
+    if (!instr.has(r.instruction)) instr.set(r.instruction, instr.size);
+    return { m: models.get(r.model) ?? 0, i: instr.get(r.instruction) ?? 0, x: r.len, y: r.y };
+  });
   const a = new Float64Array(models.size);
+  const slope = new Float64Array(1);
   const d = new Float64Array(instr.size);
-  const g = new Float64Array(Math.max(a.length, d.length));
-  const h = new Float64Array(g.length);
-  const step = (x: Float64Array, ridge: number, key: "m" | "i", sign: number): number => {
-    g.fill(0);
-    h.fill(0);
+  /** One Newton step on every coordinate of `x`; `slot` picks a row's coordinate, `df` its derivative dz/dx. */
+  const step = (x: Float64Array, ridge: number, slot: (r: (typeof rows)[number]) => number, df: (r: (typeof rows)[number]) => number): number => {
+    const g = new Float64Array(x.length);
+    const h = new Float64Array(x.length);
     for (const r of rows) {
-      const p = sigmoid((a[r.m] ?? 0) - (d[r.i] ?? 0));
-      g[r[key]] = (g[r[key]] ?? 0) + sign * (p - r.y);
-      h[r[key]] = (h[r[key]] ?? 0) + p * (1 - p);
+      const p = sigmoid((a[r.m] ?? 0) + (slope[0] ?? 0) * r.x - (d[r.i] ?? 0));
+      const k = slot(r);
+      const f = df(r);
+      g[k] = (g[k] ?? 0) + (p - r.y) * f;
+      h[k] = (h[k] ?? 0) + p * (1 - p) * f * f;
     }
     let moved = 0;
     for (let k = 0; k < x.length; k++) {
@@ -89,10 +111,14 @@ export function fitDifficulties(battles: readonly BaselineBattle[]): Map<string,
     return moved;
   };
   for (let sweep = 0; sweep < DIFFICULTY_SWEEPS; sweep++) {
-    const moved = Math.max(step(a, STRENGTH_RIDGE, "m", 1), step(d, DIFFICULTY_RIDGE, "i", -1));
+    const moved = Math.max(
+      step(a, STRENGTH_RIDGE, (r) => r.m, () => 1),
+      step(slope, GLM_RIDGE, () => 0, (r) => r.x),
+      step(d, DIFFICULTY_RIDGE, (r) => r.i, () => -1),
+    );
     if (moved < TOL) break;
   }
-  return new Map([...instr.entries()].map(([key, k]) => [key, d[k] ?? 0]));
+  return { difficulty: new Map([...instr.entries()].map(([key, k]) => [key, d[k] ?? 0])), lengthSlope: slope[0] ?? 0 };
 }
 
 /** One candidate's design rows: preference y, length feature, difficulty. */
@@ -173,19 +199,23 @@ export function lcRate(w: Float64Array, rows: GlmRows, idx?: ArrayLike<number>):
 }
 
 /** A candidate's rows: its preferences (win 1, tie 0.5, loss 0), length features and difficulties. */
-function designRows(usable: readonly BaselineBattle[], difficulty: ReadonlyMap<string, number>): GlmRows {
+function designRows(usable: readonly BaselineBattle[], len: readonly number[], difficulty: ReadonlyMap<string, number>): GlmRows {
   return {
     y: Float64Array.from(usable, (b) => winValue(b.outcome)),
-    len: Float64Array.from(lengthFeatures(usable.map((b) => (b.lengths?.model ?? 0) - (b.lengths?.baseline ?? 0)))),
+    len: Float64Array.from(len),
     diff: Float64Array.from(usable, (b) => (b.instruction === undefined ? 0 : (difficulty.get(b.instruction) ?? 0))),
   };
 }
 
 export function lcScores(battles: readonly BaselineBattle[], rounds: number, rng: Rng): { items: ScoreItem[]; withoutLengths: number } {
-  const withLengths = battles.filter((b) => b.lengths !== undefined);
-  const difficulty = fitDifficulties(withLengths);
-  const groups = [...byModel(battles)].map(([model, list]) => ({ model, list, usable: list.filter((b) => b.lengths !== undefined) }));
-  const rowsOf = new Map(groups.filter((g) => g.usable.length > 0).map((g) => [g.model, designRows(g.usable, difficulty)]));
+  const groups = [...byModel(battles)].map(([model, list]) => {
+    const usable = list.filter((b) => b.lengths !== undefined);
+    return { model, usable, len: lengthFeatures(usable.map((b) => (b.lengths?.model ?? 0) - (b.lengths?.baseline ?? 0))) };
+  });
+  const { difficulty } = fitDifficulties(
+    groups.flatMap((g) => g.usable.flatMap((b, k) => (b.instruction === undefined ? [] : [{ model: g.model, instruction: b.instruction, len: g.len[k] ?? 0, y: winValue(b.outcome) }]))),
+  );
+  const rowsOf = new Map(groups.filter((g) => g.usable.length > 0).map((g) => [g.model, designRows(g.usable, g.len, difficulty)]));
   const items: ScoreItem[] = [];
   for (const { model, usable } of groups) {
     const rows = rowsOf.get(model);
@@ -202,5 +232,5 @@ export function lcScores(battles: readonly BaselineBattle[], rounds: number, rng
     }, score);
     items.push({ model, score, ...ci, battles: usable.length, winRate: plainWinRate(usable), lengthWeight: w[1] ?? 0 });
   }
-  return { items, withoutLengths: battles.length - withLengths.length };
+  return { items, withoutLengths: battles.length - groups.reduce((s, g) => s + g.usable.length, 0) };
 }

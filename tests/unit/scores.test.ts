@@ -134,12 +134,30 @@ describe("the LC GLM (reference: scipy BFGS on the same penalised loss)", () => 
     expect(w[1]).toBeCloseTo(2.19177013, 5);
     expect(lcRate(w, rows)).toBeCloseTo(0.7382309879629178, 6);
   });
-  it("fits instruction difficulties across models (logit p = a_m - d_i, ridges 0.01 and 1)", () => {
-    const b = (model: string, instruction: string, outcome: number): BaselineBattle => ({ model, instruction, outcome });
-    const d = fitDifficulties([b("m1", "i1", 1), b("m1", "i2", 0), b("m2", "i1", 1), b("m2", "i2", 1), b("m1", "i1", 0.5)]);
+  it("fits instruction difficulties across models (logit p = a_m - d_i, ridges 0.01 and 1) when lengths are equal", () => {
+    const r = (model: string, instruction: string, y: number) => ({ model, instruction, len: 0, y });
+    const { difficulty, lengthSlope } = fitDifficulties([r("m1", "i1", 1), r("m1", "i2", 0), r("m2", "i1", 1), r("m2", "i2", 1), r("m1", "i1", 0.5)]);
     // scipy: d_i1 = -0.39008091, d_i2 = 0.35201019
-    expect(d.get("i1")).toBeCloseTo(-0.39008091, 5);
-    expect(d.get("i2")).toBeCloseTo(0.35201019, 5);
+    expect(difficulty.get("i1")).toBeCloseTo(-0.39008091, 5);
+    expect(difficulty.get("i2")).toBeCloseTo(0.35201019, 5);
+    expect(lengthSlope).toBe(0);
+  });
+  it("and with a pooled length slope (logit p = a_m + b * len - d_i, ridge 0.1 on b)", () => {
+    const r = (model: string, instruction: string, len: number, y: number) => ({ model, instruction, len, y });
+    const { difficulty, lengthSlope } = fitDifficulties([r("m1", "i1", 0.5, 1), r("m1", "i2", -0.5, 0), r("m2", "i1", 0.2, 1), r("m2", "i2", 0.8, 1), r("m1", "i1", -0.3, 0.5)]);
+    // scipy BFGS: b = 2.10711109, d_i1 = -0.26488851, d_i2 = 0.23205963
+    expect(lengthSlope).toBeCloseTo(2.10711109, 5);
+    expect(difficulty.get("i1")).toBeCloseTo(-0.26488851, 5);
+    expect(difficulty.get("i2")).toBeCloseTo(0.23205963, 5);
+  });
+  it("regularises a candidate's GLM toward the board: other candidates' rows at weight 0.2, with their own baseline term", () => {
+    const rows = (v: [number, number, number][]) => ({ y: Float64Array.from(v, (x) => x[0]), len: Float64Array.from(v, (x) => x[1]), diff: Float64Array.from(v, (x) => x[2]) });
+    const own = rows([[1, 0.6, 0.1], [0, -0.4, 0.3], [1, 0.9, -0.2], [0.5, 0.1, 0]]);
+    const other = rows([[1, 0.8, 0], [0, -0.8, 0], [1, 0.3, 0.5], [0, -0.2, -0.5]]);
+    const w = fitGlm(own, [other]);
+    // scipy BFGS: theta -0.14369442, phi 2.99429398, psi 0.0263795, theta_other -0.05974868; LC 0.46446634220415983
+    [-0.14369442, 2.99429398, 0.0263795, -0.05974868].forEach((v, k) => expect(w[k]).toBeCloseTo(v, 5));
+    expect(lcRate(w, own)).toBeCloseTo(0.46446634220415983, 6);
   });
   it("says when no battle has lengths, and counts the battles left out", () => {
     const { items, withoutLengths } = lcScores([{ model: "x", outcome: 1 }, { model: "y", outcome: 1, lengths: { model: 10, baseline: 5 } }], 0, rng());
