@@ -131,6 +131,9 @@ describeEachDb("scores against a baseline on $name", (target) => {
     expect((await res("score=winrate&baseline=B&judge=j")).status).toBe(400);
     expect((await res("score=lc&baseline=B&styleControl=true")).status).toBe(400);
     expect((await res("score=winrate&baseline=B&bootstrap=-1")).status).toBe(400);
+    const nul = await res("score=winrate&baseline=a%00b");
+    expect(nul.status).toBe(400);
+    expect((await json<{ error: { message: string } }>(nul)).error.message).toContain("baseline");
     const nobody = await res("score=winrate&baseline=nobody");
     expect(nobody.status).toBe(404);
     expect((await json<{ error: { message: string } }>(nobody)).error.message).toMatch(/baseline 'nobody'/);
