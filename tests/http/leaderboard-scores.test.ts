@@ -140,6 +140,16 @@ describeEachDb("scores against a baseline on $name", (target) => {
     expect((await res("score=winrate&baseline=B&roundId=nope")).status).toBe(404);
   });
 
+  it("shows every score, with its definition, in the round's report (the round has a baseline)", async () => {
+    const report = await json<{ scores?: ScoreBoard[] }>(await t.req("GET", "/v1/reports/rounds/rs?format=json&bootstrap=0"));
+    expect(report.scores?.map((b) => b.score)).toEqual(["winrate", "arena-hard", "wildbench", "lc"]);
+    expect(item(report.scores?.[1] as ScoreBoard, "X")?.score).toBeCloseTo(0.5625, 12);
+    expect(report.scores?.every((b) => b.definition.startsWith(`${b.score}:`))).toBe(true);
+    const md = await (await t.req("GET", "/v1/reports/rounds/rs?format=md&bootstrap=0")).text();
+    expect(md).toContain("## Scores against the baseline B");
+    expect(md).toContain("_wildbench: WildBench's WB-Reward");
+  });
+
   it("leaves the rating board as it was when score is absent", async () => {
     const board = await json<Record<string, unknown>>(await t.req("GET", "/v1/leaderboard?roundId=rs&bootstrap=0"));
     expect(board).toHaveProperty("method", "bt");
