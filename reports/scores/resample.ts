@@ -17,14 +17,13 @@ export interface Estimate {
 /** Mean of `values` with its bootstrap interval; rounds 0 gives a point interval. */
 export function meanWithInterval(values: ArrayLike<number>, rounds: number, rng: Rng): Estimate {
   const n = values.length;
-  let total = 0;
-  for (let i = 0; i < n; i++) total += values[i] ?? 0;
-  const score = n > 0 ? total / n : Number.NaN;
-  return { score, ...intervalOf(rounds, rng, () => {
-    let s = 0;
-    for (let i = 0; i < n; i++) s += values[randomInt(rng, n)] ?? 0;
-    return s / n;
-  }, score) };
+  const meanOf = (pick: (k: number) => number): number => {
+    let total = 0;
+    for (let k = 0; k < n; k++) total += values[pick(k)] ?? 0;
+    return n > 0 ? total / n : Number.NaN;
+  };
+  const score = meanOf((k) => k);
+  return { score, ...intervalOf(rounds, rng, () => meanOf(() => randomInt(rng, n)), score) };
 }
 
 /** Percentile interval of `draw()` over `rounds` resamples (the point itself when rounds is 0). */
