@@ -1,12 +1,14 @@
 /**
- * The one place reports/ reads the database: aggregate cells for Bradley-Terry boards, and raw
- * battles (time-ordered) for Elo, style control and per-judge boards.
+ * The one place reports/ reads the database: aggregate cells for Bradley-Terry boards, raw
+ * battles (time-ordered) for Elo, style control and per-judge boards, and battles against a
+ * baseline with their per-game labels and answer lengths for the scores (reports/scores).
  */
-import { and, asc, eq, inArray, isNotNull, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, inArray, isNotNull, not, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { battleCells, battles, judgments, rounds } from "../db/schema/index.js";
 import type { Battle } from "./battle-log.js";
 import type { CountRow } from "./leaderboard-counts.js";
+import type { StoredBaselineRow } from "./scores/sides.js";
 import type { StyleCounts } from "./style-features.js";
 
 export interface BoardFilter {
@@ -114,4 +116,51 @@ export async function readJudgeBattles(db: Db, f: BoardFilter & { judge: string 
   }
   const imported = f.roundId === undefined && f.roundIds === undefined ? await readBattles(db, f) : [];
   return [...imported, ...own];
+}
+
+/**
+ * Finished battles with the baseline on one side, each with its pairwise games (orders AB and BA,
+ * every judge; the label is null for an invalid judgment) and its answer lengths, for the scores
+ * against a baseline (reports/scores). Also counts the board's other finished battles.
+ */
+export async function readBaselineRows(db: Db, f: BoardFilter & { baseline: string }): Promise<{ rows: StoredBaselineRow[]; notAgainstBaseline: number }> {
+  const conds: SQL[] = [eq(battles.status, "done"), isNotNull(battles.outcome)];
+  if (f.roundId !== undefined) conds.push(eq(battles.roundId, f.roundId));
+  if (f.roundIds !== undefined) conds.push(inArray(battles.roundId, f.roundIds.length > 0 ? f.roundIds : [""]));
+  if (f.category !== undefined) conds.push(eq(battles.category, f.category));
+  const against = or(eq(battles.modelA, f.baseline), eq(battles.modelB, f.baseline));
+  const rows = await db
+    .select({
+      id: battles.id,
+      modelA: battles.modelA,
+      modelB: battles.modelB,
+      outcome: battles.outcome,
+      instructionId: battles.instructionId,
+      category: battles.category,
+      styleA: battles.styleA,
+      styleB: battles.styleB,
+      order: judgments.order,
+      verdict: judgments.verdict,
+    })
+    .from(battles)
+    .leftJoin(judgments, and(eq(judgments.battleId, battles.id), inArray(judgments.order, ["AB", "BA"])))
+    .where(and(...conds, against))
+    .orderBy(asc(battles.id), asc(judgments.id));
+  const [other] = await db
+    .select({ n: sql<number>`count(*)::float8` })
+    .from(battles)
+    .where(and(...conds, not(against ?? sql`false`)));
+  const keep = f.models ? new Set(f.models) : null;
+  const out: StoredBaselineRow[] = [];
+  let last: number | null = null;
+  for (const r of rows) {
+    if (keep && !(keep.has(r.modelA) && keep.has(r.modelB))) continue;
+    if (r.id !== last) {
+      const len = (s: Record<string, number> | null): number | null => (s && typeof s.length === "number" ? s.length : null);
+      out.push({ modelA: r.modelA, modelB: r.modelB, outcome: r.outcome ?? 0.5, instructionId: r.instructionId, category: r.category, lengthA: len(r.styleA), lengthB: len(r.styleB), games: [] });
+      last = r.id;
+    }
+    if (r.order === "AB" || r.order === "BA") out[out.length - 1]?.games.push({ order: r.order, verdict: r.verdict });
+  }
+  return { rows: out, notAgainstBaseline: Number(other?.n ?? 0) };
 }

@@ -6,7 +6,7 @@
 import { errorBarChart } from "./error-bar-chart.js";
 import { heatmap } from "./heatmap.js";
 import { badge, type Cell, REPORT_CSS, section, stat, table } from "./html-kit.js";
-import { BOARD_HEADERS, BOARD_NUMERIC, boardGroups, boardNotes, RANK_NOTE, type RoundReport } from "./report-model.js";
+import { BOARD_HEADERS, BOARD_NUMERIC, boardGroups, boardNotes, RANK_NOTE, type RoundReport, SCORE_HEADERS, SCORE_NUMERIC, scoreRows } from "./report-model.js";
 import { escapeXml, fmt, int, pct, usd } from "./text.js";
 
 /** Renders the whole report; `links` are same-origin hrefs to the JSON and Markdown formats. */
@@ -19,6 +19,7 @@ export function renderReportHtml(r: RoundReport, links: { json?: string; markdow
     header(r, title, links),
     summary(r),
     leaderboardSection(r),
+    scoreSection(r),
     winRateSection(r),
     judgeSection(r),
     progressSection(r),
@@ -67,6 +68,13 @@ function leaderboardSection(r: RoundReport): string {
     return `${title}${table(BOARD_HEADERS, rows, BOARD_NUMERIC)}<div class="chart">${errorBarChart(g.items)}</div>`;
   });
   return section("leaderboard", "Leaderboard", notes + tables.join(""), RANK_NOTE);
+}
+
+function scoreSection(r: RoundReport): string {
+  const boards = r.scores ?? [];
+  if (boards.length === 0) return "";
+  const body = boards.map((b) => `<h3>${escapeXml(b.score)}</h3>${table(SCORE_HEADERS, scoreRows(b), SCORE_NUMERIC)}<p class="note">${escapeXml(b.definition)}</p>`).join("");
+  return section("scores", `Scores against the baseline ${boards[0]?.baseline ?? ""}`, body, "Each candidate against the baseline only; intervals are the 5% and 95% bootstrap percentiles.");
 }
 
 function winRateSection(r: RoundReport): string {

@@ -2,7 +2,7 @@
  * The round report as Markdown: the same sections as the HTML report, as tables (charts are in the
  * HTML format). User-supplied strings are escaped so a model name cannot break a table or inject HTML.
  */
-import { BOARD_HEADERS, BOARD_NUMERIC, boardGroups, boardNotes, RANK_NOTE, type RoundReport } from "./report-model.js";
+import { BOARD_HEADERS, BOARD_NUMERIC, boardGroups, boardNotes, RANK_NOTE, type RoundReport, SCORE_HEADERS, SCORE_NUMERIC, scoreRows } from "./report-model.js";
 import { escapeMarkdown as md, fmt, int, pct, usd } from "./text.js";
 
 /** A Markdown table; cells are escaped here, `right` lists right-aligned column indexes. */
@@ -23,6 +23,7 @@ export function renderReportMarkdown(r: RoundReport): string {
     `- created ${md(x.createdAt)}${x.finishedAt ? `, finished ${md(x.finishedAt)}` : ""}`,
     "",
     ...leaderboard(r),
+    ...scores(r),
     ...winRates(r),
     ...judges(r),
     ...progress(r),
@@ -41,6 +42,14 @@ function leaderboard(r: RoundReport): string[] {
     if (g.title) out.push(`### ${md(g.title)}`, "");
     out.push(mdTable(BOARD_HEADERS, rows, BOARD_NUMERIC), "");
   }
+  return out;
+}
+
+function scores(r: RoundReport): string[] {
+  const boards = r.scores ?? [];
+  if (boards.length === 0) return [];
+  const out = [`## Scores against the baseline ${md(boards[0]?.baseline ?? "")}`, ""];
+  for (const b of boards) out.push(`### ${md(b.score)}`, "", mdTable(SCORE_HEADERS, scoreRows(b), SCORE_NUMERIC), "", `_${md(b.definition)}_`, "");
   return out;
 }
 

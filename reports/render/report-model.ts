@@ -5,7 +5,9 @@
  */
 import type { LeaderboardItem, RatingMethod } from "../leaderboard.js";
 import type { CountRow } from "../leaderboard-counts.js";
+import type { ScoreBoard } from "../scores/types.js";
 import { empiricalWinRates, predictedWinRates } from "../win-rate.js";
+import { fmt, pct } from "./text.js";
 
 export interface ReportRound {
   id: string;
@@ -121,6 +123,18 @@ export interface RoundReport {
   judges: ReportJudgeStats;
   dataYield: DataYield;
   trainingData: TrainingDataYield | null;
+  /** A round with a baseline (vs-baseline): every score against it (reports/scores), each with its definition. */
+  scores?: ScoreBoard[];
+}
+
+/** A score board's cells: model, score, 5%..95% interval, battles, note. */
+export const SCORE_HEADERS = ["model", "score", "5% to 95%", "battles", "note"];
+export const SCORE_NUMERIC = [1, 2, 3];
+
+/** Rows of a score board; WildBench's reward in [-1, 1] as a number, the others as percentages. */
+export function scoreRows(b: ScoreBoard): string[][] {
+  const show = (x: number | null) => (b.score === "wildbench" ? fmt(x, 3) : pct(x));
+  return b.items.map((it) => [it.model, show(it.score), it.score === null ? "—" : `${show(it.ciLow)} to ${show(it.ciHigh)}`, String(it.battles), it.note ?? ""]);
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
  * `matrix-arena leaderboard --input FILE`: a board from a JSONL battle log with no server and no
  * database. Options: --method (bt, elo, newman, davidson, counting, average-win-rate, eigen, pagerank), --bootstrap N, --baseline M, --baseline-rating R, --seed N,
- * --style-control, --min-battles N, --json. Exit codes: 0 ok, 1 unreadable or empty input, 2 usage error.
+ * --style-control, --min-battles N, --json; --score winrate|arena-hard|wildbench|lc with --baseline M
+ * prints scores against the baseline instead of ratings (reports/scores, docs/scores.md). Exit codes: 0 ok, 1 unreadable or empty input, 2 usage error.
  * A disconnected log prints one table per component of the comparison graph; provisional models say so.
  * All I/O goes through `io` so tests run it in-process.
  */
@@ -10,6 +11,7 @@ import { collectBattleLog } from "../../reports/battle-log.js";
 import { MIN_DECISIVE_BATTLES } from "../../reports/board-shape.js";
 import { computeLeaderboard, isRatingMethod, RATING_METHODS, type Leaderboard, type LeaderboardItem, type LeaderboardOptions } from "../../reports/leaderboard.js";
 import { RatingInputError } from "../../reports/rating-scale.js";
+import { computeScoreBoard, isScoreName, logBattlesAgainst, SCORE_NAMES, type ScoreBoard, type ScoreName } from "../../reports/scores/index.js";
 
 export interface LeaderboardIo {
   stdout: (s: string) => void;
@@ -20,6 +22,7 @@ export interface LeaderboardIo {
 
 export const LEADERBOARD_USAGE = `usage: matrix-arena leaderboard --input FILE [--method METHOD] [--bootstrap N] [--baseline MODEL]
                                 [--baseline-rating R] [--seed N] [--style-control] [--min-battles N] [--json]
+                                [--score winrate|arena-hard|wildbench|lc --baseline MODEL]
   --input FILE        JSONL battle log: {model_a, model_b, winner} or {model_a, model_b, score} per line
   --method            bt (Bradley-Terry, default), elo (online Elo in time order), newman (BT with a tie
                       parameter, Newman's iteration), davidson (ties as their own outcome), counting,
@@ -30,6 +33,11 @@ export const LEADERBOARD_USAGE = `usage: matrix-arena leaderboard --input FILE [
   --style-control     BT with answer length and markdown controlled (needs conv_metadata in the log)
   --min-battles N     models with fewer decisive (non-tie) battles are provisional (default MATRIX_ARENA_MIN_BATTLES, 30)
   --json              print { method, connected, components, items: [...] } instead of a table
+  --score NAME        scores against --baseline instead of ratings: winrate (ties as half), arena-hard
+                      (strong verdicts x3, mean over both games), wildbench (WB-Reward), lc (AlpacaEval 2
+                      length-controlled win rate; needs conv_metadata token counts); intervals are the
+                      5% and 95% bootstrap percentiles; a log carries outcomes only, so every battle
+                      counts as one plain game (see the printed definition and docs/scores.md)
 Ranks: 1 + the number of models in the same component whose interval lies wholly above this one's.
 `;
 
@@ -40,11 +48,13 @@ interface CliArgs {
   input: string;
   json: boolean;
   options: LeaderboardOptions;
+  /** With --score: the score against options.baseline instead of ratings. */
+  score?: ScoreName;
 }
 
 type Parsed = { ok: true; args: CliArgs } | { ok: false; error: string } | { ok: "help" };
 
-const VALUE_FLAGS = new Set(["--input", "--method", "--bootstrap", "--baseline", "--baseline-rating", "--seed", "--min-battles"]);
+const VALUE_FLAGS = new Set(["--input", "--method", "--bootstrap", "--baseline", "--baseline-rating", "--seed", "--min-battles", "--score"]);
 
 /** Splits argv into flag -> value (booleans as ""), accepting `--flag value` and `--flag=value`. */
 function readFlags(argv: readonly string[]): Map<string, string> | string {
@@ -98,7 +108,31 @@ export function parseLeaderboardArgs(argv: readonly string[], defaultMinBattles 
     if (!Number.isFinite(r)) return { ok: false, error: `--baseline-rating must be a number, got ${JSON.stringify(rating)}` };
     options.baselineRating = r;
   }
-  return { ok: true, args: { input, json: flags.has("--json"), options } };
+  const score = flags.get("--score");
+  if (score === undefined) return { ok: true, args: { input, json: flags.has("--json"), options } };
+  if (!isScoreName(score)) return { ok: false, error: `--score must be one of ${SCORE_NAMES.join(", ")}, got ${JSON.stringify(score)}` };
+  if (baseline === undefined) return { ok: false, error: "--score needs --baseline MODEL (the model every candidate is scored against)" };
+  if (options.styleControl) return { ok: false, error: "--style-control does not apply with --score (--score lc controls for length)" };
+  return { ok: true, args: { input, json: flags.has("--json"), options, score } };
+}
+
+/** Aligned rows of a score board, best first, with its definition and interval percentiles. */
+export function formatScoreTable(board: ScoreBoard): string {
+  const pct = (x: number | null): string => (x === null ? "-" : board.score === "wildbench" ? x.toFixed(3) : `${(100 * x).toFixed(1)}%`);
+  const header = ["model", board.score, "5%..95%", "battles", "note"];
+  const rows = board.items.map((it) => [it.model, pct(it.score), it.score === null ? "-" : `[${pct(it.ciLow)}, ${pct(it.ciHigh)}]`, String(it.battles), it.note ?? ""]);
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => (r[c] ?? "").length)));
+  const line = (cells: string[]): string => cells.map((cell, c) => cell.padEnd(widths[c] ?? 0)).join("  ").trimEnd();
+  const out = [`score: ${board.score} against baseline ${board.baseline}`, line(header), ...rows.map(line), `definition: ${board.definition}`];
+  for (const it of board.items) for (const c of it.categories ?? []) out.push(`  ${it.model} / ${c.category || "(no category)"}: ${pct(c.score)} over ${c.battles} battles`);
+  return `${out.join("\n")}\n`;
+}
+
+/** The score board of a log, or a usage error for an unknown baseline. */
+function scoreLog(battles: Parameters<typeof logBattlesAgainst>[0], score: ScoreName, options: LeaderboardOptions): ScoreBoard {
+  const baseline = options.baseline ?? "";
+  const against = logBattlesAgainst(battles, baseline);
+  return computeScoreBoard(score, against.battles, against.notAgainstBaseline, { baseline, bootstrap: options.bootstrap ?? 100, seed: options.seed ?? 0 });
 }
 
 /** Aligned rows for a set of items: rank, model, rating, interval, battles (decisive), win rate, note. */
@@ -168,7 +202,7 @@ export async function runLeaderboard(argv: string[], io: LeaderboardIo = default
     io.stderr(`error: ${parsed.error}\n${LEADERBOARD_USAGE}`);
     return 2;
   }
-  const { input, json, options } = parsed.args;
+  const { input, json, options, score } = parsed.args;
   let log: Awaited<ReturnType<typeof collectBattleLog>>;
   try {
     log = await collectBattleLog(await io.readFile(input));
@@ -181,16 +215,16 @@ export async function runLeaderboard(argv: string[], io: LeaderboardIo = default
     io.stderr(`error: no valid battles in ${input}\n`);
     return 1;
   }
-  let board: Leaderboard;
+  let board: Leaderboard | ScoreBoard;
   try {
-    board = computeLeaderboard(log.battles, options);
+    board = score !== undefined ? scoreLog(log.battles, score, options) : computeLeaderboard(log.battles, options);
   } catch (err) {
     if (!(err instanceof RatingInputError)) throw err;
     io.stderr(`error: ${err.message}\n`);
     return 2;
   }
   io.stderr(`${log.battles.length} battles read, ${log.rejected.length} lines rejected\n`);
-  io.stdout(json ? `${JSON.stringify(board)}\n` : formatLeaderboardTable(board, options.minBattles));
+  io.stdout(json ? `${JSON.stringify(board)}\n` : "ciPercentiles" in board ? formatScoreTable(board) : formatLeaderboardTable(board, options.minBattles));
   return 0;
 }
 

@@ -105,3 +105,28 @@ export const LeaderboardSchema = z
 /** The provisional minimum a board used: the request's, else the configured default. */
 export const MinBattles = z.number().openapi({ description: "decisive battles below which an item is provisional on this board" });
 
+
+const ScoreItemSchema = z.object({
+  model: z.string(),
+  score: z.number().nullable().openapi({ description: "null when none of the model's battles can carry the score (note says why)" }),
+  ciLow: z.number().nullable().openapi({ description: "5% bootstrap percentile" }),
+  ciHigh: z.number().nullable().openapi({ description: "95% bootstrap percentile" }),
+  battles: z.number().openapi({ description: "battles against the baseline the score used" }),
+  games: z.number().optional().openapi({ description: "wildbench: games counted (missing judgments included); arena-hard: weighted game rows" }),
+  categories: z.array(z.object({ category: z.string(), score: z.number(), battles: z.number() })).optional().openapi({ description: "wildbench: the reward per task category" }),
+  winRate: z.number().optional().openapi({ description: "lc: the plain win rate (ties as half) of the same battles" }),
+  lengthWeight: z.number().optional().openapi({ description: "lc: the fitted weight of tanh(standardised length difference)" }),
+  note: z.string().optional(),
+});
+/** Scores against a baseline (GET /v1/leaderboard?score=...&baseline=M). */
+export const ScoreBoardSchema = z
+  .object({
+    score: z.enum(["winrate", "arena-hard", "wildbench", "lc"]),
+    baseline: z.string(),
+    definition: z.string().openapi({ description: "what the score is, after its authors, and where this service departs from them" }),
+    ciPercentiles: z.array(z.number()).openapi({ description: "the bootstrap percentiles of ciLow and ciHigh: [0.05, 0.95]" }),
+    bootstrap: z.number(),
+    items: z.array(ScoreItemSchema).openapi({ description: "every candidate that met the baseline, best first (the baseline itself is not a row)" }),
+    skipped: z.object({ notAgainstBaseline: z.number(), withoutLengths: z.number().optional(), withInvalidGames: z.number().optional() }),
+  })
+  .openapi("ScoreBoard");

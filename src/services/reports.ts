@@ -1,6 +1,6 @@
 /**
- * The data behind reports: a round's report (progress, leaderboard, win-rate matrices, judge quality,
- * data yield, training-data counts) and the win-rate view of any board. Rendering it is pure
+ * The data behind reports: a round's report (progress, leaderboard, scores against the round's
+ * baseline, win-rate matrices, judge quality, data yield, training-data counts) and the win-rate view of any board. Rendering it is pure
  * (reports/render); the route picks the format.
  */
 import { roundJudgeStats } from "../../battles/judge-stats.js";
@@ -12,6 +12,7 @@ import { dataYield, type RoundReport, winRatesFromCounts, type WinRates } from "
 import { notFound } from "../errors.js";
 import { countTrainingRows } from "../exports/service.js";
 import { leaderboard } from "./leaderboard.js";
+import { roundScores } from "./scores.js";
 
 /** Bradley-Terry ratings (point estimates) and the observed / predicted matrices, models best first. */
 export async function winRateView(db: Db, f: BoardFilter): Promise<WinRates & { ratings: number[] }> {
@@ -38,5 +39,6 @@ export async function buildRoundReport(db: Db, now: () => Date, id: string, q: {
     judges: await roundJudgeStats(db, id),
     dataYield: dataYield(scored, progress.counts.invalid, progress.counts.failed),
     trainingData: await countTrainingRows(db, id),
+    ...(round.baseline ? { scores: await roundScores(db, id, round.baseline, q) } : {}),
   };
 }

@@ -241,3 +241,48 @@ describe("dataYield", () => {
     });
   }
 });
+
+describe("scores against the baseline in the report", () => {
+  const withScores = (): RoundReport => ({
+    ...report(),
+    scores: [
+      {
+        score: "arena-hard",
+        baseline: "plain",
+        definition: "arena-hard: the <mean> over both games",
+        ciPercentiles: [0.05, 0.95],
+        bootstrap: 100,
+        items: [{ model: EVIL, score: 0.625, ciLow: 0.5, ciHigh: 0.75, battles: 12 }],
+        skipped: { notAgainstBaseline: 0 },
+      },
+      {
+        score: "wildbench",
+        baseline: "plain",
+        definition: "wildbench: WB-Reward",
+        ciPercentiles: [0.05, 0.95],
+        bootstrap: 100,
+        items: [{ model: PIPE, score: -0.25, ciLow: -0.5, ciHigh: 0, battles: 12 }, { model: "none", score: null, ciLow: null, ciHigh: null, battles: 0, note: "no usable battle" }],
+        skipped: { notAgainstBaseline: 0 },
+      },
+    ],
+  });
+
+  it("Markdown: one table per score, shares as percentages, WildBench's reward as a number, and each definition", () => {
+    const text = renderReportMarkdown(withScores());
+    expect(text).toContain("## Scores against the baseline plain");
+    expect(text).toContain("### arena-hard");
+    expect(text).toContain("| 62.5% | 50.0% to 75.0% | 12 |");
+    expect(text).toContain("| -0.250 | -0.500 to 0.000 | 12 |");
+    expect(text).toContain("| none | — | — | 0 | no usable battle |");
+    expect(text).toContain("_wildbench: WB-Reward_");
+    expect(renderReportMarkdown(report())).not.toContain("Scores against the baseline");
+  });
+
+  it("HTML: a section with the definitions, every string escaped", () => {
+    const html = renderReportHtml(withScores());
+    expect(html).toContain('<section id="scores"><h2>Scores against the baseline plain</h2>');
+    expect(html).toContain("arena-hard: the &lt;mean&gt; over both games");
+    expect(html).not.toContain(EVIL);
+    expect(renderReportHtml(report())).not.toContain('id="scores"');
+  });
+});

@@ -4,9 +4,11 @@
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Deps } from "../../deps.js";
+import { badRequest } from "../../errors.js";
 import { leaderboard } from "../../services/leaderboard.js";
+import { scoreBoard } from "../../services/scores.js";
 import { jsonContent, newRouter, NOT_FOUND, STD_ERRORS } from "../openapi.js";
-import { LeaderboardSchema, MinBattles, RATING_METHODS_ENUM } from "../schemas.js";
+import { LeaderboardSchema, MinBattles, RATING_METHODS_ENUM, ScoreBoardSchema } from "../schemas.js";
 
 const flag = z
   .enum(["true", "false", "1", "0"])
@@ -23,6 +25,7 @@ export const LeaderboardQuery = z.object({
   bootstrap: z.coerce.number().int().min(0).max(1000).default(100),
   styleControl: flag.openapi({ description: "Bradley-Terry with length and markdown features (method=bt)" }),
   seed: z.coerce.number().int().min(0).default(0),
+  score: z.enum(["winrate", "arena-hard", "wildbench", "lc"]).optional().openapi({ description: "a score against `baseline` (required with it) instead of ratings; see docs/scores.md" }),
   minBattles: z.coerce.number().int().min(0).max(1_000_000_000).optional().openapi({ description: "a model with fewer decisive (non-tie) battles on this board is provisional; default MATRIX_ARENA_MIN_BATTLES (30)" }),
 });
 
@@ -36,10 +39,16 @@ export function leaderboardRoutes(deps: Deps) {
       summary: "Ratings (Elo scale, 400 per factor 10, for bt, elo, newman and davidson; the method's own scale otherwise, named in `scale`) with seeded bootstrap 95% intervals; ranks within each component of the comparison graph; unknown roundId or baseline is a 404",
       security: [{ bearer: [] }],
       request: { query: LeaderboardQuery },
-      responses: { 200: jsonContent(LeaderboardSchema.extend({ minBattles: MinBattles }), "The board"), ...STD_ERRORS, ...NOT_FOUND },
+      responses: { 200: jsonContent(z.union([LeaderboardSchema.extend({ minBattles: MinBattles }), ScoreBoardSchema]), "The board, or with `score` the scores against the baseline"), ...STD_ERRORS, ...NOT_FOUND },
     }),
     async (c) => {
       const q = c.req.valid("query");
+      if (q.score !== undefined) {
+        if (q.baseline === undefined) throw badRequest("invalid query: baseline: required with score (the model every candidate is scored against)");
+        if (q.judge !== undefined) throw badRequest("invalid query: judge: not supported with score (scores use every judge's games)");
+        if (q.styleControl) throw badRequest("invalid query: styleControl: not supported with score (score=lc controls for length)");
+        return c.json(await scoreBoard(deps.db, { ...q, score: q.score, baseline: q.baseline }), 200);
+      }
       const minBattles = q.minBattles ?? deps.config.minBattles;
       return c.json({ ...(await leaderboard(deps.db, { ...q, minBattles })), minBattles }, 200);
     },

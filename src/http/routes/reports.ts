@@ -11,7 +11,7 @@ import type { Deps } from "../../deps.js";
 import { boardCategories } from "../../services/leaderboard.js";
 import { buildRoundReport, winRateView } from "../../services/reports.js";
 import { jsonContent, newRouter, NOT_FOUND, STD_ERRORS } from "../openapi.js";
-import { IdParam, LeaderboardSchema } from "../schemas.js";
+import { IdParam, LeaderboardSchema, ScoreBoardSchema } from "../schemas.js";
 
 /** The HTML report runs no scripts and loads nothing: the policy says so to the browser as well. */
 const REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
@@ -29,6 +29,7 @@ const ReportSchema = z
     judges: z.object({ judges: z.array(z.object({}).passthrough()), agreement: z.object({}).passthrough() }),
     dataYield: z.object({ scored: z.number(), decisive: z.number(), ties: z.number(), invalid: z.number(), failed: z.number(), byCategory: z.array(z.object({}).passthrough()) }),
     trainingData: z.object({ sftRows: z.number(), dpoPairs: z.number() }).nullable().openapi({ description: "null: not computed" }),
+    scores: z.array(ScoreBoardSchema).optional().openapi({ description: "a round with a baseline: every score against it (winrate, arena-hard, wildbench, lc), each with its definition; see docs/scores.md" }),
   })
   .openapi("RoundReport");
 
