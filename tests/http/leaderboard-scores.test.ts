@@ -153,6 +153,9 @@ describeEachDb("scores against a baseline on $name", (target) => {
   it("leaves the rating board as it was when score is absent", async () => {
     const board = await json<Record<string, unknown>>(await t.req("GET", "/v1/leaderboard?roundId=rs&bootstrap=0"));
     expect(board).toHaveProperty("method", "bt");
-    expect(board).not.toHaveProperty("definition");
+    // A rating board (its `definition` names the rating method), not a score board.
+    expect(board).not.toHaveProperty("score");
+    expect(board).not.toHaveProperty("ciPercentiles");
+    expect(String(board.definition)).toMatch(/Bradley-Terry/i);
   });
 });
