@@ -1,5 +1,6 @@
 /**
- * API keys: scopes read < write < admin, stored as sha256 hashes. The plain key is shown once, at
+ * API keys: scopes read < write < admin, plus `review` beside them (human review routes only; admin
+ * implies it, read and write do not), stored as sha256 hashes. The plain key is shown once, at
  * creation. Auth is on as soon as any key exists (the bootstrap key from MATRIX_ARENA_API_KEY, or
  * one created through /v1/keys); with none the server is in local mode (AuthState remembers which).
  */
@@ -9,14 +10,20 @@ import type { Db } from "../../db/client.js";
 import { apiKeys } from "../../db/schema/index.js";
 import { notFound } from "../errors.js";
 
-export const SCOPES = ["read", "write", "admin"] as const;
+export const SCOPES = ["read", "write", "admin", "review"] as const;
 export type Scope = (typeof SCOPES)[number];
 
-const RANK: Record<Scope, number> = { read: 0, write: 1, admin: 2 };
+/** The ranked scopes; `review` is outside the ranking (a reviewer's key reads and writes nothing else). */
+const RANK: Record<Exclude<Scope, "review">, number> = { read: 0, write: 1, admin: 2 };
 
-/** True when a key holding `held` may use a route that needs `needed` (admin implies write implies read). */
+/**
+ * True when a key holding `held` may use a route that needs `needed`: admin implies write implies
+ * read; `review` is granted by `review` or `admin` only, and grants nothing but itself.
+ */
 export function scopeAllows(held: readonly Scope[], needed: Scope): boolean {
-  return held.some((s) => RANK[s] >= RANK[needed]);
+  if (needed === "review") return held.includes("review") || held.includes("admin");
+  const rank = RANK[needed];
+  return held.some((s) => s !== "review" && RANK[s] >= rank);
 }
 
 export function hashKey(key: string): string {

@@ -24,6 +24,7 @@ import { leaderboardRoutes } from "./leaderboard.js";
 import { loopRoutes } from "./loops.js";
 import { modelRoutes } from "./models.js";
 import { reportRoutes } from "./reports.js";
+import { reviewRoutes } from "./review.js";
 import { roundRoutes } from "./rounds.js";
 import { usageRoutes } from "./usage.js";
 
@@ -38,6 +39,7 @@ export const ROUTE_GROUPS: readonly RouteGroup[] = [
   usageRoutes,
   instructionRoutes,
   roundRoutes,
+  reviewRoutes,
   battleImportRoutes,
   battleRoutes,
   leaderboardRoutes,

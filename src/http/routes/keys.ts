@@ -19,7 +19,7 @@ const KeyView = z
   .openapi("ApiKey");
 const KeyCreate = z.strictObject({
   name: z.string().min(1).max(128),
-  scopes: z.array(z.enum(SCOPES)).min(1).max(3),
+  scopes: z.array(z.enum(SCOPES)).min(1).max(SCOPES.length),
 });
 const security = [{ bearer: [] }];
 
