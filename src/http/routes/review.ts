@@ -9,7 +9,7 @@ import { AppError } from "../../errors.js";
 import { exportLabels, importLabels, REVIEW_CHOICES, reviewerOf, reviewQueue, ReviewSubmitSchema, submitReview } from "../../services/review.js";
 import { describeZodError, errorResponse } from "../errors.js";
 import { checkDeclaredLength, isNdjson, limitedChunks, ndjsonStream, utf8Lines } from "../ndjson-lines.js";
-import { CONFLICT, jsonBody, jsonContent, newRouter, NOT_FOUND, STD_ERRORS } from "../openapi.js";
+import { CONFLICT, jsonBody, jsonContent, newRouter, NOT_FOUND, STD_ERRORS, unstorableResponse } from "../openapi.js";
 import { IdParam } from "../schemas.js";
 
 const security = [{ bearer: [] }];
@@ -120,6 +120,8 @@ export function reviewRoutes(deps: Deps) {
       const { message, details } = describeZodError(parsed.error, "param");
       return errorResponse(c, 400, "validation_failed", message, details);
     }
+    const refused = unstorableResponse(c, "param", parsed.data);
+    if (refused) return refused;
     const lines = await exportLabels(deps.db, parsed.data.id);
     return new Response(ndjsonStream(lines), {
       status: 200,
