@@ -334,7 +334,8 @@ describeWithSharedData("human review", () => {
       expect(stat(after, b.modelB)?.battles).toBe(nB);
       expect(stat(after, b.modelB)?.winRate).toBeCloseTo((stat(before, b.modelB)?.winRate ?? 0) + old / nB, 12);
       expect(stat(after, b.modelA)?.winRate).toBeCloseTo((stat(before, b.modelA)?.winRate ?? 0) - old / nA, 12);
-      expect((await loadBattles(overrideId)).get(b.id)?.outcome).toBe(0);
+      // The inspector's listing shows the people's label beside the judges' one.
+      expect((await loadBattles(overrideId)).get(b.id)).toMatchObject({ outcome: 0, labelSource: "human", humanOutcome: 0, judgeOutcome: old, humanVerdicts: [{ verdict: "B", note: null, reviewerKind: "key" }] });
       // The DPO export takes model B's answer as chosen and marks the row as a person's label.
       const dpo = (await (await t.req("GET", `/v1/exports/dpo?roundId=${overrideId}&format=trl&provenance=true&dedup=false`, undefined, as(key.read))).text()).trim().split("\n").map((l) => JSON.parse(l) as { chosen: { content: string }[]; metadata: { humanLabel?: boolean; chosenModel: string; battles: { battleId: string; humanLabel?: boolean }[] } });
       const row = dpo.find((r) => r.metadata.battles.some((x) => x.battleId === String(b.id)));
