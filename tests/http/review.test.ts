@@ -71,6 +71,7 @@ describeWithSharedData("human review", () => {
     let overrideId = "";
     let pendingId = "";
     let battlesById = new Map<number, BattleView>();
+    let localQueue: Queue | null = null;
     /** Text of each answer -> the model that wrote it, per round. */
     const writerOf = new Map<string, Map<string, string>>();
 
@@ -118,6 +119,8 @@ describeWithSharedData("human review", () => {
       await worker.stop();
       // Started after the worker stopped: its battles stay pending.
       pendingId = await startRound({ name: "pending" });
+      // Local mode (no key yet): the queue is open, like every route, to the reviewer "local".
+      localQueue = await json<Queue>(await t.req("GET", `/v1/rounds/${roundId}/review?limit=3`));
       // The first key switches auth on; from here every request needs one.
       key.admin = (await json<{ key: string }>(await t.req("POST", "/v1/keys", { name: "admin", scopes: ["admin"] }))).key;
       for (const [name, scopes] of [["write", ["write"]], ["read", ["read"]], ["r1", ["review"]], ["r2", ["review"]]] as const) {
@@ -132,6 +135,11 @@ describeWithSharedData("human review", () => {
     afterAll(async () => {
       await t?.close();
       await t?.deps.dbHandle.close();
+    });
+
+    it("in local mode the queue needs no key", () => {
+      expect(localQueue).toMatchObject({ remaining: 15 });
+      expect(localQueue?.items).toHaveLength(3);
     });
 
     it("serves the queue blind: no model or judge name anywhere, both answers, priority tiers first", async () => {
