@@ -1,7 +1,10 @@
-/** Paged battle listing with each battle's judgments (cursor = last battle id). */
+/**
+ * Paged battle listing with each battle's judgments and human review verdicts (cursor = last battle
+ * id). Verdicts name no reviewer: key ids are shown to admins only (src/http/created-by.ts).
+ */
 import { and, asc, eq, gt, inArray, or, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client.js";
-import { battles, judgments } from "../db/schema/index.js";
+import { battles, humanVerdicts, judgments } from "../db/schema/index.js";
 
 export async function listBattles(db: Db, q: { roundId?: string; model?: string; limit: number; cursor?: number }) {
   const conds: SQL[] = [];
@@ -14,6 +17,9 @@ export async function listBattles(db: Db, q: { roundId?: string; model?: string;
   const js = page.length === 0 ? [] : await db.select().from(judgments).where(inArray(judgments.battleId, page.map((b) => b.id))).orderBy(asc(judgments.id));
   const byBattle = new Map<number, typeof js>();
   for (const j of js) byBattle.set(j.battleId, [...(byBattle.get(j.battleId) ?? []), j]);
+  const hs = page.length === 0 ? [] : await db.select().from(humanVerdicts).where(inArray(humanVerdicts.battleId, page.map((b) => b.id))).orderBy(asc(humanVerdicts.id));
+  const humansOf = new Map<number, typeof hs>();
+  for (const h of hs) humansOf.set(h.battleId, [...(humansOf.get(h.battleId) ?? []), h]);
   return {
     items: page.map((b) => ({
       id: b.id,
@@ -27,6 +33,10 @@ export async function listBattles(db: Db, q: { roundId?: string; model?: string;
       category: b.category,
       source: b.source,
       error: b.error,
+      labelSource: b.labelSource,
+      humanOutcome: b.humanOutcome,
+      judgeOutcome: b.labelSource === "human" ? b.judgeOutcome : b.outcome,
+      humanVerdicts: (humansOf.get(b.id) ?? []).map((h) => ({ verdict: h.verdict, note: h.note, reviewerKind: h.reviewerKind, updatedAt: h.updatedAt.toISOString() })),
       judgments: (byBattle.get(b.id) ?? []).map((j) => ({
         judge: j.judge,
         order: j.order,

@@ -32,3 +32,18 @@ export async function addToCells(db: Db, deltas: readonly CellDelta[]): Promise<
       });
   }
 }
+
+/**
+ * Moves one battle from its old outcome's cell to its new one (a human override changed it): the old
+ * cell loses one battle (and goes when it reaches zero), the new one gains one. Run it in the
+ * transaction that changed the battle's outcome, so boards never see both or neither.
+ */
+export async function moveInCells(db: Db, from: CellDelta | null, to: CellDelta | null): Promise<void> {
+  if (from) {
+    const key = sql`${battleCells.roundId} = ${from.roundId ?? ""} and ${battleCells.category} = ${from.category ?? ""}
+      and ${battleCells.modelA} = ${from.modelA} and ${battleCells.modelB} = ${from.modelB} and ${battleCells.outcome} = ${from.outcome}`;
+    await db.update(battleCells).set({ count: sql`${battleCells.count} - 1` }).where(key);
+    await db.delete(battleCells).where(sql`${key} and ${battleCells.count} <= 0`);
+  }
+  if (to) await addToCells(db, [to]);
+}

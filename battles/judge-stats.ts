@@ -1,11 +1,28 @@
-/** Judge quality for a round, from its stored pairwise judgments and the answers' lengths. */
+/**
+ * Judge quality for a round, from its stored pairwise judgments and the answers' lengths, and how
+ * each judge (and the pooled jury) agrees with the round's human review verdicts, MT-bench style
+ * (judges/human-agreement.ts); a judge's vote on a battle is its two games combined under `rule`.
+ */
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { Db } from "../db/client.js";
 import { battles, judgments, responses } from "../db/schema/index.js";
-import { agreementReport, isPairwiseLabel, type JudgmentRecord } from "../judges/index.js";
+import {
+  agreementReport,
+  battleCategories,
+  humanHumanAgreement,
+  humanVote,
+  type HumanVoteRecord,
+  isPairwiseLabel,
+  judgeHumanAgreement,
+  type JudgmentRecord,
+  type OutcomeCategory,
+  outcomeCategory,
+  type SwapRule,
+} from "../judges/index.js";
+import { roundVerdicts } from "./review-store.js";
 
-export async function roundJudgeStats(db: Db, roundId: string) {
+export async function roundJudgeStats(db: Db, roundId: string, rule: SwapRule = "soft") {
   const ra = alias(responses, "ra");
   const rb = alias(responses, "rb");
   const rows = await db
@@ -31,5 +48,21 @@ export async function roundJudgeStats(db: Db, roundId: string) {
     lenB: Number(r.lenB),
   }));
   const report = agreementReport(records);
-  return { judges: report.judges, agreement: { pairs: report.pairs, fleiss: report.fleiss } };
+  const verdicts = await roundVerdicts(db, roundId);
+  // A reviewer is a key id or an imported name; the kind keeps the two apart.
+  const humans: HumanVoteRecord[] = verdicts.map((v) => ({ battleId: String(v.battleId), reviewer: `${v.reviewerKind}:${v.reviewer}`, vote: humanVote(v.verdict) }));
+  const cats = battleCategories(records, rule);
+  const jury = new Map<string, OutcomeCategory>();
+  for (const v of verdicts) if (v.judgeOutcome !== null) jury.set(String(v.battleId), outcomeCategory(Number(v.judgeOutcome)));
+  return {
+    judges: report.judges.map((j) => ({ ...j, humanAgreement: judgeHumanAgreement(cats.get(j.judge) ?? new Map(), humans) })),
+    agreement: { pairs: report.pairs, fleiss: report.fleiss },
+    humans: {
+      verdicts: humans.length,
+      battles: new Set(humans.map((h) => h.battleId)).size,
+      reviewers: new Set(humans.map((h) => h.reviewer)).size,
+      jury: judgeHumanAgreement(jury, humans),
+      humanHuman: humanHumanAgreement(humans),
+    },
+  };
 }

@@ -18,3 +18,4 @@ export * from "./prompts/pairwise.js";
 export * from "./prompts/pairwise-json.js";
 export * from "./prompts/single.js";
 export * from "./prompts/registry.js";
+export * from "./human-agreement.js";

@@ -33,6 +33,11 @@ export interface RoundOptions {
   invalidRetries: number;
   /** Instructions held out of this round (an iteration's evaluation set), by id. */
   excludeIds?: number[];
+  /**
+   * Human review verdicts (human_verdicts) replace the judges' outcome of a reviewed battle in this
+   * round's ratings and exports; absent means false.
+   */
+  humanOverride?: boolean;
 }
 
 export const rounds = pgTable("rounds", {
@@ -95,6 +100,13 @@ export const battles = pgTable(
     errorKind: text("error_kind"),
     styleA: jsonb("style_a").$type<Record<string, number>>(),
     styleB: jsonb("style_b").$type<Record<string, number>>(),
+    /** Model A's share by the majority of the battle's human verdicts; null until someone reviewed it. */
+    humanOutcome: doublePrecision("human_outcome"),
+    /** Where `outcome` came from: "judge" (the judges, or an imported log) or "human" (review override). */
+    labelSource: text("label_source").$type<"judge" | "human">().notNull().default("judge"),
+    /** The judges' outcome and margin, kept when a human override replaced `outcome`/`margin`. */
+    judgeOutcome: doublePrecision("judge_outcome"),
+    judgeMargin: doublePrecision("judge_margin"),
     createdAt: ts("created_at").notNull().defaultNow(),
     finishedAt: ts("finished_at"),
   },
@@ -175,4 +187,36 @@ export const battleCells = pgTable(
     count: bigint("count", { mode: "number" }).notNull().default(0),
   },
   (t) => [uniqueIndex("battle_cells_key_idx").on(t.roundId, t.category, t.modelA, t.modelB, t.outcome)],
+);
+
+/** A human verdict in terms of the battle's real models: A wins, B wins, a tie, or both answers bad. */
+export type HumanVerdict = "A" | "B" | "tie" | "both-bad";
+
+/**
+ * Human review verdicts, one per (battle, reviewer): `reviewer` is the API key's id (never the key)
+ * for verdicts posted to the review API ("local" in local mode), or the name an NDJSON import gave
+ * (`reviewer_kind` "import"), so an imported name can never overwrite a key's verdict. A second
+ * verdict from the same reviewer replaces the first.
+ */
+export const humanVerdicts = pgTable(
+  "human_verdicts",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    roundId: text("round_id")
+      .notNull()
+      .references(() => rounds.id, { onDelete: "cascade" }),
+    battleId: bigint("battle_id", { mode: "number" })
+      .notNull()
+      .references(() => battles.id, { onDelete: "cascade" }),
+    reviewerKind: text("reviewer_kind").$type<"key" | "import">().notNull(),
+    reviewer: text("reviewer").notNull(),
+    verdict: text("verdict").$type<HumanVerdict>().notNull(),
+    note: text("note"),
+    createdAt: ts("created_at").notNull().defaultNow(),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("human_verdicts_battle_reviewer_idx").on(t.battleId, t.reviewerKind, t.reviewer),
+    index("human_verdicts_round_idx").on(t.roundId),
+  ],
 );

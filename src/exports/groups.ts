@@ -30,7 +30,7 @@ async function pageEnd(db: Db, roundId: string, after: number): Promise<number |
 }
 
 interface InsRow { id: string | number; messages: PromptMessage[] | string; category: string; complexity: number | null; source: string }
-interface BattleRow { id: string | number; instruction_id: string | number; model_a: string; model_b: string; outcome: number; margin: number | null }
+interface BattleRow { id: string | number; instruction_id: string | number; model_a: string; model_b: string; outcome: number; margin: number | null; label_source: string }
 interface ResponseRow { id: string | number; instruction_id: string | number; model: string; text: string }
 
 async function loadPage(db: Db, roundId: string, after: number, upto: number) {
@@ -38,7 +38,7 @@ async function loadPage(db: Db, roundId: string, after: number, upto: number) {
     db.execute(sql`select id, messages, category, complexity, source from instructions
       where id in (select distinct instruction_id from battles where round_id = ${roundId} and instruction_id > ${after} and instruction_id <= ${upto})
       order by id`),
-    db.execute(sql`select id, instruction_id, model_a, model_b, outcome, margin from battles
+    db.execute(sql`select id, instruction_id, model_a, model_b, outcome, margin, label_source from battles
       where round_id = ${roundId} and instruction_id > ${after} and instruction_id <= ${upto} and status = 'done' and outcome is not null
       order by id`),
     db.execute(sql`select id, instruction_id, model, text from responses
@@ -97,7 +97,10 @@ function pageGroups(round: RoundRow, page: LoadedPage): InstructionGroup[] {
     const key = Number(b.instruction_id);
     let list = battlesBy.get(key);
     if (!list) battlesBy.set(key, (list = []));
-    list.push({ battleId: String(b.id), roundId: round.id, iterationId: round.iterationId, modelA: b.model_a, modelB: b.model_b, outcome: Number(b.outcome), margin: Number(b.margin ?? 0), judges, promptVersions: versions });
+    const battle: GroupBattle = { battleId: String(b.id), roundId: round.id, iterationId: round.iterationId, modelA: b.model_a, modelB: b.model_b, outcome: Number(b.outcome), margin: Number(b.margin ?? 0), judges, promptVersions: versions };
+    // A review override (battles.label_source) made `outcome` a person's verdict.
+    if (b.label_source === "human") battle.humanLabel = true;
+    list.push(battle);
   }
   const answersBy = new Map<number, InstructionGroup["answers"]>();
   for (const r of rs) {

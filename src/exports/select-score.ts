@@ -134,6 +134,7 @@ function toRef(b: GroupBattle): BattleRef {
     margin: b.margin,
   };
   if (b.judgeScores !== undefined) ref.judgeScores = b.judgeScores.map((j) => ({ ...j }));
+  if (b.humanLabel === true) ref.humanLabel = true;
   return ref;
 }
 
@@ -149,8 +150,17 @@ const sortedCopy = (xs: readonly string[]): string[] => (xs.length < 2 ? [...xs]
 const sortedJudges = memoLast((xs: readonly string[]) => sortedCopy(xs));
 const sortedVersions = memoLast((xs: readonly string[]) => sortedCopy(xs));
 
-/** Provenance of a row decided by `battles` (all of them, or the one for a DPO pair). */
+/**
+ * Provenance of a row decided by `battles` (all of them, or the one for a DPO pair), marked
+ * `humanLabel` when a person's review verdict decided one of them (a round with humanOverride).
+ */
 export function buildProvenance(ctx: GroupContext, battles: readonly GroupBattle[], margin: number): Provenance {
+  const p = provenanceOf(ctx, battles, margin);
+  if (battles.some((b) => b.humanLabel === true)) p.humanLabel = true;
+  return p;
+}
+
+function provenanceOf(ctx: GroupContext, battles: readonly GroupBattle[], margin: number): Provenance {
   const ins = ctx.group.instruction;
   ctx.scoresObject ??= Object.fromEntries(ctx.scores);
   const only = battles.length === 1 ? battles[0] : undefined;

@@ -28,6 +28,8 @@ export interface GroupBattle {
   judges: string[];
   promptVersions: string[];
   judgeScores?: { judge: string; outcome: number }[];
+  /** True when `outcome` is people's review verdict, not the judges' (a round with humanOverride). */
+  humanLabel?: boolean;
 }
 
 /** Everything known about one instruction: its prompt, the answers, and the battles between them. */
@@ -78,6 +80,8 @@ export interface BattleRef {
   outcome: number;
   margin: number;
   judgeScores?: { judge: string; outcome: number }[];
+  /** Present (true) when `outcome` is people's review verdict, not the judges'. */
+  humanLabel?: boolean;
 }
 
 export interface Provenance {
@@ -96,6 +100,8 @@ export interface Provenance {
   scores: Record<string, number>;
   /** The largest judge margin among the battles that decided this row. */
   margin: number;
+  /** Present (true) when a person's review verdict decided one of the row's battles. */
+  humanLabel?: boolean;
 }
 
 export interface RowAnswer {

@@ -1,6 +1,7 @@
 /**
  * Bearer-key authentication for /v1 and /metrics. Reads need `read`, writes need `write`, /v1/keys needs
- * `admin`, /metrics needs `metrics` (or admin).
+ * `admin`; the review queue (GET/POST /v1/rounds/{id}/review) needs `review`, importing or exporting
+ * human labels (which name reviewers) needs `admin`, and /metrics needs `metrics` (or admin).
  * In local mode (no active key anywhere, see AuthState in services/keys.ts) requests pass; the server is
  * bound to loopback then.
  */
@@ -10,9 +11,14 @@ import { type AuthState, type Scope, scopeAllows, verifyKey } from "../services/
 import type { AppEnv } from "./env.js";
 import { errorResponse } from "./errors.js";
 
+const REVIEW_PATH = /^\/v1\/rounds\/[^/]+\/review\/?$/;
+const REVIEW_LABELS_PATH = /^\/v1\/rounds\/[^/]+\/review\/(import|export)\/?$/;
+
 export function neededScope(method: string, path: string): Scope {
   if (path === "/metrics") return "metrics";
   if (path.startsWith("/v1/keys")) return "admin";
+  if (REVIEW_LABELS_PATH.test(path)) return "admin";
+  if (REVIEW_PATH.test(path)) return "review";
   return method === "GET" || method === "HEAD" || method === "OPTIONS" ? "read" : "write";
 }
 

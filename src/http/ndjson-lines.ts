@@ -4,6 +4,8 @@
  * the bytes at LF first is safe because 0x0A never occurs inside a multi-byte UTF-8 sequence.
  * Lines keep a trailing CR and a leading BOM; the parsers strip those.
  */
+import { AppError } from "../errors.js";
+
 const LF = 0x0a;
 
 function decodeLine(bytes: Uint8Array): string | null {
@@ -54,4 +56,41 @@ export async function* utf8Lines(chunks: AsyncIterable<Uint8Array>): AsyncGenera
     if (start < chunk.byteLength) pending.push(chunk.slice(start));
   }
   if (pending.length > 0) yield decodeLine(concat(pending));
+}
+
+const tooLarge = (limit: number) => new AppError("payload_too_large", `request body exceeds the import limit of ${limit} bytes`);
+
+/** Refuses a body whose declared length is over the limit before reading it. */
+export function checkDeclaredLength(header: string | undefined, limit: number): void {
+  if (Number(header ?? 0) > limit) throw tooLarge(limit);
+}
+
+/** The body's bytes as they arrive, counted against the limit (what was stored before it stays). */
+export async function* limitedChunks(body: ReadableStream<Uint8Array>, limit: number): AsyncGenerator<Uint8Array> {
+  let size = 0;
+  for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
+    size += chunk.byteLength;
+    if (size > limit) throw tooLarge(limit);
+    yield chunk;
+  }
+}
+
+/** True for the NDJSON media types the import routes accept. */
+export function isNdjson(contentType: string | undefined): boolean {
+  return /^application\/(x-ndjson|jsonl|x-jsonlines)\b/.test((contentType ?? "").toLowerCase());
+}
+
+/** A pull-based stream of NDJSON lines: the next line is produced only when the client reads. */
+export function ndjsonStream(values: AsyncGenerator<unknown>): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const { value, done } = await values.next();
+      if (done) controller.close();
+      else controller.enqueue(encoder.encode(JSON.stringify(value) + "\n"));
+    },
+    async cancel() {
+      await values.return(undefined);
+    },
+  });
 }

@@ -1,6 +1,7 @@
 /**
- * API keys: scopes read < write < admin (each implies the ones before it), plus `metrics` (only `GET
- * /metrics`, granted by itself or admin, so a Prometheus scraper holds no data access); stored as sha256 hashes. The plain key is shown once, at
+ * API keys: scopes read < write < admin (each implies the ones before it), plus two beside them that only
+ * admin implies and that grant nothing but themselves: `review` (the human review queue) and `metrics`
+ * (only `GET /metrics`, so a Prometheus scraper holds no data access). Stored as sha256 hashes. The plain key is shown once, at
  * creation. Auth is on as soon as any key exists (the bootstrap key from MATRIX_ARENA_API_KEY, or
  * one created through /v1/keys); with none the server is in local mode (AuthState remembers which).
  */
@@ -10,13 +11,16 @@ import type { Db } from "../../db/client.js";
 import { apiKeys } from "../../db/schema/index.js";
 import { notFound } from "../errors.js";
 
-export const SCOPES = ["read", "write", "admin", "metrics"] as const;
+export const SCOPES = ["read", "write", "admin", "review", "metrics"] as const;
 export type Scope = (typeof SCOPES)[number];
 
-/** The data-access ladder; scopes off it are granted only by themselves or by admin. */
+/** The data-access ladder; scopes off it (`review`, `metrics`) are granted only by themselves or by admin. */
 const RANK: Partial<Record<Scope, number>> = { read: 0, write: 1, admin: 2 };
 
-/** True when a key holding `held` may use a route that needs `needed` (admin implies every scope; write implies read). */
+/**
+ * True when a key holding `held` may use a route that needs `needed`: admin implies every scope, write
+ * implies read; an off-ladder scope is granted by itself or admin only, and grants nothing but itself.
+ */
 export function scopeAllows(held: readonly Scope[], needed: Scope): boolean {
   const need = RANK[needed];
   return held.some((s) => s === needed || s === "admin" || (need !== undefined && (RANK[s] ?? -1) >= need));

@@ -122,6 +122,7 @@ export async function startIteration(db: Db, loopIdOrName: string, input: Iterat
     useReference: true,
     maxAttempts: input.maxAttempts,
     invalidRetries: input.invalidRetries,
+    humanOverride: false,
     budget: input.budget,
   };
   const evalIds = await shardIds(db, loop.id, -1);

@@ -42,6 +42,8 @@ export const RoundCreateSchema = z.strictObject({
   useReference: z.boolean().default(true),
   maxAttempts: z.number().int().min(1).max(20).default(3),
   invalidRetries: z.number().int().min(0).max(10).default(2),
+  /** Human review verdicts replace the judges' outcome of a reviewed battle in ratings and exports. */
+  humanOverride: z.boolean().default(false),
   budget: z.strictObject({ maxTokens: z.number().int().min(1).optional(), maxCostUsd: z.number().min(0).optional() }).optional(),
 });
 
@@ -85,6 +87,7 @@ export async function startRound(db: Db, body: RoundCreate, extra: { iterationId
     maxAttempts: body.maxAttempts,
     invalidRetries: body.invalidRetries,
     excludeIds: extra.excludeIds,
+    humanOverride: body.humanOverride,
   };
   const plan = await createRoundPlan(db, {
     id: randomUUID(),

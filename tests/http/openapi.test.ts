@@ -77,7 +77,7 @@ describe("OpenAPI 3.1 document", () => {
     const documented = new Set(Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m} ${p}`)));
     expect(served.size).toBeGreaterThan(40);
     expect([...served].filter((r) => !documented.has(r))).toEqual([]);
-    for (const contract of ["post /v1/models", "get /v1/models", "post /v1/models/{name}/chat", "post /v1/instructions", "post /v1/rounds", "get /v1/rounds/{id}", "get /v1/rounds/{id}/events", "get /v1/battles", "post /v1/battles/import", "get /v1/leaderboard", "get /v1/exports/sft", "get /v1/exports/dpo", "get /v1/feedback"]) {
+    for (const contract of ["post /v1/models", "get /v1/models", "post /v1/models/{name}/chat", "post /v1/instructions", "post /v1/rounds", "get /v1/rounds/{id}", "get /v1/rounds/{id}/events", "get /v1/battles", "post /v1/battles/import", "get /v1/leaderboard", "get /v1/exports/sft", "get /v1/exports/dpo", "get /v1/rounds/{id}/review", "post /v1/rounds/{id}/review", "get /v1/feedback"]) {
       expect(documented.has(contract), contract).toBe(true);
     }
   });

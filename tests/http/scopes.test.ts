@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDb } from "../../db/client.js";
 import { json, makeTestApp, type TestApp } from "../helpers/app.js";
 
-type Needed = "public" | "read" | "write" | "admin" | "metrics";
+type Needed = "public" | "read" | "write" | "admin" | "review" | "metrics";
 
 /** The scope table: `METHOD /path` -> the least scope that may call it. */
 const NEEDED: Record<string, Needed> = {
@@ -35,6 +35,10 @@ const NEEDED: Record<string, Needed> = {
   "POST /v1/rounds/{id}/cancel": "write",
   "POST /v1/rounds/{id}/resume": "write",
   "GET /v1/rounds/{id}/judges": "read",
+  "GET /v1/rounds/{id}/review": "review",
+  "POST /v1/rounds/{id}/review": "review",
+  "POST /v1/rounds/{id}/review/import": "admin",
+  "GET /v1/rounds/{id}/review/export": "admin",
   "POST /v1/battles/import": "write",
   "GET /v1/battles": "read",
   "GET /v1/leaderboard": "read",
@@ -82,17 +86,21 @@ const NEEDED: Record<string, Needed> = {
   "GET /v1/feedback": "read",
 };
 
-/** The data ladder: admin implies write implies read. `metrics` is off the ladder: only itself or admin. */
+/** The data ladder: admin implies write implies read. `review` and `metrics` are off it: only themselves or admin. */
 const RANK: Record<"read" | "write" | "admin", number> = { read: 0, write: 1, admin: 2 };
-type Caller = "none" | "malformed" | "unknown" | "read" | "write" | "admin" | "metrics";
-const CALLERS: Caller[] = ["none", "malformed", "unknown", "read", "write", "admin", "metrics"];
+type Caller = "none" | "malformed" | "unknown" | "read" | "write" | "admin" | "review" | "metrics";
+const CALLERS: Caller[] = ["none", "malformed", "unknown", "read", "write", "admin", "review", "metrics"];
 
-/** The expected answer: an exact 401/403, or "allowed" (anything that is neither, and not a 5xx). */
+/**
+ * The expected answer: an exact 401/403, or "allowed" (anything that is neither, and not a 5xx).
+ * `review` sits outside the ranking: only a review or admin key may use a review route, and a
+ * review key may use nothing else.
+ */
 function expectedFor(needed: Needed, caller: Caller): 401 | 403 | "allowed" {
   if (needed === "public") return "allowed";
   if (caller === "none" || caller === "malformed" || caller === "unknown") return 401;
   if (caller === "admin" || caller === needed) return "allowed";
-  if (needed === "metrics" || caller === "metrics") return 403;
+  if (needed === "review" || needed === "metrics" || caller === "review" || caller === "metrics") return 403;
   return RANK[caller] >= RANK[needed] ? "allowed" : 403;
 }
 
@@ -107,11 +115,11 @@ interface OpenApiDoc {
 const ADMIN = "admin-key-for-scope-tests-0123456789";
 let t: TestApp;
 let doc: OpenApiDoc;
-const keys: Record<"read" | "write" | "admin" | "metrics", string> = { read: "", write: "", admin: ADMIN, metrics: "" };
+const keys: Record<"read" | "write" | "admin" | "review" | "metrics", string> = { read: "", write: "", admin: ADMIN, review: "", metrics: "" };
 
 beforeAll(async () => {
   t = await makeTestApp(await openDb({ dataDir: "memory://" }), { MATRIX_ARENA_API_KEY: ADMIN });
-  for (const scope of ["read", "write", "metrics"] as const) {
+  for (const scope of ["read", "write", "review", "metrics"] as const) {
     keys[scope] = (await json<{ key: string }>(await t.req("POST", "/v1/keys", { name: scope, scopes: [scope] }, { key: ADMIN }))).key;
   }
   doc = await json<OpenApiDoc>(await t.req("GET", "/openapi.json"));
@@ -147,11 +155,12 @@ describe("the scope table", () => {
   });
 
   it("classifies every caller the same way for every scope (sanity of the rule itself)", () => {
-    // Callers: none, malformed, unknown, read, write, admin, metrics.
-    expect(CALLERS.map((c) => expectedFor("write", c))).toEqual([401, 401, 401, 403, "allowed", "allowed", 403]);
-    expect(CALLERS.map((c) => expectedFor("admin", c))).toEqual([401, 401, 401, 403, 403, "allowed", 403]);
-    expect(CALLERS.map((c) => expectedFor("read", c))).toEqual([401, 401, 401, "allowed", "allowed", "allowed", 403]);
-    expect(CALLERS.map((c) => expectedFor("metrics", c))).toEqual([401, 401, 401, 403, 403, "allowed", "allowed"]);
+    // Callers: none, malformed, unknown, read, write, admin, review, metrics.
+    expect(CALLERS.map((c) => expectedFor("write", c))).toEqual([401, 401, 401, 403, "allowed", "allowed", 403, 403]);
+    expect(CALLERS.map((c) => expectedFor("admin", c))).toEqual([401, 401, 401, 403, 403, "allowed", 403, 403]);
+    expect(CALLERS.map((c) => expectedFor("read", c))).toEqual([401, 401, 401, "allowed", "allowed", "allowed", 403, 403]);
+    expect(CALLERS.map((c) => expectedFor("review", c))).toEqual([401, 401, 401, 403, 403, "allowed", "allowed", 403]);
+    expect(CALLERS.map((c) => expectedFor("metrics", c))).toEqual([401, 401, 401, 403, 403, "allowed", 403, "allowed"]);
   });
 });
 

@@ -3,7 +3,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { Deps } from "../../deps.js";
 import { AppError } from "../../errors.js";
 import { importBattles } from "../../services/battle-import.js";
-import { utf8Lines } from "../ndjson-lines.js";
+import { checkDeclaredLength, isNdjson, limitedChunks, utf8Lines } from "../ndjson-lines.js";
 import { jsonContent, newRouter, STD_ERRORS } from "../openapi.js";
 
 const Result = z
@@ -14,18 +14,6 @@ const Result = z
     rejectedCount: z.number(),
   })
   .openapi("BattleImportResult");
-
-const tooLarge = (limit: number) => new AppError("payload_too_large", `request body exceeds the import limit of ${limit} bytes`);
-
-/** The body's bytes as they arrive, counted against the limit (batches already stored stay). */
-async function* limitedChunks(body: ReadableStream<Uint8Array>, limit: number): AsyncGenerator<Uint8Array> {
-  let size = 0;
-  for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
-    size += chunk.byteLength;
-    if (size > limit) throw tooLarge(limit);
-    yield chunk;
-  }
-}
 
 export function battleImportRoutes(deps: Deps) {
   const r = newRouter();
@@ -42,12 +30,11 @@ export function battleImportRoutes(deps: Deps) {
       responses: { 200: jsonContent(Result, "Import summary"), ...STD_ERRORS },
     }),
     async (c) => {
-      const type = (c.req.header("content-type") ?? "").toLowerCase();
-      if (!/^application\/(x-ndjson|jsonl|x-jsonlines)\b/.test(type)) {
+      if (!isNdjson(c.req.header("content-type"))) {
         throw new AppError("unsupported_media_type", "send the battle log as application/x-ndjson, one battle a line");
       }
       const limit = deps.config.importLimitBytes;
-      if (Number(c.req.header("content-length") ?? 0) > limit) throw tooLarge(limit);
+      checkDeclaredLength(c.req.header("content-length"), limit);
       const body = c.req.raw.body;
       const summary = await importBattles(deps.db, body ? utf8Lines(limitedChunks(body, limit)) : "");
       return c.json(summary, 200);

@@ -31,6 +31,10 @@ const Battle = z
     category: z.string().nullable(),
     source: z.string(),
     error: z.string().nullable(),
+    labelSource: z.enum(["judge", "human"]).openapi({ description: "where `outcome` comes from: the judges, or people's review verdicts (a humanOverride round)" }),
+    humanOutcome: z.number().nullable().openapi({ description: "model A's share by the majority of the human review verdicts; null when none" }),
+    judgeOutcome: z.number().nullable().openapi({ description: "the judges' outcome (equal to `outcome` unless people overrode it)" }),
+    humanVerdicts: z.array(z.object({ verdict: z.enum(["A", "B", "tie", "both-bad"]), note: z.string().nullable(), reviewerKind: z.enum(["key", "import"]), updatedAt: z.string() })),
     judgments: z.array(Judgment),
   })
   .openapi("Battle");

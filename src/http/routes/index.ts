@@ -25,6 +25,7 @@ import { loopRoutes } from "./loops.js";
 import { metricsRoutes } from "./metrics.js";
 import { modelRoutes } from "./models.js";
 import { reportRoutes } from "./reports.js";
+import { reviewRoutes } from "./review.js";
 import { roundRoutes } from "./rounds.js";
 import { usageRoutes } from "./usage.js";
 
@@ -40,6 +41,7 @@ export const ROUTE_GROUPS: readonly RouteGroup[] = [
   usageRoutes,
   instructionRoutes,
   roundRoutes,
+  reviewRoutes,
   battleImportRoutes,
   battleRoutes,
   leaderboardRoutes,

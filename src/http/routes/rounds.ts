@@ -131,14 +131,14 @@ export function roundRoutes(deps: Deps) {
       method: "get",
       path: "/v1/rounds/{id}/judges",
       tags: ["rounds"],
-      summary: "Judge quality: swap agreement, first-position and longer-answer win rates, invalid rate, Cohen's and Fleiss' kappa",
+      summary: "Judge quality: swap agreement, first-position and longer-answer win rates, invalid rate, Cohen's and Fleiss' kappa; agreement with human review verdicts (MT-bench, with and without ties, Cohen's kappa) per judge and for the jury, and human-human agreement",
       security,
       request: { params: IdParam },
-      responses: { 200: jsonContent(z.object({ judges: z.array(z.object({}).passthrough()), agreement: z.object({}).passthrough() }), "Judge statistics"), ...STD_ERRORS, ...NOT_FOUND },
+      responses: { 200: jsonContent(z.object({ judges: z.array(z.object({}).passthrough()), agreement: z.object({}).passthrough(), humans: z.object({}).passthrough() }), "Judge statistics"), ...STD_ERRORS, ...NOT_FOUND },
     }),
     async (c) => {
       const round = await load(c.req.valid("param").id);
-      return c.json(await roundJudgeStats(deps.db, round.id), 200);
+      return c.json(await roundJudgeStats(deps.db, round.id, round.options.swapRule), 200);
     },
   );
   return r;
