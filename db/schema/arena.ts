@@ -129,9 +129,17 @@ export const responses = pgTable(
       .notNull()
       .references(() => instructions.id),
     model: text("model").notNull(),
+    /** The final answer (no reasoning trace): what judges, style features and default exports see. */
     text: text("text").notNull(),
+    /** The reasoning trace, apart from the answer; null when the model gave none. */
+    trace: text("trace"),
+    /** "none" | "closed" | "unclosed" (the output ended inside the trace: `text` is empty). */
+    traceStatus: text("trace_status").$type<"none" | "closed" | "unclosed">().notNull().default("none"),
     promptTokens: integer("prompt_tokens").notNull().default(0),
+    /** Every generated token, reasoning included. */
     completionTokens: integer("completion_tokens").notNull().default(0),
+    /** The part of completion_tokens spent on the trace. */
+    reasoningTokens: integer("reasoning_tokens").notNull().default(0),
     costUsd: doublePrecision("cost_usd").notNull().default(0),
     latencyMs: integer("latency_ms").notNull().default(0),
     cached: boolean("cached").notNull().default(false),
@@ -153,7 +161,10 @@ export const judgments = pgTable(
     promptVersion: text("prompt_version").notNull(),
     /** sha256 (hex) of the reference answer a reference-guided prompt showed; null when none was shown. */
     referenceHash: text("reference_hash"),
+    /** The judge's final answer (its reasoning trace apart): the verdict is parsed from this only. */
     rawText: text("raw_text"),
+    /** The judge's reasoning trace; null when it gave none. */
+    trace: text("trace"),
     /** Parsed label ("A>>B".."B>>A") or rating ("7"); null when invalid. */
     verdict: text("verdict"),
     /** Model A's share implied by this single game, null when invalid. */
@@ -162,6 +173,8 @@ export const judgments = pgTable(
     attempts: integer("attempts").notNull().default(1),
     promptTokens: integer("prompt_tokens").notNull().default(0),
     completionTokens: integer("completion_tokens").notNull().default(0),
+    /** The part of completion_tokens spent on reasoning traces. */
+    reasoningTokens: integer("reasoning_tokens").notNull().default(0),
     costUsd: doublePrecision("cost_usd").notNull().default(0),
     latencyMs: integer("latency_ms").notNull().default(0),
     error: text("error"),

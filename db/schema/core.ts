@@ -46,6 +46,8 @@ export const models = pgTable("models", {
   tpm: integer("tpm"),
   inputPricePerMTok: doublePrecision("input_price_per_mtok"),
   outputPricePerMTok: doublePrecision("output_price_per_mtok"),
+  /** A reasoning model's trace settings (inline tag pairs); null for an ordinary model. */
+  reasoning: jsonb("reasoning").$type<{ tags?: [string, string][] }>(),
   tags: jsonb("tags").$type<string[]>().notNull().default([]),
   /** Previous checkpoint of the same model line (by name). */
   parent: text("parent"),
@@ -88,6 +90,11 @@ export const llmCache = pgTable("llm_cache", {
   text: text("text").notNull(),
   promptTokens: integer("prompt_tokens").notNull(),
   completionTokens: integer("completion_tokens").notNull(),
+  /** The provider's separate reasoning field, kept as sent (the trace is split on every read). */
+  reasoning: text("reasoning"),
+  /** The provider's reasoning token count; null when it sent none. */
+  reasoningTokens: integer("reasoning_tokens"),
+  finishReason: text("finish_reason"),
   createdAt: createdAt(),
 });
 
@@ -102,6 +109,8 @@ export const modelUsage = pgTable(
     failedCalls: bigint("failed_calls", { mode: "number" }).notNull().default(0),
     promptTokens: bigint("prompt_tokens", { mode: "number" }).notNull().default(0),
     completionTokens: bigint("completion_tokens", { mode: "number" }).notNull().default(0),
+    /** The part of completion_tokens spent on reasoning traces. */
+    reasoningTokens: bigint("reasoning_tokens", { mode: "number" }).notNull().default(0),
     costUsd: doublePrecision("cost_usd").notNull().default(0),
   },
   (t) => [uniqueIndex("model_usage_pk").on(t.model, t.purpose)],

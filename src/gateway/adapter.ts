@@ -28,8 +28,12 @@ export interface AdapterChatCall {
 
 export interface AdapterChatOk {
   ok: true;
+  /** The message content as sent (an inline trace still in it). */
   text: string;
   usage: Usage;
+  /** A separate reasoning field, when the provider sent one. */
+  reasoning?: string | null;
+  finishReason?: string | null;
 }
 
 export interface AdapterScoreOk {

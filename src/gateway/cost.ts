@@ -6,6 +6,7 @@
 import type { ChatMessage, ChatParams, ModelSpec, SpendEstimate, Usage } from "./types.js";
 
 type Prices = Pick<ModelSpec, "inputPricePerMTok" | "outputPricePerMTok">;
+type PricedModel = Prices & Pick<ModelSpec, "reasoning">;
 
 /** USD = (promptTokens * inputPricePerMTok + completionTokens * outputPricePerMTok) / 1e6. */
 export function callCostUsd(model: Prices, usage: Usage, cached = false): number {
@@ -26,17 +27,25 @@ export const PROMPT_TOKENS_PER_BYTE = 1;
 export const MESSAGE_OVERHEAD_TOKENS = 8;
 /** Completion tokens reserved for a call that sets no max_tokens (only such a call can overshoot). */
 export const DEFAULT_COMPLETION_RESERVE = 1024;
+/**
+ * Completion tokens reserved on top for a reasoning model's call that sets no max_tokens: its trace
+ * is generated before the answer and counted in completion_tokens. With max_tokens set the cap already
+ * covers both (OpenAI's and vLLM's max_tokens bound reasoning and answer together).
+ */
+export const REASONING_COMPLETION_RESERVE = 4096;
 
 /**
  * The worst case a budget reserves for one chat call: its prompt's UTF-8 bytes plus
- * MESSAGE_OVERHEAD_TOKENS a message, and a full completion of max_tokens (DEFAULT_COMPLETION_RESERVE
- * when unset), priced at the model's prices. Pure.
+ * MESSAGE_OVERHEAD_TOKENS a message, and a full completion of max_tokens (when unset,
+ * DEFAULT_COMPLETION_RESERVE, plus REASONING_COMPLETION_RESERVE for a reasoning model), priced at the
+ * model's prices. Pure.
  */
-export function estimateCallSpend(model: Prices, messages: readonly ChatMessage[], params: ChatParams): SpendEstimate {
+export function estimateCallSpend(model: PricedModel, messages: readonly ChatMessage[], params: ChatParams): SpendEstimate {
   let bytes = 0;
   for (const m of messages) bytes += Buffer.byteLength(m.content, "utf8");
   const promptTokens = Math.ceil(bytes * PROMPT_TOKENS_PER_BYTE) + MESSAGE_OVERHEAD_TOKENS * messages.length;
-  const completionTokens = params.maxTokens ?? DEFAULT_COMPLETION_RESERVE;
+  const unset = DEFAULT_COMPLETION_RESERVE + (model.reasoning ? REASONING_COMPLETION_RESERVE : 0);
+  const completionTokens = params.maxTokens ?? unset;
   return { tokens: promptTokens + completionTokens, costUsd: callCostUsd(model, { promptTokens, completionTokens }) };
 }
 

@@ -7,6 +7,7 @@
 import { estimateTokens, type ProviderAdapter } from "./adapter.js";
 import { runAttempts, type RunnerDeps, type RunPlan } from "./attempt-runner.js";
 import { cacheKey } from "./cache-key.js";
+import { finalAnswer } from "./reasoning.js";
 import { resolveTarget, type CallTarget } from "./call-target.js";
 import { callCostUsd, estimateCallSpend, estimateEmbedSpend } from "./cost.js";
 import { attemptFailure, type AttemptFailure } from "./failures.js";
@@ -131,7 +132,7 @@ class ProviderGateway implements Gateway {
       if (guard) await safeFinish(guard, estimate, null);
       return this.fail(model, req.purpose, result, attempts, started);
     }
-    const value: CachedCompletion = { text: result.text, usage: result.usage };
+    const value: CachedCompletion = { text: result.text, usage: result.usage, reasoning: result.reasoning ?? null, finishReason: result.finishReason ?? null };
     await safePut(this.opts.cache, key ?? cacheKey(keyInput), model.name, value);
     const out = this.succeed(model, req.purpose, value, false, attempts, started);
     if (guard && out.ok) await safeFinish(guard, estimate, { tokens: out.usage.promptTokens + out.usage.completionTokens, costUsd: out.costUsd });
@@ -265,9 +266,9 @@ class ProviderGateway implements Gateway {
   ): ChatResult {
     const costUsd = callCostUsd(model, value.usage, cached);
     const latencyMs = this.now() - started;
-    const usage = { promptTokens: value.usage.promptTokens, completionTokens: value.usage.completionTokens };
+    const { text, trace, traceStatus, usage } = finalAnswer(model, value);
     this.record(model, purpose, { ...usage, costUsd, cached, ok: true, latencyMs, attempts });
-    return { ok: true, text: value.text, usage, latencyMs, cached, costUsd, attempts };
+    return { ok: true, text, trace, traceStatus, usage, latencyMs, cached, costUsd, attempts };
   }
 
   private fail(

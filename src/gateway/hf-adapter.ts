@@ -17,6 +17,7 @@ import {
 } from "@huggingface/inference";
 import type { AdapterChatCall, AdapterChatOk, AttemptContext, ProviderAdapter } from "./adapter.js";
 import { attemptFailure, redact, statusFailure, transportFailure, type AttemptFailure } from "./failures.js";
+import { reasoningField } from "./reasoning.js";
 import { parseRetryAfterMs } from "./retry-policy.js";
 import type { ChatMessage, JsonSchemaSpec } from "./types.js";
 
@@ -113,10 +114,19 @@ async function chatOnce(
     });
     const choice = out.choices?.[0];
     if (choice === undefined) return attemptFailure("server", "response has no choices", true);
+    // Inference Providers answer in the OpenAI shape: a separate reasoning field and reasoning_tokens pass through.
+    const details = (out.usage as { completion_tokens_details?: { reasoning_tokens?: unknown } } | undefined)?.completion_tokens_details;
+    const reported = details?.reasoning_tokens;
     return {
       ok: true,
       text: choice.message?.content ?? "",
-      usage: { promptTokens: out.usage?.prompt_tokens ?? 0, completionTokens: out.usage?.completion_tokens ?? 0 },
+      reasoning: reasoningField(choice.message),
+      finishReason: choice.finish_reason ?? null,
+      usage: {
+        promptTokens: out.usage?.prompt_tokens ?? 0,
+        completionTokens: out.usage?.completion_tokens ?? 0,
+        ...(typeof reported === "number" ? { reasoningTokens: reported } : {}),
+      },
     };
   } catch (err) {
     return mapHfError(err, ctx, rec.headers());

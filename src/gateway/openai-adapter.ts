@@ -7,6 +7,7 @@ import OpenAI, { APIError } from "openai";
 import type { ChatCompletionCreateParamsNonStreaming } from "openai/resources/chat/completions";
 import type { AdapterChatCall, AdapterChatOk, AttemptContext, ProviderAdapter } from "./adapter.js";
 import { attemptFailure, statusFailure, transportFailure, type AttemptFailure } from "./failures.js";
+import { reasoningField } from "./reasoning.js";
 import { parseRetryAfterMs } from "./retry-policy.js";
 
 export const OPENAI_DEFAULT_BASE_URL = "https://api.openai.com/v1";
@@ -89,12 +90,16 @@ function requestBody(ctx: AttemptContext, call: AdapterChatCall): ChatCompletion
 function toChatOk(completion: OpenAI.Chat.Completions.ChatCompletion): AdapterChatOk | AttemptFailure {
   const choice = completion.choices?.[0];
   if (choice === undefined) return attemptFailure("server", "response has no choices", true);
+  const reported = completion.usage?.completion_tokens_details?.reasoning_tokens;
   return {
     ok: true,
     text: choice.message?.content ?? "",
+    reasoning: reasoningField(choice.message),
+    finishReason: choice.finish_reason ?? null,
     usage: {
       promptTokens: completion.usage?.prompt_tokens ?? 0,
       completionTokens: completion.usage?.completion_tokens ?? 0,
+      ...(typeof reported === "number" ? { reasoningTokens: reported } : {}),
     },
   };
 }

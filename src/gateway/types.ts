@@ -4,6 +4,8 @@
  * Expected provider failures are values (`ChatFailure`), never exceptions.
  */
 
+import type { TraceStatus } from "../../lib/reasoning-trace.js";
+
 export type ProviderKind = "openai" | "huggingface" | "sim";
 
 export interface ChatMessage {
@@ -38,6 +40,14 @@ export interface ModelSpec {
   inputPricePerMTok?: number | null;
   /** USD per million completion tokens. */
   outputPricePerMTok?: number | null;
+  /** A reasoning model: its inline trace tags, and that budgets reserve for its thinking. */
+  reasoning?: ReasoningSpec | null;
+}
+
+/** How a reasoning model shows its trace (lib/reasoning-trace.ts reads it). */
+export interface ReasoningSpec {
+  /** Inline tag pairs; absent = `<think>`/`</think>` (a separate reasoning field is always read). */
+  tags?: [string, string][];
 }
 
 export interface JsonSchemaSpec {
@@ -80,12 +90,20 @@ export interface SpendGuard {
 
 export interface Usage {
   promptTokens: number;
+  /** Every generated token, reasoning included (as OpenAI and vLLM count `completion_tokens`). */
   completionTokens: number;
+  /** The part of `completionTokens` spent on the reasoning trace (the provider's count, or estimated). */
+  reasoningTokens?: number;
 }
 
 export interface ChatSuccess {
   ok: true;
+  /** The final answer, without the reasoning trace. */
   text: string;
+  /** The reasoning trace, apart from the answer; null when the model gave none. */
+  trace: string | null;
+  /** "unclosed": the output ended inside the trace (max_tokens), so `text` is empty. */
+  traceStatus: TraceStatus;
   usage: Usage;
   latencyMs: number;
   cached: boolean;
@@ -117,10 +135,18 @@ export interface ChatFailure {
 
 export type ChatResult = ChatSuccess | ChatFailure;
 
-/** A cached completion, keyed by a hash of (provider, base URL, model, messages, params, schema). */
+/**
+ * A cached completion, keyed by a hash of (provider, base URL, model, messages, params, schema): the
+ * content and the separate reasoning field as the provider sent them, split on every read (so a change
+ * of a model's trace tags applies to cached answers too).
+ */
 export interface CachedCompletion {
   text: string;
   usage: Usage;
+  /** The provider's separate reasoning field (`reasoning_content` / `reasoning`), if any. */
+  reasoning?: string | null;
+  /** The provider's finish_reason ("length": cut at max_tokens). */
+  finishReason?: string | null;
 }
 
 /** Persistent response cache; the database implementation lives in db/, an in-memory one in the gateway. */
@@ -134,6 +160,8 @@ export interface UsageRecord {
   purpose: string;
   promptTokens: number;
   completionTokens: number;
+  /** The part of completionTokens spent reasoning (0 when none or unknown). */
+  reasoningTokens?: number;
   costUsd: number;
   cached: boolean;
   ok: boolean;

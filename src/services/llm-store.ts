@@ -13,16 +13,20 @@ export function createDbCache(db: Db): ResponseCache {
   return {
     async get(key) {
       const [row] = await db.select().from(llmCache).where(eq(llmCache.key, key));
-      return row ? { text: row.text, usage: { promptTokens: row.promptTokens, completionTokens: row.completionTokens } } : null;
+      if (!row) return null;
+      const usage = { promptTokens: row.promptTokens, completionTokens: row.completionTokens, ...(row.reasoningTokens === null ? {} : { reasoningTokens: row.reasoningTokens }) };
+      return { text: row.text, usage, reasoning: row.reasoning, finishReason: row.finishReason };
     },
     async put(key: string, model: string, value: CachedCompletion) {
-      await db
-        .insert(llmCache)
-        .values({ key, model, text: value.text, promptTokens: value.usage.promptTokens, completionTokens: value.usage.completionTokens })
-        .onConflictDoUpdate({
-          target: llmCache.key,
-          set: { text: value.text, promptTokens: value.usage.promptTokens, completionTokens: value.usage.completionTokens },
-        });
+      const fields = {
+        text: value.text,
+        promptTokens: value.usage.promptTokens,
+        completionTokens: value.usage.completionTokens,
+        reasoning: value.reasoning ?? null,
+        reasoningTokens: value.usage.reasoningTokens ?? null,
+        finishReason: value.finishReason ?? null,
+      };
+      await db.insert(llmCache).values({ key, model, ...fields }).onConflictDoUpdate({ target: llmCache.key, set: fields });
     },
   };
 }
@@ -33,6 +37,7 @@ interface Totals {
   failedCalls: number;
   promptTokens: number;
   completionTokens: number;
+  reasoningTokens: number;
   costUsd: number;
 }
 
@@ -59,6 +64,7 @@ export function createDbUsageSink(db: Db, logger: Logger, intervalMs = 2000): Us
               failedCalls: sql`${modelUsage.failedCalls} + ${t.failedCalls}`,
               promptTokens: sql`${modelUsage.promptTokens} + ${t.promptTokens}`,
               completionTokens: sql`${modelUsage.completionTokens} + ${t.completionTokens}`,
+              reasoningTokens: sql`${modelUsage.reasoningTokens} + ${t.reasoningTokens}`,
               costUsd: sql`${modelUsage.costUsd} + ${t.costUsd}`,
             },
           });
@@ -70,12 +76,13 @@ export function createDbUsageSink(db: Db, logger: Logger, intervalMs = 2000): Us
   return {
     record(rec: UsageRecord) {
       const k = JSON.stringify([rec.model, rec.purpose]);
-      const t = pending.get(k) ?? { calls: 0, cachedCalls: 0, failedCalls: 0, promptTokens: 0, completionTokens: 0, costUsd: 0 };
+      const t = pending.get(k) ?? { calls: 0, cachedCalls: 0, failedCalls: 0, promptTokens: 0, completionTokens: 0, reasoningTokens: 0, costUsd: 0 };
       t.calls += 1;
       t.cachedCalls += rec.cached ? 1 : 0;
       t.failedCalls += rec.ok ? 0 : 1;
       t.promptTokens += rec.cached ? 0 : rec.promptTokens;
       t.completionTokens += rec.cached ? 0 : rec.completionTokens;
+      t.reasoningTokens += rec.cached ? 0 : (rec.reasoningTokens ?? 0);
       t.costUsd += rec.costUsd;
       pending.set(k, t);
       if (!timer) {

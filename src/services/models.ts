@@ -29,6 +29,15 @@ export const ModelParamsSchema = z.strictObject({
   stop: z.array(z.string().min(1)).max(8).optional(),
 });
 
+const traceTag = z.string().min(1).max(64);
+/** A reasoning model's inline trace tags, e.g. { tags: [["<think>", "</think>"]] }; null = an ordinary model. */
+export const ReasoningSchema = z.strictObject({
+  tags: z
+    .array(z.tuple([traceTag, traceTag]).refine(([open, close]) => open !== close, "a trace's open and close tags must differ"))
+    .max(8)
+    .optional(),
+});
+
 const nullableInt = (max: number) => z.number().int().min(1).max(max).nullable().optional();
 const price = z.number().min(0).max(1_000_000).nullable().optional();
 
@@ -46,6 +55,7 @@ const modelFields = {
   tpm: nullableInt(1_000_000_000),
   inputPricePerMTok: price,
   outputPricePerMTok: price,
+  reasoning: ReasoningSchema.nullable().optional(),
   tags: z.array(z.string().min(1).max(64)).max(32).optional(),
   parent: z.string().regex(MODEL_NAME_RE).nullable().optional(),
   description: z.string().max(2000).nullable().optional(),
@@ -81,6 +91,7 @@ export interface ModelView {
   tpm: number | null;
   inputPricePerMTok: number | null;
   outputPricePerMTok: number | null;
+  reasoning: { tags?: [string, string][] } | null;
   tags: string[];
   parent: string | null;
   description: string | null;
@@ -103,6 +114,7 @@ export function viewModel(row: Row, secrets: SecretResolver): ModelView {
     tpm: row.tpm,
     inputPricePerMTok: row.inputPricePerMTok,
     outputPricePerMTok: row.outputPricePerMTok,
+    reasoning: row.reasoning ?? null,
     tags: row.tags,
     parent: row.parent,
     description: row.description,
@@ -125,6 +137,7 @@ export function toModelSpec(row: Row): ModelSpec {
     tpm: row.tpm,
     inputPricePerMTok: row.inputPricePerMTok,
     outputPricePerMTok: row.outputPricePerMTok,
+    reasoning: row.reasoning ?? null,
   };
 }
 

@@ -2,7 +2,8 @@
 import { describe, expect, it } from "vitest";
 import { budgetStopMessage, roundUsd } from "../../battles/budget.js";
 import { fitsAlone } from "../../db/budget-ledger.js";
-import { DEFAULT_COMPLETION_RESERVE, EMBED_OVERHEAD_TOKENS, estimateCallSpend, estimateEmbedSpend } from "../../src/gateway/cost.js";
+import { DEFAULT_COMPLETION_RESERVE, EMBED_OVERHEAD_TOKENS, estimateCallSpend, estimateEmbedSpend, REASONING_COMPLETION_RESERVE } from "../../src/gateway/cost.js";
+import type { ModelSpec } from "../../src/gateway/types.js";
 
 const priced = { inputPricePerMTok: 10, outputPricePerMTok: 30 };
 const msg = (content: string) => ({ role: "user" as const, content });
@@ -14,7 +15,10 @@ describe("estimateCallSpend", () => {
     { name: "no max_tokens: the default completion reserve", model: priced, messages: [msg("")], params: {}, tokens: 8 + DEFAULT_COMPLETION_RESERVE, costUsd: (8 * 10 + DEFAULT_COMPLETION_RESERVE * 30) / 1e6 },
     { name: "several messages each add overhead", model: priced, messages: [msg("aaa"), msg("bbb")], params: { maxTokens: 10 }, tokens: 6 + 16 + 10, costUsd: (22 * 10 + 300) / 1e6 },
     { name: "an unpriced model is free but still counts tokens", model: {}, messages: [msg("x".repeat(30))], params: { maxTokens: 5 }, tokens: 30 + 8 + 5, costUsd: 0 },
-  ];
+    // 8 + 1024 + 4096 = 5128 tokens; (8 * 10 + 5120 * 30) / 1e6
+    { name: "a reasoning model with no max_tokens reserves for its trace too", model: { ...priced, reasoning: {} }, messages: [msg("")], params: {}, tokens: 8 + DEFAULT_COMPLETION_RESERVE + REASONING_COMPLETION_RESERVE, costUsd: (8 * 10 + 5120 * 30) / 1e6 },
+    { name: "a reasoning model's max_tokens caps trace and answer together", model: { ...priced, reasoning: {} }, messages: [msg("")], params: { maxTokens: 100 }, tokens: 8 + 100, costUsd: (80 + 3000) / 1e6 },
+  ] as { name: string; model: Partial<ModelSpec>; messages: { role: "user"; content: string }[]; params: { maxTokens?: number }; tokens: number; costUsd: number }[];
   for (const tc of cases) {
     it(tc.name, () => {
       const est = estimateCallSpend(tc.model, tc.messages, tc.params);

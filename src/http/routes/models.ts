@@ -33,6 +33,7 @@ export const ModelViewSchema = z
     tpm: z.number().nullable(),
     inputPricePerMTok: z.number().nullable(),
     outputPricePerMTok: z.number().nullable(),
+    reasoning: z.object({ tags: z.array(z.tuple([z.string(), z.string()])).optional() }).nullable(),
     tags: z.array(z.string()),
     parent: z.string().nullable(),
     description: z.string().nullable(),
