@@ -18,6 +18,7 @@ import type { ChatModel } from "./registry.js";
 import { judgeOverride } from "./judge-json.js";
 import { breakJson, fillSchema } from "./structured.js";
 import { estimateTokens, tokenSet, wordCount } from "./text.js";
+import { mirroredLabel, type ReasonedChoice, truncateToTokens, withTrace, writeTrace } from "./reasoning.js";
 import { hashString32Parts } from "../../lib/hash.js";
 import { mulberry32, type Rng } from "../../lib/random.js";
 
@@ -51,14 +52,20 @@ export interface ContentFaults {
 }
 
 export interface SimChoice {
-  text: string;
+  /** The content; null only when a reasoning model's trace used up max_tokens (field mode). */
+  text: string | null;
   finishReason: "stop" | "length";
+  /** A reasoning model's trace in a separate field, and that field's name; null otherwise. */
+  reasoning: string | null;
+  reasoningField: "reasoning_content" | "reasoning";
 }
 
 export interface SimChatReply {
   choices: SimChoice[];
   promptTokens: number;
   completionTokens: number;
+  /** Reported as completion_tokens_details.reasoning_tokens; null when the model sends no such count. */
+  reasoningTokens: number | null;
 }
 
 export interface ChatContext {
@@ -115,14 +122,27 @@ function judgementJson(j: Judgement): unknown {
   return j.rating !== null ? { rationale: j.rationale, rating: j.rating } : { rationale: j.rationale, verdict: j.label };
 }
 
-function composeChoice(model: ChatModel, req: SimChatRequest, ctx: ChatContext, rng: Rng, styleRng: Rng, faults: ContentFaults): { text: string; json: boolean } {
+interface Composed {
+  text: string;
+  json: boolean;
+  /** A judge's first impression, for its trace: a verdict it does not give in the end. */
+  decoy: string | null;
+}
+
+function decoyOf(j: Judgement | null): string | null {
+  if (j === null) return null;
+  return j.label !== null ? `[[${mirroredLabel(j.label)}]]` : `Rating: [[${11 - (j.rating ?? 5)}]]`;
+}
+
+function composeChoice(model: ChatModel, req: SimChatRequest, ctx: ChatContext, rng: Rng, styleRng: Rng, faults: ContentFaults): Composed {
   const question = lastUserText(req);
   const verdict = composeJudgement(question, model.judge ?? DEFAULT_JUDGE, rng, faults);
+  const decoy = decoyOf(verdict);
   const format = req.responseFormat ?? { type: "text" };
-  if (verdict && format.type === "text") return { text: verdict.text, json: false };
+  if (verdict && format.type === "text") return { text: verdict.text, json: false, decoy };
   const analysis = ctx.analyzer.analyze(question);
   const answer = writeAnswer(analysis, model.skills[analysis.category] ?? 0, model.style, ctx.answerNoise, rng, styleRng);
-  if (format.type === "text") return { text: answer.text, json: false };
+  if (format.type === "text") return { text: answer.text, json: false, decoy };
   let value: unknown;
   if (format.type === "json_object") {
     value = verdict ? judgementJson(verdict) : { answer: answer.text };
@@ -133,35 +153,46 @@ function composeChoice(model: ChatModel, req: SimChatRequest, ctx: ChatContext, 
     const override = verdict ? judgeOverride(verdict.label, verdict.rating, verdict.rationale) : undefined;
     value = fillSchema(format.schema, { rng, words, override });
   }
-  return { text: faults.invalidJson ? breakJson(value) : JSON.stringify(value), json: true };
+  return { text: faults.invalidJson ? breakJson(value) : JSON.stringify(value), json: true, decoy };
 }
 
-/** Cut `text` to about `maxTokens` tokens (words / 1.3), keeping whole words. */
-function truncateToTokens(text: string, maxTokens: number): string {
-  const keep = Math.max(1, Math.floor(maxTokens / 1.3));
-  return (text.match(/\S+\s*/g) ?? []).slice(0, keep).join("").trimEnd();
+/** One choice's content, trace and tokens under the request's max_tokens. */
+function finishChoice(model: ChatModel, req: SimChatRequest, composed: Composed, traceRng: Rng): ReasonedChoice {
+  const { text, json } = composed;
+  if (model.reasoning === null) {
+    if (!json && req.maxTokens !== undefined && estimateTokens(text) > req.maxTokens) {
+      const cut = truncateToTokens(text, req.maxTokens);
+      return { content: cut, reasoning: null, finishReason: "length", completionTokens: estimateTokens(cut), reasoningTokens: 0 };
+    }
+    return { content: text, reasoning: null, finishReason: "stop", completionTokens: estimateTokens(text), reasoningTokens: 0 };
+  }
+  const trace = writeTrace(lastUserText(req), model.reasoning, traceRng, composed.decoy);
+  return withTrace(model.reasoning, trace, text, json, req.maxTokens);
 }
 
 const STYLE_STREAM = 0x5bd1e995;
+/** A third stream for reasoning traces, so adding a trace never shifts an answer or a verdict. */
+const TRACE_STREAM = 0x27d4eb2f;
 
 /** Simulated completions for a validated request to a chat model. */
 export function respondChat(model: ChatModel, req: SimChatRequest, ctx: ChatContext, faults: ContentFaults): SimChatReply {
   const base = requestHash(req, ctx.seed);
   const choices: SimChoice[] = [];
   let completionTokens = 0;
+  let reasoningTokens = 0;
   for (let i = 0; i < (req.n ?? 1); i++) {
     const rng = mulberry32(base + i * 0x9e3779b1);
     // A second stream for the answer's style, so style draws never shift the coverage draws.
     const styleRng = mulberry32((base ^ STYLE_STREAM) + i * 0x9e3779b1);
-    const { text, json } = composeChoice(model, req, ctx, rng, styleRng, faults);
-    let choice: SimChoice = { text, finishReason: "stop" };
-    if (!json && req.maxTokens !== undefined && estimateTokens(text) > req.maxTokens) {
-      choice = { text: truncateToTokens(text, req.maxTokens), finishReason: "length" };
-    }
-    completionTokens += estimateTokens(choice.text);
-    choices.push(choice);
+    const traceRng = mulberry32((base ^ TRACE_STREAM) + i * 0x9e3779b1);
+    const c = finishChoice(model, req, composeChoice(model, req, ctx, rng, styleRng, faults), traceRng);
+    completionTokens += c.completionTokens;
+    reasoningTokens += c.reasoningTokens;
+    choices.push({ text: c.content, finishReason: c.finishReason, reasoning: c.reasoning, reasoningField: model.reasoning?.field ?? "reasoning_content" });
   }
   let promptWords = 0;
   for (const m of req.messages) promptWords += wordCount(m.content);
-  return { choices, promptTokens: Math.ceil(promptWords * 1.3), completionTokens };
+  // Like OpenAI, a model that returns its trace apart reports its count; an inline trace is just content.
+  const reported = model.reasoning?.mode === "field" ? reasoningTokens : null;
+  return { choices, promptTokens: Math.ceil(promptWords * 1.3), completionTokens, reasoningTokens: reported };
 }

@@ -35,7 +35,7 @@ function completionBody(id: string, model: string, reply: SimChatReply): unknown
     system_fingerprint: OWNER,
     choices: reply.choices.map((c, index) => ({
       index,
-      message: { role: "assistant", content: c.text, refusal: null },
+      message: { role: "assistant", content: c.text, refusal: null, ...(c.reasoning !== null ? { [c.reasoningField]: c.reasoning } : {}) },
       logprobs: null,
       finish_reason: c.finishReason,
     })),
@@ -43,11 +43,13 @@ function completionBody(id: string, model: string, reply: SimChatReply): unknown
   };
 }
 
-function usageOf(reply: SimChatReply): { prompt_tokens: number; completion_tokens: number; total_tokens: number } {
+function usageOf(reply: SimChatReply): Record<string, unknown> {
   return {
     prompt_tokens: reply.promptTokens,
+    // As OpenAI counts it: the trace's tokens are completion tokens, broken out in the details.
     completion_tokens: reply.completionTokens,
     total_tokens: reply.promptTokens + reply.completionTokens,
+    ...(reply.reasoningTokens !== null ? { completion_tokens_details: { reasoning_tokens: reply.reasoningTokens } } : {}),
   };
 }
 
@@ -59,7 +61,11 @@ function streamFrames(id: string, model: string, reply: SimChatReply, includeUsa
   const frames: string[] = [];
   reply.choices.forEach((c, index) => {
     frames.push(frame({ index, delta: { role: "assistant", content: "" }, logprobs: null, finish_reason: null }));
-    for (const piece of c.text.match(/(?:\S+\s*){1,6}|\s+/g) ?? []) {
+    // A separate trace streams first, in `delta.<field>` chunks (vLLM: delta.reasoning_content).
+    for (const piece of c.reasoning?.match(/(?:\S+\s*){1,6}|\s+/g) ?? []) {
+      frames.push(frame({ index, delta: { [c.reasoningField]: piece }, logprobs: null, finish_reason: null }));
+    }
+    for (const piece of c.text?.match(/(?:\S+\s*){1,6}|\s+/g) ?? []) {
       frames.push(frame({ index, delta: { content: piece }, logprobs: null, finish_reason: null }));
     }
     frames.push(frame({ index, delta: {}, logprobs: null, finish_reason: c.finishReason }));
@@ -128,7 +134,7 @@ export function handleCompletions(state: SimState, res: ServerResponse, body: un
     object: "text_completion",
     created: Math.floor(Date.now() / 1000),
     model: model.name,
-    choices: reply.choices.map((c, index) => ({ index, text: c.text, logprobs: null, finish_reason: c.finishReason })),
+    choices: reply.choices.map((c, index) => ({ index, text: c.text ?? "", logprobs: null, finish_reason: c.finishReason })),
     usage: usageOf(reply),
   };
   deliver(state, res, faults, {

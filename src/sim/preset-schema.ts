@@ -6,6 +6,7 @@
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
 import { faultSpecSchema, latencySpecSchema } from "./faults.js";
+import { reasoningSchema } from "./reasoning.js";
 
 const name = z.string().min(1).max(128).regex(/^[A-Za-z0-9._:/-]+$/, "letters, digits and . _ : / - only");
 const rate = z.number().min(0).max(1);
@@ -31,6 +32,8 @@ export const answerModelSchema = z.object({
   skill: z.number().min(-6).max(6),
   skills: z.record(z.string(), z.number().min(-6).max(6)).default({}),
   style: styleSchema.default({ markdown: "none", padding: [0, 1], detail: 1, variation: 0.3 }),
+  /** A reasoning model: writes a trace before its answer (src/sim/reasoning.ts). */
+  reasoning: reasoningSchema.optional(),
 });
 
 export const judgeSchema = z.object({
@@ -46,6 +49,8 @@ export const judgeSchema = z.object({
   invalidRate: rate,
   /** Skill used when the judge is asked an ordinary question. */
   skill: z.number().min(-6).max(6).default(1),
+  /** A reasoning judge: thinks (weighing a first impression) before its verdict. */
+  reasoning: reasoningSchema.optional(),
 });
 
 export const rewardModelSchema = z.object({

@@ -10,6 +10,7 @@ import type {
   RewardModelSpec,
   SimPreset,
 } from "./preset-schema.js";
+import type { SimReasoning } from "./reasoning.js";
 
 export type ModelKind = "answer" | "judge" | "reward" | "embedding";
 
@@ -22,6 +23,8 @@ export interface ChatModel {
   style: AnswerStyle;
   judge: JudgeSpec | null;
   derivedFrom: string | null;
+  /** A reasoning model's trace: how it is sent and how long it is; null for an ordinary model. */
+  reasoning: SimReasoning | null;
 }
 
 export interface SimTruth {
@@ -67,11 +70,11 @@ export class ModelRegistry {
     this.categories = preset.categories.map((c) => c.name);
     for (const m of preset.models) {
       const skills = Object.fromEntries(this.categories.map((c) => [c, m.skills[c] ?? m.skill]));
-      this.chat.set(m.name, { name: m.name, kind: "answer", skills, style: m.style, judge: null, derivedFrom: null });
+      this.chat.set(m.name, { name: m.name, kind: "answer", skills, style: m.style, judge: null, derivedFrom: null, reasoning: m.reasoning ?? null });
     }
     for (const j of preset.judges) {
       const skills = Object.fromEntries(this.categories.map((c) => [c, j.skill]));
-      this.chat.set(j.name, { name: j.name, kind: "judge", skills, style: PLAIN_STYLE, judge: j, derivedFrom: null });
+      this.chat.set(j.name, { name: j.name, kind: "judge", skills, style: PLAIN_STYLE, judge: j, derivedFrom: null, reasoning: j.reasoning ?? null });
     }
     for (const r of preset.rewardModels) this.rewards.set(r.name, r);
     for (const e of preset.embeddingModels) this.embedders.set(e.name, e);
