@@ -81,8 +81,9 @@ async function runGame(ctx: GameContext, order: Order, prompt: RenderedPrompt, p
 /** The judge's calls for one game (re-asked while the verdict does not parse) and the stored row. */
 async function callAndStore(ctx: GameContext, order: Order, prompt: RenderedPrompt, parse: (text: string) => Parsed, tab: CallTab | undefined): Promise<void> {
   let text = "";
+  let trace: string | null = null;
   let parsed: Parsed = { verdict: null, score: null };
-  const totals = { prompt: 0, completion: 0, cost: 0, latency: 0 };
+  const totals = { prompt: 0, completion: 0, reasoning: 0, cost: 0, latency: 0 };
   let attempts = 0;
   for (let i = 0; i <= ctx.invalidRetries && parsed.verdict === null; i++) {
     attempts++;
@@ -95,11 +96,14 @@ async function callAndStore(ctx: GameContext, order: Order, prompt: RenderedProm
       guard: tab,
     });
     if (!r.ok) throw new JobError(r.kind, `judge ${ctx.judge}: ${r.message}`, r.retryable);
+    // The verdict comes from the judge's final answer only: verdict-like text in its trace is thinking.
     text = r.text;
+    trace = r.trace ?? null;
     parsed = parse(r.text);
     if (!r.cached) {
       totals.prompt += r.usage.promptTokens;
       totals.completion += r.usage.completionTokens;
+      totals.reasoning += r.usage.reasoningTokens ?? 0;
     }
     totals.cost += r.costUsd;
     totals.latency += r.latencyMs;
@@ -116,12 +120,14 @@ async function callAndStore(ctx: GameContext, order: Order, prompt: RenderedProm
       promptVersion: prompt.version,
       referenceHash: referenceHash(ctx.reference),
       rawText: text,
+      trace,
       verdict: parsed.verdict,
       score: parsed.score,
       valid: parsed.verdict !== null,
       attempts,
       promptTokens: totals.prompt,
       completionTokens: totals.completion,
+      reasoningTokens: totals.reasoning,
       costUsd: totals.cost,
       latencyMs: Math.round(totals.latency),
     },

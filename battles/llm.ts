@@ -10,8 +10,14 @@ export interface LlmMessage {
 
 export interface LlmOk {
   ok: true;
+  /** The final answer (the reasoning trace apart). */
   text: string;
-  usage: { promptTokens: number; completionTokens: number };
+  /** The reasoning trace; null or absent when the model gave none. */
+  trace?: string | null;
+  /** "unclosed": the output ended inside the trace, so `text` is empty. */
+  traceStatus?: "none" | "closed" | "unclosed";
+  /** completionTokens includes reasoningTokens. */
+  usage: { promptTokens: number; completionTokens: number; reasoningTokens?: number };
   latencyMs: number;
   cached: boolean;
   costUsd: number;

@@ -9,7 +9,7 @@ import { type CombinedOutcome, poolJury } from "../judges/index.js";
 import { judgePairwise, judgeReward, judgeSingle, type GameContext } from "./judging.js";
 import type { BattleLlm, LlmMessage } from "./llm.js";
 import type { BattleResult, BattleRow } from "./queue.js";
-import { ensureResponse, type ResponseRow } from "./responses.js";
+import { ensureResponse, requireAnswer, type ResponseRow } from "./responses.js";
 import type { SingleFlight } from "../lib/single-flight.js";
 import { roundPromptVersion, type RoundRow } from "./round-store.js";
 import { allOrFirstError } from "./all-settled.js";
@@ -24,6 +24,11 @@ export interface ProcessDeps {
   answers?: SingleFlight<ResponseRow>;
 }
 
+/** An answer with its trace in front, for rounds whose judges are shown traces. */
+function withTraceShown(r: ResponseRow): string {
+  return r.trace === null ? r.text : `[Reasoning trace]\n${r.trace}\n[End of reasoning trace]\n\n${r.text}`;
+}
+
 /** `budget`: the round's budget (battles/budget.ts), null when it has none. */
 export async function processBattle(deps: ProcessDeps, b: BattleRow, round: RoundRow, budget: RoundBudget | null): Promise<BattleResult> {
   if (b.roundId === null || b.instructionId === null) throw new Error(`battle ${b.id} has no round or instruction`);
@@ -31,10 +36,12 @@ export async function processBattle(deps: ProcessDeps, b: BattleRow, round: Roun
   if (!ins) throw new Error(`instruction ${b.instructionId} not found`);
   const messages = ins.messages as LlmMessage[];
   const instruction = { id: ins.id, messages };
-  const [ra, rb] = await allOrFirstError([
-    ensureResponse(deps.db, deps.llm, b.roundId, instruction, b.modelA, budget, deps.answers),
-    ensureResponse(deps.db, deps.llm, b.roundId, instruction, b.modelB, budget, deps.answers),
-  ]);
+  const [ra, rb] = (
+    await allOrFirstError([
+      ensureResponse(deps.db, deps.llm, b.roundId, instruction, b.modelA, budget, deps.answers),
+      ensureResponse(deps.db, deps.llm, b.roundId, instruction, b.modelB, budget, deps.answers),
+    ])
+  ).map(requireAnswer) as [ResponseRow, ResponseRow];
   const options = round.options;
   const jurors = await allOrFirstError(
     round.judges.map(async (judge): Promise<CombinedOutcome & { judge: string }> => {
@@ -46,8 +53,9 @@ export async function processBattle(deps: ProcessDeps, b: BattleRow, round: Roun
         budget,
         judge,
         question: messages,
-        answerA: ra.text,
-        answerB: rb.text,
+        // Judges see final answers; a round may show them the traces too.
+        answerA: options.judgeSeesTraces === true ? withTraceShown(ra) : ra.text,
+        answerB: options.judgeSeesTraces === true ? withTraceShown(rb) : rb.text,
         reference: options.useReference ? ins.reference : null,
         invalidRetries: options.invalidRetries,
         swapRule: options.swapRule,
@@ -62,6 +70,7 @@ export async function processBattle(deps: ProcessDeps, b: BattleRow, round: Roun
     }),
   );
   const pooled = poolJury(jurors, options.jury);
+  // Style features describe the final answer only (a hidden trace is no part of its length or markdown).
   return {
     outcome: pooled.outcome,
     margin: pooled.outcome === null ? null : pooled.margin,

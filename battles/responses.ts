@@ -4,7 +4,9 @@
  * whose spend is added to the round's counters in the same transaction (battles/spend.ts), where the
  * call's budget reservation is settled too (battles/budget.ts). Within one worker, battles that need
  * the same answer at the same time share one call (`answers`, lib/single-flight.ts), so a provider is
- * paid once per answer rather than once per battle that asked for it.
+ * paid once per answer rather than once per battle that asked for it. A reasoning model's trace is
+ * stored apart from its final answer; an answer whose trace never closed is stored too (it was paid
+ * for, and is not asked again), and `requireAnswer` then fails the battle saying why.
  */
 import { and, eq } from "drizzle-orm";
 import type { Db } from "../db/client.js";
@@ -40,6 +42,18 @@ export async function ensureResponse(
   return answers ? answers.run(`${roundId}\u0000${instruction.id}\u0000${model}`, fetch) : fetch();
 }
 
+/** A stored answer a battle can be judged on; an unclosed trace (output cut at max_tokens while thinking) is not one. */
+export function requireAnswer(row: ResponseRow): ResponseRow {
+  if (row.traceStatus === "unclosed") {
+    throw new JobError(
+      "unclosed_trace",
+      `candidate ${row.model}: its reasoning trace never closed (output cut at max_tokens after ${row.reasoningTokens} reasoning tokens), so there is no final answer to judge; raise the model's maxTokens`,
+      false,
+    );
+  }
+  return row;
+}
+
 async function requestAndStore(
   db: Db,
   llm: BattleLlm,
@@ -52,7 +66,9 @@ async function requestAndStore(
     const r = await llm.chat(model, { messages: instruction.messages, purpose: "candidate", guard: tab });
     if (!r.ok) throw new JobError(r.kind, `candidate ${model}: ${r.message}`, r.retryable);
     const spend = { promptTokens: r.cached ? 0 : r.usage.promptTokens, completionTokens: r.cached ? 0 : r.usage.completionTokens, costUsd: r.costUsd };
-    const row = { roundId, instructionId: instruction.id, model, text: r.text, ...spend, latencyMs: Math.round(r.latencyMs), cached: r.cached };
+    // The trace is stored apart from the answer, with its tokens (a part of completionTokens).
+    const reasoning = { trace: r.trace ?? null, traceStatus: r.traceStatus ?? "none", reasoningTokens: r.cached ? 0 : (r.usage.reasoningTokens ?? 0) };
+    const row = { roundId, instructionId: instruction.id, model, text: r.text, ...reasoning, ...spend, latencyMs: Math.round(r.latencyMs), cached: r.cached };
     await storeOnce(db, responses, row, { roundId, kind: "answer", spend }, tab);
   });
   const stored = await findResponse(db, roundId, instruction.id, model);

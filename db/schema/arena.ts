@@ -38,6 +38,8 @@ export interface RoundOptions {
    * round's ratings and exports; absent means false.
    */
   humanOverride?: boolean;
+  /** Show judges the candidates' reasoning traces before their final answers; absent means false. */
+  judgeSeesTraces?: boolean;
 }
 
 export const rounds = pgTable("rounds", {

@@ -123,6 +123,7 @@ export async function startIteration(db: Db, loopIdOrName: string, input: Iterat
     maxAttempts: input.maxAttempts,
     invalidRetries: input.invalidRetries,
     humanOverride: false,
+    judgeSeesTraces: false,
     budget: input.budget,
   };
   const evalIds = await shardIds(db, loop.id, -1);

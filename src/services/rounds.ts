@@ -44,6 +44,8 @@ export const RoundCreateSchema = z.strictObject({
   invalidRetries: z.number().int().min(0).max(10).default(2),
   /** Human review verdicts replace the judges' outcome of a reviewed battle in ratings and exports. */
   humanOverride: z.boolean().default(false),
+  /** Show judges the candidates' reasoning traces before their final answers (default: final answers only). */
+  judgeSeesTraces: z.boolean().default(false),
   budget: z.strictObject({ maxTokens: z.number().int().min(1).optional(), maxCostUsd: z.number().min(0).optional() }).optional(),
 });
 
@@ -88,6 +90,7 @@ export async function startRound(db: Db, body: RoundCreate, extra: { iterationId
     invalidRetries: body.invalidRetries,
     excludeIds: extra.excludeIds,
     humanOverride: body.humanOverride,
+    judgeSeesTraces: body.judgeSeesTraces,
   };
   const plan = await createRoundPlan(db, {
     id: randomUUID(),

@@ -14,9 +14,11 @@ const Judgment = z.object({
   score: z.number().nullable(),
   valid: z.boolean(),
   attempts: z.number(),
-  rawText: z.string().nullable(),
+  rawText: z.string().nullable().openapi({ description: "the judge's final answer, its reasoning trace apart; the verdict is parsed from this only" }),
+  trace: z.string().nullable().openapi({ description: "the judge's reasoning trace, null when it gave none" }),
   promptTokens: z.number(),
-  completionTokens: z.number(),
+  completionTokens: z.number().openapi({ description: "every generated token, reasoning included" }),
+  reasoningTokens: z.number().openapi({ description: "the part of completionTokens spent on the reasoning trace" }),
 });
 const Battle = z
   .object({
