@@ -7,7 +7,7 @@
 import type { SelectionKind, SelectionOptions, SelectionSummary } from "./select-types.js";
 import { datasetConfig } from "./dataset-info.js";
 import { withDefaults } from "./select.js";
-import { provenanceKept, type FormatOptions } from "./format.js";
+import { provenanceKept, traceLayout, type FormatOptions } from "./format.js";
 import { WITHHELD_REASONS, WITHHELD_WHY, type WithheldFlags, type WithheldSummary } from "./withheld.js";
 
 /** What the export withheld (and what its flags let in); absent on cards of plain selections. */
@@ -118,7 +118,17 @@ function contents(c: DatasetCardInput): string {
     ...(c.withheld === undefined ? [] : [withheldLine(c.withheld.summary)]),
     `- Target model: ${c.target == null ? "(none)" : `\`${cell(c.target)}\``}`,
     `- Provenance in rows: ${provenanceKept(c.kind, c.format, c.formatOptions) ? "yes (`metadata` field)" : "no"}`,
+    `- Reasoning traces: ${tracesLine(c.kind, c.formatOptions)}`,
   ].join("\n");
+}
+
+/** What the rows hold of the models' reasoning traces (`traces=keep` or the default). */
+function tracesLine(kind: SelectionKind, options: FormatOptions = {}): string {
+  if (traceLayout(kind, options) === "think-block") {
+    return "kept: an answer with a trace starts with it as a `<think>...</think>` block in the assistant content (the layout TRL conversational data and chat templates read); answers without one are final answers";
+  }
+  const asked = options.traces === "keep" ? ` (traces=keep applies to SFT and DPO only)` : "";
+  return `dropped: rows carry final answers only${asked}; export with traces=keep for the traces`;
 }
 
 function provenance(s: SelectionSummary): string {

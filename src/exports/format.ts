@@ -20,11 +20,13 @@
  */
 
 import { TIE_EPSILON } from "../../judges/index.js";
+import { withThinkBlock } from "../../lib/reasoning-trace.js";
 import type {
   DpoRow,
   KtoRow,
   PromptMessage,
   RewardRow,
+  RowAnswer,
   RowOfKind,
   SelectionKind,
   SftRow,
@@ -55,7 +57,26 @@ export type JsonRecord = Record<string, unknown>;
 export interface FormatOptions {
   /** Add a `metadata` field with the row's provenance (default: true only for our own `scores`). */
   provenance?: boolean;
+  /**
+   * "drop" (default): SFT and DPO rows carry final answers only. "keep": an answer's reasoning trace
+   * goes in front of it as a `<think>` block (`traceLayout` says where, per format).
+   */
+  traces?: "drop" | "keep";
 }
+
+/**
+ * Where a kept trace goes, per format: every SFT and DPO layout here holds the assistant turn as one
+ * content string, and the trainers read reasoning data from it as a leading `<think>...</think>` block:
+ * TRL conversational data, LLaMA-Factory's reasoning templates (its `enable_thinking` handling) and
+ * chat templates applied by Axolotl. OpenAI's fine-tuning formats have no reasoning field, so there the
+ * block is plain content too. Reward and KTO rows always carry final answers.
+ */
+export function traceLayout(kind: SelectionKind, options: FormatOptions = {}): "think-block" | null {
+  return options.traces === "keep" && (kind === "sft" || kind === "dpo") ? "think-block" : null;
+}
+
+/** The answer as a row carries it: with its trace in front when traces are kept. */
+const answerText = (a: RowAnswer, traces: boolean): string => (traces ? withThinkBlock(a.text, a.trace ?? null) : a.text);
 
 /** Formats whose tools ignore an extra `metadata` column; the OpenAI formats are not among them. */
 const TOLERATES_METADATA = new Set([
@@ -99,8 +120,9 @@ function alpaca(prompt: readonly PromptMessage[], output: string): JsonRecord {
   return { ...line, history };
 }
 
-export function formatSft(row: SftRow, format: FormatOfKind["sft"], keep: boolean): JsonRecord {
-  const { text, model, responseId } = row.completion;
+export function formatSft(row: SftRow, format: FormatOfKind["sft"], keep: boolean, traces = false): JsonRecord {
+  const { model, responseId } = row.completion;
+  const text = answerText(row.completion, traces);
   const meta = keep ? { ...row.provenance, completionModel: model, completionResponseId: responseId } : null;
   switch (format) {
     case "messages":
@@ -114,9 +136,9 @@ export function formatSft(row: SftRow, format: FormatOfKind["sft"], keep: boolea
   }
 }
 
-export function formatDpo(row: DpoRow, format: FormatOfKind["dpo"], keep: boolean): JsonRecord {
-  const chosen = row.chosen.text;
-  const rejected = row.rejected.text;
+export function formatDpo(row: DpoRow, format: FormatOfKind["dpo"], keep: boolean, traces = false): JsonRecord {
+  const chosen = answerText(row.chosen, traces);
+  const rejected = answerText(row.rejected, traces);
   const meta = keep
     ? {
         ...row.provenance,
@@ -177,12 +199,12 @@ export function formatKto(row: KtoRow, format: FormatOfKind["kto"], keep: boolea
 }
 
 type Formatters = {
-  [K in SelectionKind]: (row: RowOfKind[K], format: FormatOfKind[K], keep: boolean) => JsonRecord[];
+  [K in SelectionKind]: (row: RowOfKind[K], format: FormatOfKind[K], keep: boolean, traces: boolean) => JsonRecord[];
 };
 
 const FORMATTERS: Formatters = {
-  sft: (row, format, keep) => [formatSft(row, format, keep)],
-  dpo: (row, format, keep) => [formatDpo(row, format, keep)],
+  sft: (row, format, keep, traces) => [formatSft(row, format, keep, traces)],
+  dpo: (row, format, keep, traces) => [formatDpo(row, format, keep, traces)],
   reward: (row, format, keep) => formatReward(row, format, keep),
   kto: (row, format, keep) => [formatKto(row, format, keep)],
 };
@@ -194,6 +216,7 @@ export function createFormatter<K extends SelectionKind>(
   options: FormatOptions = {},
 ): (row: RowOfKind[K]) => JsonRecord[] {
   const keep = provenanceKept(kind, format, options);
+  const traces = traceLayout(kind, options) !== null;
   const fn = FORMATTERS[kind];
-  return (row) => fn(row, format, keep);
+  return (row) => fn(row, format, keep, traces);
 }

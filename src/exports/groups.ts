@@ -31,9 +31,15 @@ async function pageEnd(db: Db, roundId: string, after: number): Promise<number |
 
 interface InsRow { id: string | number; messages: PromptMessage[] | string; category: string; complexity: number | null; source: string }
 interface BattleRow { id: string | number; instruction_id: string | number; model_a: string; model_b: string; outcome: number; margin: number | null; label_source: string }
-interface ResponseRow { id: string | number; instruction_id: string | number; model: string; text: string }
+interface ResponseRow { id: string | number; instruction_id: string | number; model: string; text: string; trace?: string | null }
 
-async function loadPage(db: Db, roundId: string, after: number, upto: number) {
+/** Which stored columns an export reads beyond the final answers. */
+export interface GroupColumns {
+  /** Read the answers' reasoning traces (an export with `traces=keep`); they are skipped otherwise. */
+  traces?: boolean;
+}
+
+async function loadPage(db: Db, roundId: string, after: number, upto: number, cols: GroupColumns) {
   const [ins, bs, rs] = await Promise.all([
     db.execute(sql`select id, messages, category, complexity, source from instructions
       where id in (select distinct instruction_id from battles where round_id = ${roundId} and instruction_id > ${after} and instruction_id <= ${upto})
@@ -41,7 +47,10 @@ async function loadPage(db: Db, roundId: string, after: number, upto: number) {
     db.execute(sql`select id, instruction_id, model_a, model_b, outcome, margin, label_source from battles
       where round_id = ${roundId} and instruction_id > ${after} and instruction_id <= ${upto} and status = 'done' and outcome is not null
       order by id`),
-    db.execute(sql`select id, instruction_id, model, text from responses
+    cols.traces === true
+      ? db.execute(sql`select id, instruction_id, model, text, trace from responses
+      where round_id = ${roundId} and instruction_id > ${after} and instruction_id <= ${upto}`)
+      : db.execute(sql`select id, instruction_id, model, text from responses
       where round_id = ${roundId} and instruction_id > ${after} and instruction_id <= ${upto}`),
   ]);
   return { ins: rowsOf<InsRow>(ins), bs: rowsOf<BattleRow>(bs), rs: rowsOf<ResponseRow>(rs) };
@@ -62,7 +71,7 @@ const PREFETCH = 4;
  * Page bounds come from a small index-only query chained ahead, so up to `PREFETCH` pages load in
  * parallel with the consumer; a consumer that stops early leaves them to settle unobserved.
  */
-async function* roundGroupPages(db: Db, round: RoundRow): AsyncGenerator<InstructionGroup[]> {
+async function* roundGroupPages(db: Db, round: RoundRow, cols: GroupColumns): AsyncGenerator<InstructionGroup[]> {
   const queue: Promise<LoadedPage | null>[] = [];
   // `after` of the next page to schedule; null once a bound query found the end.
   let cursor: Promise<number | null> = Promise.resolve(0);
@@ -71,7 +80,7 @@ async function* roundGroupPages(db: Db, round: RoundRow): AsyncGenerator<Instruc
     const upto = after.then((a) => (a === null ? null : pageEnd(db, round.id, a)));
     cursor = upto;
     const page = Promise.all([after, upto]).then(async ([a, u]) =>
-      a === null || u === null ? null : { upto: u, ...(await loadPage(db, round.id, a, u)) },
+      a === null || u === null ? null : { upto: u, ...(await loadPage(db, round.id, a, u, cols)) },
     );
     // Errors surface when the page is awaited below; this only keeps an abandoned prefetch quiet.
     page.catch(() => {});
@@ -107,7 +116,7 @@ function pageGroups(round: RoundRow, page: LoadedPage): InstructionGroup[] {
     const key = Number(r.instruction_id);
     let list = answersBy.get(key);
     if (!list) answersBy.set(key, (list = []));
-    list.push({ model: r.model, responseId: String(r.id), text: r.text });
+    list.push(r.trace === undefined ? { model: r.model, responseId: String(r.id), text: r.text } : { model: r.model, responseId: String(r.id), text: r.text, trace: r.trace });
   }
   const groups: InstructionGroup[] = [];
   for (const i of ins) {
@@ -124,6 +133,6 @@ function pageGroups(round: RoundRow, page: LoadedPage): InstructionGroup[] {
 }
 
 /** Pages of several rounds, one round after another. */
-export async function* exportGroupPages(db: Db, rounds: readonly RoundRow[]): AsyncGenerator<InstructionGroup[]> {
-  for (const r of rounds) yield* roundGroupPages(db, r);
+export async function* exportGroupPages(db: Db, rounds: readonly RoundRow[], cols: GroupColumns = {}): AsyncGenerator<InstructionGroup[]> {
+  for (const r of rounds) yield* roundGroupPages(db, r, cols);
 }

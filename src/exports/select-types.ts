@@ -12,7 +12,10 @@ export interface PromptMessage {
 export interface GroupAnswer {
   model: string;
   responseId: string;
+  /** The final answer (the reasoning trace apart). */
   text: string;
+  /** The reasoning trace; loaded only for an export that keeps traces (`traces=keep`). */
+  trace?: string | null;
 }
 
 export interface GroupBattle {
@@ -108,6 +111,7 @@ export interface RowAnswer {
   model: string;
   responseId: string;
   text: string;
+  trace?: string | null;
 }
 
 export interface SftRow {

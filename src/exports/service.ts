@@ -17,7 +17,7 @@ import { iterations, loops, rounds } from "../../db/schema/index.js";
 import { renderDatasetCard } from "./dataset-card.js";
 import { createWithholding, type Withholding, type WithheldFlags, type WithheldSets } from "./withheld.js";
 import { datasetConfig } from "./dataset-info.js";
-import { createFormatter, FORMATS, isFormat, type FormatOfKind } from "./format.js";
+import { createFormatter, FORMATS, isFormat, traceLayout, type FormatOfKind } from "./format.js";
 import { exportChunks, stringifyLines } from "./stream.js";
 import { badRequest, conflict, notFound } from "../errors.js";
 import { evalRoundOwner, loadWithheldSets } from "./withheld-sets.js";
@@ -40,6 +40,7 @@ export const ExportQuerySchema = z.object({
   includeOpponentPairs: flag.optional(),
   lossRule: z.enum(["pooled", "any-loss"]).optional(),
   provenance: flag.optional(),
+  traces: z.enum(["drop", "keep"]).optional().describe("drop (default): SFT and DPO rows carry final answers only; keep: each answer's reasoning trace as a <think> block at the start of the assistant content"),
   seed: z.coerce.number().int().min(0).default(0),
   includeHeldOut: flag.optional().describe("keep instructions that loops hold out for evaluation (by id or normalised text), and allow roundId of an evaluation round"),
   includeBenchmarkCollisions: flag.optional().describe("keep prompts that collide with an uploaded benchmark set (exact, or a shared 13-gram)"),
@@ -55,6 +56,8 @@ export interface ExportPlan<K extends SelectionKind> {
   name: string;
   /** The file the JSONL body is saved as (the download's name, and what the card and loader configs point at). */
   fileName: string;
+  /** Whether rows carry reasoning traces (`traces=keep`) or final answers only. */
+  traces: "drop" | "keep";
   withheld: { sets: WithheldSets; flags: WithheldFlags; evalRound: EvalRound | null };
 }
 
@@ -116,7 +119,7 @@ export async function planExport<K extends SelectionKind>(db: Db, kind: K, q: Ex
   const name = `matrix-arena-${kind}-${scope}${q.includeHeldOut ? "-with-held-out" : ""}`;
   const withheld = { sets: await loadWithheldSets(db), flags: { includeHeldOut: q.includeHeldOut ?? false, includeBenchmarkCollisions: q.includeBenchmarkCollisions ?? false }, evalRound: src.evalRound ?? null };
   const fileName = `${name}.${format}.jsonl`;
-  return { kind, format, rounds: src.rows, options, target: targets.length === 1 ? (targets[0] ?? null) : null, name, fileName, withheld };
+  return { kind, format, rounds: src.rows, options, target: targets.length === 1 ? (targets[0] ?? null) : null, name, fileName, withheld, traces: q.traces ?? "drop" };
 }
 
 /**
@@ -133,10 +136,12 @@ export function runExport<K extends SelectionKind>(
   const selector = createSelector(plan.kind, plan.options, mulberry32(seed));
   const shadow = createSelector(plan.kind, { ...plan.options, perCategoryCap: undefined }, mulberry32(seed));
   const withholding = createWithholding(plan.withheld.sets, plan.withheld.flags);
-  const write = stringifyLines(createFormatter(plan.kind, plan.format, provenance === undefined ? {} : { provenance }));
+  const formatOptions = { ...(provenance === undefined ? {} : { provenance }), traces: plan.traces };
+  const write = stringifyLines(createFormatter(plan.kind, plan.format, formatOptions));
+  const cols = { traces: traceLayout(plan.kind, formatOptions) !== null };
   let lines = 0;
   const rowsOf = (group: InstructionGroup) => withholding.rows(group, (g) => selector.next(g), (g) => shadow.next(g).length);
-  const chunks = exportChunks(exportGroupPages(db, plan.rounds), rowsOf, write, { onLines: (n) => void (lines += n) });
+  const chunks = exportChunks(exportGroupPages(db, plan.rounds, cols), rowsOf, write, { onLines: (n) => void (lines += n) });
   return { chunks, selector, withholding, lines: () => lines };
 }
 
@@ -153,7 +158,7 @@ export async function datasetCard<K extends SelectionKind>(db: Db, plan: ExportP
     fileName: plan.fileName,
     summary: run.selector.summary(),
     options: plan.options,
-    formatOptions: q.provenance === undefined ? {} : { provenance: q.provenance },
+    formatOptions: { ...(q.provenance === undefined ? {} : { provenance: q.provenance }), traces: plan.traces },
     generatedAt: now,
     target: plan.target,
     lines: run.lines(),
