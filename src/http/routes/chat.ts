@@ -16,8 +16,10 @@ const ChatBody = z
   .openapi("ChatRequest");
 const ChatReply = z
   .object({
-    text: z.string(),
-    usage: z.object({ promptTokens: z.number(), completionTokens: z.number() }),
+    text: z.string().openapi({ description: "the final answer, without the reasoning trace" }),
+    trace: z.string().nullable().openapi({ description: "the reasoning trace (separate field or inline tags), null when none" }),
+    traceStatus: z.enum(["none", "closed", "unclosed"]).openapi({ description: "unclosed: the output ended inside the trace (max_tokens), so text is empty" }),
+    usage: z.object({ promptTokens: z.number(), completionTokens: z.number().openapi({ description: "reasoning included" }), reasoningTokens: z.number().optional() }),
     latencyMs: z.number(),
     cached: z.boolean(),
     costUsd: z.number(),
@@ -53,7 +55,7 @@ export function chatRoutes(deps: Deps) {
         const details = { kind: res.kind, retryable: res.retryable, attempts: res.attempts, ...(res.status ? { providerStatus: res.status } : {}) };
         throw new AppError(res.kind === "config" ? "unprocessable" : "provider_error", res.message, details);
       }
-      return c.json({ text: res.text, usage: res.usage, latencyMs: res.latencyMs, cached: res.cached, costUsd: res.costUsd, attempts: res.attempts }, 200);
+      return c.json({ text: res.text, trace: res.trace, traceStatus: res.traceStatus, usage: res.usage, latencyMs: res.latencyMs, cached: res.cached, costUsd: res.costUsd, attempts: res.attempts }, 200);
     },
   );
   return r;

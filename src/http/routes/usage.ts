@@ -12,6 +12,7 @@ const Row = z.object({
   failedCalls: z.number(),
   promptTokens: z.number(),
   completionTokens: z.number(),
+  reasoningTokens: z.number().openapi({ description: "the part of completionTokens spent on reasoning traces" }),
   costUsd: z.number(),
 });
 
