@@ -112,6 +112,24 @@ describeEachDb("reasoning traces on $name", (target) => {
     expect(js.filter((x) => x.judgments.valid).length).toBeGreaterThanOrEqual(24);
   });
 
+  it("records a judge whose final answer has no verdict as invalid, though its trace holds one", async () => {
+    const config = (faults: unknown) => fetch(`${sim.url}/sim/config`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ faults }) });
+    expect((await config({ perModel: { "sim-judge-thinker": { invalidVerdict: 1 } } })).status).toBe(200);
+    try {
+      // A pair the first round did not judge, so no cached verdict answers for the judge.
+      const id = await runRound({ candidates: ["sim-reasoner", "sim-thinker-inline"], pairing: "all-pairs", judges: ["sim-judge-thinker"], instructions: { limit: 2 }, invalidRetries: 0 });
+      const js = await t.deps.db.select().from(judgments).innerJoin(battles, eq(battles.id, judgments.battleId)).where(eq(battles.roundId, id));
+      expect(js).toHaveLength(4);
+      for (const { judgments: j } of js) {
+        expect([j.valid, j.verdict]).toEqual([false, null]);
+        // The whole reply (trace and answer) would have parsed: the trace's first impression is a label.
+        expect(parsePairwiseVerdict(`${j.trace ?? ""}\n${j.rawText ?? ""}`)).not.toBeNull();
+      }
+    } finally {
+      await config({});
+    }
+  });
+
   it("computes style features on final answers", async () => {
     const bs = await t.deps.db.select().from(battles).where(eq(battles.roundId, roundId));
     const rs = await t.deps.db.select().from(responses).where(eq(responses.roundId, roundId));
