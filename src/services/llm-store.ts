@@ -15,7 +15,7 @@ export function createDbCache(db: Db): ResponseCache {
       const [row] = await db.select().from(llmCache).where(eq(llmCache.key, key));
       if (!row) return null;
       const usage = { promptTokens: row.promptTokens, completionTokens: row.completionTokens, ...(row.reasoningTokens === null ? {} : { reasoningTokens: row.reasoningTokens }) };
-      return { text: row.text, usage, reasoning: row.reasoning, finishReason: row.finishReason };
+      return { text: row.text, usage, ...(row.reasoning === null ? {} : { reasoning: row.reasoning }), ...(row.finishReason === null ? {} : { finishReason: row.finishReason }) };
     },
     async put(key: string, model: string, value: CachedCompletion) {
       const fields = {

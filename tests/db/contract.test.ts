@@ -86,14 +86,19 @@ describeEachDb("database contract on $name", (target) => {
     await cache.put("k1", "m", { text: "hello", usage: { promptTokens: 3, completionTokens: 2 } });
     await cache.put("k1", "m", { text: "hello", usage: { promptTokens: 3, completionTokens: 2 } });
     expect(await cache.get("k1")).toEqual({ text: "hello", usage: { promptTokens: 3, completionTokens: 2 } });
+    // A reasoning model's entry keeps its separate trace, reasoning token count and finish reason.
+    const traced = { text: "42", reasoning: "6 x 7", finishReason: "stop", usage: { promptTokens: 3, completionTokens: 9, reasoningTokens: 5 } };
+    await cache.put("k2", "m", traced);
+    expect(await cache.get("k2")).toEqual(traced);
     const sink = createDbUsageSink(h.db, pino({ level: "silent" }), 60_000);
     const rec = { model: "m", purpose: "test", promptTokens: 10, completionTokens: 5, costUsd: 0.5, cached: false, ok: true, latencyMs: 1, attempts: 1 };
-    sink.record(rec);
-    sink.record({ ...rec, cached: true, costUsd: 0 });
+    sink.record({ ...rec, reasoningTokens: 3 });
+    sink.record({ ...rec, cached: true, costUsd: 0, reasoningTokens: 3 });
     await sink.flush();
     sink.record(rec);
     await sink.flush();
     const [u] = await h.db.select().from(modelUsage).where(eq(modelUsage.purpose, "test"));
-    expect(u).toMatchObject({ calls: 3, cachedCalls: 1, promptTokens: 20, completionTokens: 10, costUsd: 1 });
+    // A cached call's reasoning tokens were not spent again.
+    expect(u).toMatchObject({ calls: 3, cachedCalls: 1, promptTokens: 20, completionTokens: 10, reasoningTokens: 3, costUsd: 1 });
   });
 });
