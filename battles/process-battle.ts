@@ -36,12 +36,12 @@ export async function processBattle(deps: ProcessDeps, b: BattleRow, round: Roun
   if (!ins) throw new Error(`instruction ${b.instructionId} not found`);
   const messages = ins.messages as LlmMessage[];
   const instruction = { id: ins.id, messages };
-  const [ra, rb] = (
-    await allOrFirstError([
-      ensureResponse(deps.db, deps.llm, b.roundId, instruction, b.modelA, budget, deps.answers),
-      ensureResponse(deps.db, deps.llm, b.roundId, instruction, b.modelB, budget, deps.answers),
-    ])
-  ).map(requireAnswer) as [ResponseRow, ResponseRow];
+  const [ra, rb] = await allOrFirstError([
+    ensureResponse(deps.db, deps.llm, b.roundId, instruction, b.modelA, budget, deps.answers),
+    ensureResponse(deps.db, deps.llm, b.roundId, instruction, b.modelB, budget, deps.answers),
+  ]);
+  requireAnswer(ra);
+  requireAnswer(rb);
   const options = round.options;
   const jurors = await allOrFirstError(
     round.judges.map(async (judge): Promise<CombinedOutcome & { judge: string }> => {

@@ -42,8 +42,8 @@ export async function ensureResponse(
   return answers ? answers.run(`${roundId}\u0000${instruction.id}\u0000${model}`, fetch) : fetch();
 }
 
-/** A stored answer a battle can be judged on; an unclosed trace (output cut at max_tokens while thinking) is not one. */
-export function requireAnswer(row: ResponseRow): ResponseRow {
+/** Throws unless a battle can be judged on this answer: an unclosed trace (output cut at max_tokens while thinking) cannot. */
+export function requireAnswer(row: ResponseRow): void {
   if (row.traceStatus === "unclosed") {
     throw new JobError(
       "unclosed_trace",
@@ -51,7 +51,6 @@ export function requireAnswer(row: ResponseRow): ResponseRow {
       false,
     );
   }
-  return row;
 }
 
 async function requestAndStore(
