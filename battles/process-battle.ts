@@ -7,6 +7,7 @@ import type { Db } from "../db/client.js";
 import { instructions } from "../db/schema/index.js";
 import { type CombinedOutcome, poolJury } from "../judges/index.js";
 import { judgePairwise, judgeReward, judgeSingle, type GameContext } from "./judging.js";
+import { loadJudgeTemplate } from "./judge-template.js";
 import type { BattleLlm, LlmMessage } from "./llm.js";
 import type { BattleResult, BattleRow } from "./queue.js";
 import { ensureResponse, type ResponseRow } from "./responses.js";
@@ -36,6 +37,9 @@ export async function processBattle(deps: ProcessDeps, b: BattleRow, round: Roun
     ensureResponse(deps.db, deps.llm, b.roundId, instruction, b.modelB, budget, deps.answers),
   ]);
   const options = round.options;
+  const version = roundPromptVersion(round);
+  const pairwise = round.judgeMode === "pairwise" ? await loadJudgeTemplate(deps.db, version, "pairwise") : null;
+  const single = round.judgeMode === "single" ? await loadJudgeTemplate(deps.db, version, "single") : null;
   const jurors = await allOrFirstError(
     round.judges.map(async (judge): Promise<CombinedOutcome & { judge: string }> => {
       const ctx: GameContext = {
@@ -52,12 +56,7 @@ export async function processBattle(deps: ProcessDeps, b: BattleRow, round: Roun
         invalidRetries: options.invalidRetries,
         swapRule: options.swapRule,
       };
-      const res =
-        round.judgeMode === "single"
-          ? await judgeSingle(ctx, roundPromptVersion(round))
-          : round.judgeMode === "reward"
-            ? await judgeReward(ctx)
-            : await judgePairwise(ctx, roundPromptVersion(round));
+      const res = single ? await judgeSingle(ctx, single) : pairwise ? await judgePairwise(ctx, pairwise) : await judgeReward(ctx);
       return { ...res, judge };
     }),
   );
