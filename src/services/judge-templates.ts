@@ -66,6 +66,8 @@ export interface TemplateView {
   versions: number;
   createdAt: string | null;
   updatedAt: string | null;
+  /** The API key that wrote the version (null for built-ins and in local mode). */
+  createdBy: string | null;
 }
 
 /** Names the built-ins (and reward scores) are recorded under; a user template may not take one. */
@@ -79,10 +81,10 @@ function builtinView(t: PromptTemplate): TemplateView {
   const output: JudgeTemplateOutput =
     t.kind === "single" ? { kind: "rating" } : t.output === "json" ? { kind: "json", schema: PAIRWISE_VERDICT_SCHEMA.schema, verdictField: "verdict" } : { kind: "labels" };
   const [system, user] = rendered.messages;
-  return { name, version: Number(n), promptVersion: t.version, builtin: true, mode: t.kind, systemPrompt: system?.content ?? "", userTemplate: user?.content ?? "", output, description: "built-in (a reference answer, when shown, gets its own block and version +reference)", versions: 1, createdAt: null, updatedAt: null };
+  return { name, version: Number(n), promptVersion: t.version, builtin: true, mode: t.kind, systemPrompt: system?.content ?? "", userTemplate: user?.content ?? "", output, description: "built-in (a reference answer, when shown, gets its own block and version +reference)", versions: 1, createdAt: null, updatedAt: null, createdBy: null };
 }
 
-function rowView(row: JudgeTemplateRow, versions: number): TemplateView & { createdBy: string | null } {
+function rowView(row: JudgeTemplateRow, versions: number): TemplateView {
   return {
     name: row.name, version: row.version, promptVersion: templateVersion(row.name, row.version), builtin: false, mode: row.mode,
     systemPrompt: row.systemPrompt, userTemplate: row.userTemplate, output: row.output, description: row.description, versions,
@@ -106,7 +108,7 @@ export async function createTemplate(db: Db, body: TemplateCreate, createdBy: st
 }
 
 /** Built-ins, then the latest version of every user template. */
-export async function listTemplates(db: Db) {
+export async function listTemplates(db: Db): Promise<TemplateView[]> {
   const rows = await listTemplateRows(db);
   const latest = new Map<string, { row: JudgeTemplateRow; versions: number }>();
   for (const row of rows) {
@@ -119,7 +121,7 @@ export async function listTemplates(db: Db) {
 }
 
 /** One version (the latest when `version` is null) of a user template or a built-in. */
-export async function getTemplate(db: Db, name: string, version: number | null) {
+export async function getTemplate(db: Db, name: string, version: number | null): Promise<TemplateView> {
   const builtin = PROMPT_VERSIONS.map((v) => getPromptTemplate(v)).find((t) => t !== null && t.version.split("@")[0] === name);
   if (builtin) {
     if (version !== null && `${name}@${version}` !== builtin.version) throw notFound("judge template version", `${name}@${version}`);
