@@ -149,7 +149,9 @@ export async function patchTemplate(db: Db, name: string, body: TemplatePatch, c
       description: body.description === undefined ? current.description : body.description,
     };
     checkTemplate({ name, mode: current.mode, ...next });
-    if (!(await templateVersionInUse(tx, templateVersion(name, current.version)))) {
+    // The description is not part of what a judge sees: changing only it never needs a new version.
+    const sameText = next.systemPrompt === current.systemPrompt && next.userTemplate === current.userTemplate && JSON.stringify(next.output) === JSON.stringify(current.output);
+    if (sameText || !(await templateVersionInUse(tx, templateVersion(name, current.version)))) {
       await updateTemplateVersion(tx, name, current.version, next);
       return { version: current.version, created: false };
     }

@@ -69,6 +69,12 @@ describeEachDb("judge templates users write on $name", (target) => {
     expect(await json(await t.req("GET", `/v1/rounds/${(await json<{ id: string }>(r2)).id}`))).toMatchObject({ promptVersion: "code-rubric@2" });
   });
 
+  it("a PATCH of the description alone of a used version keeps the version", async () => {
+    const res = await t.req("PATCH", "/v1/judge-templates/code-rubric", { description: "for the code rounds" });
+    expect(res.status).toBe(200);
+    expect(await json(res)).toMatchObject({ version: 2, description: "for the code rounds", versions: 2 });
+  });
+
   it("a single-grading JSON template is created and usable by a single round", async () => {
     const body = { name: "house-style", mode: "single", systemPrompt: "Rate the style.", userTemplate: "<question>{{question}}</question><answer>{{answer}}</answer>", output: { kind: "json", schema: schemaOf({ type: "integer", minimum: 1, maximum: 10 }), verdictField: "verdict" } };
     expect((await t.req("POST", "/v1/judge-templates", body)).status).toBe(201);
