@@ -32,14 +32,15 @@ export async function processBattle(deps: ProcessDeps, b: BattleRow, round: Roun
   if (!ins) throw new Error(`instruction ${b.instructionId} not found`);
   const messages = ins.messages as LlmMessage[];
   const instruction = { id: ins.id, messages };
+  // The judge template first: a round whose template is missing fails before any answer is paid for.
+  const version = roundPromptVersion(round);
+  const pairwise = round.judgeMode === "pairwise" ? await loadJudgeTemplate(deps.db, version, "pairwise") : null;
+  const single = round.judgeMode === "single" ? await loadJudgeTemplate(deps.db, version, "single") : null;
   const [ra, rb] = await allOrFirstError([
     ensureResponse(deps.db, deps.llm, b.roundId, instruction, b.modelA, budget, deps.answers),
     ensureResponse(deps.db, deps.llm, b.roundId, instruction, b.modelB, budget, deps.answers),
   ]);
   const options = round.options;
-  const version = roundPromptVersion(round);
-  const pairwise = round.judgeMode === "pairwise" ? await loadJudgeTemplate(deps.db, version, "pairwise") : null;
-  const single = round.judgeMode === "single" ? await loadJudgeTemplate(deps.db, version, "single") : null;
   const jurors = await allOrFirstError(
     round.judges.map(async (judge): Promise<CombinedOutcome & { judge: string }> => {
       const ctx: GameContext = {

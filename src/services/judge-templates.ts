@@ -168,10 +168,11 @@ export async function patchTemplate(db: Db, name: string, body: TemplatePatch, c
  * as `name@n` (the latest version when no `@n` is given). 400 when it is unknown or of the wrong mode.
  */
 export async function resolveRoundPromptVersion(db: Db, promptVersion: string, mode: "pairwise" | "single"): Promise<string> {
-  const builtin = getPromptTemplate(promptVersion);
+  // A built-in named without its version ("arena-hard-v2") is its one version.
+  const builtin = getPromptTemplate(promptVersion) ?? PROMPT_VERSIONS.map((v) => getPromptTemplate(v)).find((t) => t?.version.split("@")[0] === promptVersion);
   if (builtin) {
     if (builtin.kind !== mode) throw badRequest(`promptVersion: '${promptVersion}' is not a ${mode} prompt template`);
-    return promptVersion;
+    return builtin.version;
   }
   const ref = parseTemplateRef(promptVersion);
   const row = ref ? await findTemplate(db, ref.name, ref.version) : null;

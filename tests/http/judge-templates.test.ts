@@ -56,6 +56,12 @@ describeEachDb("judge templates users write on $name", (target) => {
     expect(await json(await t.req("GET", `/v1/rounds/${id}`))).toMatchObject({ promptVersion: "code-rubric@1" });
   });
 
+  it("a round may name a built-in without its version", async () => {
+    const res = await round("mt-bench-single", "single");
+    expect(res.status).toBe(202);
+    expect(await json(await t.req("GET", `/v1/rounds/${(await json<{ id: string }>(res)).id}`))).toMatchObject({ promptVersion: "mt-bench-single@1" });
+  });
+
   it("a PATCH once a round uses the version makes version 2 and keeps version 1", async () => {
     const res = await t.req("PATCH", "/v1/judge-templates/code-rubric", { userTemplate: `Rubric: tests pass, clear names.\n${USER}` });
     expect(res.status).toBe(201);
