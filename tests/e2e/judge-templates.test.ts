@@ -3,7 +3,8 @@
  * template of each output kind (pairwise labels, pairwise JSON schema, single 1-10 rating, single JSON
  * schema). Each template lays the prompt out with its own tags, which the simulated judge reads; every
  * judgment is recorded under the template's name@1, pairwise games are played in both orders, the
- * verdict is read the template's way, and the stronger model comes out ahead.
+ * verdict is read the template's way, and the stronger model comes out ahead. The built-in single and
+ * JSON templates run through the same path.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDb } from "../../db/client.js";
@@ -59,7 +60,7 @@ afterAll(async () => {
   await sim?.close();
 });
 
-async function runRound(template: (typeof TEMPLATES)[number]): Promise<Battle[]> {
+async function runRound(template: { name: string; mode: string }, recorded = `${template.name}@1`): Promise<Battle[]> {
   const body = { candidates: ["sim-strong", "sim-weak"], pairing: "all-pairs", judges: ["sim-judge-fair"], judgeMode: template.mode, promptVersion: template.name, instructions: { limit: ITEMS.length } };
   const created = await t.req("POST", "/v1/rounds", body);
   expect(created.status).toBe(202);
@@ -67,7 +68,7 @@ async function runRound(template: (typeof TEMPLATES)[number]): Promise<Battle[]>
   const worker = startBattleWorker(t.deps, "test");
   const done = await waitForRound(async () => json<Progress>(await t.req("GET", `/v1/rounds/${id}`)));
   await worker.stop();
-  expect(done).toMatchObject({ status: "done", promptVersion: `${template.name}@1` });
+  expect(done).toMatchObject({ status: "done", promptVersion: recorded });
   return (await json<{ items: Battle[] }>(await t.req("GET", `/v1/battles?roundId=${id}`))).items;
 }
 
@@ -92,6 +93,16 @@ describe("rounds judged by user templates of every output kind", () => {
           else expect(j.rawText).toMatch(/addresses \d+ of \d+ key points/);
         }
       }
+      expect(strongShare(items)).toBeGreaterThan(0.5);
+    }, 120_000);
+  }
+});
+
+describe("the built-ins still judge through the same path", () => {
+  for (const b of [{ name: "mt-bench-single@1", mode: "single" }, { name: "arena-hard-v2-json@1", mode: "pairwise" }]) {
+    it(b.name, async () => {
+      const items = await runRound(b, b.name);
+      for (const battle of items) for (const j of battle.judgments) expect(j).toMatchObject({ promptVersion: b.name, valid: true });
       expect(strongShare(items)).toBeGreaterThan(0.5);
     }, 120_000);
   }
