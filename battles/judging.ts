@@ -13,15 +13,14 @@ import {
   combineSingle,
   type CombinedOutcome,
   gameScore,
-  getPairwiseTemplate,
-  getSingleTemplate,
   hasReference,
-  parseJsonVerdict,
-  parsePairwiseVerdict,
-  parseRating,
   type PairwiseLabel,
+  type PairwiseTemplate,
+  pairwiseVerdictOf,
+  ratingOf,
   type RenderedPrompt,
   rewardShare,
+  type SingleTemplate,
 } from "../judges/index.js";
 import { JobError } from "../lib/job-error.js";
 import type { BattleLlm, LlmMessage } from "./llm.js";
@@ -137,12 +136,9 @@ async function callAndStore(ctx: GameContext, order: Order, prompt: RenderedProm
 }
 
 /** Both swapped games of a pairwise judge, combined into model A's outcome. */
-export async function judgePairwise(ctx: GameContext, version: string): Promise<CombinedOutcome> {
-  const template = getPairwiseTemplate(version);
-  if (!template) throw new JobError("config", `unknown pairwise prompt version '${version}'`, false);
+export async function judgePairwise(ctx: GameContext, template: PairwiseTemplate): Promise<CombinedOutcome> {
   const parse = (order: "AB" | "BA") => (text: string): Parsed => {
-    const label: PairwiseLabel | null =
-      template.output === "json" ? (parseJsonVerdict(text)?.verdict ?? parsePairwiseVerdict(text)) : parsePairwiseVerdict(text);
+    const label: PairwiseLabel | null = pairwiseVerdictOf(template, text);
     return { verdict: label, score: gameScore(label, order) };
   };
   const q = { question: ctx.question, reference: ctx.reference };
@@ -154,11 +150,9 @@ export async function judgePairwise(ctx: GameContext, version: string): Promise<
 }
 
 /** MT-bench style single grading of each answer (1-10), combined into model A's share. */
-export async function judgeSingle(ctx: GameContext, version: string): Promise<CombinedOutcome> {
-  const template = getSingleTemplate(version);
-  if (!template) throw new JobError("config", `unknown single prompt version '${version}'`, false);
+export async function judgeSingle(ctx: GameContext, template: SingleTemplate): Promise<CombinedOutcome> {
   const parse = (text: string): Parsed => {
-    const rating = parseRating(text);
+    const rating = ratingOf(template, text);
     return { verdict: rating === null ? null : String(rating), score: rating };
   };
   const q = { question: ctx.question, reference: ctx.reference };

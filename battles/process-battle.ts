@@ -7,6 +7,7 @@ import type { Db } from "../db/client.js";
 import { instructions } from "../db/schema/index.js";
 import { type CombinedOutcome, poolJury } from "../judges/index.js";
 import { judgePairwise, judgeReward, judgeSingle, type GameContext } from "./judging.js";
+import { loadJudgeTemplate } from "./judge-template.js";
 import type { BattleLlm, LlmMessage } from "./llm.js";
 import type { BattleResult, BattleRow } from "./queue.js";
 import { ensureResponse, requireAnswer, type ResponseRow } from "./responses.js";
@@ -36,6 +37,10 @@ export async function processBattle(deps: ProcessDeps, b: BattleRow, round: Roun
   if (!ins) throw new Error(`instruction ${b.instructionId} not found`);
   const messages = ins.messages as LlmMessage[];
   const instruction = { id: ins.id, messages };
+  // The judge template first: a round whose template is missing fails before any answer is paid for.
+  const version = roundPromptVersion(round);
+  const pairwise = round.judgeMode === "pairwise" ? await loadJudgeTemplate(deps.db, version, "pairwise") : null;
+  const single = round.judgeMode === "single" ? await loadJudgeTemplate(deps.db, version, "single") : null;
   const [ra, rb] = await allOrFirstError([
     ensureResponse(deps.db, deps.llm, b.roundId, instruction, b.modelA, budget, deps.answers),
     ensureResponse(deps.db, deps.llm, b.roundId, instruction, b.modelB, budget, deps.answers),
@@ -60,12 +65,7 @@ export async function processBattle(deps: ProcessDeps, b: BattleRow, round: Roun
         invalidRetries: options.invalidRetries,
         swapRule: options.swapRule,
       };
-      const res =
-        round.judgeMode === "single"
-          ? await judgeSingle(ctx, roundPromptVersion(round))
-          : round.judgeMode === "reward"
-            ? await judgeReward(ctx)
-            : await judgePairwise(ctx, roundPromptVersion(round));
+      const res = single ? await judgeSingle(ctx, single) : pairwise ? await judgePairwise(ctx, pairwise) : await judgeReward(ctx);
       return { ...res, judge };
     }),
   );

@@ -13,6 +13,8 @@ export const RoundProgressSchema = z.object({
   status: z.enum(ROUND_STATUSES),
   pairing: z.string(),
   judgeMode: z.string(),
+  /** The judge prompt version the round's judgments are recorded under (a built-in, or a user template's name@n). */
+  promptVersion: z.string(),
   candidates: z.array(z.string()),
   judges: z.array(z.string()),
   target: z.string().nullable(),

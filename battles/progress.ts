@@ -4,7 +4,7 @@ import type { Db } from "../db/client.js";
 import { battles } from "../db/schema/index.js";
 import { readBudget } from "../db/budget-ledger.js";
 import { roundUsd } from "./budget.js";
-import type { RoundRow } from "./round-store.js";
+import { roundPromptVersion, type RoundRow } from "./round-store.js";
 import type { RoundProgress, RoundStatus } from "./progress-schema.js";
 import { roundSpend, type RoundSpend } from "./spend.js";
 
@@ -50,6 +50,7 @@ export async function roundProgress(db: Db, round: RoundRow, now: Date = new Dat
     status: round.status as RoundStatus,
     pairing: round.pairing,
     judgeMode: round.judgeMode,
+    promptVersion: roundPromptVersion(round),
     candidates: round.candidates,
     judges: round.judges,
     target: round.target,

@@ -7,7 +7,8 @@ import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { battles, instructions, type RoundOptions, rounds } from "../db/schema/index.js";
 import { type BudgetCaps, readBudget, setBudgetCaps } from "../db/budget-ledger.js";
-import { DEFAULT_PAIRWISE_VERSION, DEFAULT_SINGLE_VERSION } from "../judges/index.js";
+import { findTemplate } from "../db/judge-templates.js";
+import { DEFAULT_PAIRWISE_VERSION, DEFAULT_SINGLE_VERSION, getPromptTemplate, parseTemplateRef } from "../judges/index.js";
 import { type PairingMode, planBattles, planPairs } from "./pairing.js";
 import { roundSpend } from "./spend.js";
 import { mulberry32 } from "../lib/random.js";
@@ -56,6 +57,26 @@ export class EmptyPlanError extends Error {
   }
 }
 
+/** The round names a user template version that does not exist (any more); the transaction is rolled back. */
+export class MissingTemplateError extends Error {
+  constructor(readonly promptVersion: string) {
+    super(`judge template '${promptVersion}' not found`);
+    this.name = "MissingTemplateError";
+  }
+}
+
+/**
+ * A round on a user template holds a share lock on its version row until the round is written, so
+ * an edit of that version (which takes the row for update) either commits before the round exists or
+ * sees the round and makes a new version instead.
+ */
+async function lockUserTemplate(tx: Pick<Db, "select">, promptVersion: string | undefined): Promise<void> {
+  if (promptVersion === undefined || getPromptTemplate(promptVersion)) return;
+  const ref = parseTemplateRef(promptVersion);
+  const row = ref && ref.version !== null ? await findTemplate(tx, ref.name, ref.version, "share") : null;
+  if (!row) throw new MissingTemplateError(promptVersion);
+}
+
 function instructionFilter(o: RoundOptions): SQL | undefined {
   const f = o.instructions;
   const conds: SQL[] = [];
@@ -70,6 +91,7 @@ function instructionFilter(o: RoundOptions): SQL | undefined {
 export async function createRoundPlan(db: Db, r: NewRound): Promise<{ round: RoundRow; battles: number; instructions: number }> {
   const seed = r.options.instructions.seed ?? 0;
   return db.transaction(async (tx) => {
+    await lockUserTemplate(tx, r.options.promptVersion);
     let q = tx
       .select({ id: instructions.id, category: instructions.category })
       .from(instructions)

@@ -19,3 +19,5 @@ export * from "./prompts/pairwise-json.js";
 export * from "./prompts/single.js";
 export * from "./prompts/registry.js";
 export * from "./human-agreement.js";
+export * from "./template-verdict.js";
+export * from "./prompts/user-template.js";

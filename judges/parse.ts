@@ -119,7 +119,7 @@ export interface JsonVerdict {
 const MAX_FENCES = 8;
 
 /** Texts worth trying as JSON, most likely first: the whole text, fenced blocks (last first), the outer braces. */
-function jsonCandidates(text: string): string[] {
+export function jsonCandidates(text: string): string[] {
   const out = [text.trim()];
   const fences = [...text.matchAll(/```[a-zA-Z]*[ \t]*\r?\n?([\s\S]*?)```/g)].map((m) => (m[1] ?? "").trim());
   out.push(...fences.reverse().slice(0, MAX_FENCES));
@@ -130,7 +130,7 @@ function jsonCandidates(text: string): string[] {
   return out.filter((c) => c.startsWith("{") && c.endsWith("}"));
 }
 
-function tryParse(candidate: string): unknown {
+export function tryParse(candidate: string): unknown {
   try {
     return JSON.parse(candidate);
   } catch {

@@ -4,3 +4,4 @@ export * from "./arena.js";
 export * from "./loop.js";
 export * from "./generator.js";
 export * from "./budget.js";
+export * from "./judge-templates.js";

@@ -22,7 +22,8 @@ export function renderQuestion(question: QuestionInput): string {
   return renderTranscript(question);
 }
 
-function renderTranscript(messages: readonly JudgeMessage[]): string {
+/** Every message as a numbered block (the transcript form described above), whatever its length. */
+export function renderTranscript(messages: readonly JudgeMessage[]): string {
   let turn = 0;
   const blocks: string[] = [];
   for (const m of messages) {

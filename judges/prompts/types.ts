@@ -43,12 +43,17 @@ export interface PairwiseTemplate {
   version: string;
   /** "label": parse with `parsePairwiseVerdict`; "json": parse with `parseJsonVerdict`. */
   output: "label" | "json";
+  /** A user template's JSON field that holds the verdict (judges/template-verdict.ts reads it). */
+  verdictField?: string;
   render(input: PairwiseInput): RenderedPrompt;
 }
 
 export interface SingleTemplate {
   kind: "single";
   version: string;
+  /** "rating" (the default): `Rating: [[N]]` in the text; "json": the number in `verdictField`. */
+  output?: "rating" | "json";
+  verdictField?: string;
   render(input: SingleInput): RenderedPrompt;
 }
 

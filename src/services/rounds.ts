@@ -9,12 +9,12 @@ import { z } from "zod";
 import type { Db } from "../../db/client.js";
 import { models, rounds } from "../../db/schema/index.js";
 import { checkPairing } from "../../battles/pairing.js";
-import { createRoundPlan, EmptyPlanError, resumeRound, type RoundOptions, type RoundRow } from "../../battles/round-store.js";
+import { createRoundPlan, EmptyPlanError, MissingTemplateError, resumeRound, type RoundOptions, type RoundRow } from "../../battles/round-store.js";
 import { roundSpend } from "../../battles/spend.js";
 import { roundUsd } from "../../battles/budget.js";
 import { capProblem } from "../../db/budget-ledger.js";
-import { getPromptTemplate } from "../../judges/index.js";
 import { AppError, badRequest } from "../errors.js";
+import { resolveRoundPromptVersion } from "./judge-templates.js";
 import { MODEL_NAME_RE } from "./models.js";
 
 const ModelName = z.string().regex(MODEL_NAME_RE, "not a valid model name");
@@ -65,26 +65,24 @@ async function checkModelsExist(db: Db, body: RoundCreate): Promise<void> {
   }
 }
 
-function checkPromptVersion(body: RoundCreate): void {
-  if (!body.promptVersion) return;
-  const t = getPromptTemplate(body.promptVersion);
-  const wanted = body.judgeMode === "single" ? "single" : "pairwise";
-  if (!t || t.kind !== wanted || body.judgeMode === "reward") {
-    throw badRequest(`promptVersion: '${body.promptVersion}' is not a ${wanted} prompt template`);
-  }
+/** The exact version the round records: a built-in, or a user template's `name@n` (judge-templates.ts). */
+async function checkPromptVersion(db: Db, body: RoundCreate): Promise<string | undefined> {
+  if (!body.promptVersion) return undefined;
+  if (body.judgeMode === "reward") throw badRequest("promptVersion: a reward round scores answers with a reward model and uses no prompt template");
+  return resolveRoundPromptVersion(db, body.promptVersion, body.judgeMode);
 }
 
 export async function startRound(db: Db, body: RoundCreate, extra: { iterationId?: string; excludeIds?: number[]; createdBy?: string | null } = {}) {
   const problems = checkPairing(body);
   const first = problems[0];
   if (first) throw badRequest(`${first.field}: ${first.message}`, { issues: problems });
-  checkPromptVersion(body);
+  const promptVersion = await checkPromptVersion(db, body);
   await checkModelsExist(db, body);
   const options: RoundOptions = {
     instructions: body.instructions ?? {},
     jury: body.jury,
     swapRule: body.swapRule,
-    promptVersion: body.promptVersion,
+    promptVersion,
     useReference: body.useReference,
     maxAttempts: body.maxAttempts,
     invalidRetries: body.invalidRetries,
@@ -106,6 +104,7 @@ export async function startRound(db: Db, body: RoundCreate, extra: { iterationId
     options,
     budget: body.budget,
   }).catch((e: unknown) => {
+    if (e instanceof MissingTemplateError) throw badRequest(`promptVersion: ${e.message}`);
     if (e instanceof EmptyPlanError) {
       throw new AppError("unprocessable", "instructions: no instructions match the round's filter; import some first (POST /v1/instructions)");
     }

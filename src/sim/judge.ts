@@ -5,6 +5,9 @@
  *   d = (qA - qB) + positionBias + verbosityBias * clamp(log2(wordsA / wordsB), -2, 2) / 2 + noise * z
  * with z ~ N(0, 1) seeded by the prompt; |d| <= TIE_MARGIN is a tie, > STRONG_MARGIN a strong preference.
  * A single grade is round(1 + 9 * (q + verbosityBias * clamp(log2(words / REFERENCE_WORDS), -1, 1) + noise * z)).
+ * Besides the built-in markers they read prompts users lay out with XML-style tags (`<question>` or
+ * `<conversation>`, `<reference>`, `<answer_a>` + `<answer_b>` or `<answer>`), as judge templates
+ * users write often do (see TAGS below).
  */
 import type { JudgeSpec } from "./preset-schema.js";
 import { assessAnswer, type Quality } from "./quality.js";
@@ -66,6 +69,36 @@ export function finalUserTurn(question: string): string {
   return question.slice(start, end < 0 ? undefined : end).trim();
 }
 
+/** Tag names a user-written judge template may wrap each part in, first found wins. */
+const TAGS = {
+  question: ["question", "conversation", "prompt"],
+  reference: ["reference", "reference_answer"],
+  a: ["answer_a", "response_a", "assistant_a"],
+  b: ["answer_b", "response_b", "assistant_b"],
+  one: ["answer", "response"],
+};
+
+function tagged(text: string, names: readonly string[]): string | null {
+  for (const n of names) {
+    const v = between(text, `<${n}>`, `</${n}>`);
+    if (v !== null) return v;
+  }
+  return null;
+}
+
+/** A prompt laid out with tags; null unless it has a question and the answers of a judge prompt. */
+function parseTaggedPrompt(text: string): JudgePrompt | null {
+  const q = tagged(text, TAGS.question);
+  if (q === null) return null;
+  const question = finalUserTurn(q);
+  const reference = tagged(text, TAGS.reference) || null;
+  const a = tagged(text, TAGS.a);
+  const b = tagged(text, TAGS.b);
+  if (a !== null && b !== null) return { kind: "pairwise", question, a, b, reference };
+  const answer = tagged(text, TAGS.one);
+  return answer === null ? null : { kind: "single", question, answer, reference };
+}
+
 /** Recover a judge prompt from a message; null when the text is not one. */
 export function parseJudgePrompt(text: string): JudgePrompt | null {
   if (text.includes(P.aStart)) {
@@ -83,7 +116,7 @@ export function parseJudgePrompt(text: string): JudgePrompt | null {
     const question = finalUserTurn(text.slice(qi + S.question.length, qEnd < 0 ? undefined : qEnd).trim());
     return { kind: "single", question, answer, reference: between(text, S.refStart, S.refEnd) };
   }
-  return null;
+  return parseTaggedPrompt(text);
 }
 
 export interface PairwiseDecision {

@@ -29,7 +29,7 @@ export function spawnCli(args: string[], env: Record<string, string>): Proc {
 }
 
 /** Resolves with the server URL from the JSON log line "matrix-arena listening", or rejects on exit/timeout. */
-export function waitForListening(p: Proc, timeoutMs = 30_000): Promise<string> {
+export function waitForListening(p: Proc, timeoutMs = 90_000): Promise<string> {
   return new Promise((res, rej) => {
     const timer = setTimeout(() => rej(new Error(`no listening line within ${timeoutMs} ms: ${p.stderr.join("")}`)), timeoutMs);
     const check = () => {

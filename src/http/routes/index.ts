@@ -19,6 +19,7 @@ import { generatorSimulationRoutes } from "./generator-simulations.js";
 import { generatorRoutes } from "./generator.js";
 import { healthRoutes } from "./health.js";
 import { instructionRoutes } from "./instructions.js";
+import { judgeTemplateRoutes } from "./judge-templates.js";
 import { keyRoutes } from "./keys.js";
 import { leaderboardRoutes } from "./leaderboard.js";
 import { loopRoutes } from "./loops.js";
@@ -40,6 +41,7 @@ export const ROUTE_GROUPS: readonly RouteGroup[] = [
   chatRoutes,
   usageRoutes,
   instructionRoutes,
+  judgeTemplateRoutes,
   roundRoutes,
   reviewRoutes,
   battleImportRoutes,
