@@ -1,6 +1,9 @@
 // matrix-arena dashboard: vanilla JS, no framework, no external requests. Every data call goes to
 // /v1 with the API key from sessionStorage as a Bearer token (none in local mode). Data is put in the
-// page with textContent only, never innerHTML, because model and round names are user input.
+// page with textContent only, never innerHTML, because model names, round names and answers are user
+// input; answers go through markdown.js, which builds DOM nodes from a safe subset. Views by hash:
+// #/ (leaderboard, rounds), #/round/<id> (live over server-sent events, judges, spend),
+// #/battles?... (inspector list), #/battle/<id>, #/review/<roundId> (blind human review).
 "use strict";
 (function () {
   const KEY_STORE = "matrix-arena.apiKey";
@@ -8,7 +11,7 @@
   const LB_HEADS = [["rank", "num"], ["model", ""], ["rating", "num"], ["95% interval", "ci-col"], ["battles", "num"], ["decisive", "num"], ["win rate", "num"], ["note", ""]];
   // memKey: fallback when sessionStorage is unavailable (private modes), lives as long as the page.
   // minBattles: the provisional minimum the last board answered (the server's MATRIX_ARENA_MIN_BATTLES).
-  const state = { method: "bt", roundId: "", category: "", pollTimer: null, lastRunning: 0, memKey: "", minBattles: 0, digits: 0 };
+  const state = { method: "bt", roundId: "", category: "", judge: "", styleControl: false, pollTimer: null, lastRunning: 0, memKey: "", minBattles: 0, digits: 0, stream: null, reviewKeys: null };
   const $ = (sel) => document.querySelector(sel);
 
   class AuthError extends Error {}
@@ -24,7 +27,12 @@
 
   /** GET a /v1 path; resolves to parsed JSON, null for 404 when allowed, throws AuthError on 401/403. */
   async function api(path, opts) {
-    const res = await fetch(path, { headers: { accept: "application/json", ...authHeaders() } });
+    const init = { headers: { accept: "application/json", ...authHeaders() } };
+    if (opts && opts.method) {
+      init.method = opts.method;
+      if (opts.body !== undefined) { init.body = JSON.stringify(opts.body); init.headers["content-type"] = "application/json"; }
+    }
+    const res = await fetch(path, init);
     if (res.status === 401 || res.status === 403) throw new AuthError(await errorMessage(res));
     if (res.status === 404 && opts && opts.allow404) return null;
     if (!res.ok) throw new Error(path + ": " + (await errorMessage(res)));
@@ -105,13 +113,16 @@
     const q = new URLSearchParams({ method: state.method, bootstrap: "100" });
     if (state.roundId) q.set("roundId", state.roundId);
     if (state.category) q.set("category", state.category);
+    if (state.judge) q.set("judge", state.judge);
+    if (state.styleControl && state.method === "bt") q.set("styleControl", "true");
     const board = await api("/v1/leaderboard?" + q.toString());
     state.minBattles = board.minBattles;
     state.digits = SCALE_DIGITS[board.scale] || 0;
     renderLeaderboard(board);
     $("#lb-note").textContent =
       methodNote(board) +
-      (state.roundId ? " · one round" : " · all battles") + (state.category ? " · category " + state.category : "") + ". " +
+      (state.roundId ? " · one round" : " · all battles") + (state.category ? " · category " + state.category : "") +
+      (state.judge ? " · judge " + state.judge : "") + (state.styleControl && state.method === "bt" ? " · style-controlled (length and markdown)" : "") + ". " +
       "Rank = 1 + the number of models in the same table whose interval lies wholly above this model's (overlapping intervals share a rank). " +
       "Provisional: fewer than " + state.minBattles + " decisive (non-tie) battles, so the rating is a rough guess.";
   }
@@ -133,6 +144,8 @@
       "Each group is its own table; ratings and ranks compare only within a table.";
     if (items.length === 0) return;
     groups.forEach((group, c) => host.append(leaderboardTable(group, c, groups.length)));
+    const chart = $("#lb-chart");
+    chart.replaceChildren(...groups.map((g, c) => intervalChart(g, groups.length > 1 ? "Group " + (c + 1) : "")));
   }
 
   function leaderboardTable(items, component, count) {
@@ -214,7 +227,7 @@
       const share = c.total > 0 ? finished / c.total : 0;
       const eta = r.etaSeconds && r.status === "running" ? " · ETA " + r.etaSeconds + " s" : "";
       body.append(el("tr", { "data-round": r.id }, [
-        el("td", {}, [el("span", { className: "round-name", text: r.name || r.id }), el("span", { className: "round-id", text: r.id })]),
+        el("td", {}, [el("a", { className: "round-name", href: "#/round/" + encodeURIComponent(r.id), text: r.name || r.id }), el("span", { className: "round-id", text: r.id })]),
         el("td", {}, [el("span", { className: "badge " + r.status, text: r.status })]),
         el("td", {}, [
           el("div", { className: "progress", title: pct(share) }, [el("div", { className: "fill" + (r.status === "done" ? " done" : ""), style: { width: share * 100 + "%" } })]),
@@ -229,6 +242,10 @@
   }
 
   function fillRoundSelect(items) {
+    const judges = [...new Set(items.flatMap((r) => r.judges || []))].sort();
+    const js = $("#lb-judge");
+    js.replaceChildren(el("option", { value: "", text: "all judges" }), ...judges.map((j) => el("option", { value: j, text: j })));
+    js.value = judges.includes(state.judge) ? state.judge : "";
     const select = $("#lb-round");
     select.replaceChildren(el("option", { value: "", text: "all battles" }));
     for (const r of items) select.append(el("option", { value: r.id, text: (r.name || r.id) + " (" + r.status + ")" }));
@@ -262,6 +279,361 @@
       ]),
     ]);
   }
+
+  // ---- charts: SVG built by this page (createElementNS, text via textContent) ----
+
+  const SVG_NS = "http://www.w3.org/2000/svg";
+  function svg(tag, attrs, children) {
+    const node = document.createElementNS(SVG_NS, tag);
+    for (const [k, v] of Object.entries(attrs || {})) if (v !== undefined && v !== null) node.setAttribute(k, String(v));
+    for (const c of children || []) if (c) node.append(c);
+    return node;
+  }
+  const svgText = (attrs, text) => { const t = svg("text", attrs); t.textContent = String(text); return t; };
+
+  /** "Nice" axis ticks over [lo, hi]: steps of 1, 2 or 5 times a power of ten, about five of them. */
+  function niceTicks(lo, hi) {
+    if (!(hi > lo)) return [lo];
+    const raw = (hi - lo) / 5;
+    const pow = Math.pow(10, Math.floor(Math.log10(raw)));
+    const step = [1, 2, 5, 10].map((m) => m * pow).find((s) => s >= raw) || raw;
+    const out = [];
+    for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) out.push(Number(v.toFixed(10)));
+    return out;
+  }
+
+  /** Horizontal interval chart: one row per model, the 95% interval as a bar, the rating as a dot, an axis below. */
+  function intervalChart(items, caption) {
+    if (items.length === 0) return null;
+    const left = 190, right = 30, rowH = 22, top = caption ? 26 : 10, width = 760;
+    const height = top + items.length * rowH + 40;
+    const lo = Math.min(...items.map((i) => i.ciLow)), hi = Math.max(...items.map((i) => i.ciHigh));
+    const pad = (hi - lo) * 0.05 || 1;
+    const x0 = lo - pad, x1 = hi + pad;
+    const x = (v) => left + ((v - x0) / (x1 - x0)) * (width - left - right);
+    const d = state.digits;
+    const root = svg("svg", { class: "interval-chart", viewBox: "0 0 " + width + " " + height, width: "100%", role: "img", "aria-label": "95% intervals of the ratings" });
+    if (caption) root.append(svgText({ x: 0, y: 16, class: "chart-caption" }, caption));
+    const axisY = top + items.length * rowH + 6;
+    for (const t of niceTicks(x0, x1)) {
+      root.append(svg("line", { x1: x(t), x2: x(t), y1: top - 4, y2: axisY, class: "grid" }));
+      root.append(svgText({ x: x(t), y: axisY + 16, "text-anchor": "middle", class: "tick" }, fmt(t, d)));
+    }
+    root.append(svg("line", { x1: left, x2: width - right, y1: axisY, y2: axisY, class: "axis" }));
+    items.forEach((it, k) => {
+      const y = top + k * rowH + rowH / 2;
+      const label = it.model.length > 26 ? it.model.slice(0, 25) + "…" : it.model;
+      const g = svg("g", { class: "row" + (it.provisional ? " provisional" : ""), "data-model": it.model });
+      const title = svg("title");
+      title.textContent = it.model + ": " + fmt(it.rating, d) + " (" + fmt(it.ciLow, d) + " to " + fmt(it.ciHigh, d) + ")" + (it.provisional ? ", provisional" : "");
+      g.append(title, svgText({ x: left - 8, y: y + 4, "text-anchor": "end", class: "label" }, label + (it.provisional ? " *" : "")));
+      g.append(svg("line", { x1: x(it.ciLow), x2: x(it.ciHigh), y1: y, y2: y, class: "ci" }));
+      g.append(svg("circle", { cx: x(it.rating), cy: y, r: 4, class: "pt" }));
+      root.append(g);
+    });
+    return el("figure", { className: "chart-fig" }, [root, el("figcaption", { className: "small muted", text: "Rating with its 95% interval; * = provisional. Axis in the board's scale." })]);
+  }
+
+  /** A square heatmap of a win-rate matrix (row model's share against the column model). */
+  function heatmap(title, models, matrix, counts) {
+    const n = models.length;
+    const cell = 34, left = 150, top = 120;
+    const size = left + n * cell + 10;
+    const root = svg("svg", { class: "heatmap", viewBox: "0 0 " + size + " " + (top + n * cell + 10), width: Math.min(560, size), role: "img", "aria-label": title });
+    const short = (m) => (m.length > 20 ? m.slice(0, 19) + "…" : m);
+    models.forEach((m, i) => {
+      root.append(svgText({ x: left - 6, y: top + i * cell + cell / 2 + 4, "text-anchor": "end", class: "label" }, short(m)));
+      root.append(svgText({ x: 0, y: 0, transform: "translate(" + (left + i * cell + cell / 2 + 4) + "," + (top - 6) + ") rotate(-55)", class: "label" }, short(m)));
+    });
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) {
+        const v = matrix[i] ? matrix[i][j] : null;
+        const has = i !== j && v !== null && v !== undefined && Number.isFinite(v);
+        // Blue above one half, red below; white at one half; grey where the pair never met.
+        const c = has ? (v >= 0.5 ? "rgba(37,99,235," + ((v - 0.5) * 2).toFixed(3) + ")" : "rgba(220,38,38," + ((0.5 - v) * 2).toFixed(3) + ")") : "#f3f4f6";
+        const rect = svg("rect", { x: left + j * cell, y: top + i * cell, width: cell - 1, height: cell - 1, fill: c, class: "cell" });
+        const tip = svg("title");
+        tip.textContent = i === j ? models[i] : models[i] + " vs " + models[j] + ": " + (has ? pct(v) : "never met") + (counts && counts[i] ? " (" + counts[i][j] + " battles)" : "");
+        rect.append(tip);
+        root.append(rect);
+        if (has) root.append(svgText({ x: left + j * cell + cell / 2, y: top + i * cell + cell / 2 + 4, "text-anchor": "middle", class: "cell-text" }, Math.round(v * 100)));
+      }
+    }
+    return el("figure", { className: "chart-fig" }, [el("figcaption", { className: "small", text: title }), root]);
+  }
+
+  async function loadWinRates() {
+    const q = new URLSearchParams();
+    if (state.roundId) q.set("roundId", state.roundId);
+    if (state.category) q.set("category", state.category);
+    const w = await api("/v1/leaderboard/winrates?" + q.toString(), { allow404: true });
+    const host = $("#lb-heatmaps");
+    host.replaceChildren();
+    if (!w || w.models.length < 2) return;
+    host.append(heatmap("Observed win rate (row vs column, %)", w.models, w.empirical, w.counts), heatmap("Predicted by Bradley-Terry (%)", w.models, w.predicted, null));
+  }
+
+  // ---- views by hash ----
+
+  function stopStream() {
+    if (state.stream) { state.stream.close(); state.stream = null; }
+  }
+
+  function setView(node) {
+    const view = $("#view");
+    if (!node) { view.hidden = true; view.replaceChildren(); $("#home").hidden = false; return; }
+    $("#home").hidden = true;
+    view.hidden = false;
+    view.replaceChildren(node);
+  }
+
+  function card(title, children, id) {
+    return el("section", { className: "card", id: id || null }, [el("div", { className: "card-head" }, [el("h2", { text: title })]), ...children]);
+  }
+
+  function kv(rows) {
+    return el("table", { className: "data kv" }, [el("tbody", {}, rows.map(([k, v]) => el("tr", {}, [el("th", { text: k }), el("td", { className: "num", text: v })])))]);
+  }
+
+  function route() {
+    stopStream();
+    state.reviewKeys = null;
+    const hash = location.hash.replace(/^#/, "") || "/";
+    const [path, query] = hash.split("?");
+    const params = new URLSearchParams(query || "");
+    const parts = path.split("/").filter(Boolean).map(decodeURIComponent);
+    showBanner("");
+    showKeyState();
+    if (parts[0] === "round" && parts[1]) return void guarded(() => roundView(parts[1]));
+    if (parts[0] === "battles") return void guarded(() => battlesView(params));
+    if (parts[0] === "battle" && parts[1]) return void guarded(() => battleView(parts[1]));
+    if (parts[0] === "review" && parts[1]) return void guarded(() => reviewView(parts[1]));
+    setView(null);
+    void loadAll();
+  }
+
+  // ---- round view: live progress over server-sent events, judges, spend ----
+
+  /** EventSource cannot send the key: POST /v1/session sets a short-lived HttpOnly cookie that opens event streams only. */
+  async function ensureSession() {
+    if (!apiKey()) return;
+    await api("/v1/session", { method: "POST" });
+  }
+
+  function progressBlock(p) {
+    const c = p.counts;
+    const finished = c.done + c.failed;
+    const share = c.total > 0 ? finished / c.total : 0;
+    return el("div", { className: "round-progress", "data-status": p.status }, [
+      el("div", {}, [el("span", { className: "badge " + p.status, text: p.status }), el("span", { className: "muted small", text: p.etaSeconds && p.status === "running" ? " ETA " + p.etaSeconds + " s" : "" })]),
+      el("div", { className: "progress big" }, [el("div", { className: "fill" + (p.status === "done" ? " done" : ""), style: { width: share * 100 + "%" } })]),
+      el("div", { className: "ci-text", id: "round-counts", text: finished + " / " + c.total + " battles" + (c.failed ? " · " + c.failed + " failed" : "") + (c.invalid ? " · " + c.invalid + " invalid" : "") }),
+    ]);
+  }
+
+  function spendBlock(p) {
+    const rows = [["cost", usd(p.costUsd || 0)], ["tokens (prompt)", p.tokens.prompt], ["tokens (completion)", p.tokens.completion], ["answers stored", p.responses], ["judgments", p.judgments.total + " (" + p.judgments.invalid + " invalid)"]];
+    if (p.budget) rows.push(["budget", (p.budget.maxCostUsd !== null ? usd(p.budget.maxCostUsd) : "—") + (p.budget.maxTokens !== null ? " · " + p.budget.maxTokens + " tokens" : "")]);
+    for (const [kind, n] of Object.entries(p.errors || {})) rows.push(["errors: " + kind, n]);
+    return kv(rows);
+  }
+
+  function judgesBlock(stats) {
+    const heads = ["judge", "judgments", "invalid", "swap agreement", "first position wins", "longer answer wins", "human agreement (with ties)", "without ties", "kappa vs humans"];
+    const body = stats.judges.map((j) => {
+      const h = j.humanAgreement || {};
+      return el("tr", { "data-judge": j.judge }, [
+        el("td", { className: "model", text: j.judge }), el("td", { className: "num", text: j.judgments }), el("td", { className: "num", text: pct(j.invalidRate) }),
+        el("td", { className: "num", text: pct(j.swapAgreementRate) }), el("td", { className: "num", text: pct(j.firstPositionWinRate) }), el("td", { className: "num", text: pct(j.longerAnswerWinRate) }),
+        el("td", { className: "num human-with", text: pct(h.withTies) + (h.pairs ? " (" + h.pairs + ")" : "") }), el("td", { className: "num human-without", text: pct(h.withoutTies) }), el("td", { className: "num", text: fmt(h.kappa, 3) }),
+      ]);
+    });
+    const agreement = Object.entries(stats.agreement || {}).filter(([, v]) => typeof v === "number" || v === null).map(([k, v]) => [k, fmt(v, 3)]);
+    const humans = stats.humans || {};
+    const hh = humans.humanHuman || {};
+    return el("div", {}, [
+      el("table", { className: "data", id: "judge-stats" }, [el("thead", {}, [el("tr", {}, heads.map((h) => el("th", { text: h })))]), el("tbody", {}, body)]),
+      agreement.length ? el("div", {}, [el("h3", { text: "Agreement between judges" }), kv(agreement)]) : null,
+      el("p", { className: "small muted", id: "human-summary", text: "Human verdicts: " + (humans.verdicts || 0) + " on " + (humans.battles || 0) + " battles by " + (humans.reviewers || 0) + " reviewers" + (hh.pairs ? " · human-human agreement " + pct(hh.withTies) + " over " + hh.pairs + " pairs" : "") + "." }),
+    ]);
+  }
+
+  async function roundView(id) {
+    const base = "/v1/rounds/" + encodeURIComponent(id);
+    const p = await api(base);
+    const live = el("div", { id: "round-live" }, [progressBlock(p)]);
+    const spend = el("div", { id: "round-spend" }, [spendBlock(p)]);
+    const judges = el("div", { id: "round-judges" }, [el("p", { className: "muted", text: "loading…" })]);
+    const streamNote = el("p", { className: "small muted", id: "round-stream" });
+    setView(el("div", {}, [
+      card("Round " + (p.name || p.id), [
+        el("p", { className: "small muted" }, [document.createTextNode(p.id + " · " + p.pairing + " · candidates: " + p.candidates.join(", ") + " · judges: " + p.judges.join(", "))]),
+        live, streamNote,
+        el("p", { className: "links" }, [
+          el("a", { href: "#/battles?roundId=" + encodeURIComponent(id), text: "inspect battles" }),
+          el("a", { href: "#/review/" + encodeURIComponent(id), text: "review battles" }),
+          el("a", { href: "/v1/reports/rounds/" + encodeURIComponent(id), "data-api": "open", text: "report" }),
+        ]),
+      ], "round-section"),
+      card("Spend", [spend]),
+      card("Judges", [judges], "judges-section"),
+    ]));
+    const refresh = (q) => { live.replaceChildren(progressBlock(q)); spend.replaceChildren(spendBlock(q)); };
+    const loadJudges = async () => judges.replaceChildren(judgesBlock(await api(base + "/judges")));
+    await loadJudges();
+    if (["done", "failed", "cancelled", "budget_exhausted"].includes(p.status)) { streamNote.textContent = "finished"; return; }
+    await ensureSession();
+    const es = new EventSource(base + "/events?intervalMs=500");
+    state.stream = es;
+    streamNote.textContent = "live (server-sent events)";
+    es.addEventListener("progress", (ev) => refresh(JSON.parse(ev.data)));
+    es.addEventListener("end", (ev) => {
+      refresh(JSON.parse(ev.data));
+      es.close();
+      streamNote.textContent = "finished";
+      void guarded(loadJudges);
+    });
+    es.onerror = () => {
+      if (es.readyState === EventSource.CLOSED) streamNote.textContent = "stream closed: reload the view to follow again";
+    };
+  }
+
+  // ---- battle inspector ----
+
+  const OUTCOMES = [["", "any outcome"], ["a", "model A won"], ["b", "model B won"], ["tie", "tie"], ["none", "not judged"]];
+  const outcomeText = (o) => (o === null || o === undefined ? "not judged" : o > 0.5 ? "A wins (" + fmt(o, 2) + ")" : o < 0.5 ? "B wins (" + fmt(o, 2) + ")" : "tie");
+  const HUMAN_TEXT = { A: "model A", B: "model B", tie: "tie", "both-bad": "both bad" };
+
+  async function battlesView(params) {
+    const q = new URLSearchParams();
+    for (const k of ["roundId", "model", "category", "outcome", "cursor"]) if (params.get(k)) q.set(k, params.get(k));
+    q.set("limit", "25");
+    const data = await api("/v1/battles?" + q.toString());
+    const form = el("form", { className: "controls", id: "battle-filter" });
+    const input = (name, label) => el("label", {}, [document.createTextNode(label + " "), el("input", { name, value: params.get(name) || "", spellcheck: "false" })]);
+    const outcome = el("select", { name: "outcome" }, OUTCOMES.map(([v, t]) => el("option", { value: v, text: t })));
+    outcome.value = params.get("outcome") || "";
+    form.append(input("roundId", "round"), input("model", "model"), input("category", "category"), el("label", {}, [document.createTextNode("outcome "), outcome]), el("button", { type: "submit", text: "Search" }));
+    form.addEventListener("submit", (ev) => {
+      ev.preventDefault();
+      const next = new URLSearchParams();
+      for (const [k, v] of new FormData(form)) if (String(v).trim()) next.set(k, String(v).trim());
+      location.hash = "#/battles?" + next.toString();
+    });
+    const rows = data.items.map((b) => el("tr", { "data-battle": b.id }, [
+      el("td", { className: "num" }, [el("a", { href: "#/battle/" + b.id, text: "#" + b.id })]),
+      el("td", { className: "model", text: b.modelA }), el("td", { className: "model", text: b.modelB }),
+      el("td", { text: b.category || "—" }), el("td", { className: "outcome", text: outcomeText(b.outcome) }),
+      el("td", { text: b.labelSource === "human" ? "human" : b.humanVerdicts.length ? b.humanVerdicts.length + " human" : "" }),
+      el("td", { className: "small muted", text: b.roundId || b.source }),
+    ]));
+    const pager = el("p", { className: "links" });
+    if (params.get("cursor")) { const back = new URLSearchParams(q); back.delete("cursor"); back.delete("limit"); pager.append(el("a", { href: "#/battles?" + back.toString(), text: "first page" })); }
+    if (data.nextCursor) { const next = new URLSearchParams(q); next.set("cursor", data.nextCursor); next.delete("limit"); pager.append(el("a", { href: "#/battles?" + next.toString(), id: "next-page", text: "next page" })); }
+    setView(card("Battles", [
+      form,
+      data.items.length === 0 ? el("p", { className: "empty", text: "No battles match." }) :
+        el("table", { className: "data", id: "battles" }, [el("thead", {}, [el("tr", {}, ["battle", "model A", "model B", "category", "outcome", "review", "round"].map((h) => el("th", { text: h })))]), el("tbody", {}, rows)]),
+      pager,
+    ], "battles-section"));
+  }
+
+  function answerBox(title, text, cls) {
+    const body = el("div", { className: "md answer-body" });
+    if (text === null || text === undefined) body.append(el("p", { className: "empty", text: "no stored answer (an imported battle)" }));
+    else body.append(window.MatrixArenaMarkdown.renderMarkdown(text, document));
+    return el("div", { className: "answer " + (cls || "") }, [el("h3", { text: title }), body]);
+  }
+
+  function instructionBox(instruction) {
+    if (!instruction) return el("p", { className: "empty", text: "no instruction stored (an imported battle)" });
+    return el("div", { className: "instruction" }, instruction.messages.map((m) => el("div", { className: "msg" }, [el("span", { className: "role", text: m.role }), el("div", { className: "md" }, [window.MatrixArenaMarkdown.renderMarkdown(m.content, document)])])));
+  }
+
+  async function battleView(id) {
+    const b = await api("/v1/battles/" + encodeURIComponent(id));
+    const judgments = el("table", { className: "data", id: "judgments" }, [
+      el("thead", {}, [el("tr", {}, ["judge", "order", "verdict", "valid", "attempts", "tokens", "raw text"].map((h) => el("th", { text: h })))]),
+      el("tbody", {}, b.judgments.map((j) => el("tr", { "data-judge": j.judge, "data-order": j.order }, [
+        el("td", { className: "model", text: j.judge }), el("td", { text: j.order === "AB" ? "A shown first" : "B shown first" }), el("td", { text: j.verdict || "—" }),
+        el("td", { text: j.valid ? "yes" : "no" }), el("td", { className: "num", text: j.attempts }), el("td", { className: "num", text: j.promptTokens + j.completionTokens }),
+        el("td", {}, [el("details", {}, [el("summary", { text: "raw" }), el("pre", { className: "raw", text: j.rawText || "" })])]),
+      ]))),
+    ]);
+    const humans = b.humanVerdicts.length === 0 ? el("p", { className: "muted", text: "No human verdicts." }) :
+      el("ul", { id: "human-verdicts" }, b.humanVerdicts.map((h) => el("li", { text: HUMAN_TEXT[h.verdict] + (h.note ? ": " + h.note : "") + " (" + h.reviewerKind + ", " + new Date(h.updatedAt).toLocaleString() + ")" })));
+    setView(el("div", {}, [
+      card("Battle #" + b.id, [
+        el("p", { className: "small muted", text: (b.roundId ? "round " + b.roundId : b.source) + " · category " + (b.category || "—") + " · status " + b.status }),
+        el("p", { id: "battle-outcome" }, [el("strong", { text: "Outcome: " + outcomeText(b.outcome) }), document.createTextNode(" · label from " + b.labelSource + (b.labelSource === "human" ? " (judges said " + outcomeText(b.judgeOutcome) + ")" : "") + (b.margin !== null ? " · margin " + fmt(b.margin, 2) : ""))]),
+        el("h3", { text: "Instruction" }), instructionBox(b.instruction),
+        el("div", { className: "side-by-side" }, [answerBox("A: " + b.modelA, b.answerA, "a"), answerBox("B: " + b.modelB, b.answerB, "b")]),
+      ], "battle-section"),
+      card("Judgments (both orders)", [judgments]),
+      card("Human verdicts", [humans]),
+    ]));
+  }
+
+  // ---- review: the blind queue, keyboard first ----
+
+  const CHOICE_KEYS = { "1": "A", "2": "B", "3": "tie", "4": "both-bad" };
+
+  async function reviewView(roundId) {
+    const base = "/v1/rounds/" + encodeURIComponent(roundId) + "/review";
+    const status = el("p", { className: "small muted", id: "review-status" });
+    const host = el("div", { id: "review-item" });
+    const note = el("textarea", { id: "review-note", rows: 2, maxlength: 2000, placeholder: "optional note (n to focus, Esc to leave)" });
+    const buttons = el("div", { className: "review-buttons" }, Object.entries(CHOICE_KEYS).map(([k, choice]) => el("button", { type: "button", "data-choice": choice, text: k + " · " + (choice === "A" ? "A is better" : choice === "B" ? "B is better" : choice === "tie" ? "tie" : "both bad") })));
+    const done = el("p", { className: "small", id: "review-done" });
+    setView(card("Review round " + roundId, [
+      el("p", { className: "small muted", text: "Two answers in a random order; the models are hidden. Keys: 1 = A better, 2 = B better, 3 = tie, 4 = both bad, n = note." }),
+      status, host, note, buttons, done,
+    ], "review-section"));
+    let queue = [];
+    let current = null;
+    let sent = 0;
+    let busy = false;
+    const show = () => {
+      current = queue.shift() || null;
+      note.value = "";
+      if (!current) { host.replaceChildren(el("p", { className: "empty", id: "review-empty", text: "Nothing left to review in this round." })); buttons.hidden = true; note.hidden = true; return; }
+      buttons.hidden = false; note.hidden = false;
+      host.replaceChildren(el("div", { "data-item": current.id }, [
+        el("p", { className: "small muted", text: "category " + current.instruction.category }),
+        instructionBox(current.instruction),
+        el("div", { className: "side-by-side" }, [answerBox("A", current.answers.A, "a"), answerBox("B", current.answers.B, "b")]),
+      ]));
+    };
+    const fill = async () => {
+      const q = await api(base + "?limit=10");
+      queue = q.items;
+      status.textContent = q.remaining + " battles left for you · queued: " + q.queued["jury-disagreement"] + " judges disagree, " + q.queued["swap-inconsistency"] + " orders disagree, " + q.queued.sample + " sampled";
+      show();
+    };
+    const choose = async (choice) => {
+      if (!current || busy) return;
+      busy = true;
+      try {
+        const body = { id: current.id, choice };
+        const text = note.value.trim();
+        if (text) body.note = text;
+        await api(base, { method: "POST", body });
+        sent += 1;
+        done.textContent = sent + " verdict" + (sent === 1 ? "" : "s") + " sent";
+        if (queue.length === 0) await fill(); else show();
+      } finally { busy = false; }
+    };
+    for (const b of buttons.querySelectorAll("button")) b.addEventListener("click", () => void guarded(() => choose(b.getAttribute("data-choice"))));
+    state.reviewKeys = (ev) => {
+      if (ev.target === note) { if (ev.key === "Escape") note.blur(); return; }
+      if (ev.target instanceof HTMLInputElement || ev.target instanceof HTMLTextAreaElement || ev.ctrlKey || ev.metaKey || ev.altKey) return;
+      if (CHOICE_KEYS[ev.key]) { ev.preventDefault(); void guarded(() => choose(CHOICE_KEYS[ev.key])); }
+      else if (ev.key === "n") { ev.preventDefault(); note.focus(); }
+    };
+    await fill();
+  }
+
+  document.addEventListener("keydown", (ev) => { if (state.reviewKeys) state.reviewKeys(ev); });
 
   // ---- links that need the key: fetched with the Bearer header, shown or saved from a blob ----
 
@@ -298,6 +670,7 @@
     await guarded(async () => {
       await loadCategories();
       await loadLeaderboard();
+      await loadWinRates();
       await loadIterations();
     });
   }
@@ -311,12 +684,12 @@
         try { sessionStorage.setItem(KEY_STORE, value); } catch { /* storage disabled: the in-memory copy is used */ }
       }
       $("#api-key").value = "";
-      void loadAll();
+      route();
     });
     $("#key-clear").addEventListener("click", () => {
       state.memKey = "";
       try { sessionStorage.removeItem(KEY_STORE); } catch { /* nothing stored */ }
-      void loadAll();
+      route();
     });
     for (const b of document.querySelectorAll(".seg button")) {
       b.addEventListener("click", () => {
@@ -327,14 +700,23 @@
     }
     $("#lb-round").addEventListener("change", (ev) => {
       state.roundId = ev.target.value;
-      void guarded(async () => { await loadCategories(); await loadLeaderboard(); });
+      void guarded(async () => { await loadCategories(); await loadLeaderboard(); await loadWinRates(); });
     });
     $("#lb-category").addEventListener("change", (ev) => {
       state.category = ev.target.value;
+      void guarded(async () => { await loadLeaderboard(); await loadWinRates(); });
+    });
+    $("#lb-judge").addEventListener("change", (ev) => {
+      state.judge = ev.target.value;
       void guarded(loadLeaderboard);
     });
+    $("#lb-style").addEventListener("change", (ev) => {
+      state.styleControl = ev.target.checked;
+      void guarded(loadLeaderboard);
+    });
+    window.addEventListener("hashchange", route);
   }
 
   wire();
-  void loadAll();
+  route();
 })();
