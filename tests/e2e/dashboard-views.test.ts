@@ -278,11 +278,14 @@ describeWithSharedData("dashboard workbench views", () => {
       }, 120_000);
 
       it("round view: live over server-sent events through an HttpOnly session cookie; judges with human agreement", async () => {
-        sim.setLatency({ kind: "fixed", ms: 250 });
+        // No worker while the page opens: the round is surely pending, then runs and ends while watched.
+        await worker.stop();
         const live = await startRound({ name: "live", instructions: { limit: 4, seed: 9 } });
         const { page, errors } = await openWith(key.read, `#/round/${live}`);
-        await page.waitForSelector('#round-live .round-progress[data-status="running"], #round-live .round-progress[data-status="pending"]');
-        expect(await page.textContent("#round-stream")).toBe("live (server-sent events)");
+        await page.waitForSelector('#round-live .round-progress[data-status="pending"]');
+        await page.waitForFunction(() => (globalThis as unknown as Globals).document.querySelector("#round-stream")?.textContent === "live (server-sent events)");
+        sim.setLatency({ kind: "fixed", ms: 100 });
+        worker = startBattleWorker(t.deps, "test");
         await page.waitForSelector('#round-live .round-progress[data-status="done"]', { timeout: 90_000 });
         sim.setLatency({ kind: "fixed", ms: 1 });
         expect(await page.textContent("#round-counts")).toBe("12 / 12 battles");
