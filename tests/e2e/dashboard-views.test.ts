@@ -290,7 +290,7 @@ describeWithSharedData("dashboard workbench views", () => {
         sim.setLatency({ kind: "fixed", ms: 1 });
         expect(await page.textContent("#round-counts")).toBe("12 / 12 battles");
         await page.waitForFunction(() => (globalThis as unknown as Globals).document.querySelector("#round-stream")?.textContent === "finished");
-        const cookies = await context.cookies(url);
+        const cookies = await context.cookies(`${url}/v1/rounds/${live}/events`);
         const session = cookies.find((c) => c.name === "ma_session");
         expect(session).toMatchObject({ httpOnly: true, sameSite: "Strict", path: "/v1" });
         expect(session?.value).not.toContain(key.read);
