@@ -183,6 +183,7 @@ describeWithSharedData("dashboard workbench views", () => {
 
         await page.goto(`${url}/#/battle/${hostileBattle.id}`);
         await page.waitForSelector("#battle-section .answer.a .answer-body");
+        expect(await page.isHidden("#home")).toBe(true);
         const a = await page.$eval("#battle-section .answer.a .answer-body", (n) => ({
           text: n.textContent ?? "",
           scripts: n.querySelectorAll("script").length,
@@ -241,6 +242,9 @@ describeWithSharedData("dashboard workbench views", () => {
           done.push({ id, choice, shownA: modelOfA ?? "" });
         }
         expect(new Set(done.map((d) => d.id)).size).toBe(10);
+        // The review view stands alone: the overview (with its model names) is not on screen.
+        expect(await page.isHidden("#home")).toBe(true);
+        expect(await page.isVisible("#review-section")).toBe(true);
         await shot(page, "review");
         expect(await xss(page)).toBeUndefined();
         expect(errors).toEqual([]);
@@ -316,6 +320,7 @@ describeWithSharedData("dashboard workbench views", () => {
       it("overview: SVG interval chart with an axis, observed and predicted heatmaps, style toggle", async () => {
         const { page, errors } = await openWith(key.read, "");
         await page.waitForSelector("#lb-chart svg.interval-chart g.row");
+        expect(await page.isHidden("#view")).toBe(true);
         const board = await getJson<{ items: { model: string; provisional: boolean }[] }>("/v1/leaderboard?bootstrap=100", key.read);
         const rows = await page.$$eval("#lb-chart svg.interval-chart g.row", (gs) => gs.map((g) => [g.getAttribute("data-model"), g.getAttribute("class")]));
         expect(rows).toEqual(board.items.map((i) => [i.model, i.provisional ? "row provisional" : "row"]));

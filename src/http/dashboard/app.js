@@ -338,7 +338,7 @@
   function heatmap(title, models, matrix, counts) {
     const n = models.length;
     const cell = 34, left = 150, top = 120;
-    const size = left + n * cell + 10;
+    const size = left + n * cell + 80;
     const root = svg("svg", { class: "heatmap", viewBox: "0 0 " + size + " " + (top + n * cell + 10), width: Math.min(560, size), role: "img", "aria-label": title });
     const short = (m) => (m.length > 20 ? m.slice(0, 19) + "…" : m);
     models.forEach((m, i) => {
