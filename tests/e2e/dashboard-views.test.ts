@@ -8,7 +8,9 @@
  * the blind queue with the keyboard (model names never on screen) and the judge-human agreement the
  * API then reports equals the one computed here from the keys pressed; the round view follows a
  * running round live over server-sent events opened by an HttpOnly session cookie that never holds
- * the key; the overview shows the SVG interval chart with an axis and both win-rate heatmaps.
+ * the key; the loop view (by the loop's name) shows each version's held-out rating as a line chart,
+ * rows per category and feedback weights as the API states them; the overview shows the SVG interval
+ * chart with an axis and both win-rate heatmaps.
  * Screenshots of each view go to tests/artifacts/. Skips, saying why, without /usr/bin/chromium.
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
@@ -306,7 +308,13 @@ describeWithSharedData("dashboard workbench views", () => {
         // The reviewed round shows the agreement the API computed.
         await page.goto(`${url}/#/round/${roundId}`);
         await page.waitForSelector("#judge-stats tbody tr");
-        const stats = await getJson<{ judges: { judge: string; humanAgreement: Agreement }[] }>(`/v1/rounds/${roundId}/judges`, key.read);
+        const stats = await getJson<{ judges: { judge: string; humanAgreement: Agreement }[]; agreement: { pairs: { judgeA: string; judgeB: string; kappa: number | null }[]; fleiss: { kappa: number | null } } }>(`/v1/rounds/${roundId}/judges`, key.read);
+        // Judge-judge Cohen's kappa per pair and Fleiss' kappa, as the API states them (3 decimals).
+        const kappas = await page.$$eval("#judge-agreement tbody tr", (rs) => rs.map((r) => [r.getAttribute("data-pair"), r.querySelector("td.kappa")?.textContent]));
+        expect(kappas).toEqual([
+          ...stats.agreement.pairs.map((p) => [`${p.judgeA}|${p.judgeB}`, p.kappa === null ? "—" : p.kappa.toFixed(3)]),
+          ["fleiss", stats.agreement.fleiss.kappa === null ? "—" : stats.agreement.fleiss.kappa.toFixed(3)],
+        ]);
         for (const j of stats.judges) {
           const cell = await page.textContent(`#judge-stats tr[data-judge="${j.judge}"] td.human-with`);
           expect(cell).toBe(`${((j.humanAgreement.withTies ?? 0) * 100).toFixed(1)}% (${j.humanAgreement.pairs})`);
@@ -316,6 +324,65 @@ describeWithSharedData("dashboard workbench views", () => {
         expect(errors).toEqual([]);
         await page.close();
       }, 150_000);
+
+      it("loop view by name: versions, held-out ratings as a line chart, rows per category, feedback weights", async () => {
+        const post = async (path: string, body: unknown, status: number) => {
+          const res = await t.req("POST", path, body, as(key.admin));
+          expect(res.status, `${path} ${await res.clone().text()}`).toBe(status);
+          return json<{ id: string; roundId: string; evalRoundId: string }>(res);
+        };
+        await post("/v1/models", { name: "loop-v1", provider: "sim", model: "sim-weak" }, 201);
+        await post("/v1/models", { name: "loop-v2", provider: "sim", model: "sim-medium", parent: "loop-v1" }, 201);
+        const loop = await post("/v1/loops", { name: "workbench", shards: 2, seed: 4, evalHard: 1, evalDiverse: 1 }, 201);
+        for (const target of ["loop-v1", "loop-v2"]) {
+          const it = await post(`/v1/loops/${loop.id}/iterations`, { target, opponents: ["sim-strong"], judges: ["sim-judge-fair"] }, 202);
+          for (const id of [it.roundId, it.evalRoundId]) await waitForRound(async () => json<Progress>(await t.req("GET", `/v1/rounds/${id}`, undefined, as(key.admin))));
+        }
+        const api = await getJson<{ iterations: { id: string; number: number; target: string; evalRating: { rating: number; ciLow: number; ciHigh: number } | null }[] }>("/v1/loops/workbench", key.read);
+        expect(api.iterations.map((i) => i.target)).toEqual(["loop-v1", "loop-v2"]);
+
+        const { page, errors } = await openWith(key.read, "#/loop/workbench");
+        await page.waitForSelector("#loop-iterations tbody tr");
+        const rows = await page.$$eval("#loop-iterations tbody tr", (rs) => rs.map((r) => [r.getAttribute("data-iteration"), r.querySelector("td.rating")?.textContent]));
+        expect(rows).toEqual(api.iterations.map((i) => [i.id, i.evalRating ? i.evalRating.rating.toFixed(0) : "—"]));
+        const rated = api.iterations.filter((i) => i.evalRating !== null);
+        expect(rated.length).toBe(2);
+        expect(await page.$$eval("svg.version-chart g.version", (gs) => gs.map((g) => g.getAttribute("data-target")))).toEqual(rated.map((i) => i.target));
+        expect(await page.$$eval("svg.version-chart polyline", (ls) => ls.length)).toBe(1);
+        expect(await page.$$eval("svg.version-chart text.tick", (ts) => ts.length)).toBeGreaterThanOrEqual(4);
+
+        // Rows per category: counted here from the exports' provenance, the page must say the same.
+        await page.waitForSelector("#loop-yield-table, #loop-yield .empty");
+        const want: string[][] = [];
+        for (const i of api.iterations) {
+          const count = async (kind: string, format: string) => {
+            const text = await (await t.req("GET", `/v1/exports/${kind}?format=${format}&provenance=true&iterationId=${i.id}`, undefined, as(key.read))).text();
+            const m = new Map<string, number>();
+            for (const l of text.split("\n").filter((x) => x.trim())) {
+              const c = (JSON.parse(l) as { metadata: { category: string } }).metadata.category;
+              m.set(c, (m.get(c) ?? 0) + 1);
+            }
+            return m;
+          };
+          const sft = await count("sft", "messages");
+          const dpo = await count("dpo", "trl");
+          for (const c of [...new Set([...sft.keys(), ...dpo.keys()])].sort()) want.push([i.id, c, String(sft.get(c) ?? 0), String(dpo.get(c) ?? 0)]);
+        }
+        expect(want.length).toBeGreaterThan(0);
+        const got = await page.$$eval("#loop-yield-table tbody tr", (rs) => rs.map((r) => [r.getAttribute("data-iteration") ?? "", r.getAttribute("data-category") ?? "", r.querySelector("td.sft")?.textContent ?? "", r.querySelector("td.dpo")?.textContent ?? ""]));
+        expect(got).toEqual(want);
+
+        // Feedback weights per iteration, as /v1/feedback states them.
+        await page.waitForSelector("#loop-feedback table.feedback");
+        for (const i of api.iterations) {
+          const f = await getJson<{ categories: { category: string; weight: number }[] }>(`/v1/feedback?iterationId=${i.id}`, key.read);
+          const cells = await page.$$eval(`#loop-feedback [data-iteration="${i.id}"] tbody tr`, (rs) => rs.map((r) => [r.getAttribute("data-category"), r.querySelector("td.weight")?.textContent]));
+          expect(cells).toEqual(f.categories.map((c) => [c.category, c.weight.toFixed(3)]));
+        }
+        await shot(page, "loop");
+        expect(errors).toEqual([]);
+        await page.close();
+      }, 180_000);
 
       it("overview: SVG interval chart with an axis, observed and predicted heatmaps, style toggle", async () => {
         const { page, errors } = await openWith(key.read, "");
@@ -327,7 +394,9 @@ describeWithSharedData("dashboard workbench views", () => {
         expect(await page.$$eval("#lb-chart svg text.tick", (ts) => ts.length)).toBeGreaterThanOrEqual(3);
         await page.waitForSelector("#lb-heatmaps svg.heatmap");
         const maps = await page.$$eval("#lb-heatmaps svg.heatmap", (ss) => ss.map((s) => s.querySelectorAll("rect.cell").length));
-        expect(maps).toEqual([9, 9]);
+        const n = (await getJson<{ models: string[] }>("/v1/leaderboard/winrates", key.read)).models.length;
+        expect(n).toBeGreaterThanOrEqual(3);
+        expect(maps).toEqual([n * n, n * n]);
         await page.check("#lb-style");
         await page.waitForFunction(() => (globalThis as unknown as Globals).document.querySelector("#lb-note")?.textContent?.includes("style-controlled"));
         await shot(page, "overview");

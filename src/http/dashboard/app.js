@@ -3,7 +3,8 @@
 // page with textContent only, never innerHTML, because model names, round names and answers are user
 // input; answers go through markdown.js, which builds DOM nodes from a safe subset. Views by hash:
 // #/ (leaderboard, rounds), #/round/<id> (live over server-sent events, judges, spend),
-// #/battles?... (inspector list), #/battle/<id>, #/review/<roundId> (blind human review).
+// #/battles?... (inspector list), #/battle/<id>, #/review/<roundId> (blind human review),
+// #/loop/<name or id> (versions, held-out ratings, data yield, feedback weights).
 "use strict";
 (function () {
   const KEY_STORE = "matrix-arena.apiKey";
@@ -270,7 +271,7 @@
     const roundCell = (id) => (id ? el("td", { className: "links" }, [el("a", { href: "/v1/reports/rounds/" + encodeURIComponent(id), "data-api": "open", text: "report" })]) : text(null));
     const q = "&iterationId=" + encodeURIComponent(it.id || "");
     return el("tr", { "data-iteration": it.id }, [
-      text(it.loopId), el("td", { className: "num", text: it.number ?? "—" }), text(it.target),
+      el("td", {}, [el("a", { href: "#/loop/" + encodeURIComponent(it.loopId || ""), text: it.loopId || "—" })]), el("td", { className: "num", text: it.number ?? "—" }), text(it.target),
       text(Array.isArray(it.opponents) ? it.opponents.join(", ") : it.opponents), el("td", { className: "num", text: it.shard ?? "—" }),
       roundCell(it.roundId), roundCell(it.evalRoundId),
       el("td", { className: "links" }, [
@@ -408,8 +409,123 @@
     if (parts[0] === "battles") return void guarded(() => battlesView(params));
     if (parts[0] === "battle" && parts[1]) return void guarded(() => battleView(parts[1]));
     if (parts[0] === "review" && parts[1]) return void guarded(() => reviewView(parts[1]));
+    if (parts[0] === "loop" && parts[1]) return void guarded(() => loopView(parts[1]));
     setView(null);
     void loadAll();
+  }
+
+  // ---- loop view: versions, held-out ratings, data yield, feedback ----
+
+  /** GET returning text (JSONL exports); throws like api(). */
+  async function apiText(path) {
+    const res = await fetch(path, { headers: authHeaders() });
+    if (res.status === 401 || res.status === 403) throw new AuthError(await errorMessage(res));
+    if (!res.ok) throw new Error(path + ": " + (await errorMessage(res)));
+    return res.text();
+  }
+
+  /** Rows of an export per category, read from each line's provenance (metadata.category). */
+  async function rowsPerCategory(kind, iterationId) {
+    const format = kind === "sft" ? "messages" : "trl";
+    const text = await apiText("/v1/exports/" + kind + "?format=" + format + "&provenance=true&iterationId=" + encodeURIComponent(iterationId));
+    const out = new Map();
+    for (const line of text.split("\n")) {
+      if (!line.trim()) continue;
+      const row = JSON.parse(line);
+      const c = (row.metadata && row.metadata.category) || "—";
+      out.set(c, (out.get(c) || 0) + 1);
+    }
+    return out;
+  }
+
+  /** Held-out rating per version as a line with 95% interval whiskers, x = iteration order. */
+  function versionChart(points) {
+    const rated = points.filter((p) => p.rating);
+    if (rated.length === 0) return el("p", { className: "empty", text: "No held-out ratings yet (the evaluation rounds have not finished)." });
+    const width = 760, height = 260, left = 60, right = 20, top = 16, bottom = 56;
+    const lo = Math.min(...rated.map((p) => p.rating.ciLow)), hi = Math.max(...rated.map((p) => p.rating.ciHigh));
+    const pad = (hi - lo) * 0.08 || 10;
+    const y0 = lo - pad, y1 = hi + pad;
+    const x = (k) => left + (points.length === 1 ? 0.5 : k / (points.length - 1)) * (width - left - right);
+    const y = (v) => top + (1 - (v - y0) / (y1 - y0)) * (height - top - bottom);
+    const root = svg("svg", { class: "version-chart", viewBox: "0 0 " + width + " " + height, width: "100%", role: "img", "aria-label": "held-out rating per target version" });
+    for (const t of niceTicks(y0, y1)) {
+      root.append(svg("line", { x1: left, x2: width - right, y1: y(t), y2: y(t), class: "grid" }));
+      root.append(svgText({ x: left - 6, y: y(t) + 4, "text-anchor": "end", class: "tick" }, fmt(t, 0)));
+    }
+    root.append(svg("line", { x1: left, x2: left, y1: top, y2: height - bottom, class: "axis" }));
+    root.append(svg("line", { x1: left, x2: width - right, y1: height - bottom, y2: height - bottom, class: "axis" }));
+    const path = points.map((p, k) => (p.rating ? [x(k), y(p.rating.rating)] : null)).filter(Boolean);
+    if (path.length > 1) root.append(svg("polyline", { points: path.map((q) => q.join(",")).join(" "), class: "line" }));
+    points.forEach((p, k) => {
+      root.append(svgText({ x: x(k), y: height - bottom + 18, "text-anchor": "middle", class: "tick" }, "#" + p.number));
+      root.append(svgText({ x: x(k), y: height - bottom + 34, "text-anchor": "middle", class: "label" }, p.target.length > 22 ? p.target.slice(0, 21) + "…" : p.target));
+      if (!p.rating) return;
+      const g = svg("g", { class: "version", "data-target": p.target });
+      const tip = svg("title");
+      tip.textContent = p.target + ": " + fmt(p.rating.rating, 0) + " (" + fmt(p.rating.ciLow, 0) + " to " + fmt(p.rating.ciHigh, 0) + ")";
+      g.append(tip, svg("line", { x1: x(k), x2: x(k), y1: y(p.rating.ciLow), y2: y(p.rating.ciHigh), class: "ci" }), svg("circle", { cx: x(k), cy: y(p.rating.rating), r: 4.5, class: "pt" }));
+      root.append(g);
+    });
+    return el("figure", { className: "chart-fig" }, [root, el("figcaption", { className: "small muted", text: "Each target version's Bradley-Terry rating on the held-out set with its 95% interval, in iteration order." })]);
+  }
+
+  async function loopView(name) {
+    const loop = await api("/v1/loops/" + encodeURIComponent(name));
+    const its = loop.iterations;
+    const heads = ["#", "target", "opponents", "shard", "training round", "evaluation round", "held-out rating", "95% interval"];
+    const roundLink = (id, status) => (id ? el("td", {}, [el("a", { href: "#/round/" + encodeURIComponent(id), text: status || "round" })]) : el("td", { text: "—" }));
+    const table = el("table", { className: "data", id: "loop-iterations" }, [
+      el("thead", {}, [el("tr", {}, heads.map((h) => el("th", { text: h })))]),
+      el("tbody", {}, its.map((i) => el("tr", { "data-iteration": i.id }, [
+        el("td", { className: "num", text: i.number }), el("td", { className: "model", text: i.target }), el("td", { text: (i.opponents || []).join(", ") }),
+        el("td", { className: "num", text: i.shard }), roundLink(i.roundId, i.roundStatus), roundLink(i.evalRoundId, i.evalRoundStatus),
+        el("td", { className: "num rating", text: i.evalRating ? fmt(i.evalRating.rating, 0) : "—" }),
+        el("td", { className: "ci-text", text: i.evalRating ? fmt(i.evalRating.ciLow, 0) + " to " + fmt(i.evalRating.ciHigh, 0) : "—" }),
+      ]))),
+    ]);
+    const yieldHost = el("div", { id: "loop-yield" }, [el("p", { className: "muted", text: "loading…" })]);
+    const feedbackHost = el("div", { id: "loop-feedback" }, [el("p", { className: "muted", text: "loading…" })]);
+    setView(el("div", {}, [
+      card("Loop " + loop.name, [
+        el("p", { className: "small muted", text: loop.id + " · " + loop.shards + " shards · " + loop.instructions.train + " training and " + loop.instructions.eval + " held-out instructions" }),
+        versionChart(its.map((i) => ({ number: i.number, target: i.target, rating: i.evalRating }))),
+        table,
+      ], "loop-section"),
+      card("Training data per iteration (rows per category)", [yieldHost]),
+      card("Feedback for the generator (sampling weight per category)", [feedbackHost]),
+    ]));
+    const yields = [];
+    for (const i of its) yields.push({ it: i, sft: await rowsPerCategory("sft", i.id), dpo: await rowsPerCategory("dpo", i.id) });
+    const cats = [...new Set(yields.flatMap((y) => [...y.sft.keys(), ...y.dpo.keys()]))].sort();
+    yieldHost.replaceChildren(yields.length === 0 ? el("p", { className: "empty", text: "No iterations yet." }) :
+      el("table", { className: "data", id: "loop-yield-table" }, [
+        el("thead", {}, [el("tr", {}, ["iteration", "category", "SFT rows", "DPO pairs"].map((h) => el("th", { text: h })))]),
+        el("tbody", {}, yields.flatMap((y) => cats.filter((c) => y.sft.has(c) || y.dpo.has(c)).map((c) => el("tr", { "data-iteration": y.it.id, "data-category": c }, [
+          el("td", { text: "#" + y.it.number + " " + y.it.target }), el("td", { text: c }), el("td", { className: "num sft", text: y.sft.get(c) || 0 }), el("td", { className: "num dpo", text: y.dpo.get(c) || 0 }),
+        ])))),
+      ]));
+    const blocks = [];
+    for (const i of its) {
+      try {
+        const f = await api("/v1/feedback?iterationId=" + encodeURIComponent(i.id));
+        blocks.push(el("div", { "data-iteration": i.id }, [el("h3", { text: "#" + i.number + " " + i.target }),
+          el("table", { className: "data feedback" }, [
+            el("thead", {}, [el("tr", {}, ["category", "weight", "interval", "loss rate (smoothed)", "battles", "complexity"].map((h) => el("th", { text: h })))]),
+            el("tbody", {}, f.categories.map((c) => {
+              const cx = (f.complexity || []).find((x) => x.category === c.category);
+              return el("tr", { "data-category": c.category }, [
+                el("td", { text: c.category }), el("td", { className: "num weight", text: fmt(c.weight, 3) }), el("td", { className: "ci-text", text: fmt(c.weightLow, 3) + " to " + fmt(c.weightHigh, 3) }),
+                el("td", { className: "num", text: pct(c.smoothedLossRate) }), el("td", { className: "num", text: c.battles }), el("td", { text: cx ? (cx.adjustment > 0 ? "+1 harder" : cx.adjustment < 0 ? "-1 easier" : "0") : "—" }),
+              ]);
+            })),
+          ])]));
+      } catch (e) {
+        if (e instanceof AuthError) throw e;
+        blocks.push(el("p", { className: "muted", text: "#" + i.number + ": " + (e && e.message ? e.message : String(e)) }));
+      }
+    }
+    feedbackHost.replaceChildren(...(blocks.length ? blocks : [el("p", { className: "empty", text: "No iterations yet." })]));
   }
 
   // ---- round view: live progress over server-sent events, judges, spend ----
@@ -448,12 +564,21 @@
         el("td", { className: "num human-with", text: pct(h.withTies) + (h.pairs ? " (" + h.pairs + ")" : "") }), el("td", { className: "num human-without", text: pct(h.withoutTies) }), el("td", { className: "num", text: fmt(h.kappa, 3) }),
       ]);
     });
-    const agreement = Object.entries(stats.agreement || {}).filter(([, v]) => typeof v === "number" || v === null).map(([k, v]) => [k, fmt(v, 3)]);
+    const ag = stats.agreement || {};
+    const pairRows = (ag.pairs || []).map((p) => el("tr", { "data-pair": p.judgeA + "|" + p.judgeB }, [
+      el("td", { className: "model", text: p.judgeA + " · " + p.judgeB }), el("td", { className: "num", text: p.battles }),
+      el("td", { className: "num", text: pct(p.rawAgreement) }), el("td", { className: "num kappa", text: fmt(p.kappa, 3) }),
+    ]));
+    if (ag.fleiss && ag.fleiss.judges && ag.fleiss.judges.length > 1) {
+      pairRows.push(el("tr", { "data-pair": "fleiss" }, [el("td", { className: "model", text: "Fleiss' kappa, all " + ag.fleiss.judges.length + " judges" }), el("td", { className: "num", text: ag.fleiss.battles }), el("td", { className: "num", text: "" }), el("td", { className: "num kappa", text: fmt(ag.fleiss.kappa, 3) })]));
+    }
+    const agreement = pairRows.length === 0 ? null : el("div", {}, [el("h3", { text: "Agreement between judges" }),
+      el("table", { className: "data", id: "judge-agreement" }, [el("thead", {}, [el("tr", {}, ["judges", "battles", "same verdict", "Cohen's kappa"].map((h) => el("th", { text: h })))]), el("tbody", {}, pairRows)])]);
     const humans = stats.humans || {};
     const hh = humans.humanHuman || {};
     return el("div", {}, [
       el("table", { className: "data", id: "judge-stats" }, [el("thead", {}, [el("tr", {}, heads.map((h) => el("th", { text: h })))]), el("tbody", {}, body)]),
-      agreement.length ? el("div", {}, [el("h3", { text: "Agreement between judges" }), kv(agreement)]) : null,
+      agreement,
       el("p", { className: "small muted", id: "human-summary", text: "Human verdicts: " + (humans.verdicts || 0) + " on " + (humans.battles || 0) + " battles by " + (humans.reviewers || 0) + " reviewers" + (hh.pairs ? " · human-human agreement " + pct(hh.withTies) + " over " + hh.pairs + " pairs" : "") + "." }),
     ]);
   }
