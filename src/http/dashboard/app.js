@@ -4,7 +4,8 @@
 // input; answers go through markdown.js, which builds DOM nodes from a safe subset. Views by hash:
 // #/ (leaderboard, rounds), #/round/<id> (live over server-sent events, judges, spend),
 // #/battles?... (inspector list), #/battle/<id>, #/review/<roundId> (blind human review),
-// #/loop/<name or id> (versions, held-out ratings, data yield, feedback weights).
+// #/loop/<name or id> (versions, held-out ratings, data yield, feedback weights),
+// #/generator/<runId> (stages, a simulation's groups and routed messages, items, removed items).
 "use strict";
 (function () {
   const KEY_STORE = "matrix-arena.apiKey";
@@ -292,14 +293,15 @@
   }
   const svgText = (attrs, text) => { const t = svg("text", attrs); t.textContent = String(text); return t; };
 
-  /** "Nice" axis ticks over [lo, hi]: steps of 1, 2 or 5 times a power of ten, about five of them. */
+  /** "Nice" axis ticks over [lo, hi]: the step of 1, 2 or 5 times a power of ten that gives closest to six ticks. */
   function niceTicks(lo, hi) {
     if (!(hi > lo)) return [lo];
-    const raw = (hi - lo) / 5;
-    const pow = Math.pow(10, Math.floor(Math.log10(raw)));
-    const step = [1, 2, 5, 10].map((m) => m * pow).find((s) => s >= raw) || raw;
+    const pow = Math.pow(10, Math.floor(Math.log10((hi - lo) / 6)));
+    const count = (step) => Math.floor(hi / step + 1e-9) - Math.ceil(lo / step - 1e-9) + 1;
+    const steps = [0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50].map((m) => m * pow);
+    const step = steps.reduce((best, st) => (Math.abs(count(st) - 6) < Math.abs(count(best) - 6) ? st : best), steps[3]);
     const out = [];
-    for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) out.push(Number(v.toFixed(10)));
+    for (let k = Math.ceil(lo / step - 1e-9); k * step <= hi + step * 1e-9; k++) out.push(Number((k * step).toFixed(10)));
     return out;
   }
 
@@ -410,6 +412,7 @@
     if (parts[0] === "battle" && parts[1]) return void guarded(() => battleView(parts[1]));
     if (parts[0] === "review" && parts[1]) return void guarded(() => reviewView(parts[1]));
     if (parts[0] === "loop" && parts[1]) return void guarded(() => loopView(parts[1]));
+    if (parts[0] === "generator" && parts[1]) return void guarded(() => generatorView(parts[1]));
     setView(null);
     void loadAll();
   }
@@ -526,6 +529,87 @@
       }
     }
     feedbackHost.replaceChildren(...(blocks.length ? blocks : [el("p", { className: "empty", text: "No iterations yet." })]));
+  }
+
+  // ---- generator view: a run's stages, a simulation's groups and routed messages, items, removals ----
+
+  function countTable(id, title, counts) {
+    const entries = Object.entries(counts || {}).sort((a, b) => (a[0] < b[0] ? -1 : 1));
+    return el("div", {}, [el("h3", { text: title }), entries.length === 0 ? el("p", { className: "empty", text: "none" }) :
+      el("table", { className: "data kv", id }, [el("tbody", {}, entries.map(([k, n]) => el("tr", { "data-key": k }, [el("th", { text: k }), el("td", { className: "num", text: n })])))])]);
+  }
+
+  /** Numbered stages ("act:2", "route:10") in step order, the others by name. */
+  const stageOrder = (a, b) => {
+    const [na, sa] = a.split(":"), [nb, sb] = b.split(":");
+    return Number(sa || 0) - Number(sb || 0) || (na < nb ? -1 : na > nb ? 1 : 0);
+  };
+
+  async function generatorView(id) {
+    const base = "/v1/generator/runs/" + encodeURIComponent(id);
+    const run = await api(base);
+    const stageNames = Object.keys(run.stages || {}).sort(stageOrder);
+    const cols = ["stage", "total", "done", "failed", "pending", "running"];
+    const stages = el("table", { className: "data", id: "gen-stages" }, [
+      el("thead", {}, [el("tr", {}, cols.map((h) => el("th", { text: h })))]),
+      el("tbody", {}, stageNames.map((s) => el("tr", { "data-stage": s }, cols.map((c, k) => el("td", { className: k ? "num" : "model", text: k ? run.stages[s][c] || 0 : s }))))),
+    ]);
+    const removedHost = el("div", { id: "gen-removed" });
+    const simHost = el("div", { id: "gen-simulation" });
+    setView(el("div", {}, [
+      card("Generator run " + (run.name || run.id), [
+        el("p", { className: "small muted" }, [el("span", { className: "badge " + run.status, text: run.status }), document.createTextNode(" " + run.kind + " · stage " + run.stage + " · " + run.counts.total + " tasks" + (run.counts.failed ? ", " + run.counts.failed + " failed" : ""))]),
+        run.error ? el("p", { className: "banner", text: run.error }) : null,
+        stages,
+      ], "gen-section"),
+      card("Items", [el("div", { className: "heatmaps" }, [countTable("gen-by-status", "by status", run.items.byStatus), countTable("gen-by-kind", "by kind", run.items.byKind), countTable("gen-by-category", "by category", run.items.byCategory)])]),
+      card("Removed items", [removedHost]),
+      run.state && run.state.agents ? card("Simulation", [simHost]) : null,
+    ]));
+    const removed = [];
+    let cursor = null;
+    do {
+      const page = await api(base + "/items?status=removed&limit=200" + (cursor ? "&cursor=" + encodeURIComponent(cursor) : ""));
+      removed.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor && removed.length < 1000);
+    removedHost.replaceChildren(removed.length === 0 ? el("p", { className: "empty", text: "No item was removed." }) :
+      el("table", { className: "data", id: "gen-removed-table" }, [
+        el("thead", {}, [el("tr", {}, ["item", "kind", "category", "reason", "collided with", "similarity", "text"].map((h) => el("th", { text: h })))]),
+        el("tbody", {}, removed.map((it) => el("tr", { "data-item": it.id }, [
+          el("td", { className: "num", text: it.id }), el("td", { text: it.kind }), el("td", { text: it.category }), el("td", { className: "reason", text: it.removalReason || "—" }),
+          el("td", { className: "small", text: it.collidedWith ? JSON.stringify(it.collidedWith) : "—" }), el("td", { className: "num", text: fmt(it.similarity, 3) }),
+          el("td", {}, [el("details", {}, [el("summary", { text: it.text.length > 60 ? it.text.slice(0, 59) + "…" : it.text }), el("pre", { className: "raw", text: it.text })])]),
+        ]))),
+      ]));
+    if (!(run.state && run.state.agents)) return;
+    const scen = await api("/v1/generator/simulations/" + encodeURIComponent(id) + "/scenarios?limit=1000");
+    const routeStages = stageNames.filter((s) => s.startsWith("route:"));
+    const routed = [];
+    for (const s of routeStages) {
+      const tasks = await api(base + "/tasks?stage=" + encodeURIComponent(s) + "&limit=10");
+      const deliveries = tasks.items.flatMap((t) => (t.output && Array.isArray(t.output.deliveries) ? t.output.deliveries : []));
+      routed.push({ stage: s, deliveries });
+    }
+    simHost.replaceChildren(
+      el("p", { id: "gen-groups", text: run.state.agents + " agents in " + run.state.groupSizes.length + " groups (" + run.state.groupSizes.join(", ") + "), grouped by " + (run.state.groupingMethod || "—") }),
+      el("h3", { text: "Scenarios by step and group" }),
+      el("table", { className: "data", id: "gen-scenarios" }, [
+        el("thead", {}, [el("tr", {}, ["step", "group", "participants", "title", "summary"].map((h) => el("th", { text: h })))]),
+        el("tbody", {}, scen.items.map((s) => el("tr", { "data-step": s.step, "data-group": s.groupIndex }, [
+          el("td", { className: "num", text: s.step }), el("td", { className: "num", text: s.groupIndex }), el("td", { className: "num", text: (s.participants || []).length }),
+          el("td", { text: s.title }), el("td", { className: "small", text: s.summary }),
+        ]))),
+      ]),
+      el("h3", { text: "Routed messages" }),
+      el("table", { className: "data", id: "gen-routes" }, [
+        el("thead", {}, [el("tr", {}, ["step", "messages", "first messages"].map((h) => el("th", { text: h })))]),
+        el("tbody", {}, routed.map((r) => el("tr", { "data-stage": r.stage }, [
+          el("td", { text: r.stage }), el("td", { className: "num count", text: r.deliveries.length }),
+          el("td", {}, [el("details", {}, [el("summary", { text: "show" }), el("ul", {}, r.deliveries.slice(0, 20).map((d) => el("li", { text: "agent " + d.from + " → agent " + d.to + ": " + d.text })))])]),
+        ]))),
+      ]),
+    );
   }
 
   // ---- round view: live progress over server-sent events, judges, spend ----
