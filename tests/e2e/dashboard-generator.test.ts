@@ -83,7 +83,7 @@ describeWithSharedData("dashboard generator view", () => {
         simulationId = (await start("/v1/generator/simulations", { model: MODEL, embeddingModel: "sim-embed", personaSet: "dash", agents: 12, groups: 3, steps: 2, communication: "grouped", seed: 2 })).id;
         runId = (await start("/v1/generator/runs", { type: "matrix-gen", model: MODEL, simulationId, count: 16, seed: 3 })).id;
         // Two planted items the publish must remove: a pool instruction's text, and a copy of a generated item.
-        expect((await t.req("POST", "/v1/instructions", { items: [{ text: POOL_TEXT, source: "e2e" }] })).status).toBe(201);
+        expect((await t.req("POST", "/v1/instructions", { items: [{ text: POOL_TEXT, source: "e2e" }] })).status).toBe(200);
         const first = (await get<{ items: Item[] }>(`/v1/generator/runs/${runId}/items?limit=1`)).items[0]!;
         await insertItems(t.deps.db, runId, "planted", [
           { kind: "sft-simple", category: "writing", complexity: 2, messages: [{ role: "user", content: POOL_TEXT }], metadata: { planted: "pool" } },

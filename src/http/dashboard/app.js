@@ -404,9 +404,12 @@
     const hash = location.hash.replace(/^#/, "") || "/";
     const [path, query] = hash.split("?");
     const params = new URLSearchParams(query || "");
-    const parts = path.split("/").filter(Boolean).map(decodeURIComponent);
+    const decode = (x) => { try { return decodeURIComponent(x); } catch { return x; } };
+    const parts = path.split("/").filter(Boolean).map(decode);
     showBanner("");
     showKeyState();
+    // A view replaces the last one at once, so a failed load (banner) never leaves stale data on screen.
+    if (parts.length > 0) setView(el("p", { className: "muted", text: "loading…" }));
     if (parts[0] === "round" && parts[1]) return void guarded(() => roundView(parts[1]));
     if (parts[0] === "battles") return void guarded(() => battlesView(params));
     if (parts[0] === "battle" && parts[1]) return void guarded(() => battleView(parts[1]));
