@@ -108,6 +108,18 @@ describeWithSharedData("dashboard generator view", () => {
         for (const d of dirs) rmSync(d, { recursive: true, force: true });
       });
 
+      it("lists the runs on the overview, each linking to its view", async () => {
+        const page = await context.newPage();
+        await page.goto(`${url}/`);
+        await page.waitForSelector("#generator-runs tbody tr");
+        const listed = await get<{ items: { id: string; kind: string }[] }>("/v1/generator/runs?limit=20");
+        expect(await page.$$eval("#generator-runs tbody tr", (rs) => rs.map((r) => [r.getAttribute("data-run"), r.children[1]?.textContent]))).toEqual(listed.items.map((r) => [r.id, r.kind]));
+        await page.click(`#generator-runs tr[data-run="${runId}"] a`);
+        await page.waitForSelector("#gen-stages");
+        expect(await page.isHidden("#home")).toBe(true);
+        await page.close();
+      }, 60_000);
+
       it("shows a run's stages, items by kind and category, and the removed items with their reasons", async () => {
         const page = await context.newPage();
         const errors: string[] = [];

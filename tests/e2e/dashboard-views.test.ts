@@ -400,6 +400,13 @@ describeWithSharedData("dashboard workbench views", () => {
         await page.check("#lb-style");
         await page.waitForFunction(() => (globalThis as unknown as Globals).document.querySelector("#lb-note")?.textContent?.includes("style-controlled"));
         await shot(page, "overview");
+        // Bad addresses end in a banner naming the problem, never a script error or stale data.
+        for (const [hash, says] of [["#/round/nope", "nope"], ["#/battle/abc", "battle id"], ["#/battle/99999999", "99999999"], ["#/round/%E0%A4%A", "%E0%A4%A"]] as const) {
+          await page.goto(`${url}/${hash}`);
+          await page.waitForFunction((s) => (globalThis as unknown as Globals).document.querySelector("#banner")?.textContent?.includes(s) ?? false, says);
+          expect(await page.isHidden("#home"), hash).toBe(true);
+          expect(await page.textContent("#view"), hash).toBe("loading…");
+        }
         expect(await xss(page)).toBeUndefined();
         expect(errors).toEqual([]);
         await page.close();

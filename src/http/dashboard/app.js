@@ -267,6 +267,20 @@
     $("#iterations tbody").replaceChildren(...items.map(iterationRow));
   }
 
+  // ---- generator runs (newest first; each opens the generator view) ----
+
+  async function loadGeneratorRuns() {
+    const data = await api("/v1/generator/runs?limit=20", { allow404: true });
+    const items = data && Array.isArray(data.items) ? data.items : [];
+    $("#generator-section").hidden = items.length === 0;
+    $("#generator-runs tbody").replaceChildren(...items.map((r) => el("tr", { "data-run": r.id }, [
+      el("td", {}, [el("a", { href: "#/generator/" + encodeURIComponent(r.id), className: "round-name", text: r.name || r.id }), el("span", { className: "round-id", text: r.id })]),
+      el("td", { text: r.kind }), el("td", {}, [el("span", { className: "badge " + r.status, text: r.status })]),
+      el("td", { className: "num", text: r.counts.total }), el("td", { className: "num", text: r.items.total }),
+      el("td", { className: "small muted", text: new Date(r.createdAt).toLocaleString() }),
+    ])));
+  }
+
   function iterationRow(it) {
     const text = (v) => el("td", { text: v === undefined || v === null || v === "" ? "—" : v });
     const roundCell = (id) => (id ? el("td", { className: "links" }, [el("a", { href: "/v1/reports/rounds/" + encodeURIComponent(id), "data-api": "open", text: "report" })]) : text(null));
@@ -884,6 +898,7 @@
       await loadLeaderboard();
       await loadWinRates();
       await loadIterations();
+      await loadGeneratorRuns();
     });
   }
 
