@@ -466,7 +466,8 @@
     const lo = Math.min(...rated.map((p) => p.rating.ciLow)), hi = Math.max(...rated.map((p) => p.rating.ciHigh));
     const pad = (hi - lo) * 0.08 || 10;
     const y0 = lo - pad, y1 = hi + pad;
-    const x = (k) => left + (points.length === 1 ? 0.5 : k / (points.length - 1)) * (width - left - right);
+    // Versions at the middles of equal slots, so the first and last stay clear of the axes.
+    const x = (k) => left + ((k + 0.5) / points.length) * (width - left - right);
     const y = (v) => top + (1 - (v - y0) / (y1 - y0)) * (height - top - bottom);
     const root = svg("svg", { class: "version-chart", viewBox: "0 0 " + width + " " + height, width: "100%", role: "img", "aria-label": "held-out rating per target version" });
     for (const t of niceTicks(y0, y1)) {
