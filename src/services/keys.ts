@@ -9,6 +9,7 @@ import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { apiKeys } from "../../db/schema/index.js";
+import { checkSessionToken, readSessionToken, signSessionToken } from "../../lib/session-token.js";
 import { notFound } from "../errors.js";
 
 export const SCOPES = ["read", "write", "admin", "review", "metrics"] as const;
@@ -129,4 +130,31 @@ export class AuthState {
   get enforced(): boolean {
     return this.active;
   }
+}
+
+/** How long a dashboard session token (lib/session-token.ts) lives: long enough to follow a round, short enough to go stale. */
+export const SESSION_TTL_SECONDS = 15 * 60;
+
+/**
+ * The session secret of a key: derived from its stored hash (never the key itself), so a token
+ * names no secret, needs no server-side state, and stops working when the key row is revoked.
+ */
+const sessionSecret = (keyHash: string) => createHash("sha256").update("matrix-arena session v1\0" + keyHash, "utf8").digest("hex");
+
+/** A signed session token for the authenticated key, valid for SESSION_TTL_SECONDS from `now`. */
+export async function issueSession(db: Db, keyId: string, now: Date): Promise<{ token: string; expiresAt: Date }> {
+  const [row] = await db.select({ hash: apiKeys.hash, revokedAt: apiKeys.revokedAt }).from(apiKeys).where(eq(apiKeys.id, keyId));
+  if (!row || row.revokedAt) throw notFound("api key", keyId);
+  const expiresAt = Math.floor(now.getTime() / 1000) + SESSION_TTL_SECONDS;
+  return { token: signSessionToken(sessionSecret(row.hash), keyId, expiresAt), expiresAt: new Date(expiresAt * 1000) };
+}
+
+/** The principal behind a session token: the key's current name and scopes, or null (bad, expired, revoked). */
+export async function verifySession(db: Db, token: string, now: Date): Promise<{ keyId: string; name: string; scopes: Scope[] } | null> {
+  const read = readSessionToken(token);
+  if (!read) return null;
+  const [row] = await db.select().from(apiKeys).where(eq(apiKeys.id, read.keyId));
+  if (!row || row.revokedAt) return null;
+  if (!checkSessionToken(sessionSecret(row.hash), token, Math.floor(now.getTime() / 1000))) return null;
+  return { keyId: row.id, name: row.name, scopes: row.scopes as Scope[] };
 }

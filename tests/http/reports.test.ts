@@ -199,6 +199,7 @@ describeWithSharedData("reports over a judged round of MT-bench prompts", () => 
       { path: "/", key: undefined, status: 200, type: "text/html; charset=utf-8" },
       { path: "/dashboard/app.js", key: undefined, status: 200, type: "text/javascript; charset=utf-8" },
       { path: "/dashboard/app.css", key: undefined, status: 200, type: "text/css; charset=utf-8" },
+      { path: "/dashboard/markdown.js", key: undefined, status: 200, type: "text/javascript; charset=utf-8" },
       { path: "/dashboard/secret.ts", key: undefined, status: 404, type: "application/json" },
       { path: "/v1/reports/rounds/x", key: undefined, status: 401, type: "application/json" },
       { path: "/v1/leaderboard/winrates", key: undefined, status: 401, type: "application/json" },

@@ -28,6 +28,7 @@ export function loadDashboardAssets(): { page: DashboardAsset; files: Map<string
     page: { body: read("index.html"), contentType: "text/html; charset=utf-8" },
     files: new Map([
       ["app.js", { body: read("app.js"), contentType: "text/javascript; charset=utf-8" }],
+      ["markdown.js", { body: read("markdown.js"), contentType: "text/javascript; charset=utf-8" }],
       ["app.css", { body: read("app.css"), contentType: "text/css; charset=utf-8" }],
     ]),
   };

@@ -1,8 +1,9 @@
-/** GET /v1/battles: battles with their judgments, filtered by round or model, cursor-paged. */
+/** GET /v1/battles: battles with their judgments, filtered by round, model, category or outcome, cursor-paged; GET /v1/battles/{id}: one with its instruction and answers. */
 import { createRoute, z } from "@hono/zod-openapi";
-import { listBattles } from "../../../battles/battle-list.js";
+import { battleDetail, listBattles, OUTCOME_FILTERS } from "../../../battles/battle-list.js";
 import type { Deps } from "../../deps.js";
-import { jsonContent, newRouter, STD_ERRORS } from "../openapi.js";
+import { notFound } from "../../errors.js";
+import { jsonContent, newRouter, NOT_FOUND, STD_ERRORS } from "../openapi.js";
 import { PageQuery, pageOf } from "../schemas.js";
 
 const Judgment = z.object({
@@ -40,6 +41,11 @@ const Battle = z
     judgments: z.array(Judgment),
   })
   .openapi("Battle");
+const BattleDetail = Battle.extend({
+  instruction: z.object({ messages: z.array(z.object({ role: z.string(), content: z.string() })), category: z.string() }).nullable(),
+  answerA: z.string().nullable(),
+  answerB: z.string().nullable(),
+}).openapi("BattleDetail");
 
 export function battleRoutes(deps: Deps) {
   const r = newRouter();
@@ -54,12 +60,31 @@ export function battleRoutes(deps: Deps) {
         query: z.object({
           roundId: z.string().optional(),
           model: z.string().optional(),
+          category: z.string().max(200).optional(),
+          outcome: z.enum(OUTCOME_FILTERS).optional().openapi({ description: "a: model A won (outcome > 0.5), b: model B won, tie: exactly 0.5, none: not judged" }),
           ...PageQuery.shape,
         }),
       },
       responses: { 200: jsonContent(pageOf(Battle), "Battles"), ...STD_ERRORS },
     }),
     async (c) => c.json(await listBattles(deps.db, c.req.valid("query")), 200),
+  );
+  r.openapi(
+    createRoute({
+      method: "get",
+      path: "/v1/battles/{id}",
+      tags: ["battles"],
+      summary: "One battle with its judgments, human verdicts, instruction and both answers (null for an imported battle)",
+      security: [{ bearer: [] }],
+      request: { params: z.object({ id: z.string().regex(/^[1-9][0-9]{0,15}$/, "a battle id (a positive whole number)").openapi({ param: { name: "id", in: "path" } }) }) },
+      responses: { 200: jsonContent(BattleDetail, "Battle"), ...STD_ERRORS, ...NOT_FOUND },
+    }),
+    async (c) => {
+      const id = c.req.valid("param").id;
+      const battle = await battleDetail(deps.db, Number(id));
+      if (!battle) throw notFound("battle", id);
+      return c.json(battle, 200);
+    },
   );
   return r;
 }

@@ -28,6 +28,7 @@ import { modelRoutes } from "./models.js";
 import { reportRoutes } from "./reports.js";
 import { reviewRoutes } from "./review.js";
 import { roundRoutes } from "./rounds.js";
+import { sessionRoutes } from "./session.js";
 import { usageRoutes } from "./usage.js";
 
 /** One route group: a router of related paths built from the dependencies. */
@@ -37,6 +38,7 @@ export const ROUTE_GROUPS: readonly RouteGroup[] = [
   healthRoutes,
   metricsRoutes,
   keyRoutes,
+  sessionRoutes,
   modelRoutes,
   chatRoutes,
   usageRoutes,
