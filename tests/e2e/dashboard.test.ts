@@ -195,6 +195,27 @@ describeWithSharedData("the dashboard over MT-bench prompts", () => {
       await page.click('.seg button[data-method="elo"]');
       await expectBoard(page, `&roundId=${firstId}&method=elo&category=writing`);
 
+      // Scores against a baseline (issue 18): each score the API takes, under the same round and category filters.
+      const baseline = (await page.$$eval("#sc-baseline option", (os) => os.map((o) => o.getAttribute("value") ?? "")))[1] ?? "";
+      expect(baseline).not.toBe("");
+      expect(await page.$$eval("#sc-score option", (os) => os.map((o) => o.getAttribute("value")))).toEqual(["winrate", "arena-hard", "wildbench", "lc"]);
+      await page.selectOption("#sc-baseline", baseline);
+      for (const score of ["winrate", "arena-hard", "wildbench", "lc"]) {
+        await page.selectOption("#sc-score", score);
+        const res = await fetch(`${url}/v1/leaderboard?score=${score}&baseline=${encodeURIComponent(baseline)}&roundId=${firstId}&category=writing&bootstrap=100`, { headers: { authorization: `Bearer ${KEY}` } });
+        expect(res.status).toBe(200);
+        const want = (await res.json()) as { definition: string; items: { model: string; battles: number }[] };
+        const wantRows = want.items.map((i) => [i.model, String(i.battles)]);
+        let got: string[][] = [];
+        for (let k = 0; k < 100; k++) {
+          got = await page.$$eval("#scores tbody tr", (trs) => trs.map((tr) => [tr.getAttribute("data-model") ?? "", tr.children[3]?.textContent ?? ""]));
+          if (JSON.stringify(got) === JSON.stringify(wantRows) && ((await page.textContent("#sc-definition")) ?? "").includes(want.definition)) break;
+          await page.waitForTimeout(100);
+        }
+        expect(got).toEqual(wantRows);
+        expect(await page.textContent("#sc-definition")).toContain(want.definition);
+      }
+
       // The report opens in a new tab (fetched with the key, shown from a blob).
       const [report] = await Promise.all([context.waitForEvent("page"), page.click(`#rounds tr[data-round="${firstId}"] a:text("report")`)]);
       await report.waitForSelector("svg");

@@ -111,6 +111,40 @@
     return parts.join(" · ");
   }
 
+  // ---- scores against a baseline (GET /v1/leaderboard?score=&baseline=, docs/scores.md) ----
+
+  /** Refills the baseline choices from the models on the current board, keeping the choice if it is still there. */
+  function fillBaselines(board) {
+    const select = $("#sc-baseline");
+    const chosen = select.value;
+    const models = board.items.map((i) => i.model).sort();
+    select.replaceChildren(el("option", { value: "", text: "choose a model" }), ...models.map((m) => el("option", { value: m, text: m })));
+    select.value = models.includes(chosen) ? chosen : "";
+  }
+
+  async function loadScores() {
+    const baseline = $("#sc-baseline").value;
+    const table = $("#scores");
+    $("#sc-empty").hidden = Boolean(baseline);
+    table.hidden = !baseline;
+    $("#sc-definition").textContent = "";
+    if (!baseline) return;
+    const q = new URLSearchParams({ score: $("#sc-score").value, baseline, bootstrap: "100" });
+    if (state.roundId) q.set("roundId", state.roundId);
+    if (state.category) q.set("category", state.category);
+    const board = await api("/v1/leaderboard?" + q.toString());
+    const share = board.score !== "wildbench";
+    const show = (x) => (share ? pct(x) : fmt(x, 3));
+    table.tBodies[0].replaceChildren(...board.items.map((it) => el("tr", { "data-model": it.model }, [
+      el("td", { className: "model", text: it.model }),
+      el("td", { className: "num", text: show(it.score) }),
+      el("td", { text: show(it.ciLow) + " to " + show(it.ciHigh) }),
+      el("td", { className: "num", text: it.battles }),
+      el("td", { className: "muted small", text: it.note || (typeof it.winRate === "number" ? "plain win rate " + pct(it.winRate) : "") }),
+    ])));
+    $("#sc-definition").textContent = board.score + " against " + board.baseline + ": " + board.definition;
+  }
+
   async function loadLeaderboard() {
     const q = new URLSearchParams({ method: state.method, bootstrap: "100" });
     if (state.roundId) q.set("roundId", state.roundId);
@@ -121,6 +155,7 @@
     state.minBattles = board.minBattles;
     state.digits = SCALE_DIGITS[board.scale] || 0;
     renderLeaderboard(board);
+    fillBaselines(board);
     $("#lb-note").textContent =
       methodNote(board) +
       (state.roundId ? " · one round" : " · all battles") + (state.category ? " · category " + state.category : "") +
@@ -928,16 +963,18 @@
     }
     $("#lb-round").addEventListener("change", (ev) => {
       state.roundId = ev.target.value;
-      void guarded(async () => { await loadCategories(); await loadLeaderboard(); await loadWinRates(); });
+      void guarded(async () => { await loadCategories(); await loadLeaderboard(); await loadWinRates(); await loadScores(); });
     });
     $("#lb-category").addEventListener("change", (ev) => {
       state.category = ev.target.value;
-      void guarded(async () => { await loadLeaderboard(); await loadWinRates(); });
+      void guarded(async () => { await loadLeaderboard(); await loadWinRates(); await loadScores(); });
     });
     $("#lb-judge").addEventListener("change", (ev) => {
       state.judge = ev.target.value;
       void guarded(loadLeaderboard);
     });
+    $("#sc-score").addEventListener("change", () => void guarded(loadScores));
+    $("#sc-baseline").addEventListener("change", () => void guarded(loadScores));
     $("#lb-style").addEventListener("change", (ev) => {
       state.styleControl = ev.target.checked;
       void guarded(loadLeaderboard);
