@@ -7,6 +7,8 @@
  * `--clients` keep-alive fetch loops read `/v1/leaderboard?bootstrap=100` and `/v1/rounds/{id}` in
  * turn for `--seconds`, against each server in turn; the same load against `/healthz` of the cached
  * server first is the floor of this machine at that moment (`ratio` = boards p99 / healthz p99).
+ * Then the leaderboard alone, cached and not, to show what the cache changes without the round
+ * progress reads (which it does not cache) beside it. Figures per path are printed too.
  * Usage: npm run bench -- serve [--battles=20000] [--clients=100] [--seconds=30] [--latency=200] [--concurrency=256]
  * Last line: `bench serve: p50_ms= p99_ms= rps= ...` (the cached server), with the uncached figures beside.
  */
@@ -175,6 +177,9 @@ export async function main(argv: string[] = []): Promise<void> {
     const floor = await phase("reference /healthz", cachedUrl, ["/healthz"]);
     const hit = await phase("boards, cached", cachedUrl, boards);
     const miss = await phase("boards, MATRIX_ARENA_BOARD_CACHE=0", uncachedUrl, boards);
+    // The leaderboard alone: what the cache changes, without the round-progress reads beside it.
+    const boardHit = await phase("leaderboard alone, cached", cachedUrl, boards.slice(0, 1));
+    const boardMiss = await phase("leaderboard alone, MATRIX_ARENA_BOARD_CACHE=0", uncachedUrl, boards.slice(0, 1));
     const done = await doneOf(cachedUrl, round.id);
     await api(cachedUrl, "POST", `/v1/rounds/${round.id}/cancel`).catch(() => ({}));
     console.log(
@@ -182,9 +187,11 @@ export async function main(argv: string[] = []): Promise<void> {
         `uncached_p50_ms=${miss.p50.toFixed(1)} uncached_p99_ms=${miss.p99.toFixed(1)} uncached_rps=${miss.rps.toFixed(0)} ` +
         `board_p99_ms=${(hit.byPath.get(boards[0] ?? "")?.p99 ?? Number.NaN).toFixed(1)} round_p99_ms=${(hit.byPath.get(boards[1] ?? "")?.p99 ?? Number.NaN).toFixed(1)} ` +
         `uncached_board_p99_ms=${(miss.byPath.get(boards[0] ?? "")?.p99 ?? Number.NaN).toFixed(1)} ` +
+        `board_alone_p50_ms=${boardHit.p50.toFixed(1)} board_alone_p99_ms=${boardHit.p99.toFixed(1)} board_alone_rps=${boardHit.rps.toFixed(0)} ` +
+        `uncached_board_alone_p50_ms=${boardMiss.p50.toFixed(1)} uncached_board_alone_p99_ms=${boardMiss.p99.toFixed(1)} uncached_board_alone_rps=${boardMiss.rps.toFixed(0)} ` +
         `healthz_p50_ms=${floor.p50.toFixed(1)} healthz_p99_ms=${floor.p99.toFixed(1)} healthz_rps=${floor.rps.toFixed(0)} ratio=${(hit.p99 / floor.p99).toFixed(2)} ` +
         `target_p99_ms=${TARGET_P99_MS} met=${hit.p99 <= TARGET_P99_MS && hit.errors === 0 ? "yes" : "no"} clients=${clients} seconds=${seconds} ` +
-        `round_battles=${round.battles} done_at_end=${done} landed_per_s=${((hit.landed + miss.landed) / 2).toFixed(1)} latency_ms=${latency} db=postgres`,
+        `round_battles=${round.battles} done_at_end=${done} landed_per_s=${((hit.landed + miss.landed + boardHit.landed + boardMiss.landed) / 4).toFixed(1)} latency_ms=${latency} db=postgres`,
     );
   } finally {
     for (const c of children.reverse()) c.kill("SIGTERM");
