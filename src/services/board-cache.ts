@@ -1,25 +1,35 @@
 /**
- * Computed boards kept for the next identical request. A board changes only when what it reads
- * changes, and every such change adds to a version counter in the same transaction (battles/cells.ts
- * `markBoardsChanged`, read by reports/queries.ts `readBoardVersion`). So an entry is the board of one
- * query at one version: a request reads the version first (one indexed read on the shared database,
- * so a battle landed by a worker in another process is seen), and an entry at that version was
- * computed from data at least that new. Other versions of a key are never served.
+ * Computed boards kept for the next request. A board changes only when what it reads changes, and
+ * every such change adds to a version counter in the same transaction (battles/cells.ts
+ * `markBoardsChanged`, read by reports/queries.ts `readBoardVersion`). A request reads the version
+ * first (one indexed read on the shared database, so a battle landed by a worker in another process
+ * is seen); an entry tagged with a version was computed from data read after that version was read,
+ * so it holds every change up to it. An entry at the request's version or a newer one answers it;
+ * an older one never does.
+ *
+ * Computations per key: at most one at a time. A request whose version the running computation
+ * covers joins it; a newer request waits for it and then for one more computation, started after
+ * every request waiting for it had read its version, which all of them share (a refit per landed
+ * battle would pile up computations while battles land faster than a board fits). lib/single-flight.ts
+ * gives the first half only (one run per key), hence this small queue of one.
  *
  * Bounded: least recently used keys go first beyond `maxEntries` (a Map keeps insertion order; a hit
- * moves its key to the end). Concurrent misses of one key at one version share one computation
- * (lib/single-flight.ts). `maxEntries` 0 turns it off: every request computes, as before the cache.
+ * moves its key to the end). `maxEntries` 0 turns it off: every request computes, as before the cache.
  */
-import { SingleFlight } from "../../lib/single-flight.js";
-
 interface Entry<T> {
   version: number;
   value: T;
 }
 
+interface Flight<T> {
+  running?: { version: number; promise: Promise<T> };
+  /** The one computation to start when `running` settles; its version grows as requests join. */
+  queued?: { version: number; promise: Promise<T> };
+}
+
 export class BoardCache<T> {
   private readonly entries = new Map<string, Entry<T>>();
-  private readonly flights = new SingleFlight<T>();
+  private readonly flights = new Map<string, Flight<T>>();
   /** Requests answered from an entry, and computations started (for tests and the bench). */
   hits = 0;
   computed = 0;
@@ -36,25 +46,57 @@ export class BoardCache<T> {
     return this.entries.size;
   }
 
-  /** The entry of `key` at `version`, else `compute()` (shared with any identical computation in flight), stored. */
+  /** An entry of `key` at `version` or newer, else the value of a computation covering `version` (shared, at most one per key at a time). */
   async get(key: string, version: number, compute: () => Promise<T>): Promise<T> {
     if (!this.enabled) {
       this.computed++;
       return compute();
     }
     const hit = this.entries.get(key);
-    if (hit && hit.version === version) {
+    if (hit && hit.version >= version) {
       this.entries.delete(key);
       this.entries.set(key, hit);
       this.hits++;
       return hit.value;
     }
-    return this.flights.run(`${version}\u0000${key}`, async () => {
-      this.computed++;
-      const value = await compute();
-      this.store(key, version, value);
-      return value;
-    });
+    let f = this.flights.get(key);
+    if (!f) {
+      f = {};
+      this.flights.set(key, f);
+    }
+    if (!f.running) return this.start(key, f, version, compute);
+    if (f.running.version >= version) return f.running.promise;
+    if (f.queued) {
+      f.queued.version = Math.max(f.queued.version, version);
+      return f.queued.promise;
+    }
+    const flight = f;
+    const queued: { version: number; promise: Promise<T> } = {
+      version,
+      promise: f.running.promise
+        .catch(() => undefined)
+        .then(() => {
+          flight.queued = undefined;
+          return this.start(key, flight, queued.version, compute);
+        }),
+    };
+    f.queued = queued;
+    return queued.promise;
+  }
+
+  private start(key: string, f: Flight<T>, version: number, compute: () => Promise<T>): Promise<T> {
+    this.computed++;
+    const promise: Promise<T> = (async () => compute())()
+      .then((value) => {
+        this.store(key, version, value);
+        return value;
+      })
+      .finally(() => {
+        if (f.running?.promise === promise) f.running = undefined;
+        if (!f.running && !f.queued) this.flights.delete(key);
+      });
+    f.running = { version, promise };
+    return promise;
   }
 
   private store(key: string, version: number, value: T): void {

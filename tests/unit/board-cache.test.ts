@@ -19,26 +19,41 @@ function counter() {
 }
 
 describe("BoardCache", () => {
-  it("serves an entry only at its version", async () => {
+  it("serves an entry at the request's version or newer, never older", async () => {
     const c = new BoardCache<string>(4);
     const n = counter();
-    expect(await c.get("k", 1, n.fn("k@1"))).toBe("k@1#1");
-    expect(await c.get("k", 1, n.fn("k@1"))).toBe("k@1#1");
-    expect(await c.get("k", 2, n.fn("k@2"))).toBe("k@2#2");
-    // The old version is gone: asking for it again computes.
-    expect(await c.get("k", 1, n.fn("k@1"))).toBe("k@1#3");
-    expect(c.hits).toBe(1);
-    expect(c.computed).toBe(3);
+    expect(await c.get("k", 2, n.fn("k@2"))).toBe("k@2#1");
+    expect(await c.get("k", 2, n.fn("k@2"))).toBe("k@2#1");
+    // A request that read an older version is answered by the newer entry (it holds every change up to 2).
+    expect(await c.get("k", 1, n.fn("k@1"))).toBe("k@2#1");
+    expect(await c.get("k", 3, n.fn("k@3"))).toBe("k@3#2");
+    expect(c.hits).toBe(2);
+    expect(c.computed).toBe(2);
   });
 
-  it("an older version finishing late does not replace a newer entry", async () => {
+  it("one computation per key at a time: newer requests meanwhile share one run after it", async () => {
     const c = new BoardCache<string>(4);
-    let release: () => void = () => {};
-    const slow = c.get("k", 1, () => new Promise<string>((r) => (release = () => r("old"))));
-    expect(await c.get("k", 2, async () => "new")).toBe("new");
-    release();
-    expect(await slow).toBe("old");
-    expect(await c.get("k", 2, async () => "recomputed")).toBe("new");
+    const releases: (() => void)[] = [];
+    let runs = 0;
+    const gated = () => () => new Promise<string>((r) => {
+      const run = ++runs;
+      releases.push(() => r(`run${run}`));
+    });
+    const first = c.get("k", 1, gated());
+    const sameVersion = c.get("k", 1, gated());
+    const newer = [c.get("k", 2, gated()), c.get("k", 3, gated()), c.get("k", 2, gated())];
+    await Promise.resolve();
+    expect(runs).toBe(1); // the newer requests wait: nothing else started
+    releases[0]?.();
+    expect(await first).toBe("run1");
+    expect(await sameVersion).toBe("run1");
+    await new Promise((r) => setTimeout(r, 0));
+    expect(runs).toBe(2); // one run for versions 2 and 3, started after all three had asked
+    releases[1]?.();
+    expect(await Promise.all(newer)).toEqual(["run2", "run2", "run2"]);
+    // That run covered version 3: a request at 3 is a hit.
+    expect(await c.get("k", 3, gated())).toBe("run2");
+    expect(c.computed).toBe(2);
   });
 
   it("evicts the least recently used key beyond its size", async () => {
