@@ -13,9 +13,15 @@
  * battle would pile up computations while battles land faster than a board fits). lib/single-flight.ts
  * gives the first half only (one run per key), hence this small queue of one.
  *
+ * Version reads are shared the same way (lib/single-flight.ts `fresh`): a request joins the next read
+ * to start, never one already going, so it still sees every battle committed before it arrived,
+ * and a crowd of requests costs one database read per read time instead of one each.
+ *
  * Bounded: least recently used keys go first beyond `maxEntries` (a Map keeps insertion order; a hit
  * moves its key to the end). `maxEntries` 0 turns it off: every request computes, as before the cache.
  */
+import { SingleFlight } from "../../lib/single-flight.js";
+
 interface Entry<T> {
   version: number;
   value: T;
@@ -30,6 +36,7 @@ interface Flight<T> {
 export class BoardCache<T> {
   private readonly entries = new Map<string, Entry<T>>();
   private readonly flights = new Map<string, Flight<T>>();
+  private readonly versions = new SingleFlight<number>();
   /** Requests answered from an entry, and computations started (for tests and the bench). */
   hits = 0;
   computed = 0;
@@ -44,6 +51,11 @@ export class BoardCache<T> {
 
   get size(): number {
     return this.entries.size;
+  }
+
+  /** `read()` started after this call, shared by the callers of `scope` waiting for it (uncoalesced when the cache is off). */
+  readVersion(scope: string, read: () => Promise<number>): Promise<number> {
+    return this.enabled ? this.versions.fresh(scope, read) : read();
   }
 
   /** An entry of `key` at `version` or newer, else the value of a computation covering `version` (shared, at most one per key at a time). */

@@ -66,7 +66,7 @@ export function boardKey(q: BoardQuery): string {
 export async function leaderboard(db: Db, q: BoardQuery, cache?: BoardCache<Leaderboard>): Promise<Leaderboard> {
   if (!cache?.enabled) return computeBoard(db, q);
   // The version first: the board computed after it is at least that new. Errors (404, 400) are not stored.
-  const version = await readBoardVersion(db, q);
+  const version = await cache.readVersion(JSON.stringify([q.roundId ?? null, q.roundIds ?? null]), () => readBoardVersion(db, q));
   return cache.get(boardKey(q), version, () => computeBoard(db, q));
 }
 
