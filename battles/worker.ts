@@ -12,7 +12,7 @@ import { JobError } from "../lib/job-error.js";
 import { type JobHandler, type JobLog, type JobLoop, type LoopQueue, startJobLoop } from "../lib/job-loop.js";
 import { SingleFlight } from "../lib/single-flight.js";
 import { loadRoundBudget, type RoundBudget } from "./budget.js";
-import { addToCells } from "./cells.js";
+import { addToCells, markBoardsChanged } from "./cells.js";
 import type { BattleLlm } from "./llm.js";
 import { processBattle } from "./process-battle.js";
 import type { ResponseRow } from "./responses.js";
@@ -51,7 +51,9 @@ function boundQueue(db: Db, owner: string, leaseMs: number, log: JobLog): LoopQu
       battleQueue.complete(db, b.id, owner, {
         set: { outcome: r.outcome, margin: r.margin, styleA: r.styleA, styleB: r.styleB, finishedBy: owner },
         write: async (tx, done) => {
+          // A battle without an outcome still changes per-judge boards (its judges' own games).
           if (r.outcome !== null) await addToCells(tx, [{ ...done, outcome: r.outcome }]);
+          else await markBoardsChanged(tx, [done.roundId]);
         },
       }),
     fail: (b, err, maxAttempts) => battleQueue.fail(db, b, owner, err, maxAttempts),

@@ -22,13 +22,14 @@ function arg(argv: string[], name: string, fallback: number): number {
   return hit ? Number(hit.split("=")[1]) : fallback;
 }
 
-async function freshDatabase(): Promise<{ env: Record<string, string>; open: () => Promise<DbHandle>; drop: () => Promise<void> }> {
+/** A fresh PostgreSQL database beside DATABASE_URL named `${prefix}_<time>` (a PGlite folder without it), and how to drop it. */
+export async function freshDatabase(prefix = "ma_bench_export"): Promise<{ env: Record<string, string>; open: () => Promise<DbHandle>; drop: () => Promise<void> }> {
   const base = process.env.DATABASE_URL;
   if (!base) {
     const dir = mkdtempSync(join(tmpdir(), "ma-bench-export-"));
     return { env: { MATRIX_ARENA_DATA_DIR: dir }, open: () => openDb({ dataDir: dir }), drop: async () => {} };
   }
-  const name = `ma_bench_export_${Date.now().toString(36)}`;
+  const name = `${prefix}_${Date.now().toString(36)}`;
   const admin = postgres(base, { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database ${name}`);
   await admin.end();

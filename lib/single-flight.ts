@@ -10,6 +10,7 @@
  */
 export class SingleFlight<T> {
   private readonly running = new Map<string, Promise<T>>();
+  private readonly queued = new Map<string, Promise<T>>();
 
   /** `fn()`, or the promise of the run already going for `key`. */
   run(key: string, fn: () => Promise<T>): Promise<T> {
@@ -20,6 +21,27 @@ export class SingleFlight<T> {
     });
     this.running.set(key, p);
     return p;
+  }
+
+  /**
+   * A run that started no earlier than this call: when one is already going (it may have read
+   * before the caller's moment), callers share one run started after it settles. For reads that
+   * must see everything committed before the caller asked (the board cache's version reads), while
+   * a crowd of callers costs at most two runs at a time instead of one each.
+   */
+  fresh(key: string, fn: () => Promise<T>): Promise<T> {
+    const going = this.running.get(key);
+    if (!going) return this.run(key, fn);
+    const queued = this.queued.get(key);
+    if (queued) return queued;
+    const next = going
+      .catch(() => undefined)
+      .then(() => {
+        this.queued.delete(key);
+        return this.run(key, fn);
+      });
+    this.queued.set(key, next);
+    return next;
   }
 
   /** Keys with a run in flight. */

@@ -1,11 +1,12 @@
 /**
  * The one place reports/ reads the database: aggregate cells for Bradley-Terry boards, raw
  * battles (time-ordered) for Elo, style control and per-judge boards, and battles against a
- * baseline with their per-game labels and answer lengths for the scores (reports/scores).
+ * baseline with their per-game labels and answer lengths for the scores (reports/scores), and the
+ * version of what a board reads (for the board cache).
  */
 import { and, asc, eq, inArray, isNotNull, not, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client.js";
-import { battleCells, battles, judgments, rounds } from "../db/schema/index.js";
+import { battleCells, battles, boardVersions, judgments, rounds } from "../db/schema/index.js";
 import type { Battle } from "./battle-log.js";
 import type { CountRow } from "./leaderboard-counts.js";
 import type { StoredBaselineRow } from "./scores/sides.js";
@@ -19,6 +20,22 @@ export interface BoardFilter {
   judge?: string;
   /** Only battles among these models (e.g. an iteration's versions and opponents). */
   models?: string[];
+}
+
+/**
+ * The version of what a board over `f` reads: the sum of the change counters of the rounds it can see
+ * (one round, the pooled rounds, or every round and the imports). It grows with every committed change
+ * to those rounds' battles (battles/cells.ts `markBoardsChanged`), so two equal reads saw the same data.
+ * One indexed read of a table with at most 16 rows per round.
+ */
+export async function readBoardVersion(db: Db, f: Pick<BoardFilter, "roundId" | "roundIds">): Promise<number> {
+  const cond =
+    f.roundId !== undefined ? eq(boardVersions.roundId, f.roundId) : f.roundIds !== undefined ? inArray(boardVersions.roundId, f.roundIds.length > 0 ? f.roundIds : [""]) : undefined;
+  const [row] = await db
+    .select({ v: sql<number>`coalesce(sum(${boardVersions.changes}), 0)::float8` })
+    .from(boardVersions)
+    .where(cond);
+  return Number(row?.v ?? 0);
 }
 
 export async function readCounts(db: Db, f: BoardFilter): Promise<CountRow[]> {

@@ -1,6 +1,6 @@
 /**
  * The composition root: builds every dependency once (database, logger, auth state, gateway, clock,
- * random generator) and hands them to the app, the worker and the CLI as one `Deps` object.
+ * random generator, the board cache) and hands them to the app, the worker and the CLI as one `Deps` object.
  */
 import type { Db, DbHandle } from "../db/client.js";
 import { openDb } from "../db/client.js";
@@ -12,6 +12,8 @@ import { createLogger, type Logger } from "./logger.js";
 import { AuthState, ensureBootstrapKey } from "./services/keys.js";
 import { createMetrics, type Metrics } from "./services/metrics.js";
 import { logProviderFailures } from "./services/provider-failures.js";
+import { BoardCache } from "./services/board-cache.js";
+import type { Leaderboard } from "../reports/leaderboard.js";
 
 export interface Deps {
   config: Config;
@@ -24,6 +26,8 @@ export interface Deps {
   metrics: Metrics;
   clock: () => Date;
   random: () => number;
+  /** Computed boards of this process, until their battles change (GET /v1/leaderboard). */
+  boardCache: BoardCache<Leaderboard>;
 }
 
 export interface BuildOptions {
@@ -56,6 +60,7 @@ export async function buildDeps(config: Config, opts: BuildOptions = {}): Promis
     metrics,
     clock: () => new Date(),
     random: Math.random,
+    boardCache: new BoardCache<Leaderboard>(config.boardCacheEntries),
     close: async () => {
       await usage.flush();
       if (!opts.dbHandle) await dbHandle.close();

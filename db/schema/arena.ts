@@ -10,6 +10,7 @@ import {
   integer,
   jsonb,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uniqueIndex,
@@ -202,6 +203,24 @@ export const battleCells = pgTable(
     count: bigint("count", { mode: "number" }).notNull().default(0),
   },
   (t) => [uniqueIndex("battle_cells_key_idx").on(t.roundId, t.category, t.modelA, t.modelB, t.outcome)],
+);
+
+/**
+ * Change counters behind cached boards: every transaction that changes what a board reads (a battle
+ * finished, battles imported, a human override moving a battle between cells) adds one to a row of its
+ * round (imports: round_id ''), in the same transaction. The sum over a round's rows (or all rows)
+ * therefore grows with every committed change and is read under the same MVCC rules as the cells, on
+ * either driver and from any process. A row per (round, stripe), the stripe chosen round-robin by the
+ * writer, so concurrent workers of one round rarely wait on the same counter row.
+ */
+export const boardVersions = pgTable(
+  "board_versions",
+  {
+    roundId: text("round_id").notNull(),
+    stripe: integer("stripe").notNull(),
+    changes: bigint("changes", { mode: "number" }).notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.roundId, t.stripe] })],
 );
 
 /** A human verdict in terms of the battle's real models: A wins, B wins, a tie, or both answers bad. */

@@ -3,7 +3,8 @@
  * davidson, counting, average-win-rate, eigen, pagerank), come from the aggregate cells (fast at any
  * size); Elo (time order), style control (per-battle features) and per-judge boards read battles.
  * A board names what it cannot answer: an unknown round or a baseline with no battles on the board is
- * a 404, never an empty 200.
+ * a 404, never an empty 200. With a BoardCache (the HTTP route passes the process's one), a board is
+ * computed once per query and data version (src/services/board-cache.ts).
  */
 import { and, eq, ne, sql } from "drizzle-orm";
 import { findRound } from "../../battles/round-store.js";
@@ -12,9 +13,10 @@ import { battleCells } from "../../db/schema/index.js";
 import { judgeOutcome, type JudgeMode } from "../../judges/index.js";
 import { computeLeaderboard, type Leaderboard, type RatingMethod } from "../../reports/leaderboard.js";
 import { leaderboardFromCounts } from "../../reports/leaderboard-counts.js";
-import { type BoardFilter, type CombineGames, readBattles, readCounts, readJudgeBattles } from "../../reports/queries.js";
+import { type BoardFilter, type CombineGames, readBattles, readBoardVersion, readCounts, readJudgeBattles } from "../../reports/queries.js";
 import { RatingInputError } from "../../reports/rating-scale.js";
 import { AppError, badRequest, notFound } from "../errors.js";
+import type { BoardCache } from "./board-cache.js";
 
 const JUDGE_MODES: ReadonlySet<string> = new Set<JudgeMode>(["pairwise", "single", "reward"]);
 
@@ -39,7 +41,36 @@ export async function requireRound(db: Db, roundId: string | undefined): Promise
 
 const baselineNotFound = (name: string) => new AppError("not_found", `baseline '${name}' not found: it has no battles on this board`);
 
-export async function leaderboard(db: Db, q: BoardQuery): Promise<Leaderboard> {
+/**
+ * Every field of the query that changes the answer, in a fixed order: two queries share a cache entry
+ * only when they ask for the same board. Lists keep their order (a different order is only a miss).
+ */
+export function boardKey(q: BoardQuery): string {
+  return JSON.stringify([
+    q.method,
+    q.roundId ?? null,
+    q.roundIds ?? null,
+    q.category ?? null,
+    q.judge ?? null,
+    q.models ?? null,
+    q.bootstrap,
+    q.baseline ?? null,
+    q.baselineRating ?? null,
+    q.styleControl,
+    q.seed,
+    q.minBattles ?? null,
+  ]);
+}
+
+/** The board of `q`; from `cache` when it holds it at the data's current version. */
+export async function leaderboard(db: Db, q: BoardQuery, cache?: BoardCache<Leaderboard>): Promise<Leaderboard> {
+  if (!cache?.enabled) return computeBoard(db, q);
+  // The version first: the board computed after it is at least that new. Errors (404, 400) are not stored.
+  const version = await cache.readVersion(JSON.stringify([q.roundId ?? null, q.roundIds ?? null]), () => readBoardVersion(db, q));
+  return cache.get(boardKey(q), version, () => computeBoard(db, q));
+}
+
+async function computeBoard(db: Db, q: BoardQuery): Promise<Leaderboard> {
   await requireRound(db, q.roundId);
   const filter: BoardFilter = { roundId: q.roundId, roundIds: q.roundIds, category: q.category, judge: q.judge, models: q.models };
   const opts = { bootstrap: q.bootstrap, baseline: q.baseline, baselineRating: q.baselineRating, seed: q.seed, minBattles: q.minBattles };

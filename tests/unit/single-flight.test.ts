@@ -55,4 +55,30 @@ describe("SingleFlight", () => {
     await expect(f.run("k", () => { throw new Error("boom"); })).rejects.toThrow("boom");
     expect(f.size).toBe(0);
   });
+  it("fresh: never joins a run already going; callers meanwhile share one run started after it", async () => {
+    const f = new SingleFlight<number>();
+    const gates = [gate<number>(), gate<number>()];
+    let started = 0;
+    const work = () => gates[started++]?.promise ?? Promise.resolve(-1);
+    const first = f.fresh("k", work);
+    const later = [f.fresh("k", work), f.fresh("k", work)];
+    expect(started).toBe(1); // the later callers wait for a run of their own
+    gates[0]?.resolve(1);
+    expect(await first).toBe(1);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(started).toBe(2);
+    gates[1]?.resolve(2);
+    expect(await Promise.all(later)).toEqual([2, 2]);
+    expect(await f.fresh("k", async () => 3)).toBe(3);
+  });
+
+  it("fresh: a rejected run does not stop the next one", async () => {
+    const f = new SingleFlight<number>();
+    const g = gate<number>();
+    const first = f.fresh("k", () => g.promise);
+    const next = f.fresh("k", async () => 7);
+    g.reject(new Error("connection lost"));
+    await expect(first).rejects.toThrow("connection lost");
+    expect(await next).toBe(7);
+  });
 });

@@ -50,7 +50,7 @@ export function leaderboardRoutes(deps: Deps) {
         return c.json(await scoreBoard(deps.db, { ...q, score: q.score, baseline: q.baseline }), 200);
       }
       const minBattles = q.minBattles ?? deps.config.minBattles;
-      return c.json({ ...(await leaderboard(deps.db, { ...q, minBattles })), minBattles }, 200);
+      return c.json({ ...(await leaderboard(deps.db, { ...q, minBattles }, deps.boardCache)), minBattles }, 200);
     },
   );
   return r;
