@@ -41,6 +41,8 @@ export const ConfigSchema = z.object({
   MATRIX_ARENA_REQUEST_TIMEOUT_MS: intFrom(100, 3_600_000).default(120_000),
   /** Decisive battles below which a board marks a model provisional, unless a request names its own. */
   MATRIX_ARENA_MIN_BATTLES: intFrom(1, 1_000_000_000).default(MIN_DECISIVE_BATTLES),
+  /** `matrix-arena worker` serves GET /metrics on 127.0.0.1:<port> (0 = any free port); unset = off. */
+  MATRIX_ARENA_METRICS_PORT: intFrom(0, 65535).optional(),
   /** Which variables a model may name as `apiKeyEnv`: comma-separated names and `*` globs. */
   MATRIX_ARENA_PROVIDER_KEY_VARS: z
     .string()
@@ -68,6 +70,8 @@ export interface Config {
   requestTimeoutMs: number;
   /** The default `minBattles` of boards, reports, the dashboard and the offline CLI. */
   minBattles: number;
+  /** The worker's loopback metrics port, or undefined when it serves none. */
+  metricsPort: number | undefined;
   /** Which variable names a model may bind as its API key (the service's own never). */
   keyVars: KeyVarPolicy;
   /**
@@ -121,6 +125,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shutdownGraceMs: c.MATRIX_ARENA_SHUTDOWN_GRACE_MS,
     requestTimeoutMs: c.MATRIX_ARENA_REQUEST_TIMEOUT_MS,
     minBattles: c.MATRIX_ARENA_MIN_BATTLES,
+    metricsPort: c.MATRIX_ARENA_METRICS_PORT,
     keyVars,
     secrets: (name) => {
       if (keyVars.refusal(name) !== null) return undefined;
