@@ -31,7 +31,7 @@ function arg(argv: string[], name: string, fallback: number): number {
   return hit ? Number(hit.split("=")[1]) : fallback;
 }
 
-async function freshDatabase(base: string): Promise<{ url: string; drop: () => Promise<void> }> {
+async function freshDatabase(base: string): Promise<{ url: string; name: string; drop: () => Promise<void> }> {
   const name = `ma_bench_workers_${Date.now().toString(36)}`;
   const admin = postgres(base, { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database ${name}`);
@@ -40,6 +40,7 @@ async function freshDatabase(base: string): Promise<{ url: string; drop: () => P
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
+    name,
     drop: async () => {
       const a = postgres(base, { max: 1, onnotice: () => {} });
       await a.unsafe(`drop database if exists ${name} with (force)`);
@@ -53,6 +54,42 @@ function cpuSeconds(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/**
+ * Samples what the bench database's connections are doing every 100 ms (pg_stat_activity): `active` with
+ * no wait event = running or waiting for a CPU; `Lock`/`LWLock`/`IO` = waiting in PostgreSQL; `idle` =
+ * PostgreSQL is not what the workers wait for. Returns the mean number of connections in each state.
+ */
+function sampleActivity(base: string, dbName: string): { stop: () => Promise<{ mean: Record<string, number>; topLockWait: string }> } {
+  const sql = postgres(base, { max: 1, onnotice: () => {} });
+  const totals = new Map<string, number>();
+  const lockWaits = new Map<string, number>();
+  let samples = 0;
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const rows = await sql<{ state: string; n: number }[]>`select coalesce(state, '?') || coalesce(':' || wait_event_type, '') as state, count(*)::int as n
+        from pg_stat_activity where datname = ${dbName} and pid <> pg_backend_pid() group by 1`;
+      samples++;
+      for (const r of rows) totals.set(r.state, (totals.get(r.state) ?? 0) + r.n);
+      // What the lock waiters are running (statement text only: the bench's own synthetic data).
+      const waiting = await sql<{ q: string; n: number }[]>`select left(regexp_replace(query, '\\s+', ' ', 'g'), 90) as q, count(*)::int as n
+        from pg_stat_activity where datname = ${dbName} and wait_event_type = 'Lock' group by 1`;
+      for (const w of waiting) lockWaits.set(w.q, (lockWaits.get(w.q) ?? 0) + w.n);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  })();
+  return {
+    stop: async () => {
+      running = false;
+      await loop;
+      await sql.end();
+      const mean = Object.fromEntries([...totals].map(([k, v]) => [k, Number((v / Math.max(1, samples)).toFixed(2))]));
+      const top = [...lockWaits].sort((a, b) => b[1] - a[1])[0];
+      return { mean, topLockWait: top ? `${(top[1] / Math.max(1, samples)).toFixed(2)} waiting on: ${top[0]}` : "none" };
+    },
+  };
 }
 
 /** Starts `n` worker processes and resolves once each has logged its start. */
@@ -109,12 +146,13 @@ export async function main(argv: string[] = []): Promise<void> {
       const items = Array.from({ length: battles }, (_, i) => ({ text: `Run ${k}, question ${i}: explain how ${i % 17} queues and ${i % 5} workers share a database.`, category: `bench-workers-${k}` }));
       await call("POST", "/v1/instructions", { items });
     }
-    const results: { k: number; seconds: number; cpu: number; calls: number; load: number }[] = [];
+    const results: { k: number; seconds: number; cpu: number; calls: number; load: number; lockWaiters: number; topLockWait: string }[] = [];
     for (const k of runs) {
       const procs = await startWorkers(k, { DATABASE_URL: db.url, MATRIX_ARENA_SIM_URL: sim.baseUrl, MATRIX_ARENA_WORKER_CONCURRENCY: String(concurrency) });
       const cpu0 = procs.reduce((a, p) => a + cpuSeconds(p.pid ?? 0), 0);
       const calls0 = sim.stats().requests;
       const self0 = process.cpuUsage();
+      const activity = sampleActivity(base, db.name);
       const t0 = performance.now();
       const round = await call("POST", "/v1/rounds", { name: `bench-workers-${k}`, candidates: CANDIDATES, pairing: "all-pairs", judges: [JUDGE], instructions: { category: `bench-workers-${k}`, limit: battles } });
       let view: Record<string, unknown>;
@@ -124,6 +162,7 @@ export async function main(argv: string[] = []): Promise<void> {
         await new Promise((r) => setTimeout(r, 50));
       }
       const seconds = (performance.now() - t0) / 1000;
+      const pg = await activity.stop();
       const cpu = procs.reduce((a, p) => a + cpuSeconds(p.pid ?? 0), 0) - cpu0;
       const self = process.cpuUsage(self0);
       const simCpu = (self.user + self.system) / 1e6;
@@ -131,23 +170,25 @@ export async function main(argv: string[] = []): Promise<void> {
       const counts = view.counts as { done: number; failed: number; total: number };
       if (view.status !== "done" || counts.done !== battles) throw new Error(`round with ${k} workers ended ${String(view.status)}: ${JSON.stringify(counts)}`);
       const calls = (sim.stats().requests) - calls0;
-      results.push({ k, seconds, cpu, calls, load: loadavg()[0] ?? 0 });
-      console.log(`${k} worker(s) x concurrency ${concurrency}: ${battles} battles, ${calls} simulator calls in ${seconds.toFixed(2)} s (${(battles / seconds).toFixed(1)} battles/s); workers' CPU ${cpu.toFixed(1)} s = ${(cpu / seconds).toFixed(2)} cores; this process (simulator, polling) ${(simCpu / seconds).toFixed(2)} cores; load average ${loadavg()[0]?.toFixed(1)}`);
+      results.push({ k, seconds, cpu, calls, load: loadavg()[0] ?? 0, lockWaiters: pg.mean["active:Lock"] ?? 0, topLockWait: pg.topLockWait });
+      console.log(`${k} worker(s) x concurrency ${concurrency}: ${battles} battles, ${calls} simulator calls in ${seconds.toFixed(2)} s (${(battles / seconds).toFixed(1)} battles/s); workers' CPU ${cpu.toFixed(1)} s = ${(cpu / seconds).toFixed(2)} cores; this process (simulator, polling) ${(simCpu / seconds).toFixed(2)} cores; load average ${loadavg()[0]?.toFixed(1)}; database connections (mean): ${JSON.stringify(pg.mean)}; lock waits: ${pg.topLockWait}`);
     }
     const [one, four] = results;
     if (!one || !four) return;
     const speedup = one.seconds / four.seconds;
     const cores = availableParallelism();
-    // Where the limit is. Workers that wait (well under a core each) while the machine's run queue is longer
-    // than its cores are starved of CPU by everything else on it (the simulator, PostgreSQL, other processes);
-    // workers near a core each are themselves the limit; otherwise the provider latency and concurrency are.
+    // Where the limit is. Connections queued on a lock mean PostgreSQL serialises the work (a hot row);
+    // workers that wait (well under a core each) while the run queue is longer than the cores are starved
+    // of CPU; workers near a core each are the limit themselves; otherwise latency x concurrency is.
     const load = Math.max(one.load, four.load);
     const limit =
-      load > cores
-        ? `machine CPU: load average ${load.toFixed(1)} on ${cores} cores, so the simulator, PostgreSQL and the workers wait for a core`
-        : four.cpu / four.seconds >= 0.8 * 4
-          ? "worker CPU"
-          : "provider latency x per-process concurrency (the intended limit)";
+      four.lockWaiters >= 1
+        ? `PostgreSQL row locks: ${four.lockWaiters.toFixed(1)} connections on average wait for a lock (${four.topLockWait})` + (load > cores ? `; and machine CPU (load average ${load.toFixed(1)} on ${cores} cores)` : "")
+        : load > cores
+          ? `machine CPU: load average ${load.toFixed(1)} on ${cores} cores, so the simulator, PostgreSQL and the workers wait for a core`
+          : four.cpu / four.seconds >= 0.8 * 4
+            ? "worker CPU"
+            : "provider latency x per-process concurrency (the intended limit)";
     console.log(`ideal 4 worker(s): ${(one.seconds / 4).toFixed(2)} s; ${cores} cores; limit: ${limit}`);
     console.log(`bench workers: speedup=${speedup.toFixed(2)} t1_s=${one.seconds.toFixed(2)} t4_s=${four.seconds.toFixed(2)} battles=${battles} latency_ms=${latencyMs} concurrency=${concurrency} cores=${cores} cpu1_cores=${(one.cpu / one.seconds).toFixed(2)} cpu4_cores=${(four.cpu / four.seconds).toFixed(2)}`);
   } finally {
