@@ -38,7 +38,7 @@ interface CaseResult {
 }
 
 /** True strengths (Elo scale, sd 200) and battles between uniformly random pairs; 10% ties. */
-function generate(nBattles: number, rng: Rng): { truth: string[]; battles: Battle[] } {
+export function generate(nBattles: number, rng: Rng): { truth: string[]; battles: Battle[] } {
   const names = Array.from({ length: N_MODELS }, (_, i) => `model-${String(i).padStart(3, "0")}`);
   const elo = names.map(() => 200 * randomNormal(rng));
   const battles: Battle[] = new Array<Battle>(nBattles);

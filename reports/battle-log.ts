@@ -7,6 +7,7 @@
  * the database stores unchanged (no NUL or lone surrogate, names and ids within index size, finite numbers).
  */
 import { INDEXED_TEXT_MAX_BYTES, unsafeText } from "../lib/safe-value.js";
+import { AsciiStrings, scanPlainBattle } from "./battle-log-bytes.js";
 import type { StyleCounts } from "./style-features.js";
 
 /** One battle, outcome from model A's side: 1 = A won, 0 = B won, 0.5 = tie, anything between = soft. */
@@ -55,23 +56,47 @@ export function parseBattleLine(line: string): BattleParse {
 
 /** Validates an already-decoded battle object (the same rules as `parseBattleLine`). */
 export function parseBattleObject(obj: Json): BattleParse {
+  const core = parseBattleCore(obj);
+  if (!core.ok) return core;
+  const battle = core.battle;
+  const steps = [parseId(obj, battle), parseStrings(obj, battle), parseNumbers(obj, battle), parseStyle(obj, battle)];
+  for (const step of steps) if (!step.ok) return step;
+  return { ok: true, battle };
+}
+
+/**
+ * The required fields' rules (names, outcome): the whole of `parseBattleObject` for an object with no
+ * optional field, as the byte fast path's `{model_a, model_b, winner}` (reports/battle-log-bytes.ts).
+ */
+export function parseBattleCore(obj: Json): BattleParse {
   const modelA = obj.model_a;
   const modelB = obj.model_b;
   if (modelA === undefined || modelA === null) return fail("model_a: required");
   if (typeof modelA !== "string" || modelA === "") return fail("model_a: must be a non-empty string");
   if (modelB === undefined || modelB === null) return fail("model_b: required");
   if (typeof modelB !== "string" || modelB === "") return fail("model_b: must be a non-empty string");
-  for (const [key, name] of [["model_a", modelA], ["model_b", modelB]] as const) {
-    const unsafe = unsafeText(name, INDEXED_TEXT_MAX_BYTES);
-    if (unsafe) return fail(`${key}: ${unsafe}`);
-  }
+  const unsafeA = unsafeName(modelA);
+  if (unsafeA) return fail(`model_a: ${unsafeA}`);
+  const unsafeB = unsafeName(modelB);
+  if (unsafeB) return fail(`model_b: ${unsafeB}`);
   if (modelA === modelB) return fail("model_b: must differ from model_a");
   const outcome = parseOutcome(obj);
   if (typeof outcome === "string") return fail(outcome);
-  const battle: Battle = { modelA, modelB, outcome };
-  const steps = [parseId(obj, battle), parseStrings(obj, battle), parseNumbers(obj, battle), parseStyle(obj, battle)];
-  for (const step of steps) if (!step.ok) return step;
-  return { ok: true, battle };
+  return { ok: true, battle: { modelA, modelB, outcome } };
+}
+
+/** Model names seen with their `unsafeText` verdict: a log names a few models a million times. */
+const NAME_VERDICTS = new Map<string, string | null>();
+const NAME_VERDICTS_MAX = 4096;
+
+function unsafeName(name: string): string | null {
+  const known = NAME_VERDICTS.get(name);
+  if (known !== undefined) return known;
+  const verdict = unsafeText(name, INDEXED_TEXT_MAX_BYTES);
+  // A pure function's memo: dropped whole when full, so a log of ever-new names costs no memory.
+  if (NAME_VERDICTS.size >= NAME_VERDICTS_MAX) NAME_VERDICTS.clear();
+  NAME_VERDICTS.set(name, verdict);
+  return verdict;
 }
 
 /** Returns A's share, or a reason string. */
@@ -203,16 +228,19 @@ export async function* parseBattleLog(input: string | AsyncIterable<string>): As
 export async function* parseBattleLines(lines: Iterable<string | null> | AsyncIterable<string | null>): AsyncGenerator<NumberedParse> {
   let line = 0;
   for await (const raw of lines) {
-    line++;
-    if (raw === null) {
-      yield { line, ok: false, reason: "invalid UTF-8" };
-      continue;
-    }
-    let text = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
-    if (line === 1 && text.startsWith("\uFEFF")) text = text.slice(1);
-    if (text.trim() === "") continue;
-    yield { line, ...parseBattleLine(text) };
+    const parsed = parseRawLine(raw, ++line);
+    if (parsed) yield parsed;
   }
+}
+
+/** One raw line numbered `line` (null = not valid UTF-8), or null for a blank line. */
+function parseRawLine(raw: string | null, line: number): NumberedParse | null {
+  if (raw === null) return { line, ok: false, reason: "invalid UTF-8" };
+  let text = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
+  if (line === 1 && text.startsWith("\uFEFF")) text = text.slice(1);
+  if (text.trim() === "") return null;
+  const r = parseBattleLine(text);
+  return r.ok ? { line, ok: true, battle: r.battle } : { line, ok: false, reason: r.reason };
 }
 
 async function* splitLines(input: string | AsyncIterable<string>): AsyncGenerator<string> {
@@ -237,13 +265,54 @@ async function* splitLines(input: string | AsyncIterable<string>): AsyncGenerato
 
 /** Reads a whole log into memory: the accepted battles and the rejected lines with their reasons. */
 export async function collectBattleLog(
-  input: string | AsyncIterable<string>,
+  input: string | AsyncIterable<string> | AsyncIterable<Uint8Array>,
 ): Promise<{ battles: Battle[]; rejected: { line: number; reason: string }[] }> {
   const battles: Battle[] = [];
   const rejected: { line: number; reason: string }[] = [];
-  for await (const parsed of parseBattleLog(input)) {
+  let line = 0;
+  const keep = (parsed: NumberedParse | null) => {
+    if (parsed === null) return;
     if (parsed.ok) battles.push(parsed.battle);
     else rejected.push({ line: parsed.line, reason: parsed.reason });
+  };
+  // Synchronous within a chunk: an async step per line cost more than parsing it.
+  const take = (raw: string) => keep(parseRawLine(raw, ++line));
+  const strings = new AsciiStrings();
+  const takeBytes = (buf: Uint8Array, start: number, end: number) => {
+    const plain = scanPlainBattle(buf, start, end, strings);
+    if (plain === undefined) return take(Buffer.from(buf.buffer, buf.byteOffset + start, end - start).toString("utf8"));
+    // Only the three required keys: the optional fields' steps have nothing to check.
+    const r = parseBattleCore(plain);
+    line++;
+    keep(r.ok ? { line, ok: true, battle: r.battle } : { line, ok: false, reason: r.reason });
+  };
+  if (typeof input === "string") {
+    for (const raw of input.split("\n")) take(raw);
+    return { battles, rejected };
   }
+  let rest = "";
+  let carry: Uint8Array | null = null;
+  for await (const chunk of input) {
+    if (typeof chunk === "string") {
+      rest += chunk;
+      let start = 0;
+      for (let nl = rest.indexOf("\n"); nl !== -1; nl = rest.indexOf("\n", start)) {
+        take(rest.slice(start, nl));
+        start = nl + 1;
+      }
+      rest = rest.slice(start);
+      continue;
+    }
+    // Bytes: lines split at LF, which never occurs inside a UTF-8 sequence.
+    const buf: Uint8Array = carry ? Buffer.concat([carry, chunk]) : chunk;
+    let start = 0;
+    for (let nl = buf.indexOf(10); nl !== -1; nl = buf.indexOf(10, start)) {
+      takeBytes(buf, start, nl);
+      start = nl + 1;
+    }
+    carry = start < buf.length ? buf.subarray(start) : null;
+  }
+  if (rest !== "") take(rest);
+  if (carry) takeBytes(carry, 0, carry.length);
   return { battles, rejected };
 }

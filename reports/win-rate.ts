@@ -54,12 +54,15 @@ export function predictedWinRates(models: readonly string[], ratings: ArrayLike<
 export function modelRecords(battles: readonly Battle[]): Map<string, { battles: number; decisive: number; winRate: number }> {
   const acc = new Map<string, { battles: number; decisive: number; won: number; weight: number }>();
   const bump = (m: string, share: number, w: number): void => {
-    const r = acc.get(m) ?? { battles: 0, decisive: 0, won: 0, weight: 0 };
+    let r = acc.get(m);
+    if (r === undefined) {
+      r = { battles: 0, decisive: 0, won: 0, weight: 0 };
+      acc.set(m, r);
+    }
     r.battles += 1;
     if (share !== 0.5) r.decisive += 1;
     r.won += w * share;
     r.weight += w;
-    acc.set(m, r);
   };
   for (const b of battles) {
     const w = b.weight ?? 1;

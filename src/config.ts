@@ -43,6 +43,8 @@ export const ConfigSchema = z.object({
   MATRIX_ARENA_MIN_BATTLES: intFrom(1, 1_000_000_000).default(MIN_DECISIVE_BATTLES),
   /** Boards kept for identical requests until their battles change (src/services/board-cache.ts); 0 turns the cache off. */
   MATRIX_ARENA_BOARD_CACHE: intFrom(0, 100_000).default(256),
+  /** `matrix-arena worker` serves GET /metrics on 127.0.0.1:<port> (0 = any free port); unset = off. */
+  MATRIX_ARENA_METRICS_PORT: intFrom(0, 65535).optional(),
   /** Which variables a model may name as `apiKeyEnv`: comma-separated names and `*` globs. */
   MATRIX_ARENA_PROVIDER_KEY_VARS: z
     .string()
@@ -72,6 +74,8 @@ export interface Config {
   minBattles: number;
   /** Most boards the HTTP server keeps computed (MATRIX_ARENA_BOARD_CACHE; 0: none). */
   boardCacheEntries: number;
+  /** The worker's loopback metrics port, or undefined when it serves none. */
+  metricsPort: number | undefined;
   /** Which variable names a model may bind as its API key (the service's own never). */
   keyVars: KeyVarPolicy;
   /**
@@ -126,6 +130,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     requestTimeoutMs: c.MATRIX_ARENA_REQUEST_TIMEOUT_MS,
     minBattles: c.MATRIX_ARENA_MIN_BATTLES,
     boardCacheEntries: c.MATRIX_ARENA_BOARD_CACHE,
+    metricsPort: c.MATRIX_ARENA_METRICS_PORT,
     keyVars,
     secrets: (name) => {
       if (keyVars.refusal(name) !== null) return undefined;

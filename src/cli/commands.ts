@@ -46,9 +46,18 @@ const COMMANDS: Record<string, Command> = {
       process.stderr.write("matrix-arena worker: DATABASE_URL is required (workers share one PostgreSQL); `serve` runs an embedded worker on PGlite\n");
       return 2;
     }
-    const [{ buildDeps }, { startBattleWorker }, { startGeneratorWorker }] = await Promise.all([import("../deps.js"), import("../background.js"), import("../generator/engine/worker.js")]);
+    const [{ buildDeps }, { startBattleWorker }, { startGeneratorWorker }, { startMetricsServer }] = await Promise.all([import("../deps.js"), import("../background.js"), import("../generator/engine/worker.js"), import("../metrics-server.js")]);
     const deps = await buildDeps(config);
     survivePostgresDriverFaults(deps.logger);
+    // Loopback only (src/metrics-server.ts): the worker's own call counters, which no API serves.
+    const port = config.metricsPort;
+    const metrics =
+      port === undefined
+        ? null
+        : await startMetricsServer(deps.metrics, port, deps.logger).catch(async (e: unknown) => {
+            await deps.close();
+            throw e;
+          });
     const worker = startBattleWorker(deps, "worker");
     const generator = startGeneratorWorker(deps);
     // The loops' timers are unref'd and a lost database closes every socket: without this the process
@@ -59,6 +68,7 @@ const COMMANDS: Record<string, Command> = {
       const graceMs = config.shutdownGraceMs;
       await Promise.all([worker.stop({ graceMs }), generator.stop({ graceMs })]);
       deps.logger.info({ released: worker.released + generator.released }, "worker stopped");
+      await metrics?.close();
       clearInterval(keepAlive);
       await deps.close();
       process.exit(0);

@@ -16,8 +16,8 @@ import { computeScoreBoard, isScoreName, logBattlesAgainst, SCORE_NAMES, type Sc
 export interface LeaderboardIo {
   stdout: (s: string) => void;
   stderr: (s: string) => void;
-  /** The whole file, or a stream of text chunks (e.g. fs.createReadStream(path, "utf8")). */
-  readFile: (path: string) => Promise<string> | AsyncIterable<string>;
+  /** The whole file, or a stream of text or byte chunks (e.g. fs.createReadStream(path)). */
+  readFile: (path: string) => Promise<string> | AsyncIterable<string> | AsyncIterable<Uint8Array>;
 }
 
 export const LEADERBOARD_USAGE = `usage: matrix-arena leaderboard --input FILE [--method METHOD] [--bootstrap N] [--baseline MODEL]
@@ -233,11 +233,11 @@ function reportRejected(io: LeaderboardIo, rejected: readonly { line: number; re
   if (rejected.length > MAX_LISTED_REJECTS) io.stderr(`... and ${rejected.length - MAX_LISTED_REJECTS} more rejected lines\n`);
 }
 
-/** Real process I/O: stdout/stderr writes and a streaming UTF-8 file read. */
+/** Real process I/O: stdout/stderr writes and a streaming file read, in bytes (reports/battle-log-bytes.ts reads the usual line from them). */
 export function defaultLeaderboardIo(): LeaderboardIo {
   return {
     stdout: (s) => process.stdout.write(s),
     stderr: (s) => process.stderr.write(s),
-    readFile: (path) => createReadStream(path, { encoding: "utf8" }) as AsyncIterable<string>,
+    readFile: (path) => createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Uint8Array>,
   };
 }

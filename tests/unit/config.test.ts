@@ -8,6 +8,9 @@ describe("loadConfig", () => {
     expect(c.bodyLimitBytes).toBe(10 * 1024 * 1024);
     expect(c.minBattles).toBe(30);
     expect(loadConfig({ MATRIX_ARENA_MIN_BATTLES: "12" }).minBattles).toBe(12);
+    expect(c.metricsPort).toBeUndefined();
+    expect(loadConfig({ MATRIX_ARENA_METRICS_PORT: "9464" }).metricsPort).toBe(9464);
+    expect(loadConfig({ MATRIX_ARENA_METRICS_PORT: "" }).metricsPort).toBeUndefined();
   });
 
   const bad: { env: Record<string, string>; variable: string }[] = [
@@ -22,6 +25,8 @@ describe("loadConfig", () => {
     { env: { MATRIX_ARENA_MIN_BATTLES: "0" }, variable: "MATRIX_ARENA_MIN_BATTLES" },
     { env: { MATRIX_ARENA_MIN_BATTLES: "2.5" }, variable: "MATRIX_ARENA_MIN_BATTLES" },
     { env: { MATRIX_ARENA_MIN_BATTLES: "thirty" }, variable: "MATRIX_ARENA_MIN_BATTLES" },
+    { env: { MATRIX_ARENA_METRICS_PORT: "metrics" }, variable: "MATRIX_ARENA_METRICS_PORT" },
+    { env: { MATRIX_ARENA_METRICS_PORT: "65536" }, variable: "MATRIX_ARENA_METRICS_PORT" },
   ];
   for (const tc of bad) {
     it(`names ${tc.variable} when ${JSON.stringify(tc.env)}`, () => {

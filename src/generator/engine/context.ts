@@ -13,11 +13,12 @@ import { createGenLlm } from "./llm.js";
 import type { PipelineContext } from "../pipelines/pipeline.js";
 
 /** The pipeline context on `deps`: LLM calls and embeddings through the registry and gateway, charged to `guard` when given. */
-export function pipelineContext(deps: Pick<Deps, "db" | "gateway" | "config">, guard?: SpendGuard): PipelineContext {
+export function pipelineContext(deps: Pick<Deps, "db" | "gateway" | "config" | "logger">, guard?: SpendGuard): PipelineContext {
   const llm = createGenLlm(deps.db, deps.gateway, guard);
   const caller = createModelCaller(deps.db, deps.gateway);
   return {
     db: deps.db,
+    log: deps.logger,
     llm,
     embedder: async (model) => {
       const spec = model ? await caller.spec(model) : null;

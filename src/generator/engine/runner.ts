@@ -1,20 +1,22 @@
 /**
  * Runs: creation (the run row and its first stage's tasks in one transaction), task handling through
  * the run kind's pipeline, and stage advancement. Advancement locks the run row, so exactly one
- * worker plans the next stage; it happens only when no task of the run is open.
+ * worker plans the next stage; it happens only when no task of the run is open. A run's creation and
+ * end (finished, or failed with the reason) are logged at info (warn for a failure) with ids and counts.
  */
 import { randomUUID } from "node:crypto";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../../../db/client.js";
 import { type BudgetCaps, setBudgetCaps } from "../../../db/budget-ledger.js";
 import { genRuns, genTasks } from "../../../db/schema/index.js";
+import type { JobLog } from "../../../lib/job-loop.js";
 import type { NewTask, Pipeline, PipelineContext, StagePlan } from "../pipelines/pipeline.js";
 import { agentInstructPipeline } from "../pipelines/agentinstruct.js";
 import { evolPipeline } from "../pipelines/evol.js";
 import { matrixGenPipeline } from "../pipelines/matrix-gen.js";
 import { personasPipeline } from "../pipelines/personas.js";
 import { simulationPipeline } from "../pipelines/simulation.js";
-import { ACTIVE_RUN, OPEN_TASK, type RunRow, type TaskRow } from "./task-queue.js";
+import { ACTIVE_RUN, OPEN_TASK, type RunRow, taskCounts, type TaskRow } from "./task-queue.js";
 
 export type RunKind = "personas" | "simulation" | "matrix-gen" | "agentinstruct" | "evol";
 
@@ -71,7 +73,7 @@ export async function createRun(ctx: PipelineContext, r: NewRun): Promise<RunRow
     finishedAt: null,
   };
   const plan = await PIPELINES[r.kind].start(ctx, draft);
-  return ctx.db.transaction(async (tx) => {
+  const run = await ctx.db.transaction(async (tx) => {
     const { createdAt: _c, ...values } = draft;
     const [row] = await tx
       .insert(genRuns)
@@ -82,6 +84,8 @@ export async function createRun(ctx: PipelineContext, r: NewRun): Promise<RunRow
     await insertTasks(tx, row.id, plan.stage, plan.tasks);
     return row;
   });
+  ctx.log.info({ runId: run.id, kind: run.kind, name: run.name, stage: run.stage, tasks: plan.tasks.length, budgeted: budget?.maxCostUsd != null || budget?.maxTokens != null }, "generator run created");
+  return run;
 }
 
 async function openTasks(tx: Db, runId: string): Promise<number> {
@@ -92,34 +96,58 @@ async function openTasks(tx: Db, runId: string): Promise<number> {
   return row?.n ?? 0;
 }
 
-async function finish(tx: Db, run: RunRow): Promise<void> {
-  const [done] = await tx
-    .select({ n: sql<number>`count(*) filter (where ${genTasks.status} = 'done')::int` })
-    .from(genTasks)
-    .where(eq(genTasks.runId, run.id));
-  const ok = (done?.n ?? 0) > 0;
+/** How a run ended, for its lifecycle log: its final status and task counts (all stages). */
+export interface RunEnd {
+  runId: string;
+  kind: string;
+  status: "done" | "failed";
+  stage: string;
+  done: number;
+  failed: number;
+  cancelled: number;
+  error: string | null;
+}
+
+async function finish(tx: Db, run: RunRow): Promise<RunEnd> {
+  const counts = await taskCounts(tx, run.id);
+  const ok = counts.done > 0;
+  const error = ok ? null : "every task failed";
   await tx
     .update(genRuns)
-    .set({ status: ok ? "done" : "failed", error: ok ? null : "every task failed", finishedAt: sql`now()` })
+    .set({ status: ok ? "done" : "failed", error, finishedAt: sql`now()` })
     .where(eq(genRuns.id, run.id));
+  return { runId: run.id, kind: run.kind, status: ok ? "done" : "failed", stage: run.stage, done: counts.done, failed: counts.failed, cancelled: counts.cancelled, error };
+}
+
+function logEnd(log: JobLog, end: RunEnd): void {
+  if (end.status === "done") log.info(end, "generator run finished");
+  else log.warn(end, `generator run failed: ${end.error ?? "unknown"}`);
 }
 
 /**
  * Moves a run whose tasks have all settled to its next stage (stages without tasks are passed
  * through) or finishes it. A no-op while any task is open or when the run is not active.
  */
-export async function advanceRun(ctx: PipelineContext, runId: string): Promise<void> {
+export async function advanceRun(ctx: PipelineContext, runId: string): Promise<RunEnd | null> {
+  let end: RunEnd | null;
   try {
-    await advanceLocked(ctx, runId);
+    end = await advanceLocked(ctx, runId);
   } catch (e) {
     // A stage that cannot be planned fails the run visibly (resume plans it again) instead of retrying forever.
     const error = `planning the next stage failed: ${e instanceof Error ? e.message : String(e)}`.slice(0, 2000);
-    await ctx.db.update(genRuns).set({ status: "failed", error, finishedAt: sql`now()` }).where(and(eq(genRuns.id, runId), inArray(genRuns.status, ACTIVE_RUN)));
+    const [row] = await ctx.db
+      .update(genRuns)
+      .set({ status: "failed", error, finishedAt: sql`now()` })
+      .where(and(eq(genRuns.id, runId), inArray(genRuns.status, ACTIVE_RUN)))
+      .returning({ kind: genRuns.kind, stage: genRuns.stage });
+    end = row ? { runId, kind: row.kind, status: "failed", stage: row.stage, done: 0, failed: 0, cancelled: 0, error } : null;
   }
+  if (end) logEnd(ctx.log, end);
+  return end;
 }
 
-async function advanceLocked(ctx: PipelineContext, runId: string): Promise<void> {
-  await ctx.db.transaction(async (tx) => {
+async function advanceLocked(ctx: PipelineContext, runId: string): Promise<RunEnd | null> {
+  return ctx.db.transaction(async (tx) => {
     const [locked] = await tx.select().from(genRuns).where(eq(genRuns.id, runId)).for("update");
     let run = locked;
     while (run && ACTIVE_RUN.includes(run.status) && (await openTasks(tx, run.id)) === 0) {
@@ -130,6 +158,7 @@ async function advanceLocked(ctx: PipelineContext, runId: string): Promise<void>
       await insertTasks(tx, run.id, plan.stage, plan.tasks);
       run = updated;
     }
+    return null;
   });
 }
 

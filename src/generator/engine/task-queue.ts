@@ -45,11 +45,28 @@ export async function stalledRuns(db: Db): Promise<string[]> {
 }
 
 /** Stops a run: pending tasks are cancelled; tasks in flight finish and are kept. */
-export async function cancelRun(db: Db, id: string): Promise<void> {
-  await db.transaction(async (tx) => {
-    await tx.update(genRuns).set({ status: "cancelled", finishedAt: sql`now()` }).where(and(eq(genRuns.id, id), inArray(genRuns.status, ACTIVE_RUN)));
-    await tx.update(genTasks).set({ status: "cancelled" }).where(and(eq(genTasks.runId, id), eq(genTasks.status, "pending")));
+/** Cancels an active run and its pending tasks; what it changed, for the lifecycle log (nothing when the run had ended). */
+export async function cancelRun(db: Db, id: string): Promise<{ cancelled: boolean; cancelledTasks: number }> {
+  return db.transaction(async (tx) => {
+    const runs = await tx.update(genRuns).set({ status: "cancelled", finishedAt: sql`now()` }).where(and(eq(genRuns.id, id), inArray(genRuns.status, ACTIVE_RUN))).returning({ id: genRuns.id });
+    const tasks = await tx.update(genTasks).set({ status: "cancelled" }).where(and(eq(genTasks.runId, id), eq(genTasks.status, "pending"))).returning({ id: genTasks.id });
+    return { cancelled: runs.length > 0, cancelledTasks: tasks.length };
   });
+}
+
+/** A run's tasks by status (every stage), for lifecycle logs. */
+export async function taskCounts(db: Db, runId: string): Promise<{ done: number; failed: number; pending: number; running: number; cancelled: number }> {
+  const [c] = await db
+    .select({
+      done: sql<number>`count(*) filter (where ${genTasks.status} = 'done')::int`,
+      failed: sql<number>`count(*) filter (where ${genTasks.status} = 'failed')::int`,
+      pending: sql<number>`count(*) filter (where ${genTasks.status} = 'pending')::int`,
+      running: sql<number>`count(*) filter (where ${genTasks.status} = 'running')::int`,
+      cancelled: sql<number>`count(*) filter (where ${genTasks.status} = 'cancelled')::int`,
+    })
+    .from(genTasks)
+    .where(eq(genTasks.runId, runId));
+  return { done: c?.done ?? 0, failed: c?.failed ?? 0, pending: c?.pending ?? 0, running: c?.running ?? 0, cancelled: c?.cancelled ?? 0 };
 }
 
 /**

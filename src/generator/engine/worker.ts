@@ -16,7 +16,7 @@ import { loadRunGuard, type RunGuard, runBudgetStop } from "./run-budget.js";
 import { createGenLlm } from "./llm.js";
 import { pipelineContext } from "./context.js";
 import type { PipelineContext } from "../pipelines/pipeline.js";
-import { type RunRow, stalledRuns, type TaskRow, taskQueue } from "./task-queue.js";
+import { type RunRow, stalledRuns, taskCounts, type TaskRow, taskQueue } from "./task-queue.js";
 import { advanceRun, handleTask } from "./runner.js";
 
 export interface GeneratorWorkerOptions {
@@ -52,9 +52,9 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref()
 type WorkerDeps = Pick<Deps, "db" | "gateway" | "config" | "logger">;
 
 /** The gen_tasks queue bound to one worker. */
-function boundQueue(db: Db, owner: string, leaseMs: number): LoopQueue<TaskRow, TaskDone> {
+function boundQueue(db: Db, owner: string, leaseMs: number, log: WorkerDeps["logger"]): LoopQueue<TaskRow, TaskDone> {
   return {
-    claim: (n) => taskQueue.claim(db, owner, n, leaseMs),
+    claim: (n) => taskQueue.claim(db, owner, n, leaseMs, (ids) => log.info({ runIds: ids, owner }, ids.length === 1 ? "generator run started" : "generator runs started")),
     renew: (ids) => taskQueue.renew(db, owner, ids, leaseMs),
     complete: (t, done) => taskQueue.complete(db, t.id, owner, { set: { output: done.output }, ...(done.write ? { write: done.write } : {}) }),
     fail: (t, err, maxAttempts) => taskQueue.fail(db, t, owner, err, maxAttempts),
@@ -85,7 +85,7 @@ function taskHandler(deps: WorkerDeps, base: PipelineContext, maxAttempts: numbe
     },
     after: async (_task, { run, guard }, fate) => {
       if (fate === "parked") {
-        if (await runBudgetStop(db, run.id, guard?.exhausted === true ? "never" : "wait")) logger.info({ runId: run.id }, "run stopped by its budget");
+        if (await runBudgetStop(db, run.id, guard?.exhausted === true ? "never" : "wait")) logger.info({ runId: run.id, kind: run.kind, ...(await taskCounts(db, run.id)) }, "generator run stopped by its budget");
         else await sleep(500);
         return;
       }
@@ -106,7 +106,7 @@ export function startGeneratorWorker(deps: WorkerDeps, opts: GeneratorWorkerOpti
   };
   const base = pipelineContext(deps);
   const loop: JobLoop = startJobLoop({
-    queue: boundQueue(deps.db, o.owner, o.leaseMs),
+    queue: boundQueue(deps.db, o.owner, o.leaseMs, deps.logger),
     handler: taskHandler(deps, base, o.maxAttempts),
     concurrency: o.concurrency,
     leaseMs: o.leaseMs,

@@ -6,6 +6,7 @@
  */
 import type { z } from "zod";
 import type { Db } from "../../../db/client.js";
+import type { JobLog } from "../../../lib/job-loop.js";
 import type { Embedder } from "../engine/embedder.js";
 import type { GenLlm } from "../engine/llm.js";
 import type { RunRow, TaskRow } from "../engine/task-queue.js";
@@ -15,6 +16,8 @@ export interface PipelineContext {
   llm: GenLlm;
   /** An embedder for a registered model name, or the TF-IDF fallback for null. */
   embedder(model: string | null): Promise<Embedder>;
+  /** Where a run's lifecycle (created, finished, failed) is logged. */
+  log: JobLog;
 }
 
 export interface NewTask {

@@ -163,7 +163,8 @@ export function generatorRoutes(deps: Deps) {
     }),
     async (c) => {
       const run = await requireRun(deps.db, c.req.valid("param").id);
-      await cancelRun(deps.db, run.id);
+      const { cancelled, cancelledTasks } = await cancelRun(deps.db, run.id);
+      if (cancelled) deps.logger.info({ runId: run.id, kind: run.kind, cancelledTasks }, "generator run cancelled");
       return c.json(await runView(deps.db, await requireRun(deps.db, run.id)), 200);
     },
   );
