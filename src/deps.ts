@@ -5,7 +5,7 @@
 import type { Db, DbHandle } from "../db/client.js";
 import { openDb } from "../db/client.js";
 import type { Config } from "./config.js";
-import { createDbCache, createDbUsageSink } from "./services/llm-store.js";
+import { createDbCache, createDbUsageSink, tapUsage } from "./services/llm-store.js";
 import { createGateway } from "./gateway/gateway.js";
 import type { Gateway } from "./gateway/types.js";
 import { createLogger, type Logger } from "./logger.js";
@@ -46,7 +46,7 @@ export async function buildDeps(config: Config, opts: BuildOptions = {}): Promis
   const auth = new AuthState(db);
   await auth.refresh();
   const metrics = createMetrics(db);
-  const usage = logProviderFailures(metrics.wrapUsage(createDbUsageSink(db, logger)), logger);
+  const usage = logProviderFailures(tapUsage(createDbUsageSink(db, logger), metrics.observeCall), logger);
   const gateway =
     opts.gateway ??
     createGateway({ cache: createDbCache(db), usage, secrets: config.secrets, simBaseUrl: config.simBaseUrl });

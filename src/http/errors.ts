@@ -101,9 +101,6 @@ export function transientDbFault(err: unknown): TransientDb | null {
   return null;
 }
 
-export function transientDbError(err: unknown): string | null {
-  return transientDbFault(err)?.what ?? null;
-}
 
 export function onError(err: Error, c: Context<AppEnv>): Response {
   if (err instanceof AppError) {

@@ -41,6 +41,16 @@ interface Totals {
   costUsd: number;
 }
 
+/** `inner` with `observe` called on every record before it (metrics, the failure log), other members unchanged. */
+export function tapUsage<S extends UsageSink>(inner: S, observe: (rec: UsageRecord) => void): S {
+  const tapped = Object.create(inner) as S;
+  tapped.record = (rec: UsageRecord) => {
+    observe(rec);
+    inner.record(rec);
+  };
+  return tapped;
+}
+
 /** Accumulates usage in memory and writes the totals every `intervalMs` (and on flush). */
 export function createDbUsageSink(db: Db, logger: Logger, intervalMs = 2000): UsageSink & { flush(): Promise<void> } {
   let pending = new Map<string, Totals>();

@@ -18,7 +18,7 @@ import { and, count, eq, inArray, lt, sql } from "drizzle-orm";
 import type { AnyPgColumn, PgTable } from "drizzle-orm/pg-core";
 import type { Db } from "../../db/client.js";
 import { battles, genTasks, judgments, rounds } from "../../db/schema/index.js";
-import type { UsageRecord, UsageSink } from "../gateway/types.js";
+import type { UsageRecord } from "../gateway/types.js";
 
 export const METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
@@ -31,8 +31,6 @@ export interface Metrics {
   readonly registry: Registry;
   /** Counts one gateway call (after its retries). */
   observeCall(rec: UsageRecord): void;
-  /** A usage sink that counts each record, then hands it to `inner`. */
-  wrapUsage<S extends UsageSink>(inner: S): S;
   /** The exposition text. */
   render(): Promise<string>;
 }
@@ -185,14 +183,6 @@ export function createMetrics(db: Db, opts: { defaultMetrics?: boolean } = {}): 
   return {
     registry,
     observeCall,
-    wrapUsage<S extends UsageSink>(inner: S): S {
-      const wrapped = Object.create(inner) as S;
-      wrapped.record = (rec: UsageRecord) => {
-        observeCall(rec);
-        inner.record(rec);
-      };
-      return wrapped;
-    },
     render: () => registry.metrics(),
   };
 }

@@ -7,6 +7,7 @@
  */
 import type { Logger } from "../logger.js";
 import type { UsageRecord, UsageSink } from "../gateway/types.js";
+import { tapUsage } from "./llm-store.js";
 
 export const FAILURE_LOG_WINDOW_MS = 60_000;
 
@@ -34,8 +35,7 @@ export class BurstGate {
 export function logProviderFailures<S extends UsageSink>(inner: S, logger: Pick<Logger, "warn">, opts: { windowMs?: number; now?: () => number } = {}): S {
   const gate = new BurstGate(opts.windowMs ?? FAILURE_LOG_WINDOW_MS);
   const now = opts.now ?? Date.now;
-  const wrapped = Object.create(inner) as S;
-  wrapped.record = (rec: UsageRecord) => {
+  return tapUsage(inner, (rec: UsageRecord) => {
     if (!rec.ok && rec.errorKind !== "budget") {
       const kind = rec.errorKind ?? "error";
       const d = gate.decide(`${rec.model}\u0000${kind}`, now());
@@ -46,7 +46,5 @@ export function logProviderFailures<S extends UsageSink>(inner: S, logger: Pick<
         );
       }
     }
-    inner.record(rec);
-  };
-  return wrapped;
+  });
 }

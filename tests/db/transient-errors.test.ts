@@ -9,7 +9,7 @@ import { Hono } from "hono";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "../../db/client.js";
-import { onError, transientDbError, transientDbFault } from "../../src/http/errors.js";
+import { onError, transientDbFault } from "../../src/http/errors.js";
 import type { AppEnv } from "../../src/http/env.js";
 import { dbTargets } from "../helpers/db.js";
 
@@ -65,7 +65,7 @@ describe.skipIf(pg.length === 0)("transient database errors are 503 (PostgreSQL)
   });
 });
 
-describe("transientDbError: which database errors mean retry", () => {
+describe("transientDbFault: which database errors mean retry", () => {
   const cases: { name: string; err: unknown; want: string | null }[] = [
     { name: "deadlock (postgres.js shape)", err: Object.assign(new Error("deadlock detected"), { code: "40P01" }), want: "deadlock detected" },
     { name: "serialization failure wrapped by drizzle", err: Object.assign(new Error("Failed query"), { cause: Object.assign(new Error("could not serialize"), { code: "40001" }) }), want: "serialization failure" },
@@ -75,7 +75,7 @@ describe("transientDbError: which database errors mean retry", () => {
     { name: "not an object", err: "40P01", want: null },
     { name: "a numeric code", err: { code: 40001 }, want: null },
   ];
-  for (const tc of cases) it(tc.name, () => expect(transientDbError(tc.err)).toBe(tc.want));
+  for (const tc of cases) it(tc.name, () => expect(transientDbFault(tc.err)?.what ?? null).toBe(tc.want));
 });
 
 describe("transientDbFault: a database that is down is a retry too, of its own kind", () => {
