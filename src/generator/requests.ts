@@ -53,6 +53,18 @@ export const FeedbackSourceSchema = z
   .refine((v) => (v.roundId === undefined) !== (v.iterationId === undefined), { message: "give exactly one of roundId or iterationId" });
 export type FeedbackSource = z.infer<typeof FeedbackSourceSchema>;
 
+const Level = z.number().int().min(1).max(5);
+const LevelDistribution = z
+  .strictObject({ distribution: z.partialRecord(z.enum(["1", "2", "3", "4", "5"]), z.number().min(0).max(1000)) })
+  .refine((d) => Object.values(d.distribution).some((w) => (w ?? 0) > 0), { path: ["distribution"], message: "needs a positive weight on some level 1-5" });
+const ComplexitySpec = z.union([Level, LevelDistribution]);
+/**
+ * MATRIX-Gen's target complexity: a level 1-5 for every item, `{ distribution: { "1": w, ... } }`, or
+ * either per kind (`{ code: 4, "sft-simple": { distribution: {...} } }`; kinds left out keep their
+ * default range). The feedback's per-category adjustment shifts it.
+ */
+export const ComplexityTargetSchema = z.union([ComplexitySpec, z.partialRecord(z.enum(INSTRUCTION_KINDS), ComplexitySpec)]);
+
 export const MatrixGenSchema = z
   .strictObject({
     type: z.literal("matrix-gen"),
@@ -65,12 +77,21 @@ export const MatrixGenSchema = z
     kinds: z.partialRecord(z.enum(INSTRUCTION_KINDS), z.number().min(0).max(1000)).optional(),
     /** The category taxonomy (default: the eight MT-Bench categories). */
     categories: z.array(CategoryName).min(1).max(64).optional(),
+    complexity: ComplexityTargetSchema.optional(),
     feedbackFrom: FeedbackSourceSchema.optional(),
     temperature: z.number().min(0).max(2).optional(),
     seed: Seed,
     budget: Budget,
   })
   .refine((v) => (v.simulationId === undefined) !== (v.scenarioIds === undefined), { path: ["simulationId"], message: "give exactly one of simulationId or scenarioIds" })
+  .refine(
+    (v) => {
+      const c = v.complexity;
+      if (c === undefined || typeof c === "number" || "distribution" in c || v.kinds === undefined) return true;
+      return Object.keys(c).every((k) => (v.kinds?.[k as keyof typeof v.kinds] ?? 0) > 0);
+    },
+    { path: ["complexity"], message: "names a kind the run does not write (its weight in kinds is 0 or missing)" },
+  )
   .refine((v) => v.kinds === undefined || Object.values(v.kinds).some((w) => (w ?? 0) > 0), { path: ["kinds"], message: "needs a positive weight" });
 export type MatrixGenParams = z.infer<typeof MatrixGenSchema>;
 

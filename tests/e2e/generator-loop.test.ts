@@ -305,6 +305,17 @@ describeWithSharedData("the generator over the benchmark prompt sets", () => {
         return xs.reduce((a, b) => a + b, 0) / xs.length;
       };
       expect(meanComplexity("math")).toBeLessThan(meanComplexity("writing"));
-    }, 180_000);
+
+      // A target complexity: the feedback's per-category shift applies on top of it (3 - 1 for the weak
+      // categories, 3 + 1 for writing), and the write prompts asked for that level.
+      const targeted = await start("/v1/generator/runs", { type: "matrix-gen", model: MODEL, simulationId, count: 24, seed: 4, complexity: 3, feedbackFrom: { roundId } });
+      expect(targeted.status).toBe("done");
+      const tItems = await allItems(targeted.id);
+      expect(tItems.length).toBeGreaterThan(0);
+      for (const it of tItems) expect(it.complexity).toBe(Math.min(5, Math.max(1, 3 + (adj[it.category] ?? 0))));
+      const writes = await json<{ items: { input: { complexity: number; category: string } }[] }>(await t.req("GET", `/v1/generator/runs/${targeted.id}/tasks?stage=write&limit=100`));
+      expect(writes.items.length).toBe(24);
+      for (const w of writes.items) expect(w.input.complexity).toBe(Math.min(5, Math.max(1, 3 + (adj[w.input.category] ?? 0))));
+    }, 240_000);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { apportion, categoryWeights, planInstructions } from "../../src/generator/algorithms/plan.js";
+import { apportion, categoryWeights, levelsOf, planInstructions } from "../../src/generator/algorithms/plan.js";
 import { INSTRUCTION_KINDS, KIND_COMPLEXITY } from "../../src/generator/taxonomy.js";
 import { mulberry32 } from "../../lib/random.js";
 
@@ -61,4 +61,67 @@ describe("planInstructions", () => {
       expect(Math.max(...perScenario) - Math.min(...perScenario)).toBeLessThanOrEqual(1);
     });
   }
+});
+
+describe("planInstructions with a complexity target", () => {
+  const kinds = INSTRUCTION_KINDS.map((kind) => ({ kind, weight: 1 }));
+  const base = { count: 60, kinds, categories: ["math", "writing"], weights: [0.5, 0.5], scenarios: 4 };
+  const plan = (extra: Partial<Parameters<typeof planInstructions>[0]>) => planInstructions({ ...base, random: mulberry32(7), ...extra });
+  const levels = (ps: ReturnType<typeof planInstructions>) => ps.map((p) => p.complexity);
+  const countsOf = (xs: number[]) => [1, 2, 3, 4, 5].map((l) => xs.filter((x) => x === l).length);
+
+  it("one level for every kind sets each item's level and leaves everything else as drawn without it", () => {
+    const without = plan({});
+    const with4 = plan({ complexity: 4 });
+    expect(levels(with4)).toEqual(new Array(60).fill(4));
+    expect(with4.map(({ complexity: _c, ...rest }) => rest)).toEqual(without.map(({ complexity: _c, ...rest }) => rest));
+  });
+
+  it("the feedback's shift applies on top of the target, clamped to 1-5", () => {
+    const got = plan({ complexity: 5, adjustments: { math: 1, writing: -2 } });
+    for (const p of got) expect(p.complexity).toBe(p.category === "math" ? 5 : 3);
+    const low = plan({ complexity: 1, adjustments: { math: -1 } });
+    for (const p of low) expect(p.complexity).toBe(1);
+  });
+
+  // Ten items per kind (60 over six kinds): a 1:3:1 distribution over levels 1, 3, 5 gives exactly 2, 6, 2.
+  const cases: { name: string; dist: Record<string, number>; want: number[] }[] = [
+    { name: "1:3:1 over levels 1, 3, 5", dist: { "1": 1, "3": 3, "5": 1 }, want: [2, 0, 6, 0, 2] },
+    { name: "all on level 2", dist: { "2": 0.7 }, want: [0, 10, 0, 0, 0] },
+    // quotas 3.33 each: floors 3, 3, 3 and the one left to the lowest level (ties to the lower index)
+    { name: "equal thirds of 10", dist: { "2": 1, "3": 1, "4": 1 }, want: [0, 4, 3, 3, 0] },
+  ];
+  for (const tc of cases) {
+    it(`a distribution per kind is dealt exactly: ${tc.name}`, () => {
+      const got = plan({ complexity: { distribution: tc.dist } });
+      for (const k of INSTRUCTION_KINDS) expect(countsOf(levels(got.filter((p) => p.kind === k)))).toEqual(tc.want);
+    });
+  }
+
+  it("per-kind targets leave the other kinds in their default range", () => {
+    const got = plan({ complexity: { code: 5, "sft-simple": { distribution: { "1": 1, "2": 1 } } } });
+    expect(got.filter((p) => p.kind === "code").every((p) => p.complexity === 5)).toBe(true);
+    expect(countsOf(levels(got.filter((p) => p.kind === "sft-simple")))).toEqual([5, 5, 0, 0, 0]);
+    for (const p of got.filter((q) => q.kind !== "code" && q.kind !== "sft-simple")) {
+      const [lo, hi] = KIND_COMPLEXITY[p.kind];
+      expect(p.complexity).toBeGreaterThanOrEqual(lo);
+      expect(p.complexity).toBeLessThanOrEqual(hi);
+    }
+  });
+
+  it("is seeded: the same seed deals the same levels, another seed another order", () => {
+    const t = { distribution: { "1": 1, "5": 1 } };
+    expect(levels(plan({ complexity: t }))).toEqual(levels(plan({ complexity: t })));
+    expect(levels(planInstructions({ ...base, random: mulberry32(8), complexity: t }))).not.toEqual(levels(plan({ complexity: t })));
+  });
+});
+
+describe("levelsOf", () => {
+  it("returns n levels in exact proportions", () => {
+    const got = levelsOf({ distribution: { "1": 1, "4": 3 } }, 8, mulberry32(1));
+    expect(got).toHaveLength(8);
+    expect(got.filter((x) => x === 1)).toHaveLength(2);
+    expect(got.filter((x) => x === 4)).toHaveLength(6);
+  });
+  it("rejects a distribution without weight", () => expect(() => levelsOf({ distribution: {} }, 3, mulberry32(1))).toThrow(RangeError));
 });

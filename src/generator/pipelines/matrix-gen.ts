@@ -84,6 +84,7 @@ export const matrixGenPipeline: Pipeline = {
       categories,
       weights: categoryWeights(categories, fb?.weights),
       adjustments: fb?.adjustments,
+      complexity: p.complexity,
       scenarios: scenarios.length,
       random: mulberry32(fnv1a32Parts(p.seed, "matrix-gen")),
     });
