@@ -4,7 +4,7 @@
  */
 import { eq } from "drizzle-orm";
 import type { Db } from "../db/client.js";
-import { instructions } from "../db/schema/index.js";
+import { instructions, type StoredStyle } from "../db/schema/index.js";
 import { type CombinedOutcome, poolJury } from "../judges/index.js";
 import { judgePairwise, judgeReward, judgeSingle, type GameContext } from "./judging.js";
 import { loadJudgeTemplate } from "./judge-template.js";
@@ -20,7 +20,7 @@ export interface ProcessDeps {
   db: Db;
   llm: BattleLlm;
   /** Style features of an answer (length, markdown), stored for style-controlled ratings. */
-  style?: (text: string) => Record<string, number>;
+  style?: (text: string) => StoredStyle;
   /** Candidate answers in flight in this worker, shared by battles that need the same one. */
   answers?: SingleFlight<ResponseRow>;
 }

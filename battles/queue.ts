@@ -7,7 +7,7 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { jobQueue } from "../db/job-queue.js";
-import { battles, rounds } from "../db/schema/index.js";
+import { battles, rounds, type StoredStyle } from "../db/schema/index.js";
 import { type BudgetEvent, budgetStop } from "../db/budget-stop.js";
 import { budgetStopMessage } from "./budget.js";
 import { roundSpend } from "./spend.js";
@@ -32,8 +32,8 @@ export const battleQueue = jobQueue({
 export interface BattleResult {
   outcome: number | null;
   margin: number | null;
-  styleA?: Record<string, number>;
-  styleB?: Record<string, number>;
+  styleA?: StoredStyle;
+  styleB?: StoredStyle;
 }
 
 /** How a round ended, with its battle counts (for the lifecycle log). */

@@ -7,7 +7,7 @@
  */
 import { eq } from "drizzle-orm";
 import type { Db } from "../db/client.js";
-import { rounds } from "../db/schema/index.js";
+import { rounds, type StoredStyle } from "../db/schema/index.js";
 import { JobError } from "../lib/job-error.js";
 import { type JobHandler, type JobLog, type JobLoop, type LoopQueue, startJobLoop } from "../lib/job-loop.js";
 import { SingleFlight } from "../lib/single-flight.js";
@@ -28,7 +28,7 @@ export interface WorkerOptions {
   /** Idle wait between empty claims. */
   pollMs?: number;
   log: JobLog;
-  style?: (text: string) => Record<string, number>;
+  style?: (text: string) => StoredStyle;
 }
 
 /** `stop()` resolves when the loop has stopped and in-flight battles have settled; `processed` counts battles handled to an outcome other than parked. */

@@ -10,7 +10,6 @@ import { battleCells, battles, boardVersions, judgments, rounds } from "../db/sc
 import type { Battle } from "./battle-log.js";
 import type { CountRow } from "./leaderboard-counts.js";
 import type { StoredBaselineRow } from "./scores/sides.js";
-import type { StyleCounts } from "./style-features.js";
 
 export interface BoardFilter {
   roundId?: string;
@@ -74,8 +73,8 @@ export async function readBattles(db: Db, f: BoardFilter): Promise<Battle[]> {
     if (r.category) b.category = r.category;
     if (r.judge) b.judge = r.judge;
     if (r.styleA && r.styleB) {
-      b.styleA = r.styleA as unknown as StyleCounts;
-      b.styleB = r.styleB as unknown as StyleCounts;
+      b.styleA = r.styleA;
+      b.styleB = r.styleB;
     }
     out.push(b);
   }
@@ -173,7 +172,7 @@ export async function readBaselineRows(db: Db, f: BoardFilter & { baseline: stri
   for (const r of rows) {
     if (keep && !(keep.has(r.modelA) && keep.has(r.modelB))) continue;
     if (r.id !== last) {
-      const len = (s: Record<string, number> | null): number | null => (s && typeof s.length === "number" ? s.length : null);
+      const len = (s: { length?: unknown } | null): number | null => (s && typeof s.length === "number" ? s.length : null);
       out.push({ modelA: r.modelA, modelB: r.modelB, outcome: r.outcome ?? 0.5, instructionId: r.instructionId, category: r.category, lengthA: len(r.styleA), lengthB: len(r.styleB), games: [] });
       last = r.id;
     }

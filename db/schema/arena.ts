@@ -43,6 +43,17 @@ export interface RoundOptions {
   judgeSeesTraces?: boolean;
 }
 
+/**
+ * An answer's style features as a battle stores them (reports/style-features.ts computes them): its
+ * length in characters and its markdown header, list item and bold counts.
+ */
+export interface StoredStyle {
+  length: number;
+  headers: number;
+  listItems: number;
+  bold: number;
+}
+
 export const rounds = pgTable("rounds", {
   id: text("id").primaryKey(),
   name: text("name"),
@@ -101,8 +112,8 @@ export const battles = pgTable(
     leaseExpiresAt: ts("lease_expires_at"),
     error: text("error"),
     errorKind: text("error_kind"),
-    styleA: jsonb("style_a").$type<Record<string, number>>(),
-    styleB: jsonb("style_b").$type<Record<string, number>>(),
+    styleA: jsonb("style_a").$type<StoredStyle>(),
+    styleB: jsonb("style_b").$type<StoredStyle>(),
     /** Model A's share by the majority of the battle's human verdicts; null until someone reviewed it. */
     humanOutcome: doublePrecision("human_outcome"),
     /** Where `outcome` came from: "judge" (the judges, or an imported log) or "human" (review override). */

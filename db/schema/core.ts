@@ -58,13 +58,19 @@ export const models = pgTable("models", {
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 });
 
+/** One turn of a stored conversation (instructions, generated items). */
+export interface ChatMessage {
+  role: "system" | "user" | "assistant";
+  content: string;
+}
+
 export const instructions = pgTable(
   "instructions",
   {
     id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
     /** sha256 of the normalised conversation: exact duplicates collide here. */
     contentHash: text("content_hash").notNull().unique(),
-    messages: jsonb("messages").$type<{ role: string; content: string }[]>().notNull(),
+    messages: jsonb("messages").$type<ChatMessage[]>().notNull(),
     /** The first user turn, for search and display. */
     text: text("text").notNull(),
     category: text("category").notNull().default("general"),

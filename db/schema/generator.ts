@@ -5,6 +5,7 @@
  */
 import { sql } from "drizzle-orm";
 import { bigint, doublePrecision, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import type { ChatMessage } from "./core.js";
 
 const ts = (name: string) => timestamp(name, { withTimezone: true });
 
@@ -133,7 +134,7 @@ export const genItems = pgTable(
     kind: text("kind").notNull(),
     category: text("category").notNull(),
     complexity: integer("complexity"),
-    messages: jsonb("messages").$type<{ role: string; content: string }[]>().notNull(),
+    messages: jsonb("messages").$type<ChatMessage[]>().notNull(),
     /** The user turns joined, for listing and cleaning. */
     text: text("text").notNull(),
     metadata: jsonb("metadata").$type<Record<string, unknown>>().notNull().default({}),

@@ -17,7 +17,7 @@ import { describeEachDb } from "../helpers/db.js";
 const battle = (line: number, modelA: string, id: string): NumberedBattle => ({ line, battle: { modelA, modelB: "b", outcome: 1, id } });
 const instruction = (index: number, text: string) => ({
   index,
-  row: { contentHash: conversationHash([{ role: "user", content: text }]), messages: [{ role: "user", content: text }], text, source: "fallback" },
+  row: { contentHash: conversationHash([{ role: "user", content: text }]), messages: [{ role: "user" as const, content: text }], text, source: "fallback" },
 });
 
 describeEachDb("refused batches fall back to line by line on $name", (target) => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { detectBenchmarkFormat } from "../../src/generator/stores/decontam-sets.js";
-import { PersonaImportSchema, seedCombos } from "../../src/generator/stores/personas.js";
+import { PersonaImportSchema, personaView, seedCombos } from "../../src/generator/stores/personas.js";
+import { describePersona } from "../../src/generator/prompts/matrix.js";
 import { mulberry32 } from "../../lib/random.js";
 
 describe("seedCombos", () => {
@@ -44,4 +45,15 @@ describe("detectBenchmarkFormat", () => {
     { text: '{"text":"x"}', want: null },
   ];
   for (const tc of cases) it(tc.text.slice(0, 30), () => expect(detectBenchmarkFormat(tc.text)).toBe(tc.want));
+});
+
+describe("personaView reads a stored profile through its schema", () => {
+  const cases: { name: string; profile: Record<string, unknown>; want: Record<string, unknown> }[] = [
+    { name: "a full profile", profile: { age: 34, occupation: "nurse", region: "Lyon", lifeStage: "parent", interests: ["chess"], background: "b", personality: "calm", goal: "g", plan: ["p1"] }, want: { name: "Ana", age: 34, occupation: "nurse", region: "Lyon", lifeStage: "parent", interests: ["chess"], background: "b", personality: "calm", goal: "g", plan: ["p1"] } },
+    { name: "fields of the wrong type are left out", profile: { age: "forty", interests: "hiking", plan: [1, 2], goal: "g" }, want: { name: "Ana", goal: "g" } },
+    { name: "unknown fields are not shown to prompts", profile: { secretNote: "x", occupation: "pilot" }, want: { name: "Ana", occupation: "pilot" } },
+    { name: "the row's name wins over a name in the profile", profile: { name: "Bob" }, want: { name: "Ana" } },
+  ];
+  for (const tc of cases) it(tc.name, () => expect(personaView({ name: "Ana", profile: tc.profile })).toEqual(tc.want));
+  it("a profile with a wrongly typed list still renders", () => expect(describePersona(personaView({ name: "Ana", profile: { interests: "hiking" } }))).toContain("Ana"));
 });

@@ -55,12 +55,19 @@ async function questions(ctx: PipelineContext, run: RunRow, task: TaskRow) {
   return { output: { prompt: tagOf(QUESTIONS_PROMPT), ...out }, write: (tx: Db) => insertItems(tx, run.id, task.key, items) };
 }
 
+/** What refinement reads back from an item's metadata (written by `questions` and earlier refinements). */
+const RefineMeta = z.looseObject({
+  question: z.string().optional().catch(undefined),
+  passage: z.string().optional().catch(undefined),
+  refinements: z.array(z.unknown()).optional().catch(undefined),
+});
+
 async function refine(ctx: PipelineContext, run: RunRow, task: TaskRow) {
   const p = paramsOf(run, AgentInstructSchema);
   const { itemId, round } = inputOf(task, RefineInput);
   const item = await getItem(ctx.db, itemId);
   if (!item) return { output: { skipped: "item no longer exists" } };
-  const meta = item.metadata as { question?: string; passage?: string; refinements?: unknown[] };
+  const meta = RefineMeta.parse(item.metadata);
   const question = meta.question ?? item.text;
   const context = meta.passage;
   const seed = fnv1a32Parts(p.seed, task.key);

@@ -38,10 +38,10 @@ export function operatorFor(operators: readonly string[], seed: number, index: n
 async function sources(db: Db, p: EvolParams): Promise<Source[]> {
   if (p.fromRun) {
     const items = await itemsOfRun(db, p.fromRun, ["generated", "published"]);
-    return items.map((it) => ({ ref: { itemId: it.id }, messages: it.messages as Message[], category: it.category, complexity: it.complexity }));
+    return items.map((it) => ({ ref: { itemId: it.id }, messages: it.messages, category: it.category, complexity: it.complexity }));
   }
   const rows = await db.select().from(instructions).where(inArray(instructions.id, p.instructionIds ?? [-1])).orderBy(instructions.id);
-  return rows.map((r) => ({ ref: { instructionId: r.id }, messages: r.messages as Message[], category: r.category, complexity: r.complexity }));
+  return rows.map((r) => ({ ref: { instructionId: r.id }, messages: r.messages, category: r.category, complexity: r.complexity }));
 }
 
 function evolved(messages: readonly Message[], text: string): Message[] {
@@ -54,7 +54,7 @@ async function evolve(ctx: PipelineContext, run: RunRow, task: TaskRow) {
   const v = inputOf(task, EvolInput);
   const itemKey = numbered("evol", v.index);
   const current = v.source ? null : await itemByKey(ctx.db, run.id, itemKey);
-  const messages = v.source?.messages ?? (current?.messages as Message[] | undefined) ?? [];
+  const messages = v.source?.messages ?? current?.messages ?? [];
   const before = [...messages].reverse().find((m) => m.role === "user")?.content ?? "";
   const vars = { instruction: before, operator: v.operator, description: EVOL_OPERATORS[v.operator] ?? v.operator };
   const out = await ctx.llm.json({ model: p.model, messages: messagesOf(EVOL_PROMPT, vars), schema: EvolOut, schemaName: "evolved_instruction", seed: fnv1a32Parts(p.seed, task.key), temperature: p.temperature });

@@ -71,9 +71,29 @@ export function seedCombos(n: number, attrs: SeedAttributes, random: () => numbe
   }));
 }
 
+/**
+ * The fields of a stored profile that prompts use, read back through a schema rather than a cast (the
+ * jsonb column is untyped: imports and the persona pipeline validate what they write, but rows of an
+ * older version or written by hand are not checked): a field of another type is left out rather than
+ * rendered wrongly or thrown on.
+ */
+const ProfileView = z.object({
+  age: z.number().finite().optional().catch(undefined),
+  occupation: z.string().optional().catch(undefined),
+  region: z.string().optional().catch(undefined),
+  lifeStage: z.string().optional().catch(undefined),
+  interests: z.array(z.string()).optional().catch(undefined),
+  background: z.string().optional().catch(undefined),
+  personality: z.string().optional().catch(undefined),
+  goal: z.string().optional().catch(undefined),
+  plan: z.array(z.string()).optional().catch(undefined),
+});
+
 /** The persona as prompts see it. */
 export function personaView(row: Pick<PersonaRow, "name" | "profile">): PersonaView {
-  return { ...(row.profile as Omit<PersonaView, "name">), name: row.name };
+  const view: PersonaView = { name: row.name };
+  for (const [k, v] of Object.entries(ProfileView.parse(row.profile))) if (v !== undefined) Object.assign(view, { [k]: v });
+  return view;
 }
 
 export interface NewPersona {
