@@ -20,6 +20,16 @@ export const RoundProgressSchema = z.object({
   target: z.string().nullable(),
   baseline: z.string().nullable(),
   iterationId: z.string().nullable(),
+  /** How the round judges and labels, as it was created (fixed for its life). */
+  options: z.object({
+    jury: z.enum(["mean", "majority"]),
+    swapRule: z.enum(["soft", "strict"]),
+    useReference: z.boolean(),
+    maxAttempts: z.number(),
+    invalidRetries: z.number(),
+    humanOverride: z.boolean(),
+    judgeSeesTraces: z.boolean(),
+  }),
   error: z.string().nullable(),
   counts: z.object({ total: z.number(), done: z.number(), failed: z.number(), pending: z.number(), running: z.number(), cancelled: z.number(), invalid: z.number() }),
   responses: z.number(),

@@ -38,6 +38,10 @@ export const IterationStartSchema = z.strictObject({
   invalidRetries: RoundCreateSchema.shape.invalidRetries,
   maxAttempts: RoundCreateSchema.shape.maxAttempts,
   budget: RoundCreateSchema.shape.budget,
+  /** Both rounds of the iteration: reviewed battles take people's verdict (boards, exports, the next iteration's data). */
+  humanOverride: RoundCreateSchema.shape.humanOverride,
+  /** Both rounds: judges see the candidates' reasoning traces. */
+  judgeSeesTraces: RoundCreateSchema.shape.judgeSeesTraces,
   /** Skip the evaluation round (e.g. to save cost); progress then has no rating for this version. */
   skipEval: z.boolean().default(false),
 });
@@ -122,8 +126,8 @@ export async function startIteration(db: Db, loopIdOrName: string, input: Iterat
     useReference: true,
     maxAttempts: input.maxAttempts,
     invalidRetries: input.invalidRetries,
-    humanOverride: false,
-    judgeSeesTraces: false,
+    humanOverride: input.humanOverride,
+    judgeSeesTraces: input.judgeSeesTraces,
     budget: input.budget,
   };
   const evalIds = await shardIds(db, loop.id, -1);
