@@ -69,7 +69,7 @@ export function roundRoutes(deps: Deps) {
     }),
     async (c) => {
       const round = await load(c.req.valid("param").id);
-      return c.json(withCreator(c, await roundProgress(deps.db, round, deps.clock()), round.createdBy), 200);
+      return c.json(withCreator(c, await deps.progressCache.get(deps.db, round, deps.clock), round.createdBy), 200);
     },
   );
   r.openapi(
@@ -87,7 +87,7 @@ export function roundRoutes(deps: Deps) {
       const { intervalMs } = c.req.valid("query");
       await load(id);
       // The ETA changes every tick; only a change in the rest is news.
-      return progressEvents(c, async () => roundProgress(deps.db, await load(id), deps.clock()), {
+      return progressEvents(c, async () => deps.progressCache.get(deps.db, await load(id), deps.clock), {
         intervalMs,
         changeKey: ({ etaSeconds: _eta, ...stable }) => JSON.stringify(stable),
       });
