@@ -68,6 +68,25 @@ describeEachDb("ProgressCache on $name", (target) => {
     expect(cache.computed).toBe(4);
   });
 
+  it("shares the round-row reads of a crowd, each read started after its callers asked", async () => {
+    const cache = new ProgressCache(16, 250, () => 0);
+    let reads = 0;
+    const read = async () => {
+      reads++;
+      return findRound(h.db, "pc-1");
+    };
+    const crowd = await Promise.all(Array.from({ length: 30 }, () => cache.row("pc-1", read)));
+    expect(crowd.every((r) => r?.id === "pc-1")).toBe(true);
+    expect(reads).toBeLessThanOrEqual(2);
+    // A change committed before the next call is seen by it.
+    await h.db.update(rounds).set({ error: "note" }).where(eq(rounds.id, "pc-1"));
+    expect((await cache.row("pc-1", read))?.error).toBe("note");
+    const off = new ProgressCache(0);
+    reads = 0;
+    await Promise.all(Array.from({ length: 5 }, () => off.row("pc-1", read)));
+    expect(reads).toBe(5);
+  });
+
   it("off: every request computes", async () => {
     const cache = new ProgressCache(0, 250, () => 0);
     expect((await cache.get(h.db, await row("pc-off"), now)).counts.done).toBe(0);

@@ -68,7 +68,9 @@ export function roundRoutes(deps: Deps) {
       responses: { 200: jsonContent(RoundProgress, "Progress"), ...STD_ERRORS, ...NOT_FOUND },
     }),
     async (c) => {
-      const round = await load(c.req.valid("param").id);
+      const { id } = c.req.valid("param");
+      const round = await deps.progressCache.row(id, () => findRound(deps.db, id));
+      if (!round) throw notFound("round", id);
       return c.json(withCreator(c, await deps.progressCache.get(deps.db, round, deps.clock), round.createdBy), 200);
     },
   );
