@@ -85,6 +85,7 @@ export interface SpendCount {
  * the stored row back themselves (the winner's row when the race was lost).
  */
 export async function storeOnce<T extends PgTable>(db: Db, table: T, values: PgInsertValue<T>, count: SpendCount, tab?: Pick<CallTab, "settle"> | null): Promise<boolean> {
+  if (!tab) return storeCounted(db, table, values, count);
   return db.transaction(async (tx) => {
     // RETURNING a constant: only whether a row went in matters, not its (possibly long) text.
     const inserted = await tx.insert(table).values(values).onConflictDoNothing().returning({ stored: sql<number>`1` });
@@ -93,6 +94,32 @@ export async function storeOnce<T extends PgTable>(db: Db, table: T, values: PgI
     await tab?.settle(tx, isNew);
     return isNew;
   });
+}
+
+/**
+ * `storeOnce` without a call tab, in one statement (so one round trip and no explicit transaction,
+ * and a stripe's row lock is held only while the statement runs): the insert is a data-modifying CTE,
+ * and the stripe gains the row's spend from the rows it returned, so only an insert that happened
+ * counts; PostgreSQL runs the statement atomically on either driver.
+ */
+async function storeCounted<T extends PgTable>(db: Db, table: T, values: PgInsertValue<T>, count: SpendCount): Promise<boolean> {
+  nextStripe = (nextStripe + 1) % ROUND_SPEND_STRIPES;
+  const { spend, kind } = count;
+  const inserted = db.insert(table).values(values).onConflictDoNothing().returning({ stored: sql<number>`1` });
+  const result = await db.execute(sql`with ins as (${inserted.getSQL()})
+    insert into round_spend_stripes (round_id, stripe, spent_prompt_tokens, spent_completion_tokens, spent_cost_usd, answer_count, judgment_count, invalid_judgment_count)
+    select ${count.roundId}, ${nextStripe}, ${Math.round(spend.promptTokens)}, ${Math.round(spend.completionTokens)}, ${spend.costUsd}::float8,
+      ${kind === "answer" ? 1 : 0}, ${kind === "answer" ? 0 : 1}, ${kind === "invalid-judgment" ? 1 : 0} from ins
+    on conflict (round_id, stripe) do update set
+      spent_prompt_tokens = round_spend_stripes.spent_prompt_tokens + excluded.spent_prompt_tokens,
+      spent_completion_tokens = round_spend_stripes.spent_completion_tokens + excluded.spent_completion_tokens,
+      spent_cost_usd = round_spend_stripes.spent_cost_usd + excluded.spent_cost_usd,
+      answer_count = round_spend_stripes.answer_count + excluded.answer_count,
+      judgment_count = round_spend_stripes.judgment_count + excluded.judgment_count,
+      invalid_judgment_count = round_spend_stripes.invalid_judgment_count + excluded.invalid_judgment_count
+    returning 1 as counted`);
+  const rows = Array.isArray(result) ? result : (result as { rows?: unknown[] }).rows ?? [];
+  return rows.length > 0;
 }
 
 /** The round's counters (null for an unknown round): its base figures plus its stripes. */
