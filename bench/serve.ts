@@ -8,7 +8,8 @@
  * turn for `--seconds`, against each server in turn; the same load against `/healthz` of the cached
  * server first is the floor of this machine at that moment (`ratio` = boards p99 / healthz p99).
  * Then the leaderboard alone, cached and not, to show what the cache changes without the round
- * progress reads (which it does not cache) beside it. Figures per path are printed too.
+ * progress reads beside it (progress is reused for at most 250 ms while the round's row is unchanged,
+ * src/services/progress-cache.ts; off with the board cache too). Figures per path are printed too.
  * Usage: npm run bench -- serve [--battles=20000] [--clients=100] [--seconds=30] [--latency=200] [--concurrency=256]
  * Last line: `bench serve: p50_ms= p99_ms= rps= ...` (the cached server), with the uncached figures beside.
  */

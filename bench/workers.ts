@@ -5,7 +5,8 @@
  * the same MATRIX_ARENA_WORKER_CONCURRENCY (--concurrency, default 16). Each round gets instructions of
  * its own, so nothing comes from the response cache. Time = round creation to `done`, workers already
  * started. speedup = t1 / t4; ideal 4. Also printed, to say where the limit is: the workers' CPU per
- * wall second (from /proc), the machine's cores, and the simulator's call count.
+ * wall second (from /proc), the machine's cores, the simulator's call count, and what the database's
+ * connections wait on (a lock, or their client: the worker processes).
  * Needs DATABASE_URL (a fresh database is created beside it and dropped) and the compiled bin
  * (`npm run build`, run first unless --no-build).
  */
@@ -146,7 +147,7 @@ export async function main(argv: string[] = []): Promise<void> {
       const items = Array.from({ length: battles }, (_, i) => ({ text: `Run ${k}, question ${i}: explain how ${i % 17} queues and ${i % 5} workers share a database.`, category: `bench-workers-${k}` }));
       await call("POST", "/v1/instructions", { items });
     }
-    const results: { k: number; seconds: number; cpu: number; calls: number; load: number; lockWaiters: number; topLockWait: string }[] = [];
+    const results: { k: number; seconds: number; cpu: number; calls: number; load: number; lockWaiters: number; clientWaiters: number; topLockWait: string }[] = [];
     for (const k of runs) {
       const procs = await startWorkers(k, { DATABASE_URL: db.url, MATRIX_ARENA_SIM_URL: sim.baseUrl, MATRIX_ARENA_WORKER_CONCURRENCY: String(concurrency) });
       const cpu0 = procs.reduce((a, p) => a + cpuSeconds(p.pid ?? 0), 0);
@@ -170,7 +171,7 @@ export async function main(argv: string[] = []): Promise<void> {
       const counts = view.counts as { done: number; failed: number; total: number };
       if (view.status !== "done" || counts.done !== battles) throw new Error(`round with ${k} workers ended ${String(view.status)}: ${JSON.stringify(counts)}`);
       const calls = (sim.stats().requests) - calls0;
-      results.push({ k, seconds, cpu, calls, load: loadavg()[0] ?? 0, lockWaiters: pg.mean["active:Lock"] ?? 0, topLockWait: pg.topLockWait });
+      results.push({ k, seconds, cpu, calls, load: loadavg()[0] ?? 0, lockWaiters: pg.mean["active:Lock"] ?? 0, clientWaiters: (pg.mean["active:Client"] ?? 0) + (pg.mean["idle in transaction:Client"] ?? 0), topLockWait: pg.topLockWait });
       console.log(`${k} worker(s) x concurrency ${concurrency}: ${battles} battles, ${calls} simulator calls in ${seconds.toFixed(2)} s (${(battles / seconds).toFixed(1)} battles/s); workers' CPU ${cpu.toFixed(1)} s = ${(cpu / seconds).toFixed(2)} cores; this process (simulator, polling) ${(simCpu / seconds).toFixed(2)} cores; load average ${loadavg()[0]?.toFixed(1)}; database connections (mean): ${JSON.stringify(pg.mean)}; lock waits: ${pg.topLockWait}`);
     }
     const [one, four] = results;
@@ -178,17 +179,22 @@ export async function main(argv: string[] = []): Promise<void> {
     const speedup = one.seconds / four.seconds;
     const cores = availableParallelism();
     // Where the limit is. Connections queued on a lock mean PostgreSQL serialises the work (a hot row);
-    // workers that wait (well under a core each) while the run queue is longer than the cores are starved
-    // of CPU; workers near a core each are the limit themselves; otherwise latency x concurrency is.
+    // connections waiting for their client (ClientRead: mid-statement, or idle in a transaction) mean
+    // PostgreSQL waits for the worker processes; workers that wait (well under a core each) while the
+    // run queue is longer than the cores are starved of CPU; workers near a core each are the limit
+    // themselves; otherwise latency x concurrency is.
     const load = Math.max(one.load, four.load);
+    const starved = load > cores ? `; machine CPU: load average ${load.toFixed(1)} on ${cores} cores, so they wait for a core` : "";
     const limit =
-      four.lockWaiters >= 1
+      four.lockWaiters >= 1 && four.lockWaiters >= four.clientWaiters
         ? `PostgreSQL row locks: ${four.lockWaiters.toFixed(1)} connections on average wait for a lock (${four.topLockWait})` + (load > cores ? `; and machine CPU (load average ${load.toFixed(1)} on ${cores} cores)` : "")
-        : load > cores
-          ? `machine CPU: load average ${load.toFixed(1)} on ${cores} cores, so the simulator, PostgreSQL and the workers wait for a core`
-          : four.cpu / four.seconds >= 0.8 * 4
-            ? "worker CPU"
-            : "provider latency x per-process concurrency (the intended limit)";
+        : four.clientWaiters >= 1
+          ? `the worker processes: ${four.clientWaiters.toFixed(1)} connections on average wait for them (ClientRead), while all 4 use ${(four.cpu / four.seconds).toFixed(2)} cores${starved}; ${four.lockWaiters.toFixed(1)} wait for a lock (${four.topLockWait})`
+          : load > cores
+            ? `machine CPU: load average ${load.toFixed(1)} on ${cores} cores, so the simulator, PostgreSQL and the workers wait for a core`
+            : four.cpu / four.seconds >= 0.8 * 4
+              ? "worker CPU"
+              : "provider latency x per-process concurrency (the intended limit)";
     console.log(`ideal 4 worker(s): ${(one.seconds / 4).toFixed(2)} s; ${cores} cores; limit: ${limit}`);
     console.log(`bench workers: speedup=${speedup.toFixed(2)} t1_s=${one.seconds.toFixed(2)} t4_s=${four.seconds.toFixed(2)} battles=${battles} latency_ms=${latencyMs} concurrency=${concurrency} cores=${cores} cpu1_cores=${(one.cpu / one.seconds).toFixed(2)} cpu4_cores=${(four.cpu / four.seconds).toFixed(2)}`);
   } finally {

@@ -12,6 +12,7 @@ import { createLogger, type Logger } from "./logger.js";
 import { AuthState, ensureBootstrapKey } from "./services/keys.js";
 import { createMetrics, type Metrics } from "./services/metrics.js";
 import { logProviderFailures } from "./services/provider-failures.js";
+import { ProgressCache } from "./services/progress-cache.js";
 import { BoardCache } from "./services/board-cache.js";
 import type { Leaderboard } from "../reports/leaderboard.js";
 
@@ -28,6 +29,8 @@ export interface Deps {
   random: () => number;
   /** Computed boards of this process, until their battles change (GET /v1/leaderboard). */
   boardCache: BoardCache<Leaderboard>;
+  /** Round progress reused for a moment (src/services/progress-cache.ts); off with the board cache. */
+  progressCache: ProgressCache;
 }
 
 export interface BuildOptions {
@@ -61,6 +64,7 @@ export async function buildDeps(config: Config, opts: BuildOptions = {}): Promis
     clock: () => new Date(),
     random: Math.random,
     boardCache: new BoardCache<Leaderboard>(config.boardCacheEntries),
+    progressCache: new ProgressCache(config.boardCacheEntries),
     close: async () => {
       await usage.flush();
       if (!opts.dbHandle) await dbHandle.close();

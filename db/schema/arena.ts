@@ -69,13 +69,13 @@ export const rounds = pgTable("rounds", {
   iterationId: text("iteration_id"),
   error: text("error"),
   /**
-   * Running spend of the round's stored answers and judgments, added in the same transaction as
-   * each row (so a budget check or a progress read takes one row instead of summing the round).
+   * Base figures of the round's running spend: what was counted here before the counts moved to
+   * round_spend_stripes (battles/spend.ts adds the stripes to these; nothing adds to them any more).
    */
   spentPromptTokens: bigint("spent_prompt_tokens", { mode: "number" }).notNull().default(0),
   spentCompletionTokens: bigint("spent_completion_tokens", { mode: "number" }).notNull().default(0),
   spentCostUsd: doublePrecision("spent_cost_usd").notNull().default(0),
-  /** Stored answers, judgments and invalid judgments, counted the same way (progress reads them). */
+  /** Stored answers, judgments and invalid judgments: base figures likewise. */
   answerCount: bigint("answer_count", { mode: "number" }).notNull().default(0),
   judgmentCount: bigint("judgment_count", { mode: "number" }).notNull().default(0),
   invalidJudgmentCount: bigint("invalid_judgment_count", { mode: "number" }).notNull().default(0),
@@ -230,6 +230,29 @@ export const boardVersions = pgTable(
     roundId: text("round_id").notNull(),
     stripe: integer("stripe").notNull(),
     changes: bigint("changes", { mode: "number" }).notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.roundId, t.stripe] })],
+);
+
+/**
+ * A round's running spend and counts, in stripes: each stored answer or judgment adds to one stripe
+ * (chosen round-robin by the writer) in the same transaction as its row, and a read sums the round's
+ * stripes with the base figures on its `rounds` row (what was counted before stripes existed). One
+ * counter row per round made every worker's every stored row wait for the same row lock.
+ */
+export const roundSpendStripes = pgTable(
+  "round_spend_stripes",
+  {
+    roundId: text("round_id")
+      .notNull()
+      .references(() => rounds.id, { onDelete: "cascade" }),
+    stripe: integer("stripe").notNull(),
+    spentPromptTokens: bigint("spent_prompt_tokens", { mode: "number" }).notNull().default(0),
+    spentCompletionTokens: bigint("spent_completion_tokens", { mode: "number" }).notNull().default(0),
+    spentCostUsd: doublePrecision("spent_cost_usd").notNull().default(0),
+    answerCount: bigint("answer_count", { mode: "number" }).notNull().default(0),
+    judgmentCount: bigint("judgment_count", { mode: "number" }).notNull().default(0),
+    invalidJudgmentCount: bigint("invalid_judgment_count", { mode: "number" }).notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.roundId, t.stripe] })],
 );

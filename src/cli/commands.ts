@@ -1,9 +1,11 @@
 /**
  * Subcommand table for the CLI; `null` means the command keeps running (a server). Each command imports
  * its modules when it runs, so `help` and the offline `leaderboard` do not load the server, the
- * database drivers or the generator.
+ * database drivers or the generator. The configuration (zod) is imported when a command reads it, so
+ * the offline `leaderboard` without MATRIX_ARENA_MIN_BATTLES does not load it either.
  */
-import { ConfigError, loadConfig } from "../config.js";
+import type { Config } from "../config.js";
+import { MIN_DECISIVE_BATTLES } from "../../reports/board-shape.js";
 import { DataDirLockedError } from "../../db/lock.js";
 import { StartupError } from "../errors.js";
 import { survivePostgresDriverFaults } from "./driver-faults.js";
@@ -24,9 +26,15 @@ Commands:
 
 type Command = (argv: string[]) => Promise<number | null>;
 
+/** The validated configuration (src/config.ts), imported on first use. */
+async function loadConfig(): Promise<Config> {
+  const { loadConfig: load } = await import("../config.js");
+  return load();
+}
+
 const COMMANDS: Record<string, Command> = {
   serve: async () => {
-    const config = loadConfig();
+    const config = await loadConfig();
     const { startServer } = await import("../server.js");
     const server = await startServer(config);
     if (config.databaseUrl) survivePostgresDriverFaults(server.deps.logger);
@@ -41,7 +49,7 @@ const COMMANDS: Record<string, Command> = {
     return null;
   },
   worker: async () => {
-    const config = loadConfig();
+    const config = await loadConfig();
     if (!config.databaseUrl) {
       process.stderr.write("matrix-arena worker: DATABASE_URL is required (workers share one PostgreSQL); `serve` runs an embedded worker on PGlite\n");
       return 2;
@@ -78,7 +86,7 @@ const COMMANDS: Record<string, Command> = {
     return null;
   },
   migrate: async () => {
-    const config = loadConfig();
+    const config = await loadConfig();
     const { openDb } = await import("../../db/client.js");
     const handle = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
     await handle.close();
@@ -106,6 +114,7 @@ export async function runCommand(argv: string[]): Promise<number | null> {
   try {
     return await cmd(rest);
   } catch (e) {
+    const { ConfigError } = await import("../config.js");
     if (e instanceof ConfigError || e instanceof DataDirLockedError || e instanceof StartupError) {
       process.stderr.write(`matrix-arena: ${e.message}\n`);
       return 1;
@@ -124,7 +133,8 @@ async function loadLazy(name: string): Promise<Command | undefined> {
     }
     case "leaderboard": {
       const { runLeaderboard } = await import("./leaderboard.js");
-      return (argv) => runLeaderboard(argv, undefined, { minBattles: loadConfig().minBattles });
+      // Offline: the configuration matters only for MATRIX_ARENA_MIN_BATTLES (validated with the rest when set).
+      return async (argv) => runLeaderboard(argv, undefined, { minBattles: process.env.MATRIX_ARENA_MIN_BATTLES === undefined ? MIN_DECISIVE_BATTLES : (await loadConfig()).minBattles });
     }
     case "demo": {
       const { runDemoCommand } = await import("../demo/demo.js");
@@ -132,7 +142,7 @@ async function loadLazy(name: string): Promise<Command | undefined> {
     }
     case "round": {
       const { runRoundCommand } = await import("./round.js");
-      return (argv) => runRoundCommand(loadConfig(), argv, { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s), isTty: process.stderr.isTTY === true });
+      return async (argv) => runRoundCommand(await loadConfig(), argv, { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s), isTty: process.stderr.isTTY === true });
     }
     default:
       return undefined;

@@ -7,8 +7,9 @@
  * All I/O goes through `io` so tests run it in-process.
  */
 import { createReadStream } from "node:fs";
-import { collectBattleLog } from "../../reports/battle-log.js";
+import { type Battle, collectBattleLog, tallyBattleLog } from "../../reports/battle-log.js";
 import { MIN_DECISIVE_BATTLES } from "../../reports/board-shape.js";
+import { leaderboardFromCounts } from "../../reports/leaderboard-counts.js";
 import { computeLeaderboard, isRatingMethod, RATING_METHODS, type Leaderboard, type LeaderboardItem, type LeaderboardOptions } from "../../reports/leaderboard.js";
 import { RatingInputError } from "../../reports/rating-scale.js";
 import { computeScoreBoard, isScoreName, logBattlesAgainst, SCORE_NAMES, type ScoreBoard, type ScoreName } from "../../reports/scores/index.js";
@@ -203,29 +204,62 @@ export async function runLeaderboard(argv: string[], io: LeaderboardIo = default
     return 2;
   }
   const { input, json, options, score } = parsed.args;
-  let log: Awaited<ReturnType<typeof collectBattleLog>>;
+  // BT and the tally methods depend on the battles only through their counts: the log is counted as it
+  // is read. Elo (battle order), style control (per-battle features) and scores need the battles.
+  const countable = score === undefined && options.method !== "elo" && !options.styleControl;
+  let read: { rejected: { line: number; reason: string }[]; accepted: number; board: () => Leaderboard | ScoreBoard };
   try {
-    log = await collectBattleLog(await io.readFile(input));
+    read = countable ? await readCounted(await io.readFile(input), options) : await readWhole(await io.readFile(input), options, score);
   } catch (err) {
     io.stderr(`error: cannot read ${input}: ${err instanceof Error ? err.message : String(err)}\n`);
     return 1;
   }
-  reportRejected(io, log.rejected);
-  if (log.battles.length === 0) {
+  reportRejected(io, read.rejected);
+  if (read.accepted === 0) {
     io.stderr(`error: no valid battles in ${input}\n`);
     return 1;
   }
   let board: Leaderboard | ScoreBoard;
   try {
-    board = score !== undefined ? scoreLog(log.battles, score, options) : computeLeaderboard(log.battles, options);
+    board = read.board();
   } catch (err) {
     if (!(err instanceof RatingInputError)) throw err;
     io.stderr(`error: ${err.message}\n`);
     return 2;
   }
-  io.stderr(`${log.battles.length} battles read, ${log.rejected.length} lines rejected\n`);
+  io.stderr(`${read.accepted} battles read, ${read.rejected.length} lines rejected\n`);
   io.stdout(json ? `${JSON.stringify(board)}\n` : "ciPercentiles" in board ? formatScoreTable(board) : formatLeaderboardTable(board, options.minBattles));
   return 0;
+}
+
+type LogInput = Awaited<ReturnType<LeaderboardIo["readFile"]>>;
+
+/**
+ * The log counted (tallyBattleLog): a log of plain lines only is rated from its counts
+ * (leaderboardFromCounts); one with other lines (weights, optional fields) expands the counts back into
+ * battles beside them, and the board is the same as from the battles in log order (BT and the tally
+ * methods do not depend on order; tests/unit/leaderboard-cli-counts.test.ts checks it).
+ */
+async function readCounted(input: LogInput, options: LeaderboardOptions) {
+  const log = await tallyBattleLog(input);
+  const board = (): Leaderboard => {
+    if (log.battles.length === 0) {
+      const { method, bootstrap, baseline, baselineRating, seed, minBattles } = options;
+      return leaderboardFromCounts(log.counts, { method: method === "elo" ? "bt" : method, bootstrap, baseline, baselineRating, seed, minBattles });
+    }
+    const battles: Battle[] = [];
+    for (const c of log.counts) for (let k = 0; k < c.count; k++) battles.push({ modelA: c.modelA, modelB: c.modelB, outcome: c.outcome });
+    for (const b of log.battles) battles.push(b);
+    return computeLeaderboard(battles, options);
+  };
+  return { rejected: log.rejected, accepted: log.accepted, board };
+}
+
+/** The log read whole, for Elo, style control and scores. */
+async function readWhole(input: LogInput, options: LeaderboardOptions, score: ScoreName | undefined) {
+  const log = await collectBattleLog(input);
+  const board = (): Leaderboard | ScoreBoard => (score !== undefined ? scoreLog(log.battles, score, options) : computeLeaderboard(log.battles, options));
+  return { rejected: log.rejected, accepted: log.battles.length, board };
 }
 
 function reportRejected(io: LeaderboardIo, rejected: readonly { line: number; reason: string }[]): void {

@@ -19,6 +19,7 @@ import type { AnyPgColumn, PgTable } from "drizzle-orm/pg-core";
 import type { Db } from "../../db/client.js";
 import { battles, genTasks, judgments, rounds } from "../../db/schema/index.js";
 import type { UsageRecord } from "../gateway/types.js";
+import { stripeSums } from "../../battles/spend.js";
 
 export const METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
@@ -140,7 +141,7 @@ export function createMetrics(db: Db, opts: { defaultMetrics?: boolean } = {}): 
 
   const activeRounds = () =>
     db
-      .select({ id: rounds.id, cost: rounds.spentCostUsd, prompt: rounds.spentPromptTokens, completion: rounds.spentCompletionTokens })
+      .select({ id: rounds.id, cost: stripeSums.cost, prompt: stripeSums.prompt, completion: stripeSums.completion })
       .from(rounds)
       .where(inArray(rounds.status, ACTIVE_ROUND));
   new Gauge({

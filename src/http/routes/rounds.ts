@@ -68,8 +68,10 @@ export function roundRoutes(deps: Deps) {
       responses: { 200: jsonContent(RoundProgress, "Progress"), ...STD_ERRORS, ...NOT_FOUND },
     }),
     async (c) => {
-      const round = await load(c.req.valid("param").id);
-      return c.json(withCreator(c, await roundProgress(deps.db, round, deps.clock()), round.createdBy), 200);
+      const { id } = c.req.valid("param");
+      const round = await deps.progressCache.row(id, () => findRound(deps.db, id));
+      if (!round) throw notFound("round", id);
+      return c.json(withCreator(c, await deps.progressCache.get(deps.db, round, deps.clock), round.createdBy), 200);
     },
   );
   r.openapi(
@@ -87,7 +89,7 @@ export function roundRoutes(deps: Deps) {
       const { intervalMs } = c.req.valid("query");
       await load(id);
       // The ETA changes every tick; only a change in the rest is news.
-      return progressEvents(c, async () => roundProgress(deps.db, await load(id), deps.clock()), {
+      return progressEvents(c, async () => deps.progressCache.get(deps.db, await load(id), deps.clock), {
         intervalMs,
         changeKey: ({ etaSeconds: _eta, ...stable }) => JSON.stringify(stable),
       });
