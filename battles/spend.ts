@@ -27,15 +27,20 @@ export interface RoundSpend {
   costUsd: number;
 }
 
-/** Count one stored row of `kind` (an invalid judgment also counts as invalid) and add its spend. */
-export async function addRoundSpend(tx: Tx, roundId: string, kind: "answer" | "judgment" | "invalid-judgment", s: Spend): Promise<void> {
+/**
+ * Count one stored row of `kind` (an invalid judgment also counts as invalid) and add its spend. An
+ * `answer-turn` (one turn of a multi-turn answer) adds its spend only: the answer counts when its last turn is in.
+ */
+export async function addRoundSpend(tx: Tx, roundId: string, kind: SpendCount["kind"], s: Spend): Promise<void> {
   await tx
     .update(rounds)
     .set({
       spentPromptTokens: sql`${rounds.spentPromptTokens} + ${Math.round(s.promptTokens)}`,
       spentCompletionTokens: sql`${rounds.spentCompletionTokens} + ${Math.round(s.completionTokens)}`,
       spentCostUsd: sql`${rounds.spentCostUsd} + ${s.costUsd}`,
-      ...(kind === "answer"
+      ...(kind === "answer-turn"
+        ? {}
+        : kind === "answer"
         ? { answerCount: sql`${rounds.answerCount} + 1` }
         : { judgmentCount: sql`${rounds.judgmentCount} + 1`, ...(kind === "invalid-judgment" ? { invalidJudgmentCount: sql`${rounds.invalidJudgmentCount} + 1` } : {}) }),
     })
@@ -45,7 +50,7 @@ export async function addRoundSpend(tx: Tx, roundId: string, kind: "answer" | "j
 /** What a stored row counts as, and what its calls cost. */
 export interface SpendCount {
   roundId: string;
-  kind: "answer" | "judgment" | "invalid-judgment";
+  kind: "answer" | "answer-turn" | "judgment" | "invalid-judgment";
   spend: Spend;
 }
 
