@@ -5,7 +5,7 @@
 import { eq } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { instructions } from "../db/schema/index.js";
-import { type CombinedOutcome, getPromptTemplate, multiTurnTemplate, poolJury } from "../judges/index.js";
+import { type CombinedOutcome, poolJury } from "../judges/index.js";
 import { conversationOf } from "./conversation.js";
 import { judgePairwise, judgeReward, judgeSingle, type GameContext } from "./judging.js";
 import { loadJudgeTemplate } from "./judge-template.js";
@@ -13,7 +13,7 @@ import type { BattleLlm, LlmMessage } from "./llm.js";
 import type { BattleResult, BattleRow } from "./queue.js";
 import { ensureResponse, requireAnswer, type ResponseRow } from "./responses.js";
 import type { SingleFlight } from "../lib/single-flight.js";
-import { roundPromptVersion, type RoundRow } from "./round-store.js";
+import { multiTurnPromptVersion, roundPromptVersion, type RoundRow } from "./round-store.js";
 import { allOrFirstError } from "./all-settled.js";
 import type { RoundBudget } from "./budget.js";
 
@@ -42,12 +42,9 @@ export async function processBattle(deps: ProcessDeps, b: BattleRow, round: Roun
   // The judge template first: a round whose template is missing fails before any answer is paid for.
   // A multi-turn instruction is judged on conversations: with the multi-turn built-in of the round's mode
   // and `judgeTurns`, unless the round names a user template (whose {{conversation_a}} etc. show them).
-  const version = roundPromptVersion(round);
-  const judgeTurns = round.options.judgeTurns ?? "conversation";
-  const userTemplate = round.options.promptVersion !== undefined && getPromptTemplate(round.options.promptVersion) === null;
-  const multi = turns !== null && !userTemplate;
-  const pairwise = round.judgeMode === "pairwise" ? (multi ? multiTurnTemplate("pairwise", judgeTurns) : await loadJudgeTemplate(deps.db, version, "pairwise")) : null;
-  const single = round.judgeMode === "single" ? (multi ? multiTurnTemplate("single", judgeTurns) : await loadJudgeTemplate(deps.db, version, "single")) : null;
+  const version = (turns !== null ? multiTurnPromptVersion(round) : null) ?? roundPromptVersion(round);
+  const pairwise = round.judgeMode === "pairwise" ? await loadJudgeTemplate(deps.db, version, "pairwise") : null;
+  const single = round.judgeMode === "single" ? await loadJudgeTemplate(deps.db, version, "single") : null;
   const [ra, rb] = await allOrFirstError([
     ensureResponse(deps.db, deps.llm, b.roundId, instruction, b.modelA, budget, deps.answers),
     ensureResponse(deps.db, deps.llm, b.roundId, instruction, b.modelB, budget, deps.answers),

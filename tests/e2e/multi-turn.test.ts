@@ -168,6 +168,37 @@ describeWithSharedData("multi-turn battles", () => {
       expect(rs.every((r) => r.cached)).toBe(true);
     });
 
+    it("exports whole conversations: SFT the winner's, TRL DPO each side's continuation", async () => {
+      const lines = async (path: string) => {
+        const res = await t.req("GET", path);
+        expect(res.status).toBe(200);
+        return (await res.text()).trim().split("\n").filter((l) => l !== "").map((l) => JSON.parse(l) as Record<string, unknown>);
+      };
+      const rs = await t.deps.db.select().from(responses).where(eq(responses.roundId, multiRound));
+      const byAnswer = new Map(rs.map((r) => [r.text, r]));
+      const sft = await lines(`/v1/exports/sft?format=messages&roundId=${multiRound}`);
+      expect(sft.length).toBeGreaterThan(0);
+      for (const l of sft) {
+        const m = l.messages as { role: string; content: string }[];
+        expect(m.map((x) => x.role)).toEqual(["user", "assistant", "user", "assistant"]);
+        // The winner's own first answer sits before the second turn.
+        const winner = byAnswer.get(m[3]?.content ?? "");
+        expect(winner?.turns?.[0]?.text).toBe(m[1]?.content);
+      }
+      const dpo = await lines(`/v1/exports/dpo?format=trl&roundId=${multiRound}`);
+      expect(dpo.length).toBeGreaterThan(0);
+      for (const l of dpo) {
+        expect((l.prompt as unknown[]).length).toBe(1);
+        for (const side of ["chosen", "rejected"] as const) {
+          const c = l[side] as { role: string; content: string }[];
+          expect(c.map((x) => x.role)).toEqual(["assistant", "user", "assistant"]);
+          expect(byAnswer.get(c[2]?.content ?? "")?.turns?.[0]?.text).toBe(c[0]?.content);
+        }
+      }
+      const card = await (await t.req("GET", `/v1/exports/dpo/card?roundId=${multiRound}&format=trl`)).text();
+      expect(card).toContain("Multi-turn");
+    });
+
     it("a battle retried after a crash between turns asks only for the missing turn", async () => {
       await importItems(t, [{ turns: ["Explain how photosynthesis works in plants.", "Now explain it to a five year old."], category: "stem", source: "crash" }]);
       sent.length = 0;
