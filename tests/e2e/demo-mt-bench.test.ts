@@ -41,7 +41,7 @@ describeWithSharedData("demo --mt-bench", () => {
   }, 600_000);
 
   it("exits 2 naming a missing questions file", async () => {
-    const p = spawnCli(["demo", "--mt-bench", "/nonexistent/mt.jsonl"]);
+    const p = spawnCli(["demo", "--mt-bench", "/nonexistent/mt.jsonl"], {});
     expect(await p.exited).toBe(2);
     expect(p.stdout.join("")).toContain("/nonexistent/mt.jsonl not found");
   }, 120_000);
