@@ -51,10 +51,18 @@ async function cleanOptions(db: Db, req: CleanRequest): Promise<{ opts: CleanOpt
   return { opts, sets };
 }
 
+/** A multi-turn item's user turns (MATRIX-Gen writes them without assistant replies); null for any other item. */
+export function userTurnsOf(it: Pick<ItemRow, "kind" | "messages">): string[] | null {
+  const ms = it.messages;
+  return it.kind === "multi-turn" && ms.length >= 2 && ms.every((m) => m.role === "user") ? ms.map((m) => m.content) : null;
+}
+
 function poolRow(it: ItemRow) {
   const meta = it.metadata as { answer?: unknown };
+  // A multi-turn item goes into the pool as a multi-turn instruction, answered turn by turn in battles.
+  const turns = userTurnsOf(it);
   return {
-    messages: it.messages,
+    ...(turns !== null ? { turns } : { messages: it.messages }),
     category: it.category,
     ...(it.complexity !== null ? { complexity: it.complexity } : {}),
     source: GENERATOR_SOURCE,
