@@ -77,13 +77,9 @@ const RESERVED = new Set([...PROMPT_VERSIONS, REWARD_PROMPT_VERSION].map((v) => 
 function builtinView(t: PromptTemplate): TemplateView {
   const [name = t.version, n = "1"] = t.version.split("@");
   const q = { question: "{{question}}", reference: null };
-  // A multi-turn built-in shows each candidate's conversation; its view names them as one block each.
-  const multi = t.version.startsWith("mt-bench-") && t.version.includes("multi-turn");
-  const conv = (c: string) => (multi ? [{ role: "assistant" as const, content: c }] : undefined);
-  const rendered =
-    t.kind === "pairwise"
-      ? t.render({ ...q, answerA: "{{answer_a}}", answerB: "{{answer_b}}", conversationA: conv("{{conversation_a}}"), conversationB: conv("{{conversation_b}}") })
-      : t.render({ ...q, answer: "{{answer}}", conversation: conv("{{answer_conversation}}") });
+  // A multi-turn built-in renders here as a one-turn conversation: each `### User:` / `### Assistant A:` pair
+  // repeats per turn in a real prompt.
+  const rendered = t.kind === "pairwise" ? t.render({ ...q, answerA: "{{answer_a}}", answerB: "{{answer_b}}" }) : t.render({ ...q, answer: "{{answer}}" });
   const output: JudgeTemplateOutput =
     t.kind === "single" ? { kind: "rating" } : t.output === "json" ? { kind: "json", schema: PAIRWISE_VERDICT_SCHEMA.schema, verdictField: "verdict" } : { kind: "labels" };
   const [system, user] = rendered.messages;

@@ -199,6 +199,31 @@ describeWithSharedData("multi-turn battles", () => {
       expect(card).toContain("Multi-turn");
     });
 
+    it("carries a reasoning model's final answer (no trace) into its next turn, and keeps each turn's trace for exports", async () => {
+      expect((await t.req("POST", "/v1/models", { name: "sim-reasoner", provider: "sim", model: "sim-reasoner", maxConcurrency: 8, reasoning: {} })).status).toBe(201);
+      await importItems(t, [{ turns: ["Explain how tides are caused by the moon.", "Now explain why there are two tides a day."], category: "stem", source: "reasoning" }]);
+      sent.length = 0;
+      judgePrompts.length = 0;
+      const id = await runRound({ candidates: ["sim-reasoner", "sim-medium"], pairing: "all-pairs", judges: ["sim-judge-fair"], instructions: { source: "reasoning" } });
+      const [r] = await t.deps.db.select().from(responses).where(and(eq(responses.roundId, id), eq(responses.model, "sim-reasoner")));
+      const [t1, t2] = r?.turns ?? [];
+      expect(t1?.trace).toBeTruthy();
+      expect(t2?.trace).toBeTruthy();
+      const second = sent.find((s) => s.model === "sim-reasoner" && s.messages.length === 3);
+      expect(second?.messages[1]).toEqual({ role: "assistant", content: t1?.text });
+      expect(second?.messages[1]?.content).not.toContain(t1?.trace ?? "\u0000");
+      for (const p of judgePrompts) for (const tr of [t1?.trace, t2?.trace]) expect(p.user.includes(tr ?? "\u0000")).toBe(false);
+      // The decisive battle's DPO row: the reasoning model's side has a trace on every assistant turn.
+      const keep = (await (await t.req("GET", `/v1/exports/dpo?format=trl&roundId=${id}&traces=keep&provenance=true`)).text()).trim().split("\n");
+      expect(keep).toHaveLength(1);
+      const row = JSON.parse(keep[0] ?? "{}") as { chosen: { content: string }[]; rejected: { content: string }[]; metadata: { chosenModel: string } };
+      const [mine, other] = row.metadata.chosenModel === "sim-reasoner" ? [row.chosen, row.rejected] : [row.rejected, row.chosen];
+      expect([mine[0]?.content, mine[2]?.content]).toEqual([`<think>\n${t1?.trace}\n</think>\n\n${t1?.text}`, `<think>\n${t2?.trace}\n</think>\n\n${t2?.text}`]);
+      expect(other.some((m) => m.content.includes("<think>"))).toBe(false);
+      const drop = await (await t.req("GET", `/v1/exports/dpo?format=trl&roundId=${id}`)).text();
+      expect(drop).not.toContain("<think>");
+    });
+
     it("a battle retried after a crash between turns asks only for the missing turn", async () => {
       await importItems(t, [{ turns: ["Explain how photosynthesis works in plants.", "Now explain it to a five year old."], category: "stem", source: "crash" }]);
       sent.length = 0;
