@@ -145,6 +145,21 @@ describeWithSharedData("multi-turn battles", () => {
       expect(conv.every((p) => p.system.includes("Judge the whole conversation"))).toBe(true);
     });
 
+    it("shows the conversations in the battle detail and, blind, in the review queue", async () => {
+      const [b] = await t.deps.db.select().from(battles).where(eq(battles.roundId, multiRound)).limit(1);
+      const detail = await json<{ instruction: { turns: string[] | null }; answerA: string; turnsA: string[] | null; turnsB: string[] | null }>(await t.req("GET", `/v1/battles/${b?.id}`));
+      expect(detail.instruction.turns).toHaveLength(2);
+      expect(detail.turnsA).toHaveLength(2);
+      expect(detail.turnsA?.[1]).toBe(detail.answerA);
+      const queue = await json<{ items: { answers: { A: string; B: string }; conversation?: { turns: string[]; A: string[]; B: string[] } }[] }>(await t.req("GET", `/v1/rounds/${multiRound}/review?limit=5`));
+      expect(queue.items.length).toBeGreaterThan(0);
+      for (const item of queue.items) {
+        expect(item.conversation?.turns).toHaveLength(2);
+        expect(item.conversation?.A[1]).toBe(item.answers.A);
+        expect(item.conversation?.B[1]).toBe(item.answers.B);
+      }
+    });
+
     it("ranks the forgetful model lower on the two-turn board than on the first turns alone", async () => {
       const firstTurn = await runRound({ ...base, name: "first turns", instructions: { source: "mt-bench-turn1" } });
       const one = await ranking(firstTurn);
