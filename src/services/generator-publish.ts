@@ -28,8 +28,9 @@ export interface CleanRequest {
 export const GENERATOR_SOURCE = "generator";
 
 async function poolTexts(db: Db): Promise<{ id: string; text: string }[]> {
-  const rows = await db.select({ id: instructions.id, messages: instructions.messages }).from(instructions);
-  return rows.map((r) => ({ id: encodeCleanRef(poolRef(r.id)), text: userText(r.messages) }));
+  const rows = await db.select({ id: instructions.id, messages: instructions.messages, turns: instructions.turns }).from(instructions);
+  // A multi-turn instruction is compared on all its user turns, as a multi-turn item is.
+  return rows.map((r) => ({ id: encodeCleanRef(poolRef(r.id)), text: r.turns ? userText([...r.messages.filter((m) => m.role !== "user"), ...r.turns.map((content) => ({ role: "user", content }))]) : userText(r.messages) }));
 }
 
 /** An item's or pool instruction's ref as `{ itemId }` / `{ instructionId }`, a benchmark hit as it is. */
