@@ -42,7 +42,7 @@ export const InstructionItemSchema = dbJson(z
         ctx.addIssue({ code: "custom", path: ["messages"], message: "with turns, messages may hold only system messages (the user turns are in turns)" });
       }
     } else if ((v.text === undefined) === (v.messages === undefined)) {
-      ctx.addIssue({ code: "custom", path: ["text"], message: "give exactly one of text, messages or turns" });
+      ctx.addIssue({ code: "custom", path: ["text"], message: "give exactly one of text or messages" });
     } else if (v.messages && v.messages[v.messages.length - 1]?.role !== "user") {
       ctx.addIssue({ code: "custom", path: ["messages"], message: "the last message must be from the user" });
     }
