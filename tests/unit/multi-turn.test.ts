@@ -111,3 +111,33 @@ describe("the simulator's later turns", () => {
     for (const w of FOLLOW_UP_TEMPLATE.replace("{k}", "").toLowerCase().match(/[a-z]+/g) ?? []) expect(vocab.has(w), w).toBe(true);
   });
 });
+
+describe("the simulator's forgetful model", () => {
+  it("covers far fewer key points on a second turn, while a model without turnDecay covers as many", async () => {
+    const { loadDefaultPreset } = await import("../../src/sim/preset-schema.js");
+    const { ModelRegistry } = await import("../../src/sim/registry.js");
+    const { respondChat } = await import("../../src/sim/chat-engine.js");
+    const preset = await loadDefaultPreset();
+    const registry = new ModelRegistry(preset);
+    const ctx = { seed: 5, analyzer: new InstructionAnalyzer(preset.categories, preset.fallbackCategory), answerNoise: preset.answerNoise };
+    const questions = Array.from({ length: 60 }, (_, i) => `Describe the history, economy, climate and cuisine of region number ${i} with examples of festivals and rivers.`);
+    const coverage = (model: string, second: boolean) => {
+      const m = registry.chatModel(model)!;
+      let sum = 0;
+      for (const q of questions) {
+        const messages = second ? [u("Tell me about mountains and glaciers."), a("Mountains rise."), u(q)] : [u(q)];
+        const text = respondChat(m, { model, messages }, ctx, { invalidVerdict: false, invalidJson: false }).choices[0]?.text ?? "";
+        sum += assessAnswer(q, text).coverage;
+      }
+      return sum / questions.length;
+    };
+    expect(registry.truth(5).models["sim-forgetful"]?.turnDecay).toBe(3.3);
+    expect(registry.truth(5).models["sim-medium"]?.turnDecay).toBe(0);
+    const f1 = coverage("sim-forgetful", false);
+    const f2 = coverage("sim-forgetful", true);
+    expect(f1).toBeGreaterThan(0.8);
+    expect(f2).toBeLessThan(0.4);
+    // turnDecay 0: only the draws differ between the two requests, not the skill.
+    expect(Math.abs(coverage("sim-medium", true) - coverage("sim-medium", false))).toBeLessThan(0.08);
+  });
+});
