@@ -49,10 +49,19 @@ export async function battleDetail(db: Db, id: number) {
   const [row] = await db.select().from(battles).where(eq(battles.id, id));
   if (!row) return null;
   const [item] = await withJudgments(db, [row]);
-  const [instr] = row.instructionId === null ? [] : await db.select({ messages: instructions.messages, category: instructions.category }).from(instructions).where(eq(instructions.id, row.instructionId));
-  const answers = row.roundId === null || row.instructionId === null ? [] : await db.select({ model: responses.model, text: responses.text }).from(responses).where(and(eq(responses.roundId, row.roundId), eq(responses.instructionId, row.instructionId)));
+  const [instr] = row.instructionId === null ? [] : await db.select({ messages: instructions.messages, turns: instructions.turns, category: instructions.category }).from(instructions).where(eq(instructions.id, row.instructionId));
+  const answers = row.roundId === null || row.instructionId === null ? [] : await db.select({ model: responses.model, text: responses.text, turns: responses.turns }).from(responses).where(and(eq(responses.roundId, row.roundId), eq(responses.instructionId, row.instructionId)));
   const answer = (model: string) => answers.find((a) => a.model === model)?.text ?? null;
-  return { ...item!, instruction: instr ? { messages: instr.messages, category: instr.category } : null, answerA: answer(row.modelA), answerB: answer(row.modelB) };
+  // A multi-turn battle: each candidate's final answer to every user turn (the last is answerA/answerB).
+  const turnsOf = (model: string) => answers.find((a) => a.model === model)?.turns?.map((t) => t.text) ?? null;
+  return {
+    ...item!,
+    instruction: instr ? { messages: instr.messages, turns: instr.turns ?? null, category: instr.category } : null,
+    answerA: answer(row.modelA),
+    answerB: answer(row.modelB),
+    turnsA: turnsOf(row.modelA),
+    turnsB: turnsOf(row.modelB),
+  };
 }
 
 async function withJudgments(db: Db, page: (typeof battles.$inferSelect)[]) {

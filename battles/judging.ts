@@ -44,6 +44,9 @@ export interface GameContext {
   question: LlmMessage[];
   answerA: string;
   answerB: string;
+  /** A multi-turn instruction: each candidate's whole conversation (its answers as the judge sees them). */
+  conversationA?: LlmMessage[];
+  conversationB?: LlmMessage[];
   reference: string | null;
   invalidRetries: number;
   swapRule: "soft" | "strict";
@@ -143,8 +146,8 @@ export async function judgePairwise(ctx: GameContext, template: PairwiseTemplate
   };
   const q = { question: ctx.question, reference: ctx.reference };
   const [ab, ba] = await allOrFirstError([
-    runGame(ctx, "AB", template.render({ ...q, answerA: ctx.answerA, answerB: ctx.answerB }), parse("AB")),
-    runGame(ctx, "BA", template.render({ ...q, answerA: ctx.answerB, answerB: ctx.answerA }), parse("BA")),
+    runGame(ctx, "AB", template.render({ ...q, answerA: ctx.answerA, answerB: ctx.answerB, conversationA: ctx.conversationA, conversationB: ctx.conversationB }), parse("AB")),
+    runGame(ctx, "BA", template.render({ ...q, answerA: ctx.answerB, answerB: ctx.answerA, conversationA: ctx.conversationB, conversationB: ctx.conversationA }), parse("BA")),
   ]);
   return combinePairwise(ab.verdict as PairwiseLabel | null, ba.verdict as PairwiseLabel | null, ctx.swapRule);
 }
@@ -157,8 +160,8 @@ export async function judgeSingle(ctx: GameContext, template: SingleTemplate): P
   };
   const q = { question: ctx.question, reference: ctx.reference };
   const [a, b] = await allOrFirstError([
-    runGame(ctx, "A", template.render({ ...q, answer: ctx.answerA }), parse),
-    runGame(ctx, "B", template.render({ ...q, answer: ctx.answerB }), parse),
+    runGame(ctx, "A", template.render({ ...q, answer: ctx.answerA, conversation: ctx.conversationA }), parse),
+    runGame(ctx, "B", template.render({ ...q, answer: ctx.answerB, conversation: ctx.conversationB }), parse),
   ]);
   return combineSingle(a.score, b.score);
 }
@@ -168,7 +171,9 @@ export async function judgeReward(ctx: GameContext): Promise<CombinedOutcome> {
   const scoreOf = async (order: "A" | "B", answer: string): Promise<number> => {
     const existing = await stored(ctx.db, ctx.battleId, ctx.judge, order);
     if (existing?.score !== null && existing?.score !== undefined) return existing.score;
-    const text = `${ctx.question.map((m) => `${m.role}: ${m.content}`).join("\n")}\nassistant: ${answer}`;
+    // A multi-turn answer is scored as its whole conversation (the reward model reads the last assistant turn).
+    const conversation = order === "A" ? ctx.conversationA : ctx.conversationB;
+    const text = conversation ? conversation.map((m) => `${m.role}: ${m.content}`).join("\n") : `${ctx.question.map((m) => `${m.role}: ${m.content}`).join("\n")}\nassistant: ${answer}`;
     const r = await ctx.llm.score(ctx.judge, text);
     if (!r.ok) throw new JobError(r.kind, `reward model ${ctx.judge}: ${r.message}`, r.retryable);
     const row = { battleId: ctx.battleId, judge: ctx.judge, order, promptVersion: REWARD_PROMPT_VERSION, verdict: r.score.toFixed(4), score: r.score, valid: true, latencyMs: Math.round(r.latencyMs) };

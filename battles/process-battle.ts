@@ -6,13 +6,14 @@ import { eq } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { instructions, type StoredStyle } from "../db/schema/index.js";
 import { type CombinedOutcome, poolJury } from "../judges/index.js";
+import { conversationOf } from "./conversation.js";
 import { judgePairwise, judgeReward, judgeSingle, type GameContext } from "./judging.js";
 import { loadJudgeTemplate } from "./judge-template.js";
 import type { BattleLlm, LlmMessage } from "./llm.js";
 import type { BattleResult, BattleRow } from "./queue.js";
 import { ensureResponse, requireAnswer, type ResponseRow } from "./responses.js";
 import type { SingleFlight } from "../lib/single-flight.js";
-import { roundPromptVersion, type RoundRow } from "./round-store.js";
+import { multiTurnPromptVersion, roundPromptVersion, type RoundRow } from "./round-store.js";
 import { allOrFirstError } from "./all-settled.js";
 import type { RoundBudget } from "./budget.js";
 
@@ -26,7 +27,7 @@ export interface ProcessDeps {
 }
 
 /** An answer with its trace in front, for rounds whose judges are shown traces. */
-function withTraceShown(r: ResponseRow): string {
+function withTraceShown(r: Pick<ResponseRow, "trace" | "text">): string {
   return r.trace === null ? r.text : `[Reasoning trace]\n${r.trace}\n[End of reasoning trace]\n\n${r.text}`;
 }
 
@@ -36,9 +37,12 @@ export async function processBattle(deps: ProcessDeps, b: BattleRow, round: Roun
   const [ins] = await deps.db.select().from(instructions).where(eq(instructions.id, b.instructionId));
   if (!ins) throw new Error(`instruction ${b.instructionId} not found`);
   const messages = ins.messages as LlmMessage[];
-  const instruction = { id: ins.id, messages };
+  const turns = ins.turns !== null && ins.turns.length > 1 ? ins.turns : null;
+  const instruction = { id: ins.id, messages, turns };
   // The judge template first: a round whose template is missing fails before any answer is paid for.
-  const version = roundPromptVersion(round);
+  // A multi-turn instruction is judged on conversations: with the multi-turn built-in of the round's mode
+  // and `judgeTurns`, unless the round names a user template (whose {{conversation_a}} etc. show them).
+  const version = (turns !== null ? multiTurnPromptVersion(round) : null) ?? roundPromptVersion(round);
   const pairwise = round.judgeMode === "pairwise" ? await loadJudgeTemplate(deps.db, version, "pairwise") : null;
   const single = round.judgeMode === "single" ? await loadJudgeTemplate(deps.db, version, "single") : null;
   const [ra, rb] = await allOrFirstError([
@@ -48,6 +52,11 @@ export async function processBattle(deps: ProcessDeps, b: BattleRow, round: Roun
   requireAnswer(ra);
   requireAnswer(rb);
   const options = round.options;
+  const shown = (r: Pick<ResponseRow, "trace" | "text">) => (options.judgeSeesTraces === true ? withTraceShown(r) : r.text);
+  // Each turn's trace is stripped (or shown) as the final answer's is.
+  const conversation = (r: ResponseRow) => (turns && r.turns ? conversationOf(messages, turns, r.turns.map((t) => shown(t))) : undefined);
+  const conversationA = conversation(ra);
+  const conversationB = conversation(rb);
   const jurors = await allOrFirstError(
     round.judges.map(async (judge): Promise<CombinedOutcome & { judge: string }> => {
       const ctx: GameContext = {
@@ -59,8 +68,10 @@ export async function processBattle(deps: ProcessDeps, b: BattleRow, round: Roun
         judge,
         question: messages,
         // Judges see final answers; a round may show them the traces too.
-        answerA: options.judgeSeesTraces === true ? withTraceShown(ra) : ra.text,
-        answerB: options.judgeSeesTraces === true ? withTraceShown(rb) : rb.text,
+        answerA: shown(ra),
+        answerB: shown(rb),
+        conversationA,
+        conversationB,
         reference: options.useReference ? ins.reference : null,
         invalidRetries: options.invalidRetries,
         swapRule: options.swapRule,

@@ -29,6 +29,8 @@ export const RoundProgressSchema = z.object({
     invalidRetries: z.number(),
     humanOverride: z.boolean(),
     judgeSeesTraces: z.boolean(),
+    /** Multi-turn instructions: judged on the whole conversation or the last turn. */
+    judgeTurns: z.enum(["conversation", "last"]),
   }),
   error: z.string().nullable(),
   counts: z.object({ total: z.number(), done: z.number(), failed: z.number(), pending: z.number(), running: z.number(), cancelled: z.number(), invalid: z.number() }),

@@ -64,6 +64,7 @@ export async function roundProgress(db: Db, round: RoundRow, now: Date = new Dat
       invalidRetries: round.options.invalidRetries ?? 2,
       humanOverride: round.options.humanOverride === true,
       judgeSeesTraces: round.options.judgeSeesTraces === true,
+      judgeTurns: round.options.judgeTurns ?? "conversation",
     },
     error: round.error,
     counts: { ...counts, pending: counts.pending + counts.running },

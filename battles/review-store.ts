@@ -50,25 +50,33 @@ export interface ReviewMaterial {
   /** Model A's and model B's answers (real order; the caller blinds them). */
   answerA: string;
   answerB: string;
+  /** A multi-turn battle: the user turns, and each model's final answer to each (the last is answerA/answerB). */
+  turns?: string[];
+  turnsA?: string[];
+  turnsB?: string[];
 }
 
 /** Instruction and both answers of the given battles (battles missing an answer are left out). */
 export async function reviewMaterial(db: Db, roundId: string, battleIds: readonly number[]): Promise<ReviewMaterial[]> {
   if (battleIds.length === 0) return [];
   const bs = await db
-    .select({ id: battles.id, instructionId: battles.instructionId, modelA: battles.modelA, modelB: battles.modelB, messages: instructions.messages, category: instructions.category })
+    .select({ id: battles.id, instructionId: battles.instructionId, modelA: battles.modelA, modelB: battles.modelB, messages: instructions.messages, turns: instructions.turns, category: instructions.category })
     .from(battles)
     .innerJoin(instructions, eq(instructions.id, battles.instructionId))
     .where(and(eq(battles.roundId, roundId), inArray(battles.id, [...battleIds])));
   const ids = [...new Set(bs.map((b) => b.instructionId).filter((i): i is number => i !== null))];
-  const rs = ids.length === 0 ? [] : await db.select({ instructionId: responses.instructionId, model: responses.model, text: responses.text }).from(responses).where(and(eq(responses.roundId, roundId), inArray(responses.instructionId, ids)));
+  const rs = ids.length === 0 ? [] : await db.select({ instructionId: responses.instructionId, model: responses.model, text: responses.text, turns: responses.turns }).from(responses).where(and(eq(responses.roundId, roundId), inArray(responses.instructionId, ids)));
   const answer = (instructionId: number | null, model: string) => rs.find((r) => r.instructionId === instructionId && r.model === model)?.text;
+  const turnsOf = (instructionId: number | null, model: string) => rs.find((r) => r.instructionId === instructionId && r.model === model)?.turns?.map((t) => t.text) ?? null;
   const out: ReviewMaterial[] = [];
   for (const b of bs) {
     const answerA = answer(b.instructionId, b.modelA);
     const answerB = answer(b.instructionId, b.modelB);
     if (answerA === undefined || answerB === undefined) continue;
-    out.push({ battleId: b.id, messages: b.messages, category: b.category, answerA, answerB });
+    const turnsA = turnsOf(b.instructionId, b.modelA);
+    const turnsB = turnsOf(b.instructionId, b.modelB);
+    const multi = b.turns !== null && turnsA !== null && turnsB !== null ? { turns: b.turns, turnsA, turnsB } : {};
+    out.push({ battleId: b.id, messages: b.messages, category: b.category, answerA, answerB, ...multi });
   }
   const order = new Map(battleIds.map((id, i) => [id, i]));
   return out.sort((x, y) => (order.get(x.battleId) ?? 0) - (order.get(y.battleId) ?? 0));

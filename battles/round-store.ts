@@ -8,7 +8,7 @@ import type { Db } from "../db/client.js";
 import { battles, instructions, type RoundOptions, rounds } from "../db/schema/index.js";
 import { type BudgetCaps, readBudget, setBudgetCaps } from "../db/budget-ledger.js";
 import { findTemplate } from "../db/judge-templates.js";
-import { DEFAULT_PAIRWISE_VERSION, DEFAULT_SINGLE_VERSION, getPromptTemplate, parseTemplateRef } from "../judges/index.js";
+import { DEFAULT_PAIRWISE_VERSION, DEFAULT_SINGLE_VERSION, getPromptTemplate, multiTurnTemplate, parseTemplateRef } from "../judges/index.js";
 import { type PairingMode, planBattles, planPairs } from "./pairing.js";
 import { roundSpend } from "./spend.js";
 import { mulberry32 } from "../lib/random.js";
@@ -47,6 +47,19 @@ export const REWARD_PROMPT_VERSION = "reward@1";
 export function roundPromptVersion(round: Pick<RoundRow, "judgeMode"> & { options: Pick<RoundOptions, "promptVersion"> }): string {
   const byMode = round.judgeMode === "single" ? DEFAULT_SINGLE_VERSION : round.judgeMode === "reward" ? REWARD_PROMPT_VERSION : DEFAULT_PAIRWISE_VERSION;
   return round.options.promptVersion ?? byMode;
+}
+
+/**
+ * The built-in multi-turn template a multi-turn instruction of this round is judged with (by the round's
+ * mode and `judgeTurns`), or null when its battles use the round's own template: a reward round, or a
+ * round naming a user template (which shows the conversations through its placeholders).
+ */
+export function multiTurnPromptVersion(round: Pick<RoundRow, "judgeMode"> & { options: Pick<RoundOptions, "promptVersion" | "judgeTurns"> }): string | null {
+  if (round.judgeMode !== "pairwise" && round.judgeMode !== "single") return null;
+  const v = round.options.promptVersion;
+  if (v !== undefined && getPromptTemplate(v) === null) return null;
+  const turns = round.options.judgeTurns ?? "conversation";
+  return round.judgeMode === "pairwise" ? multiTurnTemplate("pairwise", turns).version : multiTurnTemplate("single", turns).version;
 }
 
 /** No instruction matched the round's filter; the transaction is rolled back. */

@@ -35,17 +35,27 @@ export interface RoundSpend {
   costUsd: number;
 }
 
-/** Count one stored row of `kind` (an invalid judgment also counts as invalid) and add its spend, on one stripe. */
-export async function addRoundSpend(tx: Tx, roundId: string, kind: "answer" | "judgment" | "invalid-judgment", s: Spend): Promise<void> {
+/** What one stored row of `kind` adds to the answer, judgment and invalid-judgment counters (an answer turn: nothing). */
+export function countsOf(kind: SpendCount["kind"]): { answers: number; judgments: number; invalid: number } {
+  return { answers: kind === "answer" ? 1 : 0, judgments: kind === "judgment" || kind === "invalid-judgment" ? 1 : 0, invalid: kind === "invalid-judgment" ? 1 : 0 };
+}
+
+/**
+ * Count one stored row of `kind` (an invalid judgment also counts as invalid) and add its spend, on one
+ * stripe. An `answer-turn` (one turn of a multi-turn answer) adds its spend only: the answer counts when
+ * its last turn is in.
+ */
+export async function addRoundSpend(tx: Tx, roundId: string, kind: SpendCount["kind"], s: Spend): Promise<void> {
+  const n = countsOf(kind);
   nextStripe = (nextStripe + 1) % ROUND_SPEND_STRIPES;
   const t = roundSpendStripes;
   const add = {
     spentPromptTokens: Math.round(s.promptTokens),
     spentCompletionTokens: Math.round(s.completionTokens),
     spentCostUsd: s.costUsd,
-    answerCount: kind === "answer" ? 1 : 0,
-    judgmentCount: kind === "answer" ? 0 : 1,
-    invalidJudgmentCount: kind === "invalid-judgment" ? 1 : 0,
+    answerCount: n.answers,
+    judgmentCount: n.judgments,
+    invalidJudgmentCount: n.invalid,
   };
   await tx
     .insert(t)
@@ -73,7 +83,7 @@ export const stripeSums = {
 /** What a stored row counts as, and what its calls cost. */
 export interface SpendCount {
   roundId: string;
-  kind: "answer" | "judgment" | "invalid-judgment";
+  kind: "answer" | "answer-turn" | "judgment" | "invalid-judgment";
   spend: Spend;
 }
 
@@ -104,12 +114,13 @@ export async function storeOnce<T extends PgTable>(db: Db, table: T, values: PgI
  */
 async function storeCounted<T extends PgTable>(db: Db, table: T, values: PgInsertValue<T>, count: SpendCount): Promise<boolean> {
   nextStripe = (nextStripe + 1) % ROUND_SPEND_STRIPES;
-  const { spend, kind } = count;
+  const { spend } = count;
+  const n = countsOf(count.kind);
   const inserted = db.insert(table).values(values).onConflictDoNothing().returning({ stored: sql<number>`1` });
   const result = await db.execute(sql`with ins as (${inserted.getSQL()})
     insert into round_spend_stripes (round_id, stripe, spent_prompt_tokens, spent_completion_tokens, spent_cost_usd, answer_count, judgment_count, invalid_judgment_count)
     select ${count.roundId}, ${nextStripe}, ${Math.round(spend.promptTokens)}, ${Math.round(spend.completionTokens)}, ${spend.costUsd}::float8,
-      ${kind === "answer" ? 1 : 0}, ${kind === "answer" ? 0 : 1}, ${kind === "invalid-judgment" ? 1 : 0} from ins
+      ${n.answers}, ${n.judgments}, ${n.invalid} from ins
     on conflict (round_id, stripe) do update set
       spent_prompt_tokens = round_spend_stripes.spent_prompt_tokens + excluded.spent_prompt_tokens,
       spent_completion_tokens = round_spend_stripes.spent_completion_tokens + excluded.spent_completion_tokens,

@@ -17,6 +17,7 @@ export * from "./prompts/question.js";
 export * from "./prompts/pairwise.js";
 export * from "./prompts/pairwise-json.js";
 export * from "./prompts/single.js";
+export * from "./prompts/multi-turn.js";
 export * from "./prompts/registry.js";
 export * from "./human-agreement.js";
 export * from "./template-verdict.js";

@@ -41,6 +41,19 @@ export interface RoundOptions {
   humanOverride?: boolean;
   /** Show judges the candidates' reasoning traces before their final answers; absent means false. */
   judgeSeesTraces?: boolean;
+  /**
+   * Multi-turn instructions: judges decide on the whole conversation ("conversation", the default)
+   * or on the last turn only ("last", the earlier turns shown as context).
+   */
+  judgeTurns?: "conversation" | "last";
+}
+
+/** One answered turn of a multi-turn conversation, as `responses.turns` keeps it. */
+export interface ResponseTurn {
+  /** The turn's final answer (no trace): what the next turn's request carried as the assistant message. */
+  text: string;
+  trace: string | null;
+  traceStatus: "none" | "closed" | "unclosed";
 }
 
 /**
@@ -157,9 +170,46 @@ export const responses = pgTable(
     costUsd: doublePrecision("cost_usd").notNull().default(0),
     latencyMs: integer("latency_ms").notNull().default(0),
     cached: boolean("cached").notNull().default(false),
+    /**
+     * A multi-turn instruction's answers, turn by turn (`text`/`trace` above are the last turn's, the
+     * spend columns the sum over turns); null for a single-turn instruction.
+     */
+    turns: jsonb("turns").$type<ResponseTurn[]>(),
     createdAt: ts("created_at").notNull().defaultNow(),
   },
   (t) => [uniqueIndex("responses_round_instr_model_idx").on(t.roundId, t.instructionId, t.model)],
+);
+
+/**
+ * Each answered turn of a multi-turn conversation, stored (with its spend added to the round and its
+ * budget reservation settled) as soon as it comes back, so a battle retried after a crash between
+ * turns asks only for the turns not stored yet and counts each turn's spend once. The `responses` row
+ * is written when the last turn is in. Turn numbers start at 1.
+ */
+export const responseTurns = pgTable(
+  "response_turns",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    roundId: text("round_id")
+      .notNull()
+      .references(() => rounds.id, { onDelete: "cascade" }),
+    instructionId: bigint("instruction_id", { mode: "number" })
+      .notNull()
+      .references(() => instructions.id),
+    model: text("model").notNull(),
+    turn: integer("turn").notNull(),
+    text: text("text").notNull(),
+    trace: text("trace"),
+    traceStatus: text("trace_status").$type<"none" | "closed" | "unclosed">().notNull().default("none"),
+    promptTokens: integer("prompt_tokens").notNull().default(0),
+    completionTokens: integer("completion_tokens").notNull().default(0),
+    reasoningTokens: integer("reasoning_tokens").notNull().default(0),
+    costUsd: doublePrecision("cost_usd").notNull().default(0),
+    latencyMs: integer("latency_ms").notNull().default(0),
+    cached: boolean("cached").notNull().default(false),
+    createdAt: ts("created_at").notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("response_turns_key_idx").on(t.roundId, t.instructionId, t.model, t.turn)],
 );
 
 export const judgments = pgTable(

@@ -73,6 +73,12 @@ export const instructions = pgTable(
     messages: jsonb("messages").$type<ChatMessage[]>().notNull(),
     /** The first user turn, for search and display. */
     text: text("text").notNull(),
+    /**
+     * A multi-turn instruction's user turns (two or more), answered turn by turn, each answer seeing the
+     * candidate's own earlier ones (MT-bench); null for a single-turn instruction. `messages` then holds
+     * the prefix up to and including the first user turn, so readers of one turn keep working.
+     */
+    turns: jsonb("turns").$type<string[]>(),
     category: text("category").notNull().default("general"),
     complexity: integer("complexity"),
     source: text("source").notNull().default("user"),

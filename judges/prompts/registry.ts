@@ -5,6 +5,7 @@
 import { PAIRWISE_JSON_VERSION, pairwiseJsonTemplate } from "./pairwise-json.js";
 import { PAIRWISE_VERSION, pairwiseTemplate } from "./pairwise.js";
 import { SINGLE_VERSION, singleTemplate } from "./single.js";
+import { multiTurnPairwiseLastTemplate, multiTurnPairwiseTemplate, multiTurnSingleLastTemplate, multiTurnSingleTemplate } from "./multi-turn.js";
 import type { PairwiseTemplate, PromptTemplate, SingleTemplate } from "./types.js";
 
 export const DEFAULT_PAIRWISE_VERSION = PAIRWISE_VERSION;
@@ -15,6 +16,10 @@ const TEMPLATES: ReadonlyMap<string, PromptTemplate> = new Map<string, PromptTem
   [pairwiseTemplate.version, pairwiseTemplate],
   [pairwiseJsonTemplate.version, pairwiseJsonTemplate],
   [singleTemplate.version, singleTemplate],
+  [multiTurnPairwiseTemplate.version, multiTurnPairwiseTemplate],
+  [multiTurnPairwiseLastTemplate.version, multiTurnPairwiseLastTemplate],
+  [multiTurnSingleTemplate.version, multiTurnSingleTemplate],
+  [multiTurnSingleLastTemplate.version, multiTurnSingleLastTemplate],
 ]);
 
 /** Every registered version, for validation messages and OpenAPI enums. */

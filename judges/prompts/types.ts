@@ -28,6 +28,13 @@ export interface PairwiseInput {
   /** The answer shown in position A (for the swapped game, pass model B's answer here). */
   answerA: string;
   answerB: string;
+  /**
+   * A multi-turn instruction: each candidate's whole conversation (its system messages, user turns and
+   * its own answers, ending with its last answer), in the same positions as the answers. Multi-turn
+   * templates render these; single-turn ones ignore them.
+   */
+  conversationA?: readonly JudgeMessage[];
+  conversationB?: readonly JudgeMessage[];
   /** Reference answer for reference-guided grading (math, code); omitted or empty means none. */
   reference?: string | null;
 }
@@ -35,6 +42,8 @@ export interface PairwiseInput {
 export interface SingleInput {
   question: QuestionInput;
   answer: string;
+  /** A multi-turn instruction: the candidate's whole conversation (see PairwiseInput). */
+  conversation?: readonly JudgeMessage[];
   reference?: string | null;
 }
 

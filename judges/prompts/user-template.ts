@@ -6,7 +6,7 @@
  * `<name>@<n>+reference` when the template shows a reference answer and one was given, as for the
  * built-ins (question.ts `renderedVersion`).
  */
-import { MAX_RATING, MIN_RATING } from "../labels.js";
+import { type JudgeMessage, MAX_RATING, MIN_RATING } from "../labels.js";
 import { labelFromVerdictValue } from "../template-verdict.js";
 import { renderedVersion, renderQuestion, renderTranscript, hasReference } from "./question.js";
 import type { PairwiseTemplate, QuestionInput, RenderedPrompt, SingleTemplate } from "./types.js";
@@ -38,10 +38,17 @@ export const MAX_SCHEMA_CHARS = 16_000;
 
 /** The placeholders each mode may use. */
 export const PLACEHOLDERS: Record<TemplateMode, readonly string[]> = {
-  pairwise: ["question", "conversation", "reference", "answer_a", "answer_b"],
-  single: ["question", "conversation", "reference", "answer"],
+  pairwise: ["question", "conversation", "reference", "answer_a", "answer_b", "conversation_a", "conversation_b"],
+  single: ["question", "conversation", "reference", "answer", "answer_conversation"],
 };
-const REQUIRED: Record<TemplateMode, readonly string[]> = { pairwise: ["answer_a", "answer_b"], single: ["answer"] };
+/**
+ * What a template must show, each entry satisfied by any of its names: an answer, or (multi-turn) the
+ * candidate's whole conversation, which ends with that answer.
+ */
+const REQUIRED: Record<TemplateMode, readonly (readonly string[])[]> = {
+  pairwise: [["answer_a", "conversation_a"], ["answer_b", "conversation_b"]],
+  single: [["answer", "answer_conversation"]],
+};
 const OUTPUT_KINDS: Record<TemplateMode, readonly TemplateOutput["kind"][]> = { pairwise: ["labels", "json"], single: ["rating", "json"] };
 
 /** `{{ name }}`: anything between double braces is a placeholder, so a typo is caught, not sent. */
@@ -68,8 +75,8 @@ function textProblems(spec: Omit<UserTemplateSpec, "version">): TemplateProblem[
   const allowed = PLACEHOLDERS[spec.mode];
   const unknown = used.filter((p) => !allowed.includes(p));
   if (unknown.length > 0) out.push({ field: "userTemplate", message: `unknown placeholder(s) ${unknown.map((p) => `{{${p}}}`).join(", ")}; a ${spec.mode} template may use ${allowed.map((p) => `{{${p}}}`).join(", ")}` });
-  const missing = REQUIRED[spec.mode].filter((p) => !used.includes(p));
-  if (missing.length > 0) out.push({ field: "userTemplate", message: `a ${spec.mode} template must show ${missing.map((p) => `{{${p}}}`).join(" and ")}` });
+  const missing = REQUIRED[spec.mode].filter((names) => !names.some((p) => used.includes(p)));
+  if (missing.length > 0) out.push({ field: "userTemplate", message: `a ${spec.mode} template must show ${missing.map((names) => names.map((p) => `{{${p}}}`).join(" or ")).join(" and ")}` });
   if (!used.includes("question") && !used.includes("conversation")) out.push({ field: "userTemplate", message: "the judge must see what was asked: use {{question}} or {{conversation}}" });
   return out;
 }
@@ -142,6 +149,15 @@ function commonValues(question: QuestionInput, reference: string | null | undefi
   return { question: renderQuestion(question), conversation, reference: hasReference(reference) ? reference : "" };
 }
 
+/**
+ * `{{conversation_a}}` and the like: the candidate's whole conversation as a transcript (question.ts
+ * `renderTranscript`), its answers included; a single-turn instruction gives its question and the answer.
+ */
+function candidateConversation(conversation: readonly JudgeMessage[] | undefined, question: QuestionInput, answer: string): string {
+  const asked: readonly JudgeMessage[] = typeof question === "string" ? [{ role: "user", content: question }] : question;
+  return renderTranscript(conversation ?? [...asked, { role: "assistant", content: answer }]);
+}
+
 function render(spec: UserTemplateSpec, values: Record<string, string>, reference: string | null | undefined): RenderedPrompt {
   const base = templateVersion(spec.name, spec.version);
   // Only a template that shows the reference is a different prompt with one.
@@ -165,7 +181,18 @@ export function userPairwiseTemplate(spec: UserTemplateSpec & { mode: "pairwise"
     version: templateVersion(spec.name, spec.version),
     output: output.kind === "json" ? "json" : "label",
     ...(output.kind === "json" ? { verdictField: output.verdictField } : {}),
-    render: (input) => render(spec, { ...commonValues(input.question, input.reference), answer_a: input.answerA, answer_b: input.answerB }, input.reference),
+    render: (input) =>
+      render(
+        spec,
+        {
+          ...commonValues(input.question, input.reference),
+          answer_a: input.answerA,
+          answer_b: input.answerB,
+          conversation_a: candidateConversation(input.conversationA, input.question, input.answerA),
+          conversation_b: candidateConversation(input.conversationB, input.question, input.answerB),
+        },
+        input.reference,
+      ),
   };
 }
 
@@ -177,6 +204,7 @@ export function userSingleTemplate(spec: UserTemplateSpec & { mode: "single" }):
     version: templateVersion(spec.name, spec.version),
     output: output.kind === "json" ? "json" : "rating",
     ...(output.kind === "json" ? { verdictField: output.verdictField } : {}),
-    render: (input) => render(spec, { ...commonValues(input.question, input.reference), answer: input.answer }, input.reference),
+    render: (input) =>
+      render(spec, { ...commonValues(input.question, input.reference), answer: input.answer, answer_conversation: candidateConversation(input.conversation, input.question, input.answer) }, input.reference),
   };
 }

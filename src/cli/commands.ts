@@ -20,7 +20,8 @@ Commands:
   round start FILE|-    start a round from a JSON body (add --follow to watch it); MATRIX_ARENA_URL, MATRIX_ARENA_API_KEY
   round follow ID       follow a round with a progress bar
   leaderboard           ratings from a JSONL battle log: --input FILE [--method bt|elo|newman|davidson|counting|average-win-rate|eigen|pagerank] [--bootstrap N] [--baseline M] [--json]
-  demo                  the whole loop against the simulator on a temporary database (--iterations 3 --seed 7 --out DIR)
+  demo                  the whole loop against the simulator on a temporary database (--iterations 3 --seed 7 --out DIR);
+                        --mt-bench [FILE]: multi-turn battles on MT-bench's two-turn questions (../shared/data)
   help                  this text
 `;
 

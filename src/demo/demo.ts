@@ -185,6 +185,20 @@ export async function runDemoCommand(argv: string[]): Promise<number> {
   };
   const iterations = Number(arg("--iterations") ?? 3);
   const seed = Number(arg("--seed") ?? 7);
+  if (argv.includes("--mt-bench")) {
+    const { defaultMtBenchFile, runMtBenchDemo } = await import("./mt-bench.js");
+    const file = arg("--mt-bench");
+    const limit = arg("--limit");
+    return runMtBenchDemo({
+      seed,
+      file: file === undefined || file.startsWith("--") ? defaultMtBenchFile() : file,
+      out: arg("--out"),
+      limit: limit === undefined ? undefined : Number(limit),
+      write: (s) => process.stdout.write(s),
+      progress: (s) => process.stderr.write(s),
+      isTty: process.stderr.isTTY === true,
+    });
+  }
   if (!Number.isInteger(iterations) || iterations < 2 || iterations > 10) {
     process.stderr.write("demo: --iterations must be an integer from 2 to 10\n");
     return 2;

@@ -119,7 +119,19 @@ function contents(c: DatasetCardInput): string {
     `- Target model: ${c.target == null ? "(none)" : `\`${cell(c.target)}\``}`,
     `- Provenance in rows: ${provenanceKept(c.kind, c.format, c.formatOptions) ? "yes (`metadata` field)" : "no"}`,
     `- Reasoning traces: ${tracesLine(c.kind, c.formatOptions)}`,
+    ...(s.multiTurnRows === undefined ? [] : [`- Multi-turn rows: ${s.multiTurnRows} ${multiTurnLine(c.kind, c.format)}`]),
   ].join("\n");
+}
+
+/** How this kind and format lays out a multi-turn instruction's rows (src/exports/format.ts). */
+function multiTurnLine(kind: SelectionKind, format: string): string {
+  const whole = "carry whole conversations: each candidate answered every user turn after its own earlier answers";
+  if (kind === "sft" || kind === "kto") return `${whole}; a row is the candidate's whole conversation`;
+  if ((kind === "dpo" && format === "trl") || (kind === "reward" && format === "trl-pairwise")) {
+    return `${whole}; \`prompt\` is the shared prefix (system and first user turn), \`chosen\`/\`rejected\` each side's whole continuation`;
+  }
+  if (kind === "reward") return `${whole}; each response carries its continuation in \`turns\``;
+  return `${whole}; this format holds one conversation per row, so it is the chosen side's and only the last answers differ (use \`trl\` for both histories)`;
 }
 
 /** What the rows hold of the models' reasoning traces (`traces=keep` or the default). */

@@ -56,3 +56,29 @@ export function toShareGpt(messages: readonly PromptMessage[]): ShareGptTurn[] {
   for (const t of turns) out.push({ from: t.role === "user" ? "human" : "gpt", value: t.content });
   return out;
 }
+
+/** A multi-turn answer as the formats need it: its earlier answers and its last one. */
+export interface TurnAnswer {
+  text: string;
+  earlier?: readonly { text: string; trace?: string | null }[];
+}
+
+/**
+ * A multi-turn candidate's side of the conversation after the shared prefix (which ends with the first
+ * user turn): its earlier answers, each followed by the next user turn, then its last answer.
+ * `content` writes an answer (with or without its trace).
+ */
+export function continuationMessages(turns: readonly string[], answer: TurnAnswer, content: (a: { text: string; trace?: string | null }) => string, last: string): PromptMessage[] {
+  const out: PromptMessage[] = [];
+  (answer.earlier ?? []).forEach((e, i) => {
+    out.push({ role: "assistant", content: content(e) }, { role: "user", content: turns[i + 1] ?? "" });
+  });
+  out.push({ role: "assistant", content: last });
+  return out;
+}
+
+/** The candidate's own conversation up to (and with) the last user turn: the prompt its last answer answered. */
+export function ownPrompt(prefix: readonly PromptMessage[], turns: readonly string[], answer: TurnAnswer, content: (a: { text: string; trace?: string | null }) => string): PromptMessage[] {
+  const cont = continuationMessages(turns, answer, content, "");
+  return [...plainMessages(prefix), ...cont.slice(0, -1)];
+}

@@ -31,7 +31,7 @@ import type {
   SelectionKind,
   SftRow,
 } from "./select-types.js";
-import { plainMessages, toAlternating, toShareGpt } from "./format-turns.js";
+import { continuationMessages, ownPrompt, plainMessages, toAlternating, toShareGpt } from "./format-turns.js";
 
 export const SFT_FORMATS = ["messages", "openai", "sharegpt", "alpaca", "axolotl"] as const;
 export const DPO_FORMATS = ["trl", "openai", "llamafactory", "axolotl"] as const;
@@ -76,7 +76,30 @@ export function traceLayout(kind: SelectionKind, options: FormatOptions = {}): "
 }
 
 /** The answer as a row carries it: with its trace in front when traces are kept. */
-const answerText = (a: RowAnswer, traces: boolean): string => (traces ? withThinkBlock(a.text, a.trace ?? null) : a.text);
+const answerText = (a: Pick<RowAnswer, "text" | "trace">, traces: boolean): string => (traces ? withThinkBlock(a.text, a.trace ?? null) : a.text);
+
+/**
+ * Multi-turn rows (a row with `turns`). The candidates shared the prefix (`prompt`: system messages and
+ * the first user turn) and nothing after it, since each answered the later turns after its own earlier
+ * answers. So:
+ * - SFT and KTO: the candidate's whole conversation, its earlier answers in the prompt part;
+ * - TRL preference (DPO `trl`, reward `trl-pairwise`): `prompt` the shared prefix, `chosen`/`rejected`
+ *   each candidate's continuation (its answers and the later user turns) as a message list, which TRL's
+ *   conversational preference format takes as it is;
+ * - OpenAI DPO, LLaMA-Factory sharegpt preference and Axolotl's DPO `chat_template.default` hold one
+ *   conversation and one final assistant message per side, so they cannot carry two different histories:
+ *   the conversation is the chosen candidate's (its earlier answers) and only the last answers differ;
+ * - reward `scores`: the shared prefix, and each response with its `turns` (the continuation).
+ * With `traces=keep`, every assistant turn carries its own trace; the later turns' requests carried the
+ * earlier answers without traces.
+ */
+function multiTurnPrompt(row: { prompt: PromptMessage[]; turns?: string[] }, answer: RowAnswer, traces: boolean): PromptMessage[] {
+  return row.turns === undefined ? row.prompt : ownPrompt(row.prompt, row.turns, answer, (a) => answerText(a, traces));
+}
+
+function continuation(turns: readonly string[], answer: RowAnswer, traces: boolean): PromptMessage[] {
+  return continuationMessages(turns, answer, (a) => answerText(a, traces), answerText(answer, traces));
+}
 
 /** Formats whose tools ignore an extra `metadata` column; the OpenAI formats are not among them. */
 const TOLERATES_METADATA = new Set([
@@ -124,15 +147,17 @@ export function formatSft(row: SftRow, format: FormatOfKind["sft"], keep: boolea
   const { model, responseId } = row.completion;
   const text = answerText(row.completion, traces);
   const meta = keep ? { ...row.provenance, completionModel: model, completionResponseId: responseId } : null;
+  // A multi-turn row: the winner's whole conversation, its earlier answers included.
+  const prompt = multiTurnPrompt(row, row.completion, traces);
   switch (format) {
     case "messages":
     case "openai":
     case "axolotl":
-      return withMetadata({ messages: [...plainMessages(row.prompt), assistant(text)] }, meta);
+      return withMetadata({ messages: [...plainMessages(prompt), assistant(text)] }, meta);
     case "sharegpt":
-      return withMetadata({ conversations: [...toShareGpt(row.prompt), gpt(text)] }, meta);
+      return withMetadata({ conversations: [...toShareGpt(prompt), gpt(text)] }, meta);
     case "alpaca":
-      return withMetadata(alpaca(row.prompt, text), meta);
+      return withMetadata(alpaca(prompt, text), meta);
   }
 }
 
@@ -148,6 +173,7 @@ export function formatDpo(row: DpoRow, format: FormatOfKind["dpo"], keep: boolea
         rejectedResponseId: row.rejected.responseId,
       }
     : null;
+  if (row.turns !== undefined) return multiTurnDpo(row, row.turns, format, meta, traces, chosen, rejected);
   const prompt = plainMessages(row.prompt);
   switch (format) {
     case "trl":
@@ -165,6 +191,23 @@ export function formatDpo(row: DpoRow, format: FormatOfKind["dpo"], keep: boolea
   }
 }
 
+/** A multi-turn DPO row in each layout (see `multiTurnPrompt` for what each can hold). */
+function multiTurnDpo(row: DpoRow, turns: string[], format: FormatOfKind["dpo"], meta: JsonRecord | null, traces: boolean, chosen: string, rejected: string): JsonRecord {
+  if (format === "trl") {
+    return withMetadata({ prompt: plainMessages(row.prompt), chosen: continuation(turns, row.chosen, traces), rejected: continuation(turns, row.rejected, traces) }, meta);
+  }
+  // One shared conversation per line: the chosen candidate's.
+  const shared = multiTurnPrompt(row, row.chosen, traces);
+  switch (format) {
+    case "openai":
+      return { input: { messages: shared }, preferred_output: [assistant(chosen)], non_preferred_output: [assistant(rejected)] };
+    case "llamafactory":
+      return withMetadata({ conversations: toShareGpt(shared), chosen: gpt(chosen), rejected: gpt(rejected) }, meta);
+    case "axolotl":
+      return withMetadata({ messages: shared, chosen: assistant(chosen), rejected: assistant(rejected) }, meta);
+  }
+}
+
 /**
  * `scores`: one line per instruction. `trl-pairwise`: one line per pair of differently scored
  * answers (scores within judges/ `TIE_EPSILON` are the same score, as in selection).
@@ -172,7 +215,8 @@ export function formatDpo(row: DpoRow, format: FormatOfKind["dpo"], keep: boolea
 export function formatReward(row: RewardRow, format: FormatOfKind["reward"], keep: boolean): JsonRecord[] {
   const prompt = plainMessages(row.prompt);
   if (format === "scores") {
-    const responses = row.responses.map((r) => ({ text: r.text, score: r.score, model: r.model }));
+    const turns = row.turns;
+    const responses = row.responses.map((r) => (turns === undefined ? { text: r.text, score: r.score, model: r.model } : { text: r.text, turns: continuation(turns, r, false), score: r.score, model: r.model }));
     const responseIds = Object.fromEntries(row.responses.map((r) => [r.model, r.responseId]));
     return [withMetadata({ prompt, responses }, keep ? { ...row.provenance, responseIds } : null)];
   }
@@ -182,7 +226,8 @@ export function formatReward(row: RewardRow, format: FormatOfKind["reward"], kee
     for (const lo of row.responses.slice(i + 1)) {
       const margin = hi.score - lo.score;
       if (margin <= TIE_EPSILON) continue;
-      const line = { prompt, chosen: [assistant(hi.text)], rejected: [assistant(lo.text)], margin };
+      const turns = row.turns;
+      const line = turns === undefined ? { prompt, chosen: [assistant(hi.text)], rejected: [assistant(lo.text)], margin } : { prompt, chosen: continuation(turns, hi, false), rejected: continuation(turns, lo, false), margin };
       lines.push(withMetadata(line, keep ? { ...row.provenance, chosenModel: hi.model, rejectedModel: lo.model } : null));
     }
   });
@@ -192,10 +237,11 @@ export function formatReward(row: RewardRow, format: FormatOfKind["reward"], kee
 export function formatKto(row: KtoRow, format: FormatOfKind["kto"], keep: boolean): JsonRecord {
   const { text, model, responseId } = row.completion;
   const meta = keep ? { ...row.provenance, completionModel: model, completionResponseId: responseId, score: row.score } : null;
+  const prompt = multiTurnPrompt(row, row.completion, false);
   if (format === "trl") {
-    return withMetadata({ prompt: plainMessages(row.prompt), completion: [assistant(text)], label: row.label }, meta);
+    return withMetadata({ prompt: plainMessages(prompt), completion: [assistant(text)], label: row.label }, meta);
   }
-  return withMetadata({ conversations: [...toShareGpt(row.prompt), gpt(text)], kto_tag: row.label }, meta);
+  return withMetadata({ conversations: [...toShareGpt(prompt), gpt(text)], kto_tag: row.label }, meta);
 }
 
 type Formatters = {

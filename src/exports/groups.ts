@@ -7,7 +7,7 @@
  */
 import { sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
-import { roundPromptVersion, type RoundRow } from "../../battles/round-store.js";
+import { multiTurnPromptVersion, roundPromptVersion, type RoundRow } from "../../battles/round-store.js";
 import type { GroupBattle, InstructionGroup, PromptMessage } from "./select-types.js";
 
 // Instructions per page. With PREFETCH pages loading ahead, 200 measured best on 1M DPO rows
@@ -29,9 +29,15 @@ async function pageEnd(db: Db, roundId: string, after: number): Promise<number |
   return id === null || id === undefined ? null : Number(id);
 }
 
-interface InsRow { id: string | number; messages: PromptMessage[] | string; category: string; complexity: number | null; source: string }
+interface InsRow { id: string | number; messages: PromptMessage[] | string; turns: string[] | string | null; category: string; complexity: number | null; source: string }
 interface BattleRow { id: string | number; instruction_id: string | number; model_a: string; model_b: string; outcome: number; margin: number | null; label_source: string }
-interface ResponseRow { id: string | number; instruction_id: string | number; model: string; text: string; trace?: string | null }
+interface StoredTurn { text: string; trace: string | null }
+interface ResponseRow { id: string | number; instruction_id: string | number; model: string; text: string; trace?: string | null; turns: StoredTurn[] | string | null }
+
+/** jsonb as either driver hands it back (parsed, or text). */
+function jsonOf<T>(v: T | string): T {
+  return typeof v === "string" ? (JSON.parse(v) as T) : v;
+}
 
 /** Which stored columns an export reads beyond the final answers. */
 export interface GroupColumns {
@@ -41,16 +47,16 @@ export interface GroupColumns {
 
 async function loadPage(db: Db, roundId: string, after: number, upto: number, cols: GroupColumns) {
   const [ins, bs, rs] = await Promise.all([
-    db.execute(sql`select id, messages, category, complexity, source from instructions
+    db.execute(sql`select id, messages, turns, category, complexity, source from instructions
       where id in (select distinct instruction_id from battles where round_id = ${roundId} and instruction_id > ${after} and instruction_id <= ${upto})
       order by id`),
     db.execute(sql`select id, instruction_id, model_a, model_b, outcome, margin, label_source from battles
       where round_id = ${roundId} and instruction_id > ${after} and instruction_id <= ${upto} and status = 'done' and outcome is not null
       order by id`),
     cols.traces === true
-      ? db.execute(sql`select id, instruction_id, model, text, trace from responses
+      ? db.execute(sql`select id, instruction_id, model, text, trace, turns from responses
       where round_id = ${roundId} and instruction_id > ${after} and instruction_id <= ${upto}`)
-      : db.execute(sql`select id, instruction_id, model, text from responses
+      : db.execute(sql`select id, instruction_id, model, text, turns from responses
       where round_id = ${roundId} and instruction_id > ${after} and instruction_id <= ${upto}`),
   ]);
   return { ins: rowsOf<InsRow>(ins), bs: rowsOf<BattleRow>(bs), rs: rowsOf<ResponseRow>(rs) };
@@ -100,13 +106,16 @@ async function* roundGroupPages(db: Db, round: RoundRow, cols: GroupColumns): As
 function pageGroups(round: RoundRow, page: LoadedPage): InstructionGroup[] {
   const judges = round.judges;
   const versions = [roundPromptVersion(round)];
+  const multiVersion = multiTurnPromptVersion(round);
+  const multiVersions = multiVersion === null ? versions : [multiVersion];
   const { ins, bs, rs } = page;
   const battlesBy = new Map<number, GroupBattle[]>();
+  const multiTurnIds = new Set(ins.filter((i) => i.turns !== null && jsonOf(i.turns).length > 1).map((i) => Number(i.id)));
   for (const b of bs) {
     const key = Number(b.instruction_id);
     let list = battlesBy.get(key);
     if (!list) battlesBy.set(key, (list = []));
-    const battle: GroupBattle = { battleId: String(b.id), roundId: round.id, iterationId: round.iterationId, modelA: b.model_a, modelB: b.model_b, outcome: Number(b.outcome), margin: Number(b.margin ?? 0), judges, promptVersions: versions };
+    const battle: GroupBattle = { battleId: String(b.id), roundId: round.id, iterationId: round.iterationId, modelA: b.model_a, modelB: b.model_b, outcome: Number(b.outcome), margin: Number(b.margin ?? 0), judges, promptVersions: multiTurnIds.has(key) ? multiVersions : versions };
     // A review override (battles.label_source) made `outcome` a person's verdict.
     if (b.label_source === "human") battle.humanLabel = true;
     list.push(battle);
@@ -116,7 +125,10 @@ function pageGroups(round: RoundRow, page: LoadedPage): InstructionGroup[] {
     const key = Number(r.instruction_id);
     let list = answersBy.get(key);
     if (!list) answersBy.set(key, (list = []));
-    list.push(r.trace === undefined ? { model: r.model, responseId: String(r.id), text: r.text } : { model: r.model, responseId: String(r.id), text: r.text, trace: r.trace });
+    const answer: InstructionGroup["answers"][number] = r.trace === undefined ? { model: r.model, responseId: String(r.id), text: r.text } : { model: r.model, responseId: String(r.id), text: r.text, trace: r.trace };
+    // A multi-turn answer: its turns before the last (traces only when the export reads them).
+    if (r.turns !== null) answer.earlier = jsonOf(r.turns).slice(0, -1).map((t) => (r.trace === undefined ? { text: t.text } : { text: t.text, trace: t.trace }));
+    list.push(answer);
   }
   const groups: InstructionGroup[] = [];
   for (const i of ins) {
@@ -126,6 +138,8 @@ function pageGroups(round: RoundRow, page: LoadedPage): InstructionGroup[] {
       answers: answersBy.get(id) ?? [],
       battles: battlesBy.get(id) ?? [],
     };
+    const turns = i.turns === null ? null : jsonOf(i.turns);
+    if (turns !== null && turns.length > 1) group.instruction.turns = turns;
     if (round.target) group.target = round.target;
     groups.push(group);
   }

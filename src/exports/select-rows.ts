@@ -55,6 +55,12 @@ function best(ctx: GroupContext, keep: (model: string) => boolean): { model: str
   return top;
 }
 
+/** A multi-turn group's user turns, for its rows (nothing for a single-turn group). */
+function turnsOf(ctx: GroupContext): { turns?: string[] } {
+  const turns = ctx.group.instruction.turns;
+  return turns !== undefined && turns.length > 1 ? { turns } : {};
+}
+
 function skip<T>(skips: SkipTally, reason: SkipReason): T[] {
   tally(skips, reason);
   return [];
@@ -63,7 +69,7 @@ function skip<T>(skips: SkipTally, reason: SkipReason): T[] {
 function sftRow(ctx: GroupContext, model: string, margin: number): SftRow {
   const completion = answerOf(ctx, model);
   const provenance = buildProvenance(ctx, ctx.battles, margin);
-  return { kind: "sft", prompt: ctx.group.instruction.messages, completion, provenance };
+  return { kind: "sft", prompt: ctx.group.instruction.messages, ...turnsOf(ctx), completion, provenance };
 }
 
 export function sftRows(ctx: GroupContext, policy: RowPolicy, skips: SkipTally): SftRow[] {
@@ -105,6 +111,7 @@ export function dpoRows(ctx: GroupContext, policy: RowPolicy, skips: SkipTally):
     rows.push({
       kind: "dpo",
       prompt: ctx.group.instruction.messages,
+      ...turnsOf(ctx),
       chosen: answerOf(ctx, winner),
       rejected: answerOf(ctx, loser),
       provenance: buildProvenance(ctx, [b], b.margin),
@@ -119,7 +126,7 @@ export function rewardRows(ctx: GroupContext, skips: SkipTally): RewardRow[] {
     .map(([model, score]) => ({ ...answerOf(ctx, model), score, battles: ctx.battleCounts.get(model) ?? 0 }))
     .sort((x, y) => y.score - x.score || (x.model < y.model ? -1 : 1));
   const provenance = buildProvenance(ctx, ctx.battles, maxMargin(ctx.battles));
-  return [{ kind: "reward", prompt: ctx.group.instruction.messages, responses, provenance }];
+  return [{ kind: "reward", prompt: ctx.group.instruction.messages, ...turnsOf(ctx), responses, provenance }];
 }
 
 export function ktoRows(ctx: GroupContext, policy: RowPolicy, skips: SkipTally): KtoRow[] {
@@ -133,6 +140,7 @@ export function ktoRows(ctx: GroupContext, policy: RowPolicy, skips: SkipTally):
     rows.push({
       kind: "kto",
       prompt: ctx.group.instruction.messages,
+      ...turnsOf(ctx),
       completion: answerOf(ctx, model),
       label: score > 0.5,
       score,

@@ -16,6 +16,17 @@ export interface GroupAnswer {
   text: string;
   /** The reasoning trace; loaded only for an export that keeps traces (`traces=keep`). */
   trace?: string | null;
+  /**
+   * A multi-turn instruction: this candidate's answers to the user turns before the last (`text` and
+   * `trace` are the last turn's), each trace loaded only for `traces=keep`.
+   */
+  earlier?: EarlierAnswer[];
+}
+
+/** One answer to an earlier user turn of a multi-turn instruction. */
+export interface EarlierAnswer {
+  text: string;
+  trace?: string | null;
 }
 
 export interface GroupBattle {
@@ -41,6 +52,11 @@ export interface InstructionGroup {
     id: string;
     /** The prompt, possibly multi-turn; must end with a user turn. */
     messages: PromptMessage[];
+    /**
+     * A multi-turn instruction's user turns (`messages` ends with the first one); each candidate answered
+     * them in turn, so its conversation is `messages` + its earlier answers and the later user turns.
+     */
+    turns?: string[];
     category: string | null;
     /** 1..5, or null when unknown (treated as 3 by the curriculum). */
     complexity: number | null;
@@ -112,16 +128,27 @@ export interface RowAnswer {
   responseId: string;
   text: string;
   trace?: string | null;
+  /** A multi-turn answer's earlier turns (GroupAnswer `earlier`). */
+  earlier?: EarlierAnswer[];
 }
 
-export interface SftRow {
+/**
+ * Every row of a multi-turn instruction carries its user turns: `prompt` is then the prefix all
+ * candidates shared (system messages and the first user turn), and each answer's conversation goes on
+ * with its own earlier answers (format-turns.ts `conversationMessages`).
+ */
+interface MultiTurn {
+  turns?: string[];
+}
+
+export interface SftRow extends MultiTurn {
   kind: "sft";
   prompt: PromptMessage[];
   completion: RowAnswer;
   provenance: Provenance;
 }
 
-export interface DpoRow {
+export interface DpoRow extends MultiTurn {
   kind: "dpo";
   prompt: PromptMessage[];
   chosen: RowAnswer;
@@ -129,7 +156,7 @@ export interface DpoRow {
   provenance: Provenance;
 }
 
-export interface RewardRow {
+export interface RewardRow extends MultiTurn {
   kind: "reward";
   prompt: PromptMessage[];
   /** Best first. */
@@ -137,7 +164,7 @@ export interface RewardRow {
   provenance: Provenance;
 }
 
-export interface KtoRow {
+export interface KtoRow extends MultiTurn {
   kind: "kto";
   prompt: PromptMessage[];
   completion: RowAnswer;
@@ -181,6 +208,8 @@ export interface SelectionSummary {
   kind: SelectionKind;
   groups: number;
   rows: number;
+  /** Rows of multi-turn instructions (whole conversations); absent when there were none. */
+  multiTurnRows?: number;
   perCategory: Record<string, number>;
   skipped: Partial<Record<SkipReason, number>>;
   models: string[];

@@ -20,6 +20,7 @@ import { dpoRows, ktoRows, rewardRows, sftRows, type RowPolicy } from "./select-
 import { modelLost, prepareGroup, tally, type GroupContext, type SkipTally } from "./select-score.js";
 import type {
   InstructionGroup,
+  RowAnswer,
   RowOfKind,
   SelectionKind,
   SelectionOptions,
@@ -63,17 +64,23 @@ export function curriculumAcceptance(complexity: number | null, iteration: numbe
   return 1 - (p * (MAX_COMPLEXITY - c)) / MAX_COMPLEXITY;
 }
 
-/** Text parts that identify a row for dedup, besides its prompt. */
+/** An answer's texts for dedup: a multi-turn answer's earlier turns, then its last. */
+function answerParts(a: RowAnswer): string {
+  return a.earlier === undefined ? a.text : [...a.earlier.map((e) => e.text), a.text].join("\u0003");
+}
+
+/** Text parts that identify a row for dedup, besides its prompt (and a multi-turn row's user turns). */
 function dedupParts(row: SelectionRow): string[] {
+  const turns = row.turns === undefined ? [] : [row.turns.join("\u0003")];
   switch (row.kind) {
     case "sft":
-      return [row.completion.text];
+      return [...turns, answerParts(row.completion)];
     case "dpo":
-      return [row.chosen.text, row.rejected.text];
+      return [...turns, answerParts(row.chosen), answerParts(row.rejected)];
     case "reward":
-      return row.responses.map((r) => r.text).sort();
+      return [...turns, ...row.responses.map(answerParts).sort()];
     case "kto":
-      return [row.completion.text, row.label ? "good" : "bad"];
+      return [...turns, answerParts(row.completion), row.label ? "good" : "bad"];
   }
 }
 
@@ -144,6 +151,7 @@ function createState(kind: SelectionKind) {
   const state = {
     groups: 0,
     rows: 0,
+    multiTurnRows: 0,
     skips,
     accept(row: SelectionRow, o: ResolvedOptions): boolean {
       const key = o.dedup ? rowKey(row.prompt, dedupParts(row)) : null;
@@ -154,6 +162,7 @@ function createState(kind: SelectionKind) {
       if (key !== null) seen.add(key);
       perCategory.set(category, count + 1);
       state.rows += 1;
+      if (row.turns !== undefined) state.multiTurnRows += 1;
       const p = row.provenance;
       for (const m of p.models) names.models.add(m);
       for (const j of p.judges) names.judges.add(j);
@@ -168,6 +177,7 @@ function createState(kind: SelectionKind) {
         kind,
         groups: state.groups,
         rows: state.rows,
+        ...(state.multiTurnRows > 0 ? { multiTurnRows: state.multiTurnRows } : {}),
         perCategory: Object.fromEntries([...perCategory].sort((a, b) => (a[0] < b[0] ? -1 : 1))),
         skipped: { ...skips },
         models: sorted(names.models),

@@ -115,7 +115,9 @@ export function createWithholding(sets: WithheldSets, flags: WithheldFlags): Wit
   return {
     rows(group, select, count) {
       if (!checksHeldOut && !checksBenchmarks) return select(group);
-      const turns = new UserTurns(group.instruction.messages);
+      // A multi-turn instruction's later user turns are checked too (its messages hold the first only).
+      const later = (group.instruction.turns ?? []).slice(1).map((content) => ({ role: "user" as const, content }));
+      const turns = new UserTurns(later.length === 0 ? group.instruction.messages : [...group.instruction.messages, ...later]);
       const held = checksHeldOut ? heldOutMatch(sets, group.instruction.id, turns) : null;
       const bench = checksBenchmarks && (held === null || flags.includeHeldOut) ? benchmarkMatch(sets, turns) : null;
       const reason = held !== null && !flags.includeHeldOut ? held : bench !== null && !flags.includeBenchmarkCollisions ? bench : null;

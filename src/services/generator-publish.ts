@@ -28,8 +28,9 @@ export interface CleanRequest {
 export const GENERATOR_SOURCE = "generator";
 
 async function poolTexts(db: Db): Promise<{ id: string; text: string }[]> {
-  const rows = await db.select({ id: instructions.id, messages: instructions.messages }).from(instructions);
-  return rows.map((r) => ({ id: encodeCleanRef(poolRef(r.id)), text: userText(r.messages) }));
+  const rows = await db.select({ id: instructions.id, messages: instructions.messages, turns: instructions.turns }).from(instructions);
+  // A multi-turn instruction is compared on all its user turns, as a multi-turn item is.
+  return rows.map((r) => ({ id: encodeCleanRef(poolRef(r.id)), text: r.turns ? userText([...r.messages.filter((m) => m.role !== "user"), ...r.turns.map((content) => ({ role: "user", content }))]) : userText(r.messages) }));
 }
 
 /** An item's or pool instruction's ref as `{ itemId }` / `{ instructionId }`, a benchmark hit as it is. */
@@ -51,10 +52,18 @@ async function cleanOptions(db: Db, req: CleanRequest): Promise<{ opts: CleanOpt
   return { opts, sets };
 }
 
+/** A multi-turn item's user turns (MATRIX-Gen writes them without assistant replies); null for any other item. */
+export function userTurnsOf(it: Pick<ItemRow, "kind" | "messages">): string[] | null {
+  const ms = it.messages;
+  return it.kind === "multi-turn" && ms.length >= 2 && ms.every((m) => m.role === "user") ? ms.map((m) => m.content) : null;
+}
+
 function poolRow(it: ItemRow) {
   const meta = it.metadata as { answer?: unknown };
+  // A multi-turn item goes into the pool as a multi-turn instruction, answered turn by turn in battles.
+  const turns = userTurnsOf(it);
   return {
-    messages: it.messages,
+    ...(turns !== null ? { turns } : { messages: it.messages }),
     category: it.category,
     ...(it.complexity !== null ? { complexity: it.complexity } : {}),
     source: GENERATOR_SOURCE,

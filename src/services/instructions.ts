@@ -13,6 +13,9 @@ import { dbJson } from "../../lib/safe-value.js";
 import { instructions } from "../../db/schema/index.js";
 import { contentHash } from "../../lib/content-hash.js";
 
+/** Most user turns a multi-turn instruction may have. */
+export const MAX_TURNS = 32;
+
 const Message = z.strictObject({
   role: z.enum(["system", "user", "assistant"]),
   content: z.string().min(1, "must not be empty").max(200_000),
@@ -23,6 +26,8 @@ export const InstructionItemSchema = dbJson(z
   .strictObject({
     text: z.string().trim().min(1, "must not be empty").max(200_000).optional(),
     messages: z.array(Message).min(1).max(64).optional(),
+    /** A multi-turn instruction's user turns (MT-bench's `turns`), answered one after another. */
+    turns: z.array(z.string().trim().min(1, "must not be empty").max(200_000), { error: "must be an array of strings (the user turns)" }).min(2, "give at least two user turns (one turn is `text`)").max(MAX_TURNS, `at most ${MAX_TURNS} turns`).optional(),
     category: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9 _.-]{0,63}$/, "letters, digits, space, _ . - (max 64)").optional(),
     complexity: z.number().int().min(1).max(5).optional(),
     source: z.string().min(1).max(128).optional(),
@@ -31,7 +36,12 @@ export const InstructionItemSchema = dbJson(z
     metadata: z.record(z.string(), z.unknown()).optional(),
   })
   .superRefine((v, ctx) => {
-    if ((v.text === undefined) === (v.messages === undefined)) {
+    if (v.turns !== undefined) {
+      if (v.text !== undefined) ctx.addIssue({ code: "custom", path: ["text"], message: "give text or turns, not both (turns[0] is the first user turn)" });
+      else if (v.messages?.some((m) => m.role !== "system")) {
+        ctx.addIssue({ code: "custom", path: ["messages"], message: "with turns, messages may hold only system messages (the user turns are in turns)" });
+      }
+    } else if ((v.text === undefined) === (v.messages === undefined)) {
       ctx.addIssue({ code: "custom", path: ["text"], message: "give exactly one of text or messages" });
     } else if (v.messages && v.messages[v.messages.length - 1]?.role !== "user") {
       ctx.addIssue({ code: "custom", path: ["messages"], message: "the last message must be from the user" });
@@ -61,6 +71,14 @@ function reasonOf(err: z.ZodError): string {
 /** Hash of a conversation, normalised per turn, so re-imports and near-identical spacing collide. */
 export function conversationHash(messages: { role: string; content: string }[]): string {
   return contentHash(messages.map((m) => `${m.role}\u0001${m.content}`).join("\u0002"));
+}
+
+/**
+ * Hash of a multi-turn instruction: its prefix and every user turn, marked so it never collides with a
+ * single-turn conversation of the same messages.
+ */
+export function turnsHash(prefix: { role: string; content: string }[], turns: readonly string[]): string {
+  return contentHash(`${prefix.map((m) => `${m.role}\u0001${m.content}`).join("\u0002")}\u0003turns\u0003${turns.join("\u0002")}`);
 }
 
 /** Rows per INSERT statement. */
@@ -97,10 +115,13 @@ export async function storeInstructionRows(
 }
 
 function toRow(v: InstructionItem, defaults: { source?: string }): InsertRow {
-  const messages = v.messages ?? [{ role: "user" as const, content: v.text ?? "" }];
+  const turns = v.turns ?? null;
+  // A multi-turn instruction keeps its prefix and first user turn in `messages`, as a single-turn one.
+  const messages = turns ? [...(v.messages ?? []), { role: "user" as const, content: turns[0] ?? "" }] : (v.messages ?? [{ role: "user" as const, content: v.text ?? "" }]);
   return {
-    contentHash: conversationHash(messages),
+    contentHash: turns ? turnsHash(v.messages ?? [], turns) : conversationHash(messages),
     messages,
+    turns,
     text: messages.find((m) => m.role === "user")?.content ?? "",
     category: v.category ?? "general",
     complexity: v.complexity ?? null,

@@ -77,6 +77,8 @@ const RESERVED = new Set([...PROMPT_VERSIONS, REWARD_PROMPT_VERSION].map((v) => 
 function builtinView(t: PromptTemplate): TemplateView {
   const [name = t.version, n = "1"] = t.version.split("@");
   const q = { question: "{{question}}", reference: null };
+  // A multi-turn built-in renders here as a one-turn conversation: each `### User:` / `### Assistant A:` pair
+  // repeats per turn in a real prompt.
   const rendered = t.kind === "pairwise" ? t.render({ ...q, answerA: "{{answer_a}}", answerB: "{{answer_b}}" }) : t.render({ ...q, answer: "{{answer}}" });
   const output: JudgeTemplateOutput =
     t.kind === "single" ? { kind: "rating" } : t.output === "json" ? { kind: "json", schema: PAIRWISE_VERDICT_SCHEMA.schema, verdictField: "verdict" } : { kind: "labels" };

@@ -42,6 +42,8 @@ export const IterationStartSchema = z.strictObject({
   humanOverride: RoundCreateSchema.shape.humanOverride,
   /** Both rounds: judges see the candidates' reasoning traces. */
   judgeSeesTraces: RoundCreateSchema.shape.judgeSeesTraces,
+  /** Both rounds: multi-turn instructions judged on the whole conversation or the last turn. */
+  judgeTurns: RoundCreateSchema.shape.judgeTurns,
   /** Skip the evaluation round (e.g. to save cost); progress then has no rating for this version. */
   skipEval: z.boolean().default(false),
 });
@@ -128,6 +130,7 @@ export async function startIteration(db: Db, loopIdOrName: string, input: Iterat
     invalidRetries: input.invalidRetries,
     humanOverride: input.humanOverride,
     judgeSeesTraces: input.judgeSeesTraces,
+    judgeTurns: input.judgeTurns,
     budget: input.budget,
   };
   const evalIds = await shardIds(db, loop.id, -1);

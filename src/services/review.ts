@@ -33,6 +33,8 @@ export interface ReviewItem {
   instruction: { messages: { role: string; content: string }[]; category: string };
   /** The two answers in this reviewer's blind order; which model wrote which is not said. */
   answers: { A: string; B: string };
+  /** A multi-turn battle: the user turns and each side's answers to them, in the same blind order. */
+  conversation?: { turns: string[]; A: string[]; B: string[] };
 }
 
 async function roundOptions(db: Db, roundId: string) {
@@ -57,6 +59,7 @@ export async function reviewQueue(db: Db, roundId: string, reviewer: Reviewer, l
       id: String(m.battleId),
       instruction: { messages: m.messages, category: m.category },
       answers: swapped ? { A: m.answerB, B: m.answerA } : { A: m.answerA, B: m.answerB },
+      ...(m.turns && m.turnsA && m.turnsB ? { conversation: { turns: m.turns, ...(swapped ? { A: m.turnsB, B: m.turnsA } : { A: m.turnsA, B: m.turnsB }) } } : {}),
     };
   });
   return { roundId, remaining: candidates.length, queued, items };

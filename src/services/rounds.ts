@@ -46,6 +46,8 @@ export const RoundCreateSchema = z.strictObject({
   humanOverride: z.boolean().default(false),
   /** Show judges the candidates' reasoning traces before their final answers (default: final answers only). */
   judgeSeesTraces: z.boolean().default(false),
+  /** Multi-turn instructions: judge the whole conversation (default) or the answer to the last turn only. */
+  judgeTurns: z.enum(["conversation", "last"]).default("conversation"),
   budget: z.strictObject({ maxTokens: z.number().int().min(1).optional(), maxCostUsd: z.number().min(0).optional() }).optional(),
 });
 
@@ -89,6 +91,7 @@ export async function startRound(db: Db, body: RoundCreate, extra: { iterationId
     excludeIds: extra.excludeIds,
     humanOverride: body.humanOverride,
     judgeSeesTraces: body.judgeSeesTraces,
+    judgeTurns: body.judgeTurns,
   };
   const plan = await createRoundPlan(db, {
     id: randomUUID(),

@@ -4,6 +4,7 @@
  * answer (answer.ts) to the last user message; structured-output requests get JSON filling the schema.
  */
 import { writeAnswer } from "./answer.js";
+import { FOLLOW_UP_PLAIN, FOLLOW_UP_TEMPLATE } from "./templates.js";
 import type { InstructionAnalyzer } from "./instruction.js";
 import {
   judgePairwise,
@@ -104,8 +105,22 @@ interface Judgement {
   rating: number | null;
 }
 
-function composeJudgement(text: string, judge: JudgeParams & { invalidRate: number }, rng: Rng, faults: ContentFaults): Judgement | null {
-  const prompt = parseJudgePrompt(text);
+/**
+ * A follow-up turn's opening, referring to the first turn by one of its key points that the current
+ * question does not have (so it earns no credit here); null unless the request carries an earlier
+ * answer. Made of template words only (templates.ts), so it adds no key point to any question.
+ */
+export function followUpSentence(req: Pick<SimChatRequest, "messages">, currentPoints: readonly string[], analyzer: InstructionAnalyzer): string | null {
+  const lastUser = req.messages.map((m) => m.role).lastIndexOf("user");
+  if (!req.messages.slice(0, lastUser).some((m) => m.role === "assistant")) return null;
+  const first = req.messages.find((m) => m.role === "user");
+  const earlier = first ? analyzer.analyze(first.content).words.filter((w) => !currentPoints.includes(w)) : [];
+  const k = earlier[0];
+  return k === undefined ? FOLLOW_UP_PLAIN : FOLLOW_UP_TEMPLATE.replace("{k}", k);
+}
+
+function composeJudgement(text: string, judge: JudgeParams & { invalidRate: number }, rng: Rng, faults: ContentFaults, system = ""): Judgement | null {
+  const prompt = parseJudgePrompt(text, system);
   if (!prompt) return null;
   const invalid = rng() < judge.invalidRate || faults.invalidVerdict;
   if (prompt.kind === "pairwise") {
@@ -134,14 +149,31 @@ function decoyOf(j: Judgement | null): string | null {
   return j.label !== null ? `[[${mirroredLabel(j.label)}]]` : `Rating: [[${11 - (j.rating ?? 5)}]]`;
 }
 
+/** Which user turn the request asks (1 for the first), counted over its user messages. */
+export function turnNumber(req: Pick<SimChatRequest, "messages">): number {
+  let n = 0;
+  for (const m of req.messages) if (m.role === "user") n++;
+  return Math.max(n, 1);
+}
+
+/** The system messages' text: a judge reads its instructions there (multi-turn focus, judge.ts). */
+function systemText(req: SimChatRequest): string {
+  return req.messages.filter((m) => m.role === "system").map((m) => m.content).join("\n");
+}
+
 function composeChoice(model: ChatModel, req: SimChatRequest, ctx: ChatContext, rng: Rng, styleRng: Rng, faults: ContentFaults): Composed {
   const question = lastUserText(req);
-  const verdict = composeJudgement(question, model.judge ?? DEFAULT_JUDGE, rng, faults);
+  const verdict = composeJudgement(question, model.judge ?? DEFAULT_JUDGE, rng, faults, systemText(req));
   const decoy = decoyOf(verdict);
   const format = req.responseFormat ?? { type: "text" };
   if (verdict && format.type === "text") return { text: verdict.text, json: false, decoy };
   const analysis = ctx.analyzer.analyze(question);
-  const answer = writeAnswer(analysis, model.skills[analysis.category] ?? 0, model.style, ctx.answerNoise, rng, styleRng);
+  // A later turn of a conversation: a forgetful model answers it with less skill, and every answer to
+  // a turn after an answer refers back to the first turn.
+  const skill = (model.skills[analysis.category] ?? 0) - model.turnDecay * (turnNumber(req) - 1);
+  const answer = writeAnswer(analysis, skill, model.style, ctx.answerNoise, rng, styleRng);
+  const follow = followUpSentence(req, analysis.words, ctx.analyzer);
+  if (follow !== null) answer.text = `${follow}\n\n${answer.text}`;
   if (format.type === "text") return { text: answer.text, json: false, decoy };
   let value: unknown;
   if (format.type === "json_object") {

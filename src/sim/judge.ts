@@ -24,9 +24,19 @@ export const REFERENCE_NOISE_FACTOR = 0.7;
 export type PairwiseLabel = "A>>B" | "A>B" | "A=B" | "B>A" | "B>>A";
 export type JudgeParams = Pick<JudgeSpec, "noise" | "positionBias" | "verbosityBias">;
 
+/** One answered turn of a conversation shown to a judge. */
+export interface JudgedTurn {
+  question: string;
+  answer: string;
+}
+
+/**
+ * `turnsA`/`turnsB`/`turns`: a multi-turn prompt judged on the whole conversation, each answer against
+ * its own user turn; `a`/`b`/`answer` and `question` are then the last turn's.
+ */
 export type JudgePrompt =
-  | { kind: "pairwise"; question: string; a: string; b: string; reference: string | null }
-  | { kind: "single"; question: string; answer: string; reference: string | null };
+  | { kind: "pairwise"; question: string; a: string; b: string; reference: string | null; turnsA?: JudgedTurn[]; turnsB?: JudgedTurn[] }
+  | { kind: "single"; question: string; answer: string; reference: string | null; turns?: JudgedTurn[] };
 
 const P = {
   user: "<|User Prompt|>",
@@ -99,8 +109,58 @@ function parseTaggedPrompt(text: string): JudgePrompt | null {
   return answer === null ? null : { kind: "single", question, answer, reference };
 }
 
-/** Recover a judge prompt from a message; null when the text is not one. */
-export function parseJudgePrompt(text: string): JudgePrompt | null {
+/** The sentence of a multi-turn judge's instructions that asks for the final turn only (judges/prompts/multi-turn.ts). */
+const LAST_TURN_FOCUS = "focus on the answers to the final user question";
+
+/**
+ * The turns of one conversation between `<|The Start of {who}'s Conversation with User|>` markers:
+ * `### User:` blocks, each followed by the `### {who}:` block that answered it. Null when absent.
+ */
+export function conversationTurns(text: string, who: string): JudgedTurn[] | null {
+  const body = between(text, `<|The Start of ${who}'s Conversation with User|>`, `<|The End of ${who}'s Conversation with User|>`);
+  if (body === null) return null;
+  const turns: JudgedTurn[] = [];
+  const re = new RegExp(`^### (User|System|${who.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}):\n`, "gm");
+  const heads = [...body.matchAll(re)];
+  let question: string | null = null;
+  heads.forEach((h, i) => {
+    const start = h.index + h[0].length;
+    const end = heads[i + 1]?.index ?? body.length;
+    const content = body.slice(start, end).trim();
+    if (h[1] === "User") question = content;
+    else if (h[1] !== "System" && question !== null) {
+      turns.push({ question, answer: content });
+      question = null;
+    }
+  });
+  return turns.length > 0 ? turns : null;
+}
+
+/** A multi-turn conversation prompt (MT-bench style markers); null when the text is not one. */
+function parseConversationPrompt(text: string, system: string): JudgePrompt | null {
+  const lastOnly = system.toLowerCase().includes(LAST_TURN_FOCUS);
+  const reference = between(text, P.refStart, P.refEnd);
+  const a = conversationTurns(text, "Assistant A");
+  const b = conversationTurns(text, "Assistant B");
+  if (a && b) {
+    const la = a[a.length - 1]!;
+    const lb = b[b.length - 1]!;
+    const base = { kind: "pairwise" as const, question: la.question, a: la.answer, b: lb.answer, reference };
+    return lastOnly ? base : { ...base, turnsA: a, turnsB: b };
+  }
+  const one = conversationTurns(text, "Assistant");
+  if (!one) return null;
+  const last = one[one.length - 1]!;
+  const base = { kind: "single" as const, question: last.question, answer: last.answer, reference };
+  return lastOnly ? base : { ...base, turns: one };
+}
+
+/**
+ * Recover a judge prompt from a message; null when the text is not one. `system` is the request's
+ * system text: a multi-turn judge asked to focus on the final turn judges that turn only.
+ */
+export function parseJudgePrompt(text: string, system = ""): JudgePrompt | null {
+  if (text.includes("'s Conversation with User|>")) return parseConversationPrompt(text, system);
   if (text.includes(P.aStart)) {
     const a = between(text, P.aStart, P.aEnd);
     const b = between(text, P.bStart, P.bEnd);
@@ -117,6 +177,23 @@ export function parseJudgePrompt(text: string): JudgePrompt | null {
     return { kind: "single", question, answer, reference: between(text, S.refStart, S.refEnd) };
   }
   return parseTaggedPrompt(text);
+}
+
+/**
+ * A whole conversation's quality: each answer against its own user turn, the coverage the mean over
+ * turns (every turn weighs the same), points and words summed.
+ */
+export function assessConversation(turns: readonly JudgedTurn[]): Quality {
+  const qs = turns.map((t) => assessAnswer(t.question, t.answer));
+  const sum = (f: (q: Quality) => number) => qs.reduce((s, q) => s + f(q), 0);
+  return {
+    covered: sum((q) => q.covered),
+    total: sum((q) => q.total),
+    coverage: qs.length === 0 ? 0 : sum((q) => q.coverage) / qs.length,
+    arithmeticRight: sum((q) => q.arithmeticRight),
+    arithmeticTotal: sum((q) => q.arithmeticTotal),
+    words: qs.length === 0 ? 0 : Math.round(sum((q) => q.words) / qs.length),
+  };
 }
 
 export interface PairwiseDecision {
@@ -144,8 +221,8 @@ export function judgePairwise(
   judge: JudgeParams,
   rng: Rng,
 ): PairwiseDecision {
-  const qa = assessAnswer(p.question, p.a);
-  const qb = assessAnswer(p.question, p.b);
+  const qa = p.turnsA ? assessConversation(p.turnsA) : assessAnswer(p.question, p.a);
+  const qb = p.turnsB ? assessConversation(p.turnsB) : assessAnswer(p.question, p.b);
   const noise = judge.noise * (p.reference === null ? 1 : REFERENCE_NOISE_FACTOR);
   const diff =
     qa.coverage - qb.coverage +
@@ -162,7 +239,7 @@ export interface SingleDecision {
 
 /** Grade one answer on 1-10; `rng` supplies the judge's noise. */
 export function judgeSingle(p: Extract<JudgePrompt, { kind: "single" }>, judge: JudgeParams, rng: Rng): SingleDecision {
-  const q = assessAnswer(p.question, p.answer);
+  const q = p.turns ? assessConversation(p.turns) : assessAnswer(p.question, p.answer);
   const noise = judge.noise * (p.reference === null ? 1 : REFERENCE_NOISE_FACTOR);
   const lengthBonus = judge.verbosityBias * clamp(Math.log2(Math.max(q.words, 1) / REFERENCE_WORDS), -1, 1);
   const s = q.coverage + lengthBonus + noise * randomNormal(rng);

@@ -34,6 +34,11 @@ export const answerModelSchema = z.object({
   style: styleSchema.default({ markdown: "none", padding: [0, 1], detail: 1, variation: 0.3 }),
   /** A reasoning model: writes a trace before its answer (src/sim/reasoning.ts). */
   reasoning: reasoningSchema.optional(),
+  /**
+   * Skill lost per earlier user turn of the conversation: turn t (1-based) is answered with
+   * `skill - turnDecay * (t - 1)`. 0 (the default) answers every turn alike; a "forgetful" model has more.
+   */
+  turnDecay: z.number().min(0).max(6).default(0),
 });
 
 export const judgeSchema = z.object({

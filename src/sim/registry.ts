@@ -25,6 +25,8 @@ export interface ChatModel {
   derivedFrom: string | null;
   /** A reasoning model's trace: how it is sent and how long it is; null for an ordinary model. */
   reasoning: SimReasoning | null;
+  /** Skill lost per earlier user turn (preset `turnDecay`); 0 for judges. */
+  turnDecay: number;
 }
 
 export interface SimTruth {
@@ -34,7 +36,7 @@ export interface SimTruth {
   categories: string[];
   fallbackCategory: string;
   answerNoise: number;
-  models: Record<string, { skill: number; skills: Record<string, number>; style: AnswerStyle; derivedFrom: string | null }>;
+  models: Record<string, { skill: number; skills: Record<string, number>; style: AnswerStyle; derivedFrom: string | null; turnDecay: number }>;
   judges: Record<string, { noise: number; positionBias: number; verbosityBias: number; invalidRate: number; skill: number }>;
   rewardModels: Record<string, { noise: number; verbosityBias: number }>;
   embeddingModels: Record<string, { dimensions: number }>;
@@ -70,11 +72,11 @@ export class ModelRegistry {
     this.categories = preset.categories.map((c) => c.name);
     for (const m of preset.models) {
       const skills = Object.fromEntries(this.categories.map((c) => [c, m.skills[c] ?? m.skill]));
-      this.chat.set(m.name, { name: m.name, kind: "answer", skills, style: m.style, judge: null, derivedFrom: null, reasoning: m.reasoning ?? null });
+      this.chat.set(m.name, { name: m.name, kind: "answer", skills, style: m.style, judge: null, derivedFrom: null, reasoning: m.reasoning ?? null, turnDecay: m.turnDecay });
     }
     for (const j of preset.judges) {
       const skills = Object.fromEntries(this.categories.map((c) => [c, j.skill]));
-      this.chat.set(j.name, { name: j.name, kind: "judge", skills, style: PLAIN_STYLE, judge: j, derivedFrom: null, reasoning: j.reasoning ?? null });
+      this.chat.set(j.name, { name: j.name, kind: "judge", skills, style: PLAIN_STYLE, judge: j, derivedFrom: null, reasoning: j.reasoning ?? null, turnDecay: 0 });
     }
     for (const r of preset.rewardModels) this.rewards.set(r.name, r);
     for (const e of preset.embeddingModels) this.embedders.set(e.name, e);
@@ -137,7 +139,7 @@ export class ModelRegistry {
     };
     for (const m of this.chat.values()) {
       if (m.kind === "answer") {
-        t.models[m.name] = { skill: overallSkill(m.skills), skills: { ...m.skills }, style: m.style, derivedFrom: m.derivedFrom };
+        t.models[m.name] = { skill: overallSkill(m.skills), skills: { ...m.skills }, style: m.style, derivedFrom: m.derivedFrom, turnDecay: m.turnDecay };
       } else if (m.judge) {
         const { noise, positionBias, verbosityBias, invalidRate, skill } = m.judge;
         t.judges[m.name] = { noise, positionBias, verbosityBias, invalidRate, skill };

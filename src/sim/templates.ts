@@ -55,6 +55,13 @@ export const HEADINGS: readonly string[] = ["Overview", "Key Points", "Details",
 /** Arithmetic sentence: `{e}` is the expression as written, `{r}` the (possibly wrong) result. */
 export const ARITHMETIC_TEMPLATE = "The calculation gives {e} = {r}.";
 
+/**
+ * The opening of an answer to a later turn, naming a key point of the first turn (`{k}`). Built only
+ * from words the other templates already use, so adding it changed no question's key points.
+ */
+export const FOLLOW_UP_TEMPLATE = "Here is a follow-up to the first answer about {k}.";
+export const FOLLOW_UP_PLAIN = "Here is a follow-up to the first answer.";
+
 /** Every word the templates can write; instruction.ts treats these as stopwords. */
 export function templateVocabulary(): string[] {
   const all = [
@@ -65,6 +72,7 @@ export function templateVocabulary(): string[] {
     ...CLOSERS,
     ...HEADINGS,
     ARITHMETIC_TEMPLATE,
+    FOLLOW_UP_TEMPLATE.replace("{k}", ""),
     "in summary point assistant key verdict final rating covers covered question answer answers",
   ];
   return all.join(" ").toLowerCase().match(/[a-z]+/g) ?? [];

@@ -159,9 +159,10 @@ describeWithSharedData("the generator over the benchmark prompt sets", () => {
         expect(it.metadata.scenarioId).toBeTypeOf("number");
       }
       for (const it of items.filter((i) => i.kind === "multi-turn")) {
-        const users = it.messages.filter((m) => m.role === "user").length;
-        expect(users).toBeGreaterThanOrEqual(2);
-        expect(users).toBeLessThanOrEqual(3);
+        // User turns only, to be answered turn by turn (no invented assistant replies).
+        expect(it.messages.every((m) => m.role === "user")).toBe(true);
+        expect(it.messages.length).toBeGreaterThanOrEqual(2);
+        expect(it.messages.length).toBeLessThanOrEqual(3);
       }
       for (const it of items.filter((i) => i.kind === "safety")) expect(["decline", "handle-carefully"]).toContain(it.metadata.expectedBehavior);
       for (const it of items.filter((i) => i.kind === "code")) expect(it.metadata.language).toBeTypeOf("string");
@@ -246,8 +247,16 @@ describeWithSharedData("the generator over the benchmark prompt sets", () => {
       expect(published.length).toBe(summary.published);
       expect(published.length).toBeGreaterThan(20);
       for (const it of published) expect(it.instructionId).toBeTypeOf("number");
-      const pool = await json<{ items: { category: string; source: string }[] }>(await t.req("GET", "/v1/instructions?source=generator&limit=1000"));
+      const pool = await json<{ items: { category: string; source: string; turns: string[] | null; messages: { role: string }[]; metadata: { kind?: string } }[] }>(await t.req("GET", "/v1/instructions?source=generator&limit=1000"));
       expect(pool.items).toHaveLength(published.length);
+      // Published multi-turn items are multi-turn instructions: every user turn in `turns`, the first in `messages`.
+      const multi = pool.items.filter((i) => i.metadata.kind === "multi-turn");
+      expect(multi.length).toBeGreaterThan(0);
+      for (const i of multi) {
+        expect(i.turns?.length ?? 0).toBeGreaterThanOrEqual(2);
+        expect(i.messages.map((m) => m.role)).toEqual(["user"]);
+      }
+      for (const i of pool.items.filter((x) => x.metadata.kind !== "multi-turn")) expect(i.turns).toBeNull();
     }, 60_000);
 
     it("a run with feedback shifts the category mix towards the target's weak categories", async () => {

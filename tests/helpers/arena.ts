@@ -40,6 +40,15 @@ export function mtBenchItems(n: number): { text: string; category: string; exter
   });
 }
 
+/** The first `n` MT-bench questions with both their turns, as multi-turn instruction items. */
+export function mtBenchTurnItems(n: number): { turns: string[]; category: string; externalId: string; source: string }[] {
+  const lines = readSharedData("mt-bench-questions.jsonl").trim().split("\n");
+  return lines.slice(0, n).map((l) => {
+    const q = JSON.parse(l) as { question_id: number; category: string; turns: string[] };
+    return { turns: q.turns, category: q.category, externalId: String(q.question_id), source: "mt-bench-2turn" };
+  });
+}
+
 /** Arena-Hard prompts, as instruction items. */
 export function arenaHardItems(n: number): { text: string; category: string; externalId: string; source: string }[] {
   const lines = readSharedData("arena-hard-v0.1-questions.jsonl").trim().split("\n");

@@ -37,6 +37,10 @@ describeEachDb("judge templates users write on $name", (target) => {
       ["arena-hard-v2@1", true, "pairwise", "labels"],
       ["arena-hard-v2-json@1", true, "pairwise", "json"],
       ["mt-bench-single@1", true, "single", "rating"],
+      ["mt-bench-pair-multi-turn@1", true, "pairwise", "labels"],
+      ["mt-bench-pair-multi-turn-last@1", true, "pairwise", "labels"],
+      ["mt-bench-single-multi-turn@1", true, "single", "rating"],
+      ["mt-bench-single-multi-turn-last@1", true, "single", "rating"],
       ["code-rubric@1", false, "pairwise", "labels"],
     ]);
     const builtin = list.items[0];

@@ -31,13 +31,13 @@ describeEachDb("loop iteration options", (target) => {
     expect(await reviewOption(it1.roundId)).toBe(false);
     expect(await reviewOption(it1.evalRoundId)).toBe(false);
 
-    const second = await t.req("POST", `/v1/loops/${loop.id}/iterations`, { target: "a2", opponents: ["b"], judges: ["judge"], humanOverride: true, judgeSeesTraces: true });
+    const second = await t.req("POST", `/v1/loops/${loop.id}/iterations`, { target: "a2", opponents: ["b"], judges: ["judge"], humanOverride: true, judgeSeesTraces: true, judgeTurns: "last" });
     expect(second.status).toBe(202);
     const it2 = await json<{ roundId: string; evalRoundId: string }>(second);
     expect(await reviewOption(it2.roundId)).toBe(true);
     expect(await reviewOption(it2.evalRoundId)).toBe(true);
-    expect(await optionsOf(it2.roundId)).toMatchObject({ judgeSeesTraces: true, jury: "mean", swapRule: "soft", useReference: true });
-    expect((await optionsOf(it1.roundId)).judgeSeesTraces).toBe(false);
+    expect(await optionsOf(it2.roundId)).toMatchObject({ judgeSeesTraces: true, judgeTurns: "last", jury: "mean", swapRule: "soft", useReference: true });
+    expect(await optionsOf(it1.roundId)).toMatchObject({ judgeSeesTraces: false, judgeTurns: "conversation" });
   });
 
   it("a wrongly typed option is a 400 naming it", async () => {

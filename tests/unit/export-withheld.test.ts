@@ -20,10 +20,14 @@ const SETS: WithheldSets = {
 };
 
 const user = (content: string): PromptMessage => ({ role: "user", content });
-const group = (id: string, messages: PromptMessage[]): InstructionGroup => ({ instruction: { id, messages, category: "general", complexity: null, source: null }, answers: [], battles: [] });
+const group = (id: string, messages: PromptMessage[], turns?: string[]): InstructionGroup => ({ instruction: { id, messages, ...(turns ? { turns } : {}), category: "general", complexity: null, source: null }, answers: [], battles: [] });
 
 const OFF: WithheldFlags = { includeHeldOut: false, includeBenchmarkCollisions: false };
-const cases: { name: string; id: string; messages: PromptMessage[]; flags?: WithheldFlags; want: WithheldReason | null }[] = [
+const cases: { name: string; id: string; messages: PromptMessage[]; turns?: string[]; flags?: WithheldFlags; want: WithheldReason | null }[] = [
+  { name: "multi-turn: a benchmark prompt as a later user turn", id: "30", messages: [user("Hi there")], turns: ["Hi there", SHORT], want: "benchmark-exact" },
+  { name: "multi-turn: held out by its first user turn", id: "31", messages: [user(HELD)], turns: [HELD, "And the moon?"], want: "held-out-text" },
+  { name: "multi-turn: 13 words of a benchmark prompt in a later turn", id: "32", messages: [user("Hi there")], turns: ["Hi there", `Now ${LONG}`], want: "benchmark-ngram" },
+  { name: "multi-turn: nothing to withhold", id: "33", messages: [user("Hi there")], turns: ["Hi there", "Tell me a joke."], want: null },
   { name: "held-out id, whatever the text", id: "7", messages: [user("anything at all")], want: "held-out-id" },
   { name: "copy: case, spacing and punctuation differ", id: "8", messages: [user("  EXPLAIN how tides   work, to a ten-year old!! ")], want: "held-out-text" },
   { name: "copy behind a system prompt", id: "9", messages: [{ role: "system", content: "Be brief." }, user(HELD)], want: "held-out-text" },
@@ -45,7 +49,7 @@ describe("createWithholding", () => {
   for (const tc of cases) {
     it(tc.name, () => {
       const w = createWithholding(SETS, tc.flags ?? OFF);
-      const rows = w.rows(group(tc.id, tc.messages), () => ["row"], () => 3);
+      const rows = w.rows(group(tc.id, tc.messages, tc.turns), () => ["row"], () => 3);
       const s = w.summary();
       const withheld = Object.entries(s.withheld).filter(([, v]) => v.instructions > 0);
       if (tc.want === null) {

@@ -143,7 +143,7 @@ describe("JSON verdict schema", () => {
 
 describe("registry", () => {
   it("resolves every version to a template that renders with that version", () => {
-    expect(PROMPT_VERSIONS.length).toBe(3);
+    expect(PROMPT_VERSIONS.length).toBe(7);
     for (const version of PROMPT_VERSIONS) {
       const t = getPromptTemplate(version);
       expect(t?.version).toBe(version);

@@ -57,8 +57,10 @@ async function write(ctx: PipelineContext, run: RunRow, task: TaskRow): Promise<
     }
     case "multi-turn": {
       const o = await ctx.llm.json({ ...call, schema: MultiTurnOut, schemaName: "conversation" });
-      const turns = o.turns.flatMap((t): Message[] => [{ role: "user", content: t.userMessage }, { role: "assistant", content: t.assistantResponse }]);
-      return { raw: o, item: { ...base, messages: [...turns, { role: "user", content: o.finalUserMessage }], metadata: { ...meta, userTurns: o.turns.length + 1 } } };
+      // User turns only: the conversation is answered turn by turn by each candidate (a multi-turn
+      // instruction once published), never with the writer's invented assistant replies, kept in `raw`.
+      const turns = [...o.turns.map((t) => t.userMessage), o.finalUserMessage].map((content): Message => ({ role: "user", content }));
+      return { raw: o, item: { ...base, messages: turns, metadata: { ...meta, userTurns: turns.length } } };
     }
     default: {
       const o = await ctx.llm.json({ ...call, schema: SingleInstructionOut, schemaName: "instruction" });

@@ -807,6 +807,26 @@
     return el("div", { className: "answer " + (cls || "") }, [el("h3", { text: title }), body]);
   }
 
+  /**
+   * A multi-turn side: each later user turn, then this side's answer to it; the last answer keeps the
+   * `answer-body` class the single-turn box has. `turns` are the user turns, `answers` this side's answers.
+   */
+  function conversationBox(title, turns, answers, cls) {
+    const md = (text) => window.MatrixArenaMarkdown.renderMarkdown(text, document);
+    const parts = [el("h3", { text: title })];
+    answers.forEach((a, i) => {
+      if (i > 0) parts.push(el("div", { className: "msg turn-user" }, [el("span", { className: "role", text: "user · turn " + (i + 1) }), el("div", { className: "md" }, [md(turns[i] || "")])]));
+      parts.push(el("div", { className: "msg turn-answer" }, [el("span", { className: "role", text: "answer · turn " + (i + 1) }), el("div", { className: "md" + (i === answers.length - 1 ? " answer-body" : "") }, [md(a)])]));
+    });
+    return el("div", { className: "answer conversation " + (cls || "") }, parts);
+  }
+
+  /** Both sides: conversations for a multi-turn battle, answers otherwise. */
+  function sides(titleA, titleB, answerA, answerB, turns, turnsA, turnsB) {
+    if (turns && turnsA && turnsB) return el("div", { className: "side-by-side" }, [conversationBox(titleA, turns, turnsA, "a"), conversationBox(titleB, turns, turnsB, "b")]);
+    return el("div", { className: "side-by-side" }, [answerBox(titleA, answerA, "a"), answerBox(titleB, answerB, "b")]);
+  }
+
   function instructionBox(instruction) {
     if (!instruction) return el("p", { className: "empty", text: "no instruction stored (an imported battle)" });
     return el("div", { className: "instruction" }, instruction.messages.map((m) => el("div", { className: "msg" }, [el("span", { className: "role", text: m.role }), el("div", { className: "md" }, [window.MatrixArenaMarkdown.renderMarkdown(m.content, document)])])));
@@ -829,7 +849,7 @@
         el("p", { className: "small muted", text: (b.roundId ? "round " + b.roundId : b.source) + " · category " + (b.category || "—") + " · status " + b.status }),
         el("p", { id: "battle-outcome" }, [el("strong", { text: "Outcome: " + outcomeText(b.outcome) }), document.createTextNode(" · label from " + b.labelSource + (b.labelSource === "human" ? " (judges said " + outcomeText(b.judgeOutcome) + ")" : "") + (b.margin !== null ? " · margin " + fmt(b.margin, 2) : ""))]),
         el("h3", { text: "Instruction" }), instructionBox(b.instruction),
-        el("div", { className: "side-by-side" }, [answerBox("A: " + b.modelA, b.answerA, "a"), answerBox("B: " + b.modelB, b.answerB, "b")]),
+        sides("A: " + b.modelA, "B: " + b.modelB, b.answerA, b.answerB, b.instruction && b.instruction.turns, b.turnsA, b.turnsB),
       ], "battle-section"),
       card("Judgments (both orders)", [judgments]),
       card("Human verdicts", [humans]),
@@ -863,7 +883,7 @@
       host.replaceChildren(el("div", { "data-item": current.id }, [
         el("p", { className: "small muted", text: "category " + current.instruction.category }),
         instructionBox(current.instruction),
-        el("div", { className: "side-by-side" }, [answerBox("A", current.answers.A, "a"), answerBox("B", current.answers.B, "b")]),
+        current.conversation ? sides("A", "B", current.answers.A, current.answers.B, current.conversation.turns, current.conversation.A, current.conversation.B) : sides("A", "B", current.answers.A, current.answers.B),
       ]));
     };
     const fill = async () => {

@@ -42,9 +42,17 @@ const Battle = z
   })
   .openapi("Battle");
 const BattleDetail = Battle.extend({
-  instruction: z.object({ messages: z.array(z.object({ role: z.string(), content: z.string() })), category: z.string() }).nullable(),
+  instruction: z
+    .object({
+      messages: z.array(z.object({ role: z.string(), content: z.string() })),
+      turns: z.array(z.string()).nullable().openapi({ description: "A multi-turn instruction's user turns; null for a single-turn one" }),
+      category: z.string(),
+    })
+    .nullable(),
   answerA: z.string().nullable(),
   answerB: z.string().nullable(),
+  turnsA: z.array(z.string()).nullable().openapi({ description: "A multi-turn battle: model A's final answer to each user turn (the last is answerA); null otherwise" }),
+  turnsB: z.array(z.string()).nullable(),
 }).openapi("BattleDetail");
 
 export function battleRoutes(deps: Deps) {

@@ -22,6 +22,7 @@ const Instruction = z
     id: z.number(),
     messages: z.array(z.object({ role: z.string(), content: z.string() })),
     text: z.string(),
+    turns: z.array(z.string()).nullable().openapi({ description: "a multi-turn instruction's user turns; null for a single-turn one" }),
     category: z.string(),
     complexity: z.number().nullable(),
     source: z.string(),

@@ -19,6 +19,10 @@ const ReviewItem = z
     id: z.string().openapi({ description: "The item's id: send it back with the choice" }),
     instruction: z.object({ messages: z.array(z.object({ role: z.string(), content: z.string() })), category: z.string() }),
     answers: z.object({ A: z.string(), B: z.string() }).openapi({ description: "Two answers in this reviewer's blind order; the models are not named" }),
+    conversation: z
+      .object({ turns: z.array(z.string()), A: z.array(z.string()), B: z.array(z.string()) })
+      .optional()
+      .openapi({ description: "A multi-turn battle: the user turns and each side's answer to each, in the same blind order (the last answers are `answers`)" }),
   })
   .openapi("ReviewItem");
 
