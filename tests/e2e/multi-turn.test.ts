@@ -10,7 +10,8 @@
 import { and, eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startWorker } from "../../battles/worker.js";
-import { battles, judgments, llmCache, responses, responseTurns, rounds } from "../../db/schema/index.js";
+import { roundSpend } from "../../battles/spend.js";
+import { battles, judgments, llmCache, responses, responseTurns } from "../../db/schema/index.js";
 import { cacheKey } from "../../src/gateway/cache-key.js";
 import { createModelCaller } from "../../src/services/model-caller.js";
 import { startSimulator, type Simulator } from "../../src/sim/server.js";
@@ -103,14 +104,14 @@ describeWithSharedData("multi-turn battles", () => {
       expect(rs).toHaveLength(N * CANDIDATES.length);
       const turnRows = await t.deps.db.select().from(responseTurns).where(eq(responseTurns.roundId, multiRound));
       expect(turnRows).toHaveLength(N * CANDIDATES.length * 2);
-      const [round] = await t.deps.db.select().from(rounds).where(eq(rounds.id, multiRound));
+      const round = await roundSpend(t.deps.db, multiRound);
       // One answer per (instruction, candidate), the spend of every turn counted once.
-      expect(round?.answerCount).toBe(N * CANDIDATES.length);
+      expect(round?.responses).toBe(N * CANDIDATES.length);
       const turnSpend = turnRows.reduce((s, r) => s + r.promptTokens + r.completionTokens, 0);
       expect(turnSpend).toBeGreaterThan(0);
       const judged = await t.deps.db.select().from(judgments).innerJoin(battles, eq(battles.id, judgments.battleId)).where(eq(battles.roundId, multiRound));
       const judgeSpend = judged.reduce((s, r) => s + r.judgments.promptTokens + r.judgments.completionTokens, 0);
-      expect((round?.spentPromptTokens ?? 0) + (round?.spentCompletionTokens ?? 0)).toBe(turnSpend + judgeSpend);
+      expect(round?.tokens.total).toBe(turnSpend + judgeSpend);
       for (const r of rs) {
         expect(r.turns).toHaveLength(2);
         const [t1, t2] = r.turns ?? [];
