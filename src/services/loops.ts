@@ -124,6 +124,7 @@ export async function startIteration(db: Db, loopIdOrName: string, input: Iterat
     invalidRetries: input.invalidRetries,
     humanOverride: false,
     judgeSeesTraces: false,
+    sampling: "fixed" as const,
     budget: input.budget,
   };
   const evalIds = await shardIds(db, loop.id, -1);
