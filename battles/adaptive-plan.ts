@@ -20,11 +20,13 @@ import { type Rng, shuffled } from "../lib/random.js";
 /** Battles every eligible pair gets before the information criterion takes over. */
 export const MIN_PAIR_BATTLES = 2;
 /** The power on each contrast's variance: large enough that the widest intervals dominate. */
-export const WIDTH_POWER = 4;
-/** |θi - θj| is clamped here (p ≈ 0.1) so an early lopsided estimate does not rule a pair out for good. */
-export const MAX_GAP = 2.2;
+export const WIDTH_POWER = 8;
+/** |θi - θj| is clamped here (p ≈ 0.018, ~700 Elo) so an early lopsided estimate does not rule a pair out for good. */
+export const MAX_GAP = 4;
 /** The Gaussian prior of the board's fit (reports/bradley-terry.ts BT_PRIOR), keeping I invertible. */
 export const PLAN_PRIOR = 1e-3;
+/** Weight of a neighbour pair's order against a model's own interval (board rounds). */
+export const RANK_WEIGHT = 0.3;
 
 export interface WavePair {
   /** Model indices, i < j not required. */
@@ -45,6 +47,10 @@ export interface WaveInput {
   /** The focus model's index (target-vs-opponents, vs-baseline); null or absent: the whole board. */
   focus?: number | null;
   rng: Rng;
+  /** The power on each contrast's variance (default WIDTH_POWER). */
+  power?: number;
+  /** Weight of the neighbour-order contrasts against the models' own variances (default RANK_WEIGHT). */
+  rankWeight?: number;
 }
 
 const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
@@ -123,7 +129,7 @@ const variance = (cov: Float64Array, n: number, c: Contrast): number =>
   c.b < 0 ? (cov[c.a * n + c.a] ?? 0) : (cov[c.a * n + c.a] ?? 0) + (cov[c.b * n + c.b] ?? 0) - 2 * (cov[c.a * n + c.b] ?? 0);
 
 /** The objective's contrasts at the wave's start (their weights stay fixed through the wave). */
-function contrasts(n: number, cov: Float64Array, theta: ArrayLike<number>, focus: number | null): Contrast[] {
+function contrasts(n: number, cov: Float64Array, theta: ArrayLike<number>, focus: number | null, rankWeight: number): Contrast[] {
   if (focus !== null) {
     const out: Contrast[] = [{ a: focus, b: -1, weight: 1 }];
     for (let k = 0; k < n; k++) if (k !== focus) out.push({ a: focus, b: k, weight: 1 });
@@ -138,8 +144,8 @@ function contrasts(n: number, cov: Float64Array, theta: ArrayLike<number>, focus
     const c = { a, b, weight: 0 };
     const sd = Math.sqrt(Math.max(variance(cov, n, c), 1e-300));
     // Twice the chance the observed order is wrong: 1 for a coin flip, ~0 once the gap is several sd.
-    c.weight = 2 * upperTail(Math.abs((theta[a] ?? 0) - (theta[b] ?? 0)) / sd);
-    out.push(c);
+    c.weight = rankWeight * 2 * upperTail(Math.abs((theta[a] ?? 0) - (theta[b] ?? 0)) / sd);
+    if (c.weight > 0) out.push(c);
   }
   return out;
 }
@@ -152,7 +158,7 @@ function pairVector(cov: Float64Array, n: number, i: number, j: number, out: Flo
 }
 
 /** Objective drop if one battle of weight w is added along v (Sherman-Morrison on each contrast). */
-function gain(mv: Float64Array, vMv: number, w: number, cs: readonly Contrast[], current: Float64Array): number {
+function gain(mv: Float64Array, vMv: number, w: number, cs: readonly Contrast[], current: Float64Array, power: number): number {
   const denom = 1 + w * vMv;
   let g = 0;
   for (let c = 0; c < cs.length; c++) {
@@ -160,7 +166,9 @@ function gain(mv: Float64Array, vMv: number, w: number, cs: readonly Contrast[],
     const s = current[c] ?? 0;
     const x = cross(mv, con);
     const after = Math.max(s - (w * x * x) / denom, 0);
-    g += con.weight * (s ** WIDTH_POWER - after ** WIDTH_POWER);
+    // A difference's variance is about twice a model's own: halved, the two kinds weigh alike.
+    const half = con.b < 0 ? 1 : 0.5;
+    g += con.weight * ((half * s) ** power - (half * after) ** power);
   }
   return g;
 }
@@ -198,7 +206,8 @@ export function pickWave(input: WaveInput): number[] {
   const picks = warmUp(pairs, left, added, input.waveSize, input.rng);
   if (picks.length >= input.waveSize) return picks;
   const cov = boardCovariance(n, pairs.map((p, k) => ({ i: p.i, j: p.j, count: p.count + (added[k] ?? 0) })), theta);
-  const cs = contrasts(n, cov, theta, input.focus ?? null);
+  const cs = contrasts(n, cov, theta, input.focus ?? null, input.rankWeight ?? RANK_WEIGHT);
+  const power = input.power ?? WIDTH_POWER;
   const current = Float64Array.from(cs, (c) => variance(cov, n, c));
   const weight = Float64Array.from(pairs, (p) => battleInformation(theta, p.i, p.j));
   // Ties (equal gains) go to a seeded order of the pairs, not to their listing order.
@@ -211,7 +220,7 @@ export function pickWave(input: WaveInput): number[] {
       if ((left[k] ?? 0) <= 0) continue;
       const p = pairs[k] as WavePair;
       pairVector(cov, n, p.i, p.j, mv);
-      const g = gain(mv, (mv[p.i] ?? 0) - (mv[p.j] ?? 0), weight[k] ?? 0, cs, current);
+      const g = gain(mv, (mv[p.i] ?? 0) - (mv[p.j] ?? 0), weight[k] ?? 0, cs, current, power);
       if (best < 0 || g > bestGain) [best, bestGain] = [k, g];
     }
     if (best < 0) break;
