@@ -10,7 +10,7 @@ import { battles } from "../../db/schema/index.js";
 import { startBattleWorker } from "../../src/background.js";
 import { startSimulator, type Simulator } from "../../src/sim/server.js";
 import { json, makeTestApp, type TestApp } from "../helpers/app.js";
-import { importItems, type Progress, registerSimModels, waitForRound } from "../helpers/arena.js";
+import { importItems, type Progress, registerSimModels, syntheticItems, waitForRound } from "../helpers/arena.js";
 import { describeEachDb } from "../helpers/db.js";
 
 const CANDIDATES = ["sim-strong", "sim-medium", "sim-target", "sim-weak"];
@@ -18,18 +18,6 @@ const JUDGE = "sim-judge-fair";
 
 interface AdaptiveProgress extends Progress {
   adaptive: { wave: number; ciWidth: number | null; targetCiWidth: number | null; maxBattles: number | null; battles: number; stoppedBy: string | null } | null;
-}
-
-/** Synthetic prompts over the simulator's categories (each with its own key words). */
-export function syntheticItems(n: number): { text: string; category: string; externalId: string; source: string }[] {
-  const kw = ["code", "calculate", "essay", "puzzle", "extract", "pretend", "physics", "history"];
-  const words = ["river", "market", "engine", "garden", "harbor", "ledger", "signal", "canvas", "orbit", "lantern", "meadow", "quartz"];
-  return Array.from({ length: n }, (_, k) => ({
-    text: `${kw[k % kw.length]} task ${k}: relate the ${words[k % 12]}, the ${words[(k * 5 + 3) % 12]} and the ${words[(k * 7 + 1) % 12]}.`,
-    category: "mixed",
-    externalId: `adaptive-${k}`,
-    source: "adaptive-test",
-  }));
 }
 
 let sim: Simulator;
