@@ -7,7 +7,9 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { asc, eq } from "drizzle-orm";
 import { battles } from "../../db/schema/index.js";
+import { startWorker } from "../../battles/worker.js";
 import { startBattleWorker } from "../../src/background.js";
+import { createModelCaller } from "../../src/services/model-caller.js";
 import { startSimulator, type Simulator } from "../../src/sim/server.js";
 import { json, makeTestApp, type TestApp } from "../helpers/app.js";
 import { importItems, type Progress, registerSimModels, syntheticItems, waitForRound } from "../helpers/arena.js";
@@ -91,6 +93,24 @@ describeEachDb("adaptive rounds on $name", (target) => {
     expect(pa.adaptive?.wave).toBe(4);
     expect(await plan(b)).toEqual(await plan(a));
     expect(pb.adaptive?.ciWidth).toBe(pa.adaptive?.ciWidth);
+  }, 300_000);
+
+  it("a round left between waves (its last battle settled, no wave written) is advanced by the next idle worker", async () => {
+    // A worker without the scheduler settles wave 1 and leaves the round there, as a crash would.
+    const plain = startWorker({ db: t.deps.db, llm: createModelCaller(t.deps.db, t.deps.gateway), owner: "plain", concurrency: 4, leaseMs: 10_000, log: t.deps.logger });
+    const id = await start({ adaptive: { maxBattles: 24, waveSize: 12 }, instructions: { seed: 2 } });
+    const settled = await waitForRound(() => progress(id), 120_000, (p) => p.counts.done + p.counts.failed === 12);
+    await plain.stop();
+    const stalled = await progress(id);
+    expect(settled.counts.total).toBe(12);
+    expect(stalled.status).toBe("running");
+    expect(stalled.adaptive?.wave).toBe(1);
+    const worker = startBattleWorker(t.deps, "e");
+    const done = await finished(id);
+    await worker.stop();
+    expect(done.status).toBe("done");
+    expect(done.adaptive).toMatchObject({ wave: 2, stoppedBy: "max_battles" });
+    expect(done.counts.total).toBe(24);
   }, 300_000);
 
   it("target-vs-opponents: every battle has the target in it", async () => {
