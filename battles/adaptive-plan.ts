@@ -7,9 +7,9 @@
  * with the mean pinned, as the board pins it. The wave is chosen greedily, one battle at a time: the
  * battle whose Sherman-Morrison update of the covariance lowers the objective most is taken, the
  * covariance updated, and the next one chosen. The objective is Σ s_c^Q over contrasts c:
- * - board rounds: every model's own variance (its interval; the power Q = 4 puts the weight on the
- *   widest ones) and, for each pair of neighbours in the current order, the variance of their
- *   difference weighted by how likely their intervals still swap their order (active ranking);
+ * - board rounds: every model's own variance (its interval; the power Q = WIDTH_POWER puts the weight
+ *   on the widest ones) and, for each pair of neighbours in the current order, half the variance of
+ *   their difference weighted by RANK_WEIGHT times how likely the observed order is wrong (active ranking);
  * - rounds with a focus model (target-vs-opponents, vs-baseline): the variance of the focus model's
  *   difference with each opponent and its own variance, so battles go where its rating is least certain.
  * Pairs below MIN_PAIR_BATTLES come first (a warm-up, so no estimate rests on one battle). A pair's
@@ -56,8 +56,8 @@ export interface WaveInput {
 const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
 
 /** p(1-p) of one battle of pair (i, j) at θ, the gap clamped at MAX_GAP. */
-export function battleInformation(theta: ArrayLike<number>, i: number, j: number): number {
-  const gap = Math.max(-MAX_GAP, Math.min(MAX_GAP, (theta[i] ?? 0) - (theta[j] ?? 0)));
+export function battleInformation(theta: ArrayLike<number>, i: number, j: number, maxGap = MAX_GAP): number {
+  const gap = Math.max(-maxGap, Math.min(maxGap, (theta[i] ?? 0) - (theta[j] ?? 0)));
   const p = sigmoid(gap);
   return p * (1 - p);
 }
@@ -89,12 +89,13 @@ function invertInPlace(a: Float64Array, n: number): boolean {
 /**
  * Covariance of θ (natural scale, mean pinned at zero) from the Fisher information of the pairs'
  * battles: (I + λ·Id + J/n)⁻¹ minus the part along 1 that the gauge term J/n adds. Row-major n×n.
+ * `maxGap` clamps each pair's gap as planning does; Infinity gives the exact information.
  */
-export function boardCovariance(nModels: number, pairs: readonly Pick<WavePair, "i" | "j" | "count">[], theta: ArrayLike<number>, prior = PLAN_PRIOR): Float64Array {
+export function boardCovariance(nModels: number, pairs: readonly Pick<WavePair, "i" | "j" | "count">[], theta: ArrayLike<number>, prior = PLAN_PRIOR, maxGap = MAX_GAP): Float64Array {
   const n = nModels;
   const a = new Float64Array(n * n);
   for (const p of pairs) {
-    const h = p.count * battleInformation(theta, p.i, p.j);
+    const h = p.count * battleInformation(theta, p.i, p.j, maxGap);
     a[p.i * n + p.i] = (a[p.i * n + p.i] ?? 0) + h;
     a[p.j * n + p.j] = (a[p.j * n + p.j] ?? 0) + h;
     a[p.i * n + p.j] = (a[p.i * n + p.j] ?? 0) - h;
@@ -180,7 +181,7 @@ function updateCovariance(cov: Float64Array, n: number, mv: Float64Array, vMv: n
 }
 
 /** Warm-up picks: pairs under MIN_PAIR_BATTLES, in a seeded order, one battle per pair per pass. */
-function warmUp(pairs: readonly WavePair[], left: Int32Array, added: Int32Array, budget: number, rng: Rng): number[] {
+function warmUp(pairs: readonly WavePair[], left: Float64Array, added: Int32Array, budget: number, rng: Rng): number[] {
   const out: number[] = [];
   const order = shuffled(rng, pairs.map((_, k) => k));
   for (let pass = 0; pass < MIN_PAIR_BATTLES && out.length < budget; pass++) {
@@ -201,7 +202,7 @@ function warmUp(pairs: readonly WavePair[], left: Int32Array, added: Int32Array,
  */
 export function pickWave(input: WaveInput): number[] {
   const { nModels: n, pairs, theta } = input;
-  const left = Int32Array.from(pairs, (p) => Math.max(0, p.capacity));
+  const left = Float64Array.from(pairs, (p) => Math.max(0, p.capacity));
   const added = new Int32Array(pairs.length);
   const picks = warmUp(pairs, left, added, input.waveSize, input.rng);
   if (picks.length >= input.waveSize) return picks;

@@ -24,6 +24,8 @@ import { leaderboardFromCounts } from "../reports/leaderboard-counts.js";
 import { readCounts } from "../reports/queries.js";
 import { kendallTau } from "../reports/rank-correlation.js";
 import { mulberry32, pick } from "../lib/random.js";
+import { boardCovariance, defaultWaveSize, pickWave, type WavePair } from "../battles/adaptive-plan.js";
+import { NATURAL_TO_ELO } from "../reports/rating-scale.js";
 
 const PRESET = ["sim-strong", "sim-good", "sim-medium", "sim-target", "sim-weak"];
 /** Checkpoints between the preset's models: name, parent, skill added in every category. */
@@ -128,11 +130,11 @@ async function waitDone(s: Setup, id: string): Promise<Progress> {
 }
 
 /** The default board over `roundIds`: its widest interval and Kendall tau of its order against the truth. */
-async function boardFigures(s: Setup, roundIds: string[]): Promise<{ tau: number; width: number }> {
+async function boardFigures(s: Setup, roundIds: string[]): Promise<{ tau: number; width: number; ratings: number[] }> {
   const board = leaderboardFromCounts(await readCounts(s.deps.db, { roundIds }), { bootstrap: 100, seed: 0 });
   const order = [...board.items].sort((a, b) => b.rating - a.rating).map((it) => it.model);
   const width = Math.max(...board.items.map((it) => it.ciHigh - it.ciLow));
-  return { tau: order.length === s.truth.length ? kendallTau(order, s.truth) : Number.NaN, width };
+  return { tau: order.length === s.truth.length ? kendallTau(order, s.truth) : Number.NaN, width, ratings: board.items.map((it) => it.rating) };
 }
 
 async function startRound(s: Setup, body: Record<string, unknown>): Promise<string> {
@@ -152,6 +154,8 @@ interface SeedResult {
   uniformTau: number;
   uniformWidth: number;
   reached: boolean;
+  /** The uniform board's final ratings (Elo), the strengths the oracle figure plans with. */
+  ratings: number[];
 }
 
 async function runSeed(seed: number, o: { pool: number; step: number; target: number; tauTarget: number; maxUniform: number; pg: string | null }): Promise<SeedResult> {
@@ -167,7 +171,7 @@ async function runSeed(seed: number, o: { pool: number; step: number; target: nu
     const roundIds: string[] = [];
     let calls = 0;
     let battles = 0;
-    let uf = { tau: Number.NaN, width: Number.POSITIVE_INFINITY };
+    let uf = { tau: Number.NaN, width: Number.POSITIVE_INFINITY, ratings: [] as number[] };
     for (let k = 0; k * o.step < ids.length && battles < o.maxUniform; k++) {
       const id = await startRound(s, { instructions: { ids: ids.slice(k * o.step, (k + 1) * o.step) } });
       const p = await waitDone(s, id);
@@ -178,7 +182,7 @@ async function runSeed(seed: number, o: { pool: number; step: number; target: nu
       if (uf.tau >= o.tauTarget && uf.width <= o.target) break;
     }
     const reached = uf.tau >= o.tauTarget && uf.width <= o.target;
-    return { adaptiveCalls: a.judgments.total, adaptiveBattles: a.counts.total, waves: a.adaptive?.wave ?? 0, tau: af.tau, width: af.width, uniformCalls: calls, uniformBattles: battles, uniformTau: uf.tau, uniformWidth: uf.width, reached };
+    return { adaptiveCalls: a.judgments.total, adaptiveBattles: a.counts.total, waves: a.adaptive?.wave ?? 0, tau: af.tau, width: af.width, uniformCalls: calls, uniformBattles: battles, uniformTau: uf.tau, uniformWidth: uf.width, reached, ratings: uf.ratings };
   } finally {
     await worker.stop();
     await s.close();
@@ -186,6 +190,31 @@ async function runSeed(seed: number, o: { pool: number; step: number; target: nu
 }
 
 const f = (x: number, d = 3) => x.toFixed(d);
+
+/**
+ * The planner with the strengths known (no estimation, no bootstrap noise): the widest Fisher variance
+ * after `battles` battles planned wave by wave, over the widest variance of the uniform allocation of
+ * as many battles. Variance falls as 1/battles, so this is the battles ratio the planner would need.
+ */
+export function oracleRatio(ratings: readonly number[], battles: number): number {
+  const n = ratings.length;
+  const theta = Float64Array.from(ratings, (r) => r / NATURAL_TO_ELO);
+  const pairs: WavePair[] = [];
+  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) pairs.push({ i, j, count: 0, capacity: Number.MAX_SAFE_INTEGER });
+  const widest = (counts: readonly number[]) => {
+    // Judged with the exact information of each pair (no planning clamp).
+    const cov = boardCovariance(n, pairs.map((p, k) => ({ ...p, count: counts[k] ?? 0 })), theta, undefined, Number.POSITIVE_INFINITY);
+    return Math.max(...Array.from({ length: n }, (_, k) => cov[k * n + k] ?? 0));
+  };
+  const counts = pairs.map(() => 0);
+  for (let planned = 0, wave = 1; planned < battles; wave++) {
+    const picks = pickWave({ nModels: n, pairs: pairs.map((p, k) => ({ ...p, count: counts[k] ?? 0 })), theta, waveSize: Math.min(defaultWaveSize(pairs.length), battles - planned), rng: mulberry32(wave) });
+    for (const k of picks) counts[k] = (counts[k] ?? 0) + 1;
+    if (picks.length === 0) break;
+    planned += picks.length;
+  }
+  return widest(counts) / widest(pairs.map(() => battles / pairs.length));
+}
 
 export async function main(argv: string[]): Promise<void> {
   const seeds = arg(argv, "seeds", 5);
@@ -195,18 +224,22 @@ export async function main(argv: string[]): Promise<void> {
   const ratios: number[] = [];
   const taus: number[] = [];
   const widths: number[] = [];
+  const oracles: number[] = [];
   for (let seed = 1; seed <= seeds; seed++) {
     const t0 = performance.now();
     const r = await runSeed(seed, o);
     const ratio = r.adaptiveCalls / r.uniformCalls;
     ratios.push(ratio);
+    oracles.push(oracleRatio(r.ratings, r.uniformBattles));
     taus.push(r.tau);
     widths.push(r.width);
     console.log(
       `seed=${seed} adaptive_calls=${r.adaptiveCalls} battles=${r.adaptiveBattles} waves=${r.waves} tau=${f(r.tau)} ci_width=${f(r.width, 1)} | ` +
-        `uniform_calls=${r.uniformCalls} battles=${r.uniformBattles} tau=${f(r.uniformTau)} ci_width=${f(r.uniformWidth, 1)}${r.reached ? "" : " (uniform stopped before reaching the target: its calls are a lower bound)"} | ratio=${f(ratio)} seconds=${f((performance.now() - t0) / 1000, 1)}`,
+        `uniform_calls=${r.uniformCalls} battles=${r.uniformBattles} tau=${f(r.uniformTau)} ci_width=${f(r.uniformWidth, 1)}${r.reached ? "" : " (uniform stopped before reaching the target: its calls are a lower bound)"} | ratio=${f(ratio)} oracle_ratio=${f(oracles[oracles.length - 1] ?? Number.NaN)} spread_elo=${f(Math.max(...r.ratings) - Math.min(...r.ratings), 0)} seconds=${f((performance.now() - t0) / 1000, 1)}`,
     );
   }
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-  console.log(`bench adaptive: calls_ratio=${f(mean(ratios))} tau=${f(mean(taus))} ci_width=${f(mean(widths), 1)} seeds=${seeds} target_calls_ratio<=0.6 ${mean(ratios) <= 0.6 ? "met" : "NOT met"}`);
+  // The same oracle on wider ladders of 8 models (evenly spaced), for how the possible saving grows with the spread.
+  for (const step of [100, 150, 200]) console.log(`oracle 8 models ${step} Elo apart (spread ${7 * step}): ratio=${f(oracleRatio(Array.from({ length: 8 }, (_, k) => k * step), 1680))}`);
+  console.log(`bench adaptive: calls_ratio=${f(mean(ratios))} tau=${f(mean(taus))} ci_width=${f(mean(widths), 1)} oracle_ratio=${f(mean(oracles))} seeds=${seeds} target_calls_ratio<=0.6 ${mean(ratios) <= 0.6 ? "met" : "NOT met"}`);
 }
