@@ -88,7 +88,7 @@ async function setUp(seed: number, pool: number, pg: string | null): Promise<Set
   const db = pg ? await freshPg(pg, seed) : null;
   const handle = await openDb(db ? { databaseUrl: db.url } : { dataDir: "memory://" });
   const config = loadConfig({ MATRIX_ARENA_SIM_URL: sim.baseUrl, MATRIX_ARENA_WORKER: "false", MATRIX_ARENA_WORKER_CONCURRENCY: "16", ...(db ? { DATABASE_URL: db.url } : {}) });
-  const deps = await buildDeps(config, { dbHandle: handle, logger: pino({ level: "warn" }) });
+  const deps = await buildDeps(config, { dbHandle: handle, logger: pino({ level: process.env.LOG_LEVEL ?? "warn" }) });
   const app = createApp(deps);
   const api = async (method: string, path: string, body?: unknown) => app.request(path, { method, headers: { "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
   const models = [...PRESET, ...DERIVED.map((d) => d[0])];
@@ -225,7 +225,8 @@ export async function main(argv: string[]): Promise<void> {
   const taus: number[] = [];
   const widths: number[] = [];
   const oracles: number[] = [];
-  for (let seed = 1; seed <= seeds; seed++) {
+  const first = arg(argv, "first-seed", 1);
+  for (let seed = first; seed < first + seeds; seed++) {
     const t0 = performance.now();
     const r = await runSeed(seed, o);
     const ratio = r.adaptiveCalls / r.uniformCalls;
