@@ -94,12 +94,21 @@ function thetaOf(models: readonly string[], counts: Parameters<typeof cellsFromC
   return theta;
 }
 
-/** Advances every adaptive round a crash left between waves (the worker's idle hook). */
+/**
+ * Advances every adaptive round a crash left between waves (the worker's idle hook). One round's
+ * failure does not hold the others back: each is tried, then the first error is thrown (the loop logs it).
+ */
 export async function advanceStalledAdaptiveRounds(db: Db): Promise<AdaptiveStep[]> {
   const steps: AdaptiveStep[] = [];
+  let failure: unknown = null;
   for (const id of await stalledAdaptiveRounds(db)) {
-    const step = await advanceAdaptiveRound(db, id);
-    if (step) steps.push(step);
+    try {
+      const step = await advanceAdaptiveRound(db, id);
+      if (step) steps.push(step);
+    } catch (e) {
+      failure ??= e;
+    }
   }
+  if (failure !== null) throw failure;
   return steps;
 }
