@@ -113,6 +113,18 @@ describeEachDb("adaptive rounds on $name", (target) => {
     expect(done.counts.total).toBe(24);
   }, 300_000);
 
+  it("ends as exhausted when no pair has an unseen instruction left", async () => {
+    const worker = startBattleWorker(t.deps, "f");
+    const id = await start({ candidates: CANDIDATES.slice(0, 3), adaptive: { maxBattles: 100, waveSize: 4 }, instructions: { limit: 3, seed: 6 } });
+    const done = await finished(id);
+    await worker.stop();
+    expect(done.status).toBe("done");
+    expect(done.adaptive?.stoppedBy).toBe("exhausted");
+    // 3 pairs x 3 instructions, each pair meeting each instruction once.
+    expect(done.counts.total).toBe(9);
+    expect(new Set((await plan(id)).map((r) => `${r.instructionId}|${[r.modelA, r.modelB].sort().join("|")}`)).size).toBe(9);
+  }, 300_000);
+
   it("target-vs-opponents: every battle has the target in it", async () => {
     const worker = startBattleWorker(t.deps, "d");
     const id = await start({ pairing: "target-vs-opponents", target: "sim-target", adaptive: { maxBattles: 30, waveSize: 6 } });
