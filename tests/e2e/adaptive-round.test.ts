@@ -125,6 +125,24 @@ describeEachDb("adaptive rounds on $name", (target) => {
     expect(new Set((await plan(id)).map((r) => `${r.instructionId}|${[r.modelA, r.modelB].sort().join("|")}`)).size).toBe(9);
   }, 300_000);
 
+  it("a budget alone stops an adaptive round, within its cap", async () => {
+    // $10 / $30 per million tokens: an answer or a verdict costs about a cent (as in round-budget.test.ts).
+    const priced = ["p-strong", "p-medium", "p-weak"];
+    for (const [name, model] of [["p-strong", "sim-strong"], ["p-medium", "sim-medium"], ["p-weak", "sim-weak"], ["p-judge", JUDGE]] as const) {
+      const res = await t.req("POST", "/v1/models", { name, provider: "sim", model, inputPricePerMTok: 10, outputPricePerMTok: 30, maxConcurrency: 8 });
+      expect(res.status).toBe(201);
+    }
+    const worker = startBattleWorker(t.deps, "g");
+    const res = await t.req("POST", "/v1/rounds", { candidates: priced, pairing: "all-pairs", judges: ["p-judge"], sampling: "adaptive", adaptive: { waveSize: 6 }, budget: { maxCostUsd: 0.3 } });
+    expect(res.status).toBe(202);
+    const { id } = await json<{ id: string }>(res);
+    const stopped = (await waitForRound(() => progress(id), 240_000, (p) => ["done", "failed", "cancelled", "budget_exhausted"].includes(p.status))) as AdaptiveProgress & { costUsd: number; budget: { overshoot: { costUsd: number } } | null };
+    await worker.stop();
+    expect(stopped.status).toBe("budget_exhausted");
+    expect(stopped.adaptive?.wave).toBeGreaterThan(1);
+    expect(stopped.costUsd).toBeLessThanOrEqual(0.3 + (stopped.budget?.overshoot.costUsd ?? 0) + 1e-9);
+  }, 300_000);
+
   it("target-vs-opponents: every battle has the target in it", async () => {
     const worker = startBattleWorker(t.deps, "d");
     const id = await start({ pairing: "target-vs-opponents", target: "sim-target", adaptive: { maxBattles: 30, waveSize: 6 } });
