@@ -50,6 +50,20 @@ export const RoundProgressSchema = z.object({
       overshoot: z.object({ calls: z.number(), costUsd: z.number(), tokens: z.number() }),
     })
     .nullable(),
+  /**
+   * An adaptive round's waves: the widest 95% interval on its board after the last settled wave (the
+   * figure GET /v1/leaderboard?roundId= shows) against the target, and the battles spent; null for a fixed round.
+   */
+  adaptive: z
+    .object({
+      wave: z.number(),
+      ciWidth: z.number().nullable(),
+      targetCiWidth: z.number().nullable(),
+      maxBattles: z.number().nullable(),
+      battles: z.number(),
+      stoppedBy: z.enum(["target", "max_battles", "exhausted", "failed"]).nullable(),
+    })
+    .nullable(),
   createdAt: z.string(),
   startedAt: z.string().nullable(),
   finishedAt: z.string().nullable(),

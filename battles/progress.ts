@@ -79,6 +79,17 @@ export async function roundProgress(db: Db, round: RoundRow, now: Date = new Dat
       reservedTokens: ledger.reservedTokens,
       overshoot: { calls: ledger.overshootCalls, costUsd: roundUsd(ledger.overshootCostUsd), tokens: ledger.overshootTokens },
     },
+    adaptive:
+      round.options.sampling === "adaptive"
+        ? {
+            wave: round.adaptive?.wave ?? 0,
+            ciWidth: round.adaptive?.ciWidth ?? null,
+            targetCiWidth: round.options.adaptive?.ciWidth ?? null,
+            maxBattles: round.options.adaptive?.maxBattles ?? null,
+            battles: counts.total,
+            stoppedBy: round.adaptive?.stoppedBy ?? null,
+          }
+        : null,
     createdAt: round.createdAt.toISOString(),
     startedAt: round.startedAt?.toISOString() ?? null,
     finishedAt: round.finishedAt?.toISOString() ?? null,

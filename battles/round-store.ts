@@ -3,15 +3,17 @@
  * cancel and resume. Instruction sampling is seeded and done in SQL (md5 of id and seed), so the
  * same request picks the same instructions on PGlite and PostgreSQL.
  */
-import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
-import { battles, instructions, type RoundOptions, rounds } from "../db/schema/index.js";
+import { battles, type RoundOptions, rounds } from "../db/schema/index.js";
 import { type BudgetCaps, readBudget, setBudgetCaps } from "../db/budget-ledger.js";
 import { findTemplate } from "../db/judge-templates.js";
 import { DEFAULT_PAIRWISE_VERSION, DEFAULT_SINGLE_VERSION, getPromptTemplate, multiTurnTemplate, parseTemplateRef } from "../judges/index.js";
 import { type PairingMode, planBattles, planPairs } from "./pairing.js";
 import { roundSpend } from "./spend.js";
 import { mulberry32 } from "../lib/random.js";
+import { writeFirstWave } from "./adaptive-store.js";
+import { poolQuery } from "./instruction-pool.js";
 
 export type JudgeMode = "pairwise" | "single" | "reward";
 /** The options a round was created with (its `options` column; the shape is declared beside the table). */
@@ -90,29 +92,12 @@ async function lockUserTemplate(tx: Pick<Db, "select">, promptVersion: string | 
   if (!row) throw new MissingTemplateError(promptVersion);
 }
 
-function instructionFilter(o: RoundOptions): SQL | undefined {
-  const f = o.instructions;
-  const conds: SQL[] = [];
-  if (f.category) conds.push(eq(instructions.category, f.category));
-  if (f.source) conds.push(eq(instructions.source, f.source));
-  if (f.ids) conds.push(inArray(instructions.id, f.ids.length > 0 ? f.ids : [-1]));
-  if (o.excludeIds && o.excludeIds.length > 0) conds.push(sql`${instructions.id} not in ${o.excludeIds}`);
-  return conds.length > 0 ? and(...conds) : undefined;
-}
-
 /** Writes the round and its battles in one transaction; returns the round and the battle count. */
 export async function createRoundPlan(db: Db, r: NewRound): Promise<{ round: RoundRow; battles: number; instructions: number }> {
   const seed = r.options.instructions.seed ?? 0;
   return db.transaction(async (tx) => {
     await lockUserTemplate(tx, r.options.promptVersion);
-    let q = tx
-      .select({ id: instructions.id, category: instructions.category })
-      .from(instructions)
-      .where(instructionFilter(r.options))
-      .orderBy(sql`md5(${instructions.id}::text || ':' || ${String(seed)})`)
-      .$dynamic();
-    if (r.options.instructions.limit) q = q.limit(r.options.instructions.limit);
-    const picked = await q;
+    const picked = await poolQuery(tx, r.options, r.options.instructions.limit);
     const ids = picked.map((x) => x.id);
     const categoryOf = new Map(picked.map((x) => [x.id, x.category]));
     if (ids.length === 0) throw new EmptyPlanError();
@@ -135,6 +120,10 @@ export async function createRoundPlan(db: Db, r: NewRound): Promise<{ round: Rou
       .returning();
     if (!round) throw new Error("round insert returned nothing");
     if (r.budget && (r.budget.maxCostUsd != null || r.budget.maxTokens != null)) await setBudgetCaps(tx, { scope: "round", ownerId: r.id }, r.budget);
+    if (r.options.sampling === "adaptive") {
+      const first = await writeFirstWave(tx, round, ids.length);
+      return { round, battles: first, instructions: ids.length };
+    }
     const plan = planBattles(ids, planPairs(r), mulberry32(seed ^ 0x5bd1e995));
     for (let i = 0; i < plan.length; i += 1000) {
       const chunk = plan.slice(i, i + 1000);
@@ -169,7 +158,7 @@ export async function resumeRound(db: Db, id: string, caps?: BudgetCaps): Promis
   return db.transaction(async (tx) => {
     // The round row first, as the budget stop and every spend-settling insert take it before the
     // budget row: the other order deadlocks against a settling worker on PostgreSQL.
-    await tx.select({ id: rounds.id }).from(rounds).where(eq(rounds.id, id)).for("update");
+    const [row] = await tx.select({ options: rounds.options, adaptive: rounds.adaptive }).from(rounds).where(eq(rounds.id, id)).for("update");
     if (caps && (caps.maxCostUsd != null || caps.maxTokens != null)) {
       const key = { scope: "round" as const, ownerId: id };
       const current = await readBudget(tx, key);
@@ -186,8 +175,11 @@ export async function resumeRound(db: Db, id: string, caps?: BudgetCaps): Promis
       .select({ n: sql<number>`count(*)::int` })
       .from(battles)
       .where(and(eq(battles.roundId, id), inArray(battles.status, ["pending", "running"])));
-    const status = (open?.n ?? 0) > 0 ? "pending" : "done";
-    await tx.update(rounds).set({ status, finishedAt: status === "done" ? new Date() : null, error: null }).where(eq(rounds.id, id));
+    // An adaptive round with nothing open waits for its scheduler (a worker's idle hook) to decide its next wave.
+    const adaptive = row?.options.sampling === "adaptive";
+    const status = (open?.n ?? 0) > 0 || adaptive ? "pending" : "done";
+    const state = adaptive && row.adaptive ? { adaptive: { ...row.adaptive, stoppedBy: null } } : {};
+    await tx.update(rounds).set({ status, finishedAt: status === "done" ? new Date() : null, error: null, ...state }).where(eq(rounds.id, id));
     return requeued.length;
   });
 }

@@ -16,8 +16,9 @@ import { addToCells, markBoardsChanged } from "./cells.js";
 import type { BattleLlm } from "./llm.js";
 import { processBattle } from "./process-battle.js";
 import type { ResponseRow } from "./responses.js";
-import { type BattleResult, type BattleRow, battleQueue, finishRoundIfComplete, roundBudgetStop } from "./queue.js";
+import { type BattleResult, type BattleRow, battleQueue, finishRoundIfComplete, type RoundEnd, roundBudgetStop } from "./queue.js";
 import type { RoundOptions, RoundRow } from "./round-store.js";
+import { isAdaptive } from "./adaptive-store.js";
 
 export interface WorkerOptions {
   db: Db;
@@ -29,6 +30,17 @@ export interface WorkerOptions {
   pollMs?: number;
   log: JobLog;
   style?: (text: string) => StoredStyle;
+  /** Adaptive rounds' scheduler (src/services/adaptive-rounds.ts); without it this worker leaves them between waves. */
+  adaptive?: AdaptiveHooks;
+}
+
+/** What the scheduler did for a round whose wave settled: a new wave, the round's end, or nothing. */
+export type AdaptiveAdvance = { kind: "wave"; wave: number; battles: number; ciWidth: number | null } | { kind: "end"; end: RoundEnd; stoppedBy: string } | null;
+
+export interface AdaptiveHooks {
+  advance(roundId: string): Promise<AdaptiveAdvance>;
+  /** Rounds a crash left between waves (called when the queue is idle). */
+  advanceStalled(): Promise<unknown>;
 }
 
 /** `stop()` resolves when the loop has stopped and in-flight battles have settled; `processed` counts battles handled to an outcome other than parked. */
@@ -96,10 +108,18 @@ function battleHandler(o: WorkerOptions): JobHandler<BattleRow, BattleContext, B
       }
       // A battle that ends in a round its budget stopped may be the last in flight: it writes the final figures.
       if (budget) await roundBudgetStop(o.db, round.id, "ended");
-      const end = await finishRoundIfComplete(o.db, round.id);
+      const end = isAdaptive(round) ? await advanceAdaptive(o, round) : await finishRoundIfComplete(o.db, round.id);
       if (end) o.log[end.status === "done" ? "info" : "warn"]({ roundId: round.id, name: round.name, ...end }, end.status === "done" ? "round finished" : "round failed: every battle failed");
     },
   };
+}
+
+/** The next wave of an adaptive round, or its end (logged as a fixed round's end is); null when its wave is still open. */
+async function advanceAdaptive(o: WorkerOptions, round: RoundRow): Promise<RoundEnd | null> {
+  const step = await o.adaptive?.advance(round.id);
+  if (step?.kind === "wave") o.log.info({ roundId: round.id, wave: step.wave, battles: step.battles, ciWidth: step.ciWidth }, "adaptive round: next wave");
+  if (step?.kind === "end") o.log.info({ roundId: round.id, stoppedBy: step.stoppedBy }, "adaptive round: stopping rule met");
+  return step?.kind === "end" ? step.end : null;
 }
 
 export function startWorker(o: WorkerOptions): Worker {
@@ -113,5 +133,6 @@ export function startWorker(o: WorkerOptions): Worker {
     log: o.log,
     label: "battle",
     fields: (b) => ({ battleId: b.id }),
+    idle: o.adaptive ? async () => void (await o.adaptive?.advanceStalled()) : undefined,
   });
 }

@@ -5,6 +5,7 @@ import type { StopOptions } from "../lib/job-loop.js";
 import { styleFeatures } from "../reports/style-features.js";
 import type { Deps } from "./deps.js";
 import { createModelCaller } from "./services/model-caller.js";
+import { advanceAdaptiveRound, advanceStalledAdaptiveRounds } from "./services/adaptive-rounds.js";
 import { startGeneratorWorker } from "./generator/engine/worker.js";
 
 export interface Background {
@@ -27,6 +28,7 @@ export function startBattleWorker(deps: Deps, role: string): Worker {
     leaseMs: deps.config.leaseMs,
     log: deps.logger,
     style: (text) => ({ ...styleFeatures(text) }),
+    adaptive: { advance: (roundId) => advanceAdaptiveRound(deps.db, roundId), advanceStalled: () => advanceStalledAdaptiveRounds(deps.db) },
   });
 }
 

@@ -46,6 +46,27 @@ export interface RoundOptions {
    * or on the last turn only ("last", the earlier turns shown as context).
    */
   judgeTurns?: "conversation" | "last";
+  /** "adaptive": battles are planned in waves until the stopping rule holds; absent means "fixed". */
+  sampling?: "fixed" | "adaptive";
+  /** An adaptive round's stopping rule and wave size (the budget, when set, stops it too). */
+  adaptive?: AdaptiveOptions;
+}
+
+/** An adaptive round's stopping rule: the widest 95% interval it reports (Elo points) and/or a battle cap. */
+export interface AdaptiveOptions {
+  ciWidth?: number;
+  maxBattles?: number;
+  waveSize: number;
+}
+
+/** Where an adaptive round stands, written with each wave (the `adaptive` column; null for fixed rounds). */
+export interface AdaptiveState {
+  /** Waves written so far (the first is written with the round). */
+  wave: number;
+  /** The widest 95% interval of the round's board after the last settled wave; null before any. */
+  ciWidth: number | null;
+  /** Why it stopped: the interval target, the battle cap, no unseen instructions left, or every battle of a wave failed. */
+  stoppedBy: "target" | "max_battles" | "exhausted" | "failed" | null;
 }
 
 /** One answered turn of a multi-turn conversation, as `responses.turns` keeps it. */
@@ -94,6 +115,8 @@ export const rounds = pgTable("rounds", {
   invalidJudgmentCount: bigint("invalid_judgment_count", { mode: "number" }).notNull().default(0),
   /** Id of the API key whose request created the row (null in local mode); shown to admins only. */
   createdBy: text("created_by"),
+  /** An adaptive round's wave state (null for fixed rounds), updated in the transaction that writes a wave. */
+  adaptive: jsonb("adaptive").$type<AdaptiveState>(),
   createdAt: ts("created_at").notNull().defaultNow(),
   startedAt: ts("started_at"),
   finishedAt: ts("finished_at"),
@@ -134,6 +157,8 @@ export const battles = pgTable(
     /** The judges' outcome and margin, kept when a human override replaced `outcome`/`margin`. */
     judgeOutcome: doublePrecision("judge_outcome"),
     judgeMargin: doublePrecision("judge_margin"),
+    /** The wave of an adaptive round that planned the battle (1 = the first); null for fixed rounds. */
+    wave: integer("wave"),
     createdAt: ts("created_at").notNull().defaultNow(),
     finishedAt: ts("finished_at"),
   },

@@ -131,6 +131,7 @@ export async function startIteration(db: Db, loopIdOrName: string, input: Iterat
     humanOverride: input.humanOverride,
     judgeSeesTraces: input.judgeSeesTraces,
     judgeTurns: input.judgeTurns,
+    sampling: "fixed" as const,
     budget: input.budget,
   };
   const evalIds = await shardIds(db, loop.id, -1);

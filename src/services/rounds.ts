@@ -8,7 +8,9 @@ import { desc, inArray } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../../db/client.js";
 import { models, rounds } from "../../db/schema/index.js";
-import { checkPairing } from "../../battles/pairing.js";
+import { checkPairing, planPairs } from "../../battles/pairing.js";
+import { defaultWaveSize } from "../../battles/adaptive-plan.js";
+import type { AdaptiveOptions } from "../../db/schema/index.js";
 import { createRoundPlan, EmptyPlanError, MissingTemplateError, resumeRound, type RoundOptions, type RoundRow } from "../../battles/round-store.js";
 import { roundSpend } from "../../battles/spend.js";
 import { roundUsd } from "../../battles/budget.js";
@@ -49,6 +51,18 @@ export const RoundCreateSchema = z.strictObject({
   /** Multi-turn instructions: judge the whole conversation (default) or the answer to the last turn only. */
   judgeTurns: z.enum(["conversation", "last"]).default("conversation"),
   budget: z.strictObject({ maxTokens: z.number().int().min(1).optional(), maxCostUsd: z.number().min(0).optional() }).optional(),
+  /** "fixed" (default): every planned battle up front. "adaptive": waves until `adaptive`'s stopping rule (or the budget) holds. */
+  sampling: z.enum(["fixed", "adaptive"]).default("fixed"),
+  adaptive: z
+    .strictObject({
+      /** Stop once the widest 95% interval on the round's board is at most `ciWidth` Elo points. */
+      target: z.strictObject({ ciWidth: z.number().positive().max(100_000) }).optional(),
+      /** Stop once this many battles are planned. */
+      maxBattles: z.number().int().min(1).max(1_000_000).optional(),
+      /** Battles per wave (default: two per eligible pair, between 8 and 256). */
+      waveSize: z.number().int().min(1).max(1000).optional(),
+    })
+    .optional(),
 });
 
 export const RoundResumeSchema = z.strictObject({
@@ -74,10 +88,29 @@ async function checkPromptVersion(db: Db, body: RoundCreate): Promise<string | u
   return resolveRoundPromptVersion(db, body.promptVersion, body.judgeMode);
 }
 
+/**
+ * An adaptive round's options, or undefined for a fixed round. It needs a rule that ends it: the
+ * interval target, a battle cap, or a budget; `adaptive` on a fixed round is refused, not ignored.
+ */
+function adaptiveOptions(body: RoundCreate): AdaptiveOptions | undefined {
+  const a = body.adaptive;
+  if (body.sampling !== "adaptive") {
+    if (a) throw badRequest("adaptive: only for sampling 'adaptive'", { field: "adaptive" });
+    return undefined;
+  }
+  const capped = body.budget && (body.budget.maxCostUsd !== undefined || body.budget.maxTokens !== undefined);
+  if (a?.target === undefined && a?.maxBattles === undefined && !capped) {
+    throw badRequest("adaptive: an adaptive round needs a stopping rule: adaptive.target.ciWidth, adaptive.maxBattles or a budget", { field: "adaptive" });
+  }
+  const pairs = planPairs(body).length;
+  return { ciWidth: a?.target?.ciWidth, maxBattles: a?.maxBattles, waveSize: a?.waveSize ?? defaultWaveSize(pairs) };
+}
+
 export async function startRound(db: Db, body: RoundCreate, extra: { iterationId?: string; excludeIds?: number[]; createdBy?: string | null } = {}) {
   const problems = checkPairing(body);
   const first = problems[0];
   if (first) throw badRequest(`${first.field}: ${first.message}`, { issues: problems });
+  const adaptive = adaptiveOptions(body);
   const promptVersion = await checkPromptVersion(db, body);
   await checkModelsExist(db, body);
   const options: RoundOptions = {
@@ -92,6 +125,7 @@ export async function startRound(db: Db, body: RoundCreate, extra: { iterationId
     humanOverride: body.humanOverride,
     judgeSeesTraces: body.judgeSeesTraces,
     judgeTurns: body.judgeTurns,
+    ...(adaptive ? { sampling: "adaptive" as const, adaptive } : {}),
   };
   const plan = await createRoundPlan(db, {
     id: randomUUID(),

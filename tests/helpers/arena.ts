@@ -49,6 +49,18 @@ export function mtBenchTurnItems(n: number): { turns: string[]; category: string
   });
 }
 
+/** Synthetic prompts over the simulator's categories, each with its own key words (no shared data needed). */
+export function syntheticItems(n: number): { text: string; category: string; externalId: string; source: string }[] {
+  const kw = ["code", "calculate", "essay", "puzzle", "extract", "pretend", "physics", "history"];
+  const words = ["river", "market", "engine", "garden", "harbor", "ledger", "signal", "canvas", "orbit", "lantern", "meadow", "quartz"];
+  return Array.from({ length: n }, (_, k) => ({
+    text: `${kw[k % kw.length]} task ${k}: relate the ${words[k % 12]}, the ${words[(k * 5 + 3) % 12]} and the ${words[(k * 7 + 1) % 12]}.`,
+    category: "mixed",
+    externalId: `adaptive-${k}`,
+    source: "adaptive-test",
+  }));
+}
+
 /** Arena-Hard prompts, as instruction items. */
 export function arenaHardItems(n: number): { text: string; category: string; externalId: string; source: string }[] {
   const lines = readSharedData("arena-hard-v0.1-questions.jsonl").trim().split("\n");

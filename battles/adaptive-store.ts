@@ -1,0 +1,158 @@
+/**
+ * Adaptive rounds in the database: the round row locked for a wave, the battles it has so far (pair
+ * counts and the instructions each pair has met), the instruction pool in the round's seeded order,
+ * and one wave written. The caller (src/services/adaptive-rounds.ts) holds one transaction around
+ * lock -> read -> write, so two workers that both see a settled wave write it once: the second finds
+ * the first one's battles open once the lock is free, and the plan index (battles_round_plan_idx)
+ * refuses a duplicate battle in any case.
+ */
+import { and, eq, inArray, isNotNull, notExists, sql } from "drizzle-orm";
+import type { Db } from "../db/client.js";
+import { type AdaptiveState, battles, rounds } from "../db/schema/index.js";
+import { mulberry32 } from "../lib/random.js";
+import { pickWave, type WavePair } from "./adaptive-plan.js";
+import { poolQuery } from "./instruction-pool.js";
+import { type PairingMode, planPairs } from "./pairing.js";
+import type { RoundRow } from "./round-store.js";
+
+type Tx = Pick<Db, "select" | "update" | "insert">;
+
+export const isAdaptive = (round: Pick<RoundRow, "options">): boolean => round.options.sampling === "adaptive";
+
+/** The round row, locked, when it is an active adaptive round with no battle pending or running; else null. */
+export async function lockSettledAdaptiveRound(tx: Tx, roundId: string): Promise<RoundRow | null> {
+  const [round] = await tx.select().from(rounds).where(eq(rounds.id, roundId)).for("update");
+  if (!round || !isAdaptive(round) || !["pending", "running"].includes(round.status)) return null;
+  const [open] = await tx
+    .select({ n: sql<number>`count(*)::int` })
+    .from(battles)
+    .where(and(eq(battles.roundId, roundId), inArray(battles.status, ["pending", "running"])));
+  return Number(open?.n ?? 0) > 0 ? null : round;
+}
+
+/** Active adaptive rounds with nothing open: a crash between a wave's last battle and the next wave leaves one. */
+export async function stalledAdaptiveRounds(db: Pick<Db, "select">): Promise<string[]> {
+  const open = db
+    .select({ one: sql`1` })
+    .from(battles)
+    .where(and(eq(battles.roundId, rounds.id), inArray(battles.status, ["pending", "running"])));
+  const rows = await db
+    .select({ id: rounds.id })
+    .from(rounds)
+    .where(and(isNotNull(rounds.adaptive), inArray(rounds.status, ["pending", "running"]), notExists(open)));
+  return rows.map((r) => r.id);
+}
+
+/** One eligible pair of a round: its models and, from its battles so far, counts and instructions met. */
+export interface RoundPair extends WavePair {
+  x: string;
+  y: string;
+  /** Instructions the pair has met (any battle status). */
+  used: Set<number>;
+}
+
+export interface RoundBattles {
+  models: string[];
+  pairs: RoundPair[];
+  /** Battles planned so far (any status). */
+  planned: number;
+  /** The last wave's battles: how many were judged (done) and how many failed for good. */
+  lastWave: { done: number; failed: number };
+}
+
+const pairKey = (a: string, b: string): string => (a < b ? `${a}\u0000${b}` : `${b}\u0000${a}`);
+
+/** The round's eligible pairs with their battles so far; `poolSize` bounds each pair's capacity. */
+export async function readRoundBattles(tx: Tx, round: RoundRow, poolSize: number): Promise<RoundBattles> {
+  const models = [...round.candidates];
+  const index = new Map(models.map((m, k) => [m, k]));
+  const pairs: RoundPair[] = planPairs({ ...round, pairing: round.pairing as PairingMode }).map(([x, y]) => ({ x, y, i: index.get(x) ?? 0, j: index.get(y) ?? 0, count: 0, capacity: 0, used: new Set<number>() }));
+  const byKey = new Map(pairs.map((p) => [pairKey(p.x, p.y), p]));
+  const rows = await tx
+    .select({ instructionId: battles.instructionId, modelA: battles.modelA, modelB: battles.modelB, status: battles.status, judged: sql<boolean>`${battles.outcome} is not null`, wave: battles.wave })
+    .from(battles)
+    .where(eq(battles.roundId, round.id));
+  const lastWave = { done: 0, failed: 0 };
+  const current = round.adaptive?.wave ?? 0;
+  for (const r of rows) {
+    if (r.wave === current) {
+      if (r.status === "done") lastWave.done++;
+      if (r.status === "failed") lastWave.failed++;
+    }
+    const p = byKey.get(pairKey(r.modelA, r.modelB));
+    if (!p) continue;
+    if (r.instructionId !== null) p.used.add(r.instructionId);
+    if (r.status === "done" && r.judged) p.count++;
+  }
+  for (const p of pairs) p.capacity = Math.max(0, poolSize - p.used.size);
+  return { models, pairs, planned: rows.length, lastWave };
+}
+
+/** How many instructions the round's filter holds (its `limit` applied). */
+export async function poolSize(tx: Tx, round: RoundRow): Promise<number> {
+  const [row] = await tx.select({ n: sql<number>`count(*)::int` }).from(poolQuery(tx, round.options, round.options.instructions.limit).as("pool"));
+  return Number(row?.n ?? 0);
+}
+
+/** The first `n` pool instructions in the round's seeded order, with their categories. */
+async function poolHead(tx: Tx, round: RoundRow, n: number): Promise<{ id: number; category: string | null }[]> {
+  const limit = round.options.instructions.limit;
+  return poolQuery(tx, round.options, limit === undefined ? n : Math.min(n, limit));
+}
+
+/** The generator of wave `wave`'s choices: the round's seed and the wave number, nothing else. */
+export function waveRng(round: Pick<RoundRow, "options">, wave: number): () => number {
+  const seed = round.options.instructions.seed ?? 0;
+  return mulberry32((seed ^ 0x2545f491 ^ Math.imul(wave, 0x9e3779b1)) >>> 0);
+}
+
+/** Wave 1, written with the round (no results yet: the warm-up, every eligible pair first). */
+export async function writeFirstWave(tx: Tx, round: RoundRow, pool: number): Promise<number> {
+  const rb = await readRoundBattles(tx, round, pool);
+  const waveSize = Math.min(round.options.adaptive?.waveSize ?? 1, round.options.adaptive?.maxBattles ?? Number.POSITIVE_INFINITY);
+  const picks = pickWave({ nModels: rb.models.length, pairs: rb.pairs, theta: new Float64Array(rb.models.length), waveSize, rng: waveRng(round, 1), focus: focusIndex(round) });
+  const written = await writeWave(tx, round, rb, picks, 1);
+  await saveAdaptiveState(tx, round.id, { wave: 1, ciWidth: null, stoppedBy: null });
+  return written;
+}
+
+/** The model whose rating a target-vs-opponents (or vs-baseline) round is about, as an index into its candidates. */
+export function focusIndex(round: Pick<RoundRow, "pairing" | "target" | "baseline" | "candidates">): number | null {
+  const anchor = round.pairing === "target-vs-opponents" ? round.target : round.pairing === "vs-baseline" ? round.baseline : null;
+  const k = anchor ? round.candidates.indexOf(anchor) : -1;
+  return k >= 0 ? k : null;
+}
+
+/**
+ * Writes wave `wave`: each picked pair meets the first pool instructions (seeded order) it has not met,
+ * so the pairs of a wave share instructions and their answers; each battle's A/B slot is drawn from
+ * a generator seeded by the round's seed and the wave. Returns the battles written.
+ */
+export async function writeWave(tx: Tx, round: RoundRow, rb: RoundBattles, picks: readonly number[], wave: number): Promise<number> {
+  if (picks.length === 0) return 0;
+  let widest = 0;
+  for (const p of rb.pairs) widest = Math.max(widest, p.used.size);
+  const pool = await poolHead(tx, round, widest + picks.length);
+  const seed = round.options.instructions.seed ?? 0;
+  const random = mulberry32((seed ^ 0x5bd1e995 ^ Math.imul(wave, 0x9e3779b1)) >>> 0);
+  const values: (typeof battles.$inferInsert)[] = [];
+  for (const k of picks) {
+    const p = rb.pairs[k];
+    if (!p) continue;
+    const next = pool.find((ins) => !p.used.has(ins.id));
+    if (!next) continue;
+    p.used.add(next.id);
+    const flip = random() < 0.5;
+    values.push({ roundId: round.id, instructionId: next.id, modelA: flip ? p.y : p.x, modelB: flip ? p.x : p.y, status: "pending", category: next.category, wave });
+  }
+  for (let i = 0; i < values.length; i += 1000) await tx.insert(battles).values(values.slice(i, i + 1000)).onConflictDoNothing();
+  return values.length;
+}
+
+/** Records the round's wave state; `end` also closes the round. */
+export async function saveAdaptiveState(tx: Tx, roundId: string, state: AdaptiveState, end?: { status: "done" | "failed"; error: string | null }): Promise<void> {
+  await tx
+    .update(rounds)
+    .set(end ? { adaptive: state, status: end.status, error: end.error, finishedAt: sql`now()` } : { adaptive: state })
+    .where(eq(rounds.id, roundId));
+}
