@@ -11,8 +11,8 @@ import { survivePostgresDriverFaults } from "./driver-faults.js";
 const USAGE = `matrix-arena <command> [options]
 
 Commands:
-  serve                 HTTP API + embedded worker (PGlite in MATRIX_ARENA_DATA_DIR unless DATABASE_URL is set)
-  worker                worker only (needs DATABASE_URL)
+  serve                 HTTP API + embedded worker (an embedded database in MATRIX_ARENA_DATA_DIR unless DATABASE_URL is set)
+  worker                worker only (DATABASE_URL, or the embedded PostgreSQL of MATRIX_ARENA_DATA_DIR)
   migrate               apply database migrations and exit
   sim                   the LLM simulator (OpenAI-compatible): --port 8788 --seed N --preset FILE
   round start FILE|-    start a round from a JSON body (add --follow to watch it); MATRIX_ARENA_URL, MATRIX_ARENA_API_KEY
@@ -29,7 +29,7 @@ const COMMANDS: Record<string, Command> = {
     const config = loadConfig();
     const { startServer } = await import("../server.js");
     const server = await startServer(config);
-    if (config.databaseUrl) survivePostgresDriverFaults(server.deps.logger);
+    if (server.deps.dbHandle.kind !== "pglite") survivePostgresDriverFaults(server.deps.logger);
     const stop = async (signal: string) => {
       server.deps.logger.info({ signal, graceMs: config.shutdownGraceMs }, "shutting down: no new claims; jobs in flight may finish within the grace period");
       await server.close({ graceMs: config.shutdownGraceMs });
@@ -42,12 +42,17 @@ const COMMANDS: Record<string, Command> = {
   },
   worker: async () => {
     const config = loadConfig();
-    if (!config.databaseUrl) {
-      process.stderr.write("matrix-arena worker: DATABASE_URL is required (workers share one PostgreSQL); `serve` runs an embedded worker on PGlite\n");
+    if (!config.databaseUrl && config.embeddedDb === "pglite") {
+      process.stderr.write("matrix-arena worker: a PGlite folder serves one process; workers share DATABASE_URL or the embedded PostgreSQL (MATRIX_ARENA_DB=embedded)\n");
       return 2;
     }
     const [{ buildDeps }, { startBattleWorker }, { startGeneratorWorker }, { startMetricsServer }] = await Promise.all([import("../deps.js"), import("../background.js"), import("../generator/engine/worker.js"), import("../metrics-server.js")]);
     const deps = await buildDeps(config);
+    if (deps.dbHandle.kind === "pglite") {
+      await deps.close();
+      process.stderr.write("matrix-arena worker: the data folder holds a PGlite database, which serves one process; workers share DATABASE_URL or the embedded PostgreSQL (MATRIX_ARENA_DB=embedded)\n");
+      return 2;
+    }
     survivePostgresDriverFaults(deps.logger);
     // Loopback only (src/metrics-server.ts): the worker's own call counters, which no API serves.
     const port = config.metricsPort;
@@ -79,8 +84,8 @@ const COMMANDS: Record<string, Command> = {
   },
   migrate: async () => {
     const config = loadConfig();
-    const { openDb } = await import("../../db/client.js");
-    const handle = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+    const [{ openDb }, { dbOptions }] = await Promise.all([import("../../db/client.js"), import("../deps.js")]);
+    const handle = await openDb(dbOptions(config));
     await handle.close();
     process.stdout.write(`migrations applied (${handle.kind})\n`);
     return 0;
@@ -106,7 +111,7 @@ export async function runCommand(argv: string[]): Promise<number | null> {
   try {
     return await cmd(rest);
   } catch (e) {
-    if (e instanceof ConfigError || e instanceof DataDirLockedError || e instanceof StartupError) {
+    if (e instanceof ConfigError || e instanceof DataDirLockedError || e instanceof StartupError || (e instanceof Error && e.name === "EmbeddedPgError")) {
       process.stderr.write(`matrix-arena: ${e.message}\n`);
       return 1;
     }

