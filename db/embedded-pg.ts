@@ -16,15 +16,18 @@
  *   in the data folder, log in `<dataDir>/postgres.log`, password in `<dataDir>/embedded-postgres.json`.
  * - As root it runs as the `postgres` user (or `nobody`), which then owns `<dataDir>/postgres`.
  */
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { execFile, execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { chownSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { arch, platform } from "node:os";
 import { dirname, join, resolve } from "node:path";
+import { promisify } from "node:util";
 import { blockedAncestor, embeddedUrl, parsePostmasterPid, type PathStat } from "./embedded-files.js";
 import { acquireLock, DataDirLockedError } from "./lock.js";
+
+const execFileAsync = promisify(execFile);
 
 export class EmbeddedPgError extends Error {
   constructor(message: string) {
@@ -140,12 +143,20 @@ export function embeddedUnavailable(dataDir: string): string | null {
     const native = embeddedBinaries();
     const user = unprivilegedUser();
     checkReachable(join(native, "bin"), user, "its binaries");
-    checkReachable(resolve(dataDir), user, "the data folder");
+    // The data folder itself is opened up for the user on start (openForUser); its parents are not ours.
+    checkReachable(dirname(resolve(dataDir)), user, "the data folder");
     return null;
   } catch (e) {
     if (e instanceof EmbeddedPgError) return e.message;
     throw e;
   }
+}
+
+// A data folder made private (mkdtemp's 0700) would stop the unprivileged user on its way to
+// <dataDir>/postgres: it gets search permission only (no listing; the files in it are 0600).
+function openForUser(root: string): void {
+  const s = statSync(root);
+  if (s.uid === process.getuid?.() && (s.mode & 0o001) === 0) chmodSync(root, (s.mode & 0o7777) | 0o001);
 }
 
 interface Credentials {
@@ -218,33 +229,39 @@ async function withStartLock<T>(root: string, fn: () => Promise<T>): Promise<T> 
   }
 }
 
-function initialise(native: string, root: string, pgdata: string, credsFile: string, user: RunAs | null): Credentials {
-  // A folder without PG_VERSION is an initdb that did not finish: start it again from nothing.
-  rmSync(pgdata, { recursive: true, force: true });
-  mkdirSync(pgdata, { mode: 0o700 });
+/**
+ * initdb into a folder of its own, renamed into place once complete: a start killed mid-initdb leaves
+ * no half-made cluster that a later start would take for a database. The password is written before
+ * the rename, so a folder in place always has its credentials.
+ */
+async function initialise(native: string, root: string, pgdata: string, credsFile: string, user: RunAs | null): Promise<Credentials> {
+  const staging = `${pgdata}.init`;
+  rmSync(staging, { recursive: true, force: true });
+  mkdirSync(staging, { mode: 0o700 });
   const password = randomBytes(18).toString("base64url");
   const pwfile = join(root, `embedded-postgres.pw.${process.pid}`);
   writeFileSync(pwfile, password + "\n", { mode: 0o600 });
   if (user) {
-    chownSync(pgdata, user.uid, user.gid);
+    chownSync(staging, user.uid, user.gid);
     chownSync(pwfile, user.uid, user.gid);
   }
   try {
-    execFileSync(join(native, "bin/initdb"), ["-D", pgdata, "-U", "postgres", "--auth=scram-sha-256", `--pwfile=${pwfile}`, "-E", "UTF8", "--locale=C", "--no-instructions"], {
-      stdio: ["ignore", "pipe", "pipe"],
+    await execFileAsync(join(native, "bin/initdb"), ["-D", staging, "-U", "postgres", "--auth=scram-sha-256", `--pwfile=${pwfile}`, "-E", "UTF8", "--locale=C", "--no-instructions"], {
       env: { PATH: process.env.PATH ?? "/usr/bin:/bin", LC_ALL: "C" },
       ...(user ? { uid: user.uid, gid: user.gid } : {}),
-      cwd: pgdata,
+      cwd: staging,
     });
   } catch (e) {
-    const err = e as { stderr?: Buffer; message: string };
-    throw new EmbeddedPgError(`initdb failed in ${pgdata}: ${err.stderr?.toString().trim() || err.message}`);
+    const err = e as { stderr?: string; message: string };
+    rmSync(staging, { recursive: true, force: true });
+    throw new EmbeddedPgError(`initdb failed in ${staging}: ${err.stderr?.trim() || err.message}`);
   } finally {
     unlinkSync(pwfile);
   }
   const tmp = `${credsFile}.${process.pid}`;
   writeFileSync(tmp, JSON.stringify({ user: "postgres", password }) + "\n", { mode: 0o600 });
   renameSync(tmp, credsFile);
+  renameSync(staging, pgdata);
   return { password };
 }
 
@@ -314,14 +331,16 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedSe
   const native = embeddedBinaries();
   const user = unprivilegedUser();
   checkReachable(join(native, "bin"), user, "its binaries");
+  if (user) openForUser(root);
   checkReachable(root, user, "the data folder");
   const pgdata = join(root, "postgres");
   const credsFile = join(root, "embedded-postgres.json");
   return withStartLock(root, async () => {
     let creds = readCredentials(credsFile);
-    if (!creds || !existsSync(join(pgdata, "PG_VERSION"))) {
-      if (existsSync(join(pgdata, "PG_VERSION"))) throw new EmbeddedPgError(`${credsFile} is missing or unreadable, so the database in ${pgdata} cannot be opened`);
-      creds = initialise(native, root, pgdata, credsFile, user);
+    if (existsSync(pgdata)) {
+      if (!creds) throw new EmbeddedPgError(`${credsFile} is missing or unreadable, so the database in ${pgdata} cannot be opened`);
+    } else {
+      creds = await initialise(native, root, pgdata, credsFile, user);
     }
     const password = creds.password;
     // A server left by a process that still runs: attach (it may still be starting or stopping).
