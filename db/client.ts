@@ -23,6 +23,8 @@ export interface DbHandle {
   db: Db;
   /** `embedded`: the PostgreSQL server of the data folder (db/embedded-pg.ts); `postgres`: DATABASE_URL. */
   kind: "pglite" | "embedded" | "postgres";
+  /** The embedded PostgreSQL's port and whether this process started it (and stops it on close). */
+  embedded?: { port: number; owned: boolean };
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<boolean>;
   close(): Promise<void>;
@@ -82,6 +84,7 @@ async function openEmbedded(dataDir: string, opts: OpenDbOptions): Promise<DbHan
   return {
     ...handle,
     kind: "embedded",
+    embedded: { port: server.port, owned: server.owned },
     close: async () => {
       try {
         await handle.close();

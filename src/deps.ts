@@ -50,6 +50,10 @@ export function dbOptions(config: Config, logger?: Pick<Logger, "info">): OpenDb
 export async function buildDeps(config: Config, opts: BuildOptions = {}): Promise<Deps & { close(): Promise<void> }> {
   const logger = opts.logger ?? createLogger(config.logLevel);
   const dbHandle = opts.dbHandle ?? (await openDb(dbOptions(config, logger)));
+  if (dbHandle.embedded) {
+    const { port, owned } = dbHandle.embedded;
+    logger.info({ port, owned }, owned ? "embedded PostgreSQL started (stops with this process)" : "attached to the embedded PostgreSQL another process started");
+  }
   const db = dbHandle.db;
   if (config.bootstrapApiKey) await ensureBootstrapKey(db, config.bootstrapApiKey);
   const auth = new AuthState(db);
