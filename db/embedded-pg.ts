@@ -159,29 +159,41 @@ function openForUser(root: string): void {
   if (s.uid === process.getuid?.() && (s.mode & 0o001) === 0) chmodSync(root, (s.mode & 0o7777) | 0o001);
 }
 
+/** The folder's password, and the port its server last listened on (tried first on the next start). */
 interface Credentials {
   password: string;
+  port?: number;
 }
 
 function readCredentials(file: string): Credentials | null {
   try {
-    const c = JSON.parse(readFileSync(file, "utf8")) as { password?: unknown };
-    return typeof c.password === "string" && c.password !== "" ? { password: c.password } : null;
+    const c = JSON.parse(readFileSync(file, "utf8")) as { password?: unknown; port?: unknown };
+    if (typeof c.password !== "string" || c.password === "") return null;
+    return { password: c.password, ...(typeof c.port === "number" && Number.isInteger(c.port) ? { port: c.port } : {}) };
   } catch {
     return null;
   }
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.once("error", rej);
-    s.listen(0, "127.0.0.1", () => {
-      const addr = s.address();
-      const port = typeof addr === "object" && addr ? addr.port : 0;
-      s.close(() => res(port));
+function writeCredentials(file: string, c: Credentials): void {
+  const tmp = `${file}.${process.pid}`;
+  writeFileSync(tmp, JSON.stringify({ user: "postgres", ...c }) + "\n", { mode: 0o600 });
+  renameSync(tmp, file);
+}
+
+/** `wanted` when it is free on 127.0.0.1, else any free port. */
+async function freePort(wanted = 0): Promise<number> {
+  const tryPort = (p: number) =>
+    new Promise<number>((res, rej) => {
+      const s = createServer();
+      s.once("error", rej);
+      s.listen(p, "127.0.0.1", () => {
+        const addr = s.address();
+        const port = typeof addr === "object" && addr ? addr.port : 0;
+        s.close(() => res(port));
+      });
     });
-  });
+  return wanted > 0 ? tryPort(wanted).catch(() => tryPort(0)) : tryPort(0);
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -258,9 +270,7 @@ async function initialise(native: string, root: string, pgdata: string, credsFil
   } finally {
     unlinkSync(pwfile);
   }
-  const tmp = `${credsFile}.${process.pid}`;
-  writeFileSync(tmp, JSON.stringify({ user: "postgres", password }) + "\n", { mode: 0o600 });
-  renameSync(tmp, credsFile);
+  writeCredentials(credsFile, { password });
   renameSync(staging, pgdata);
   return { password };
 }
@@ -273,8 +283,8 @@ function openLog(root: string): number {
 }
 
 /** Starts the server; resolves once `postmaster.pid` says ready, or rejects when it exits first. */
-async function launch(native: string, root: string, pgdata: string, user: RunAs | null): Promise<{ child: ChildProcess; port: number }> {
-  const port = await freePort();
+async function launch(native: string, root: string, pgdata: string, user: RunAs | null, wantedPort: number): Promise<{ child: ChildProcess; port: number }> {
+  const port = await freePort(wantedPort);
   const logFd = openLog(root);
   const args = ["-D", pgdata, "-p", String(port), "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "dynamic_shared_memory_type=mmap"];
   const child = spawn("/bin/sh", ["-c", WATCHDOG, "matrix-arena-pg", join(native, "bin/postgres"), ...args], {
@@ -353,10 +363,12 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedSe
     // Left by a server that is gone (SIGKILL, power loss) and whose pid a different process may now
     // hold: PostgreSQL would refuse to start next to a live pid, so the file goes.
     if (existsSync(join(pgdata, "postmaster.pid"))) rmSync(join(pgdata, "postmaster.pid"), { force: true });
+    // The last start's port first: a process still attached from before reconnects to the new server.
     // The free port is picked before the server binds it; one taken in between fails that start only.
     for (let attempt = 1; ; attempt++) {
       try {
-        const { child, port } = await launch(native, root, pgdata, user);
+        const { child, port } = await launch(native, root, pgdata, user, attempt === 1 ? (creds.port ?? 0) : 0);
+        if (port !== creds.port) writeCredentials(credsFile, { password, port });
         return { url: embeddedUrl(port, password), port, owned: true, stop: stopper(child) };
       } catch (e) {
         if (attempt >= 3 || !(e instanceof EmbeddedPgError) || !/exited while starting/.test(e.message)) throw e;

@@ -57,7 +57,7 @@ afterAll(() => {
 });
 
 describe.skipIf(EMBEDDED_UNAVAILABLE !== null)("the embedded PostgreSQL", () => {
-  it("keeps its data across restarts, runs unprivileged as root, and leaves no socket in /tmp", async () => {
+  it("keeps its data and port across restarts, runs unprivileged as root, and leaves no socket in /tmp", async () => {
     const dir = freshDir();
     const a = await openDb({ dataDir: dir, embedded: "embedded" });
     expect(a.kind).toBe("embedded");
@@ -76,6 +76,8 @@ describe.skipIf(EMBEDDED_UNAVAILABLE !== null)("the embedded PostgreSQL", () => 
     expect(alive(info?.pid ?? 0)).toBe(false);
     const b = await openDb({ dataDir: dir, embedded: "embedded" });
     expect(await count(b)).toBe(1);
+    // The same port again (it is free): a process still attached from before reconnects by itself.
+    expect(b.embedded?.port).toBe(info?.port);
     await b.close();
   });
 
