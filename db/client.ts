@@ -59,16 +59,32 @@ export async function openDb(opts: OpenDbOptions): Promise<DbHandle> {
   if (opts.databaseUrl) return openPostgres(opts.databaseUrl, opts);
   const dataDir = opts.dataDir ?? ".data";
   if (dataDir.startsWith("memory://")) return openPglite(dataDir, opts);
+  const choice = await chooseEmbedded(dataDir, opts.embedded);
+  opts.onEmbeddedChoice?.(choice.driver, choice.reason);
+  return choice.driver === "embedded" ? openEmbedded(dataDir, opts) : openPglite(dataDir, opts);
+}
+
+async function chooseEmbedded(dataDir: string, requested: EmbeddedDriver | undefined) {
   const { embeddedUnavailable } = await import("./embedded-pg.js");
   const root = resolve(dataDir);
-  const choice = pickEmbeddedDriver({
-    requested: opts.embedded,
+  return pickEmbeddedDriver({
+    requested,
     holdsPglite: existsSync(join(root, "pglite", "PG_VERSION")),
     holdsPostgres: existsSync(join(root, "postgres", "PG_VERSION")),
     embeddedUnavailable: () => embeddedUnavailable(root),
   });
-  opts.onEmbeddedChoice?.(choice.driver, choice.reason);
-  return choice.driver === "embedded" ? openEmbedded(dataDir, opts) : openPglite(dataDir, opts);
+}
+
+/**
+ * For a long-running command, before it loads the rest of the app: when `openDb(opts)` will open the
+ * embedded PostgreSQL, its server starts now (a first start's initdb overlaps the module loading).
+ */
+export async function prestartDb(opts: OpenDbOptions): Promise<void> {
+  const dataDir = opts.dataDir ?? ".data";
+  if (opts.databaseUrl || dataDir.startsWith("memory://")) return;
+  if ((await chooseEmbedded(dataDir, opts.embedded)).driver !== "embedded") return;
+  const { prestartEmbeddedPostgres } = await import("./embedded-pg.js");
+  prestartEmbeddedPostgres(dataDir);
 }
 
 async function openEmbedded(dataDir: string, opts: OpenDbOptions): Promise<DbHandle> {

@@ -331,12 +331,37 @@ function stopper(child: ChildProcess): () => Promise<void> {
   };
 }
 
+// Starts begun early (`prestartEmbeddedPostgres`), each taken once by the open that follows.
+const early = new Map<string, Promise<EmbeddedServer>>();
+
+/**
+ * Begins opening the server of `dataDir` now, so that a first start's initdb runs while the process
+ * is still loading its modules; the next `startEmbeddedPostgres` of the folder takes the result (and
+ * its error, if it failed).
+ */
+export function prestartEmbeddedPostgres(dataDir: string): void {
+  const root = resolve(dataDir);
+  if (early.has(root)) return;
+  const p = openEmbeddedServer(root);
+  p.catch(() => {}); // reported by the open that takes it
+  early.set(root, p);
+}
+
 /**
  * Opens the embedded server of `dataDir`: attaches to the one running there, or initialises the
  * folder (first use) and starts one, owned by this process.
  */
 export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedServer> {
   const root = resolve(dataDir);
+  const begun = early.get(root);
+  if (begun) {
+    early.delete(root);
+    return begun;
+  }
+  return openEmbeddedServer(root);
+}
+
+async function openEmbeddedServer(root: string): Promise<EmbeddedServer> {
   mkdirSync(root, { recursive: true });
   const native = embeddedBinaries();
   const user = unprivilegedUser();

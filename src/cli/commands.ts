@@ -3,7 +3,7 @@
  * its modules when it runs, so `help` and the offline `leaderboard` do not load the server, the
  * database drivers or the generator.
  */
-import { ConfigError, loadConfig } from "../config.js";
+import { type Config, ConfigError, loadConfig } from "../config.js";
 import { DataDirLockedError } from "../../db/lock.js";
 import { StartupError } from "../errors.js";
 import { survivePostgresDriverFaults } from "./driver-faults.js";
@@ -27,6 +27,7 @@ type Command = (argv: string[]) => Promise<number | null>;
 const COMMANDS: Record<string, Command> = {
   serve: async () => {
     const config = loadConfig();
+    await prestart(config);
     const { startServer } = await import("../server.js");
     const server = await startServer(config);
     if (server.deps.dbHandle.kind !== "pglite") survivePostgresDriverFaults(server.deps.logger);
@@ -46,6 +47,7 @@ const COMMANDS: Record<string, Command> = {
       process.stderr.write("matrix-arena worker: a PGlite folder serves one process; workers share DATABASE_URL or the embedded PostgreSQL (MATRIX_ARENA_DB=embedded)\n");
       return 2;
     }
+    await prestart(config);
     const [{ buildDeps }, { startBattleWorker }, { startGeneratorWorker }, { startMetricsServer }] = await Promise.all([import("../deps.js"), import("../background.js"), import("../generator/engine/worker.js"), import("../metrics-server.js")]);
     const deps = await buildDeps(config);
     if (deps.dbHandle.kind === "pglite") {
@@ -95,6 +97,12 @@ const COMMANDS: Record<string, Command> = {
     return 0;
   },
 };
+
+/** Starts the embedded PostgreSQL (when it is the database) while the app's modules load. */
+async function prestart(config: Config): Promise<void> {
+  const { prestartDb } = await import("../../db/client.js");
+  await prestartDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, embedded: config.embeddedDb });
+}
 
 export function registerCommand(name: string, fn: Command): void {
   COMMANDS[name] = fn;
