@@ -66,6 +66,9 @@ describe.skipIf(EMBEDDED_UNAVAILABLE !== null)("the embedded PostgreSQL", () => 
     const info = postmaster(dir);
     expect(info?.status).toBe("ready");
     expect(existsSync(`/tmp/.s.PGSQL.${info?.port}`)).toBe(false);
+    // Its own process group: a terminal's Ctrl-C (SIGINT to the foreground group) reaches node only.
+    const pgrp = (pid: number) => Number(readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ")[2]);
+    expect(pgrp(info?.pid ?? 0)).not.toBe(pgrp(process.pid));
     if (process.getuid?.() === 0) {
       const uid = Number(/Uid:\s+(\d+)/.exec(readFileSync(`/proc/${info?.pid}/status`, "utf8"))?.[1]);
       expect(uid).toBeGreaterThan(0);
@@ -167,5 +170,39 @@ describe.skipIf(EMBEDDED_UNAVAILABLE !== null)("the embedded PostgreSQL", () => 
         await handle.close();
       }
     }, 180_000);
+
+    it("outlives a restart of the server it attached to (same port) and runs the next round", async () => {
+      const dir = freshDir();
+      let handle = await openDb({ dataDir: dir, embedded: "embedded" });
+      let t = await makeTestApp(handle, { MATRIX_ARENA_SIM_URL: sim.baseUrl });
+      const candidates = ["sim-strong", "sim-weak"];
+      await registerSimModels(t, [...candidates, "sim-judge-fair"]);
+      await importItems(t, [{ text: "Name three uses of a brick.", category: "brainstorming" }, { text: "Name two even numbers.", category: "math" }]);
+      const round = async (seed: number) => {
+        const res = await t.req("POST", "/v1/rounds", { candidates, pairing: "all-pairs", judges: ["sim-judge-fair"], instructions: { limit: 2, seed } });
+        expect(res.status).toBe(202);
+        const { id } = await json<{ id: string }>(res);
+        return waitForRound(async () => json<Progress>(await t.req("GET", `/v1/rounds/${id}`)), 90_000);
+      };
+      const worker = spawnCli(["worker"], { MATRIX_ARENA_DATA_DIR: dir, MATRIX_ARENA_DB: "embedded", MATRIX_ARENA_SIM_URL: sim.baseUrl, LOG_LEVEL: "info" });
+      try {
+        expect((await round(1)).status).toBe("done");
+        const port = handle.embedded?.port;
+        await t.close();
+        await handle.close();
+        handle = await openDb({ dataDir: dir, embedded: "embedded" });
+        expect(handle.embedded).toEqual({ port, owned: true });
+        t = await makeTestApp(handle, { MATRIX_ARENA_SIM_URL: sim.baseUrl });
+        const second = await round(2);
+        expect(second.status).toBe("done");
+        expect(second.counts).toMatchObject({ total: 2, done: 2 });
+        expect(worker.child.exitCode).toBeNull();
+      } finally {
+        worker.child.kill("SIGTERM");
+        await worker.exited;
+        await t.close();
+        await handle.close();
+      }
+    }, 240_000);
   });
 });
