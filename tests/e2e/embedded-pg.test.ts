@@ -131,6 +131,19 @@ describe.skipIf(EMBEDDED_UNAVAILABLE !== null)("the embedded PostgreSQL", () => 
     await b.close();
   }, 120_000);
 
+  it("a worker refuses PGlite, asked for or held by the folder, naming the way to share", async () => {
+    const asked = spawnCli(["worker"], { MATRIX_ARENA_DATA_DIR: freshDir(), MATRIX_ARENA_DB: "pglite" });
+    expect(await asked.exited).toBe(2);
+    expect(asked.stderr.join("")).toContain("MATRIX_ARENA_DB=embedded");
+    const dir = freshDir();
+    const h = await openDb({ dataDir: dir, embedded: "pglite" });
+    await h.close();
+    const held = spawnCli(["worker"], { MATRIX_ARENA_DATA_DIR: dir, LOG_LEVEL: "silent" });
+    expect(await held.exited).toBe(2);
+    expect(held.stderr.join("")).toContain("holds a PGlite database");
+    expect(existsSync(join(dir, "postgres"))).toBe(false);
+  }, 120_000);
+
   describe("a matrix-arena worker on the same data folder", () => {
     let sim: Simulator;
     beforeAll(async () => {
