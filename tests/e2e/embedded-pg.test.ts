@@ -63,6 +63,8 @@ describe.skipIf(EMBEDDED_UNAVAILABLE !== null)("the embedded PostgreSQL", () => 
     expect(a.kind).toBe("embedded");
     expect(a.embedded?.owned).toBe(true);
     await a.db.insert(models).values({ id: "m-kept", name: "kept", provider: "sim", model: "sim-strong" });
+    // initdb ran without its fsync; the cluster is synced in the background once the server is up.
+    await until(() => !existsSync(join(dir, "postgres.unsynced")), 60_000, "the new cluster's background sync");
     const info = postmaster(dir);
     expect(info?.status).toBe("ready");
     expect(existsSync(`/tmp/.s.PGSQL.${info?.port}`)).toBe(false);
