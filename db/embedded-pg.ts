@@ -18,10 +18,10 @@
  */
 import { execFile, execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { chmodSync, chownSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, closeSync, cpSync, existsSync, mkdirSync, openSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
-import { arch, platform } from "node:os";
+import { arch, platform, tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { promisify } from "node:util";
 import { blockedAncestor, embeddedUrl, parsePostmasterPid, type PathStat } from "./embedded-files.js";
@@ -96,14 +96,14 @@ export function hydrateSymlinks(native: string): void {
   }
 }
 
-interface RunAs {
+export interface RunAs {
   uid: number;
   gid: number;
   name: string;
 }
 
 /** PostgreSQL refuses to run as root: as root, the user it runs as instead (`postgres`, else `nobody`). */
-function unprivilegedUser(): RunAs | null {
+export function unprivilegedUser(): RunAs | null {
   if (process.getuid?.() !== 0) return null;
   for (const name of ["postgres", "nobody"]) {
     try {
@@ -137,12 +137,46 @@ function checkReachable(path: string, user: RunAs | null, what: string): void {
   }
 }
 
+/**
+ * The binaries as `user` can run them: where npm put them, or, when `user` cannot reach that folder
+ * (a checkout under a 0700 /root, as root), a copy in the system's temporary folder
+ * (`matrix-arena-postgres-<version>`, world-readable, made once: a staging copy renamed into place,
+ * so racing processes share one complete copy).
+ */
+export function binariesFor(user: RunAs | null, native = embeddedBinaries(), cacheRoot = tmpdir()): string {
+  if (!user || !blockedAncestor(join(native, "bin"), user, statOrNull)) return native;
+  let version = "unknown";
+  try {
+    version = String((JSON.parse(readFileSync(join(dirname(native), "package.json"), "utf8")) as { version?: unknown }).version ?? version);
+  } catch {
+    // no package.json beside the binaries: keep "unknown"
+  }
+  const copy = join(cacheRoot, `matrix-arena-postgres-${version.replace(/[^A-Za-z0-9._-]/g, "_")}`);
+  if (!existsSync(join(copy, ".complete"))) {
+    const staging = `${copy}.${process.pid}.${randomBytes(4).toString("hex")}`;
+    cpSync(native, staging, { recursive: true, verbatimSymlinks: true });
+    chmodSync(staging, 0o755);
+    writeFileSync(join(staging, ".complete"), "");
+    try {
+      renameSync(staging, copy);
+    } catch {
+      // Another process put its copy in place first (or a stale incomplete one is there): use a complete one.
+      rmSync(staging, { recursive: true, force: true });
+      if (!existsSync(join(copy, ".complete"))) {
+        rmSync(copy, { recursive: true, force: true });
+        return binariesFor(user, native, cacheRoot);
+      }
+    }
+  }
+  checkReachable(join(copy, "bin"), user, "its binaries (copied from node_modules)");
+  return copy;
+}
+
 /** Whether the embedded server can run here (binaries present and reachable); the reason when not. */
 export function embeddedUnavailable(dataDir: string): string | null {
   try {
-    const native = embeddedBinaries();
     const user = unprivilegedUser();
-    checkReachable(join(native, "bin"), user, "its binaries");
+    binariesFor(user);
     // The data folder itself is opened up for the user on start (openForUser); its parents are not ours.
     checkReachable(dirname(resolve(dataDir)), user, "the data folder");
     return null;
@@ -384,9 +418,8 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedSe
 
 async function openEmbeddedServer(root: string): Promise<EmbeddedServer> {
   mkdirSync(root, { recursive: true });
-  const native = embeddedBinaries();
   const user = unprivilegedUser();
-  checkReachable(join(native, "bin"), user, "its binaries");
+  const native = binariesFor(user);
   if (user) openForUser(root);
   checkReachable(root, user, "the data folder");
   const pgdata = join(root, "postgres");
