@@ -4,10 +4,11 @@
  * each battle is one DPO pair. Prints rows per second, the server's peak memory (VmHWM), and, as a
  * reference measured in the same run, the rate of reading the same battles straight from the database
  * (no selection, formatting or HTTP): the ratio says what the export pipeline costs on top.
- * PostgreSQL when DATABASE_URL is set (a fresh database is created beside it), else a PGlite folder.
+ * PostgreSQL when DATABASE_URL is set (a fresh database is created beside it), else a fresh data folder
+ * with the default embedded database. `bench embedded` runs it on each embedded driver.
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import postgres from "postgres";
@@ -22,24 +23,38 @@ function arg(argv: string[], name: string, fallback: number): number {
   return hit ? Number(hit.split("=")[1]) : fallback;
 }
 
-/** A fresh PostgreSQL database beside DATABASE_URL named `${prefix}_<time>` (a PGlite folder without it), and how to drop it. */
-export async function freshDatabase(prefix = "ma_bench_export"): Promise<{ env: Record<string, string>; open: () => Promise<DbHandle>; drop: () => Promise<void> }> {
+export type BenchDb = "pglite" | "embedded" | "postgres";
+
+export interface FreshDb {
+  env: Record<string, string>;
+  open: () => Promise<DbHandle>;
+  drop: () => Promise<void>;
+}
+
+/**
+ * A fresh database: on PostgreSQL beside DATABASE_URL named `${prefix}_<time>`, or a new data folder
+ * for an embedded driver (`kind` unset: PostgreSQL with DATABASE_URL, else the folder's default).
+ */
+export async function freshDatabase(prefix = "ma_bench_export", kind?: BenchDb): Promise<FreshDb> {
   const base = process.env.DATABASE_URL;
-  if (!base) {
+  if (kind === "postgres" && !base) throw new Error("bench: PostgreSQL needs DATABASE_URL");
+  if (kind !== "postgres" && (kind !== undefined || !base)) {
     const dir = mkdtempSync(join(tmpdir(), "ma-bench-export-"));
-    return { env: { MATRIX_ARENA_DATA_DIR: dir }, open: () => openDb({ dataDir: dir }), drop: async () => {} };
+    const env: Record<string, string> = { MATRIX_ARENA_DATA_DIR: dir, ...(kind ? { MATRIX_ARENA_DB: kind } : {}) };
+    return { env, open: () => openDb({ dataDir: dir, embedded: kind }), drop: async () => rmSync(dir, { recursive: true, force: true }) };
   }
+  const pgBase = base ?? "";
   const name = `${prefix}_${Date.now().toString(36)}`;
-  const admin = postgres(base, { max: 1, onnotice: () => {} });
+  const admin = postgres(pgBase, { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database ${name}`);
   await admin.end();
-  const url = new URL(base);
+  const url = new URL(pgBase);
   url.pathname = `/${name}`;
   return {
     env: { DATABASE_URL: url.toString() },
     open: () => openDb({ databaseUrl: url.toString() }),
     drop: async () => {
-      const a = postgres(base, { max: 1, onnotice: () => {} });
+      const a = postgres(pgBase, { max: 1, onnotice: () => {} });
       await a.unsafe(`drop database if exists ${name} with (force)`);
       await a.end();
     },
@@ -90,47 +105,69 @@ function peakMb(pid: number): number {
   return kb / 1024;
 }
 
+export interface ExportFigures {
+  kind: string;
+  rows: number;
+  seconds: number;
+  rowsPerS: number;
+  /** The server process's peak RSS (node only; an embedded PostgreSQL's processes are apart). */
+  peakMb: number;
+  referenceRowsPerS: number;
+  ratio: number;
+}
+
+/** Seeds `instructions` x 4 battles, reads them raw, then exports them as DPO from a `serve` process. */
+export async function measureExport(db: FreshDb, instructions: number): Promise<ExportFigures> {
+  const h = await db.open();
+  const kind = h.kind;
+  const t0 = performance.now();
+  let ref: { rows: number; seconds: number };
+  try {
+    await seed(h, instructions);
+    console.log(`seeded ${instructions} instructions x 4 battles on ${kind} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    ref = await rawRead(h);
+    console.log(`reference: raw database read of ${ref.rows} battles with both answers: ${(ref.rows / ref.seconds).toFixed(0)} rows/s`);
+  } finally {
+    await h.close();
+  }
+
+  // BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the server.
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter((a) => a !== "");
+  const child = spawn(process.execPath, [...nodeArgs, BIN, "serve"], { env: { PATH: process.env.PATH ?? "", PORT: "0", LOG_LEVEL: "info", MATRIX_ARENA_WORKER: "false", ...db.env }, stdio: ["ignore", "pipe", "inherit"] });
+  const url = await new Promise<string>((res, rej) => {
+    let buf = "";
+    child.stdout.on("data", (d: Buffer) => {
+      buf += d.toString();
+      const line = buf.split("\n").find((l) => l.includes("matrix-arena listening"));
+      if (line) res((JSON.parse(line) as { url: string }).url);
+    });
+    child.on("exit", (c) => rej(new Error(`server exited ${c}`)));
+  });
+  child.stdout.resume();
+  const t1 = performance.now();
+  const res = await fetch(`${url}/v1/exports/dpo?roundId=${ROUND}&format=trl&dedup=false`);
+  let rows = 0;
+  let bytes = 0;
+  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+    bytes += chunk.byteLength;
+    for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) rows++;
+  }
+  const seconds = (performance.now() - t1) / 1000;
+  const peak = peakMb(child.pid ?? 0);
+  child.kill("SIGTERM");
+  await new Promise((r) => child.on("exit", r));
+  const rate = rows / seconds;
+  const refRate = ref.rows / ref.seconds;
+  console.log(`exported ${rows} DPO rows (${(bytes / 1e6).toFixed(0)} MB) in ${seconds.toFixed(2)} s on ${kind}; server peak ${peak.toFixed(0)} MB`);
+  return { kind, rows, seconds, rowsPerS: rate, peakMb: peak, referenceRowsPerS: refRate, ratio: rate / refRate };
+}
+
 export async function main(argv: string[] = []): Promise<void> {
   const instructions = arg(argv, "instructions", 250_000);
   const db = await freshDatabase();
   try {
-    let h = await db.open();
-    const t0 = performance.now();
-    await seed(h, instructions);
-    console.log(`seeded ${instructions} instructions x 4 battles on ${h.kind} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-    const ref = await rawRead(h);
-    console.log(`reference: raw database read of ${ref.rows} battles with both answers: ${(ref.rows / ref.seconds).toFixed(0)} rows/s`);
-    await h.close();
-
-    // BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the server.
-    const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter((a) => a !== "");
-    const child = spawn(process.execPath, [...nodeArgs, BIN, "serve"], { env: { PATH: process.env.PATH ?? "", PORT: "0", LOG_LEVEL: "info", MATRIX_ARENA_WORKER: "false", ...db.env }, stdio: ["ignore", "pipe", "inherit"] });
-    const url = await new Promise<string>((res, rej) => {
-      let buf = "";
-      child.stdout.on("data", (d: Buffer) => {
-        buf += d.toString();
-        const line = buf.split("\n").find((l) => l.includes("matrix-arena listening"));
-        if (line) res((JSON.parse(line) as { url: string }).url);
-      });
-      child.on("exit", (c) => rej(new Error(`server exited ${c}`)));
-    });
-    child.stdout.resume();
-    const t1 = performance.now();
-    const res = await fetch(`${url}/v1/exports/dpo?roundId=${ROUND}&format=trl&dedup=false`);
-    let rows = 0;
-    let bytes = 0;
-    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-      bytes += chunk.byteLength;
-      for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) rows++;
-    }
-    const seconds = (performance.now() - t1) / 1000;
-    const peak = peakMb(child.pid ?? 0);
-    child.kill("SIGTERM");
-    await new Promise((r) => child.on("exit", r));
-    const rate = rows / seconds;
-    console.log(`exported ${rows} DPO rows (${(bytes / 1e6).toFixed(0)} MB) in ${seconds.toFixed(2)} s; server peak ${peak.toFixed(0)} MB`);
-    console.log(`bench export: rows_per_s=${rate.toFixed(0)} peak_mb=${peak.toFixed(0)} rows=${rows} seconds=${seconds.toFixed(2)} db=${h.kind} reference_rows_per_s=${(ref.rows / ref.seconds).toFixed(0)} ratio=${(rate / (ref.rows / ref.seconds)).toFixed(3)}`);
-    h = h;
+    const f = await measureExport(db, instructions);
+    console.log(`bench export: rows_per_s=${f.rowsPerS.toFixed(0)} peak_mb=${f.peakMb.toFixed(0)} rows=${f.rows} seconds=${f.seconds.toFixed(2)} db=${f.kind} reference_rows_per_s=${f.referenceRowsPerS.toFixed(0)} ratio=${f.ratio.toFixed(3)}`);
   } finally {
     await db.drop();
   }

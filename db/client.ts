@@ -1,8 +1,9 @@
 /**
- * `openDb()`: the embedded PGlite database (a folder on disk) or PostgreSQL through postgres.js,
- * behind one drizzle type. Migrations from db/migrations are applied on open.
+ * `openDb()`: an embedded database in a data folder (a PostgreSQL server the process starts, see
+ * db/embedded-pg.ts, or PGlite) or an external PostgreSQL, behind one drizzle type. Both PostgreSQL
+ * kinds go through postgres.js. Migrations from db/migrations are applied on open.
  */
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { PGlite } from "@electric-sql/pglite";
@@ -10,6 +11,7 @@ import { sql } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import type { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import type postgres from "postgres";
+import { pickEmbeddedDriver, type EmbeddedDriver } from "./embedded-choice.js";
 import { acquireLock } from "./lock.js";
 import * as schema from "./schema/index.js";
 
@@ -19,7 +21,10 @@ export type Db = PgDatabase<PgQueryResultHKT, Schema>;
 
 export interface DbHandle {
   db: Db;
-  kind: "pglite" | "postgres";
+  /** `embedded`: the PostgreSQL server of the data folder (db/embedded-pg.ts); `postgres`: DATABASE_URL. */
+  kind: "pglite" | "embedded" | "postgres";
+  /** The embedded PostgreSQL's port and whether this process started it (and stops it on close). */
+  embedded?: { port: number; owned: boolean };
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<boolean>;
   close(): Promise<void>;
@@ -28,8 +33,15 @@ export interface DbHandle {
 export interface OpenDbOptions {
   /** postgres:// URL; when absent the embedded PGlite database is used. */
   databaseUrl?: string;
-  /** Folder for PGlite (created if missing); `memory://` for an in-memory database. */
+  /** The data folder (created if missing); `memory://` for an in-memory PGlite database. */
   dataDir?: string;
+  /**
+   * Which embedded database, when there is no databaseUrl. Unset: the one the folder already holds,
+   * else the embedded PostgreSQL where it can run here, else PGlite (db/embedded-choice.ts).
+   */
+  embedded?: EmbeddedDriver;
+  /** Told which embedded database was picked, and why when it was not the one asked for. */
+  onEmbeddedChoice?: (driver: EmbeddedDriver, reason: string) => void;
   /** Apply migrations (default true). */
   migrate?: boolean;
   /** Where the migrations are (default MIGRATIONS_DIR); tests migrate an old database from a cut-down copy. */
@@ -44,7 +56,59 @@ export const MIGRATIONS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "
 const MIGRATION_LOCK_ID = 727_274_001;
 
 export async function openDb(opts: OpenDbOptions): Promise<DbHandle> {
-  return opts.databaseUrl ? openPostgres(opts.databaseUrl, opts) : openPglite(opts.dataDir ?? ".data", opts);
+  if (opts.databaseUrl) return openPostgres(opts.databaseUrl, opts);
+  const dataDir = opts.dataDir ?? ".data";
+  if (dataDir.startsWith("memory://")) return openPglite(dataDir, opts);
+  const choice = await chooseEmbedded(dataDir, opts.embedded);
+  opts.onEmbeddedChoice?.(choice.driver, choice.reason);
+  return choice.driver === "embedded" ? openEmbedded(dataDir, opts) : openPglite(dataDir, opts);
+}
+
+async function chooseEmbedded(dataDir: string, requested: EmbeddedDriver | undefined) {
+  const { embeddedUnavailable } = await import("./embedded-pg.js");
+  const root = resolve(dataDir);
+  return pickEmbeddedDriver({
+    requested,
+    holdsPglite: existsSync(join(root, "pglite", "PG_VERSION")),
+    holdsPostgres: existsSync(join(root, "postgres", "PG_VERSION")),
+    embeddedUnavailable: () => embeddedUnavailable(root),
+  });
+}
+
+/**
+ * For a long-running command, before it loads the rest of the app: when `openDb(opts)` will open the
+ * embedded PostgreSQL, its server starts now (a first start's initdb overlaps the module loading).
+ */
+export async function prestartDb(opts: OpenDbOptions): Promise<void> {
+  const dataDir = opts.dataDir ?? ".data";
+  if (opts.databaseUrl || dataDir.startsWith("memory://")) return;
+  if ((await chooseEmbedded(dataDir, opts.embedded)).driver !== "embedded") return;
+  const { prestartEmbeddedPostgres } = await import("./embedded-pg.js");
+  prestartEmbeddedPostgres(dataDir);
+}
+
+async function openEmbedded(dataDir: string, opts: OpenDbOptions): Promise<DbHandle> {
+  const { startEmbeddedPostgres } = await import("./embedded-pg.js");
+  const server = await startEmbeddedPostgres(dataDir);
+  let handle: DbHandle;
+  try {
+    handle = await openPostgres(server.url, opts);
+  } catch (e) {
+    await server.stop();
+    throw e;
+  }
+  return {
+    ...handle,
+    kind: "embedded",
+    embedded: { port: server.port, owned: server.owned },
+    close: async () => {
+      try {
+        await handle.close();
+      } finally {
+        await server.stop();
+      }
+    },
+  };
 }
 
 // Each driver is loaded only when used: PGlite is a WebAssembly PostgreSQL of its own, and a server

@@ -25,6 +25,8 @@ export const ConfigSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")
     .optional(),
   MATRIX_ARENA_DATA_DIR: z.string().min(1).default(".data"),
+  /** The embedded database when DATABASE_URL is unset; unset: the one the data folder holds, else `embedded` where it runs. */
+  MATRIX_ARENA_DB: z.enum(["embedded", "pglite"], { message: "must be embedded or pglite" }).optional(),
   MATRIX_ARENA_API_KEY: z.string().min(16, "must be at least 16 characters").optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
   MATRIX_ARENA_BODY_LIMIT_BYTES: intFrom(1024, 1024 * 1024 * 1024).default(10 * 1024 * 1024),
@@ -59,6 +61,8 @@ export interface Config {
   host: string;
   databaseUrl: string | undefined;
   dataDir: string;
+  /** MATRIX_ARENA_DB: which embedded database (db/embedded-choice.ts decides when undefined). */
+  embeddedDb: "embedded" | "pglite" | undefined;
   bootstrapApiKey: string | undefined;
   logLevel: (typeof LOG_LEVELS)[number];
   bodyLimitBytes: number;
@@ -117,6 +121,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: c.HOST,
     databaseUrl: c.DATABASE_URL,
     dataDir: c.MATRIX_ARENA_DATA_DIR,
+    embeddedDb: c.MATRIX_ARENA_DB,
     bootstrapApiKey: c.MATRIX_ARENA_API_KEY,
     logLevel: c.LOG_LEVEL,
     bodyLimitBytes: c.MATRIX_ARENA_BODY_LIMIT_BYTES,

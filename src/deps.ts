@@ -3,7 +3,7 @@
  * random generator, the board cache) and hands them to the app, the worker and the CLI as one `Deps` object.
  */
 import type { Db, DbHandle } from "../db/client.js";
-import { openDb } from "../db/client.js";
+import { openDb, type OpenDbOptions } from "../db/client.js";
 import type { Config } from "./config.js";
 import { createDbCache, createDbUsageSink, tapUsage } from "./services/llm-store.js";
 import { createGateway } from "./gateway/gateway.js";
@@ -40,10 +40,23 @@ export interface BuildOptions {
   dbHandle?: DbHandle;
 }
 
+/** How the configured database is opened; the embedded database picked is logged with the reason. */
+export function dbOptions(config: Config, logger?: Pick<Logger, "info">): OpenDbOptions {
+  return {
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    embedded: config.embeddedDb,
+    onEmbeddedChoice: (driver, reason) => logger?.info({ database: driver, dataDir: config.dataDir, reason }, "embedded database"),
+  };
+}
+
 export async function buildDeps(config: Config, opts: BuildOptions = {}): Promise<Deps & { close(): Promise<void> }> {
   const logger = opts.logger ?? createLogger(config.logLevel);
-  const dbHandle =
-    opts.dbHandle ?? (await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
+  const dbHandle = opts.dbHandle ?? (await openDb(dbOptions(config, logger)));
+  if (dbHandle.embedded) {
+    const { port, owned } = dbHandle.embedded;
+    logger.info({ port, owned }, owned ? "embedded PostgreSQL started (stops with this process)" : "attached to the embedded PostgreSQL another process started");
+  }
   const db = dbHandle.db;
   if (config.bootstrapApiKey) await ensureBootstrapKey(db, config.bootstrapApiKey);
   const auth = new AuthState(db);

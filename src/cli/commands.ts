@@ -13,8 +13,8 @@ import { survivePostgresDriverFaults } from "./driver-faults.js";
 const USAGE = `matrix-arena <command> [options]
 
 Commands:
-  serve                 HTTP API + embedded worker (PGlite in MATRIX_ARENA_DATA_DIR unless DATABASE_URL is set)
-  worker                worker only (needs DATABASE_URL)
+  serve                 HTTP API + embedded worker (an embedded database in MATRIX_ARENA_DATA_DIR unless DATABASE_URL is set)
+  worker                worker only (DATABASE_URL, or the embedded PostgreSQL of MATRIX_ARENA_DATA_DIR)
   migrate               apply database migrations and exit
   sim                   the LLM simulator (OpenAI-compatible): --port 8788 --seed N --preset FILE
   round start FILE|-    start a round from a JSON body (add --follow to watch it); MATRIX_ARENA_URL, MATRIX_ARENA_API_KEY
@@ -36,9 +36,10 @@ async function loadConfig(): Promise<Config> {
 const COMMANDS: Record<string, Command> = {
   serve: async () => {
     const config = await loadConfig();
+    await prestart(config);
     const { startServer } = await import("../server.js");
     const server = await startServer(config);
-    if (config.databaseUrl) survivePostgresDriverFaults(server.deps.logger);
+    if (server.deps.dbHandle.kind !== "pglite") survivePostgresDriverFaults(server.deps.logger);
     const stop = async (signal: string) => {
       server.deps.logger.info({ signal, graceMs: config.shutdownGraceMs }, "shutting down: no new claims; jobs in flight may finish within the grace period");
       await server.close({ graceMs: config.shutdownGraceMs });
@@ -51,12 +52,18 @@ const COMMANDS: Record<string, Command> = {
   },
   worker: async () => {
     const config = await loadConfig();
-    if (!config.databaseUrl) {
-      process.stderr.write("matrix-arena worker: DATABASE_URL is required (workers share one PostgreSQL); `serve` runs an embedded worker on PGlite\n");
+    if (!config.databaseUrl && config.embeddedDb === "pglite") {
+      process.stderr.write("matrix-arena worker: a PGlite folder serves one process; workers share DATABASE_URL or the embedded PostgreSQL (MATRIX_ARENA_DB=embedded)\n");
       return 2;
     }
+    await prestart(config);
     const [{ buildDeps }, { startBattleWorker }, { startGeneratorWorker }, { startMetricsServer }] = await Promise.all([import("../deps.js"), import("../background.js"), import("../generator/engine/worker.js"), import("../metrics-server.js")]);
     const deps = await buildDeps(config);
+    if (deps.dbHandle.kind === "pglite") {
+      await deps.close();
+      process.stderr.write("matrix-arena worker: the data folder holds a PGlite database, which serves one process; workers share DATABASE_URL or the embedded PostgreSQL (MATRIX_ARENA_DB=embedded)\n");
+      return 2;
+    }
     survivePostgresDriverFaults(deps.logger);
     // Loopback only (src/metrics-server.ts): the worker's own call counters, which no API serves.
     const port = config.metricsPort;
@@ -88,8 +95,8 @@ const COMMANDS: Record<string, Command> = {
   },
   migrate: async () => {
     const config = await loadConfig();
-    const { openDb } = await import("../../db/client.js");
-    const handle = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+    const [{ openDb }, { dbOptions }] = await Promise.all([import("../../db/client.js"), import("../deps.js")]);
+    const handle = await openDb(dbOptions(config));
     await handle.close();
     process.stdout.write(`migrations applied (${handle.kind})\n`);
     return 0;
@@ -99,6 +106,12 @@ const COMMANDS: Record<string, Command> = {
     return 0;
   },
 };
+
+/** Starts the embedded PostgreSQL (when it is the database) while the app's modules load. */
+async function prestart(config: Config): Promise<void> {
+  const { prestartDb } = await import("../../db/client.js");
+  await prestartDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, embedded: config.embeddedDb });
+}
 
 export function registerCommand(name: string, fn: Command): void {
   COMMANDS[name] = fn;
@@ -116,7 +129,7 @@ export async function runCommand(argv: string[]): Promise<number | null> {
     return await cmd(rest);
   } catch (e) {
     const { ConfigError } = await import("../config.js");
-    if (e instanceof ConfigError || e instanceof DataDirLockedError || e instanceof StartupError) {
+    if (e instanceof ConfigError || e instanceof DataDirLockedError || e instanceof StartupError || (e instanceof Error && e.name === "EmbeddedPgError")) {
       process.stderr.write(`matrix-arena: ${e.message}\n`);
       return 1;
     }

@@ -107,7 +107,7 @@ export async function runDemo(o: DemoOptions): Promise<number> {
   };
   try {
     o.write(`matrix-arena demo: the Arena Learning loop against the built-in SIMULATOR (synthetic models; seed ${o.seed})\n`);
-    o.write(`database: ${dataDir} (PGlite, removed at exit)   exports: ${outDir}\n\n`);
+    o.write(`database: ${dataDir} (${deps.dbHandle.kind === "embedded" ? "embedded PostgreSQL" : "PGlite"}, removed at exit)   exports: ${outDir}\n\n`);
     for (const name of [...OPPONENTS, ...JUDGES, "sim-embed"]) await api("POST", "/v1/models", { name, provider: "sim", model: name, maxConcurrency: 64 });
     await api("POST", "/v1/models", { name: "target-v1", provider: "sim", model: "sim-target", maxConcurrency: 64, tags: ["target"] });
 

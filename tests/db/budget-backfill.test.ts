@@ -41,7 +41,7 @@ describeEachDb("budget rows for rounds made before 0004, on $name", (target) => 
       where = { databaseUrl: fresh.url, maxConnections: 3 };
       drop = fresh.drop;
     } else {
-      where = { dataDir: join(tmp, "data") };
+      where = { dataDir: join(tmp, "data"), embedded: "pglite" };
     }
     const old = await openDb({ ...where, migrationsFolder: migrationsBefore(BEFORE, join(tmp, "migrations")) });
     try {

@@ -101,4 +101,4 @@ describeEachDb("database contract on $name", (target) => {
     // A cached call's reasoning tokens were not spent again.
     expect(u).toMatchObject({ calls: 3, cachedCalls: 1, promptTokens: 20, completionTokens: 10, reasoningTokens: 3, costUsd: 1 });
   });
-});
+}, { embedded: true });

@@ -77,7 +77,7 @@ async function importInProcess<S>(h: DbHandle, path: string, body: string, snap:
 async function startServer(name: string) {
   const dataDir = mkdtempSync(join(tmpdir(), "ma-import-crash-"));
   const fresh = name === "postgres" ? await createFreshDatabase() : null;
-  const env: Record<string, string> = { PORT: "0", MATRIX_ARENA_DATA_DIR: dataDir, LOG_LEVEL: "info", MATRIX_ARENA_WORKER: "false", ...(fresh ? { DATABASE_URL: fresh.url } : {}) };
+  const env: Record<string, string> = { PORT: "0", MATRIX_ARENA_DATA_DIR: dataDir, MATRIX_ARENA_DB: "pglite", LOG_LEVEL: "info", MATRIX_ARENA_WORKER: "false", ...(fresh ? { DATABASE_URL: fresh.url } : {}) };
   const server = spawnCli(["serve"], env);
   procs.push(server);
   const url = await waitForListening(server);
@@ -89,7 +89,7 @@ async function startServer(name: string) {
     }
     server.child.kill("SIGKILL");
     await server.exited;
-    const h = await openDb(fresh ? { databaseUrl: fresh.url } : { dataDir });
+    const h = await openDb(fresh ? { databaseUrl: fresh.url } : { dataDir, embedded: "pglite" });
     return { h, drop: async () => fresh?.drop() };
   };
   return { url, killWhenStored };

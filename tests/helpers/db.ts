@@ -2,14 +2,20 @@
  * Database targets for the contract suites: PGlite (in memory) always, and a real PostgreSQL when
  * TEST_DATABASE_URL or DATABASE_URL is set. Each PostgreSQL suite gets a fresh database of its own
  * (created next to the given one and dropped afterwards), so parallel test files never share rows.
+ * Suites that ask for it (`{ embedded: true }`: the database contract) also run on the embedded
+ * PostgreSQL (db/embedded-pg.ts), a server of its own in a fresh data folder per suite.
  */
 import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import postgres from "postgres";
 import { describe } from "vitest";
 import { type DbHandle, openDb } from "../../db/client.js";
+import { embeddedUnavailable } from "../../db/embedded-pg.js";
 
 export interface DbTarget {
-  name: "pglite" | "postgres";
+  name: "pglite" | "embedded" | "postgres";
   /** False when the driver cannot run here (PostgreSQL without TEST_DATABASE_URL / DATABASE_URL). */
   available: boolean;
   open(): Promise<DbHandle & { databaseUrl?: string }>;
@@ -17,12 +23,38 @@ export interface DbTarget {
 
 export const PG_URL = process.env.TEST_DATABASE_URL || process.env.DATABASE_URL || "";
 
-/** Both drivers, each saying whether it can run here (PostgreSQL only with a URL). */
-export function dbTargets(): DbTarget[] {
+/** Why the embedded PostgreSQL cannot run here (checked once), or null. */
+export const EMBEDDED_UNAVAILABLE = embeddedUnavailable(tmpdir());
+
+export interface TargetOptions {
+  /** Add the embedded PostgreSQL (a server start per suite, so only where the driver itself is tested). */
+  embedded?: boolean;
+}
+
+/** The drivers, each saying whether it can run here (PostgreSQL only with a URL). */
+export function dbTargets(o: TargetOptions = {}): DbTarget[] {
   return [
     { name: "pglite", available: true, open: () => openDb({ dataDir: "memory://" }) },
+    ...(o.embedded ? [{ name: "embedded" as const, available: EMBEDDED_UNAVAILABLE === null, open: () => openFreshEmbedded() }] : []),
     { name: "postgres", available: PG_URL !== "", open: () => openFreshPostgres() },
   ];
+}
+
+/** An embedded PostgreSQL in a new temporary data folder; close stops it and removes the folder. */
+export async function openFreshEmbedded(): Promise<DbHandle & { dataDir: string }> {
+  const dataDir = mkdtempSync(join(tmpdir(), "ma-embedded-"));
+  const handle = await openDb({ dataDir, embedded: "embedded", maxConnections: 5 });
+  return {
+    ...handle,
+    dataDir,
+    close: async () => {
+      try {
+        await handle.close();
+      } finally {
+        rmSync(dataDir, { recursive: true, force: true });
+      }
+    },
+  };
 }
 
 /**
@@ -30,8 +62,8 @@ export function dbTargets(): DbTarget[] {
  * here is registered as skipped (vitest counts its tests), never silently left out, so a CI run
  * without PostgreSQL shows skips instead of a green run that tested half as much.
  */
-export function describeEachDb(title: string, body: (target: DbTarget) => void): void {
-  for (const target of dbTargets()) describe.skipIf(!target.available)(title.replaceAll("$name", target.name), () => body(target));
+export function describeEachDb(title: string, body: (target: DbTarget) => void, o: TargetOptions = {}): void {
+  for (const target of dbTargets(o)) describe.skipIf(!target.available)(title.replaceAll("$name", target.name), () => body(target));
 }
 
 /** Creates an empty database on the server of PG_URL; returns its URL and a drop function. */

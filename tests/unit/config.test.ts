@@ -11,6 +11,9 @@ describe("loadConfig", () => {
     expect(c.metricsPort).toBeUndefined();
     expect(loadConfig({ MATRIX_ARENA_METRICS_PORT: "9464" }).metricsPort).toBe(9464);
     expect(loadConfig({ MATRIX_ARENA_METRICS_PORT: "" }).metricsPort).toBeUndefined();
+    expect(c.embeddedDb).toBeUndefined();
+    expect(loadConfig({ MATRIX_ARENA_DB: "pglite" }).embeddedDb).toBe("pglite");
+    expect(loadConfig({ MATRIX_ARENA_DB: "embedded" }).embeddedDb).toBe("embedded");
   });
 
   const bad: { env: Record<string, string>; variable: string }[] = [
@@ -27,6 +30,8 @@ describe("loadConfig", () => {
     { env: { MATRIX_ARENA_MIN_BATTLES: "thirty" }, variable: "MATRIX_ARENA_MIN_BATTLES" },
     { env: { MATRIX_ARENA_METRICS_PORT: "metrics" }, variable: "MATRIX_ARENA_METRICS_PORT" },
     { env: { MATRIX_ARENA_METRICS_PORT: "65536" }, variable: "MATRIX_ARENA_METRICS_PORT" },
+    { env: { MATRIX_ARENA_DB: "sqlite" }, variable: "MATRIX_ARENA_DB" },
+    { env: { MATRIX_ARENA_DB: "PGLITE" }, variable: "MATRIX_ARENA_DB" },
   ];
   for (const tc of bad) {
     it(`names ${tc.variable} when ${JSON.stringify(tc.env)}`, () => {

@@ -4,7 +4,7 @@ import type { Deps } from "../../deps.js";
 import { jsonContent, newRouter } from "../openapi.js";
 
 const Health = z.object({ status: z.literal("ok") });
-const Ready = z.object({ status: z.enum(["ok", "unavailable"]), database: z.enum(["pglite", "postgres"]) });
+const Ready = z.object({ status: z.enum(["ok", "unavailable"]), database: z.enum(["pglite", "embedded", "postgres"]) });
 
 export function healthRoutes(deps: Deps) {
   const r = newRouter();
