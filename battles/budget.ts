@@ -5,10 +5,10 @@
  * that insert's transaction, where the round's spend counters move too (battles/spend.ts).
  */
 import type { Db } from "../db/client.js";
-import { type BudgetKey, readBudget, reserveOrWait, settleSpend, type SpendAmount } from "../db/budget-ledger.js";
+import { type BudgetKey, type Holder, readBudget, reserveOrWait, settleSpend, type SpendAmount } from "../db/budget-ledger.js";
 import type { CallGuard } from "./llm.js";
 
-type Tx = Pick<Db, "insert" | "update" | "select">;
+type Tx = Pick<Db, "insert" | "update" | "select" | "delete" | "execute">;
 
 /** Reservations of one stored row's calls (a judgment may take several calls). */
 export interface CallTab extends CallGuard {
@@ -25,8 +25,12 @@ export interface RoundBudget {
   readonly exhausted: boolean;
 }
 
-/** The round's budget, or null when it has none (its calls are then not reserved). */
-export async function loadRoundBudget(db: Db, roundId: string): Promise<RoundBudget | null> {
+/**
+ * The round's budget, or null when it has none (its calls are then not reserved). `holder`: the battle
+ * and lease owner its calls are made for, so a killed worker's reservations can be given back
+ * (db/budget-ledger.ts `releaseLostHolds`, called by the budget stop).
+ */
+export async function loadRoundBudget(db: Db, roundId: string, holder?: Holder): Promise<RoundBudget | null> {
   const key: BudgetKey = { scope: "round", ownerId: roundId };
   if (!(await readBudget(db, key))) return null;
   let exhausted = false;
@@ -35,14 +39,14 @@ export async function loadRoundBudget(db: Db, roundId: string): Promise<RoundBud
   };
   return {
     key,
-    tab: () => newTab(db, key, onNever),
+    tab: () => newTab(db, key, onNever, holder),
     get exhausted() {
       return exhausted;
     },
   };
 }
 
-function newTab(db: Db, key: BudgetKey, onNever: () => void): CallTab {
+function newTab(db: Db, key: BudgetKey, onNever: () => void, holder: Holder | undefined): CallTab {
   let held: { est: SpendAmount; actual: SpendAmount }[] = [];
   const take = () => {
     const out = held;
@@ -52,20 +56,20 @@ function newTab(db: Db, key: BudgetKey, onNever: () => void): CallTab {
   return {
     reserve: async (est) => {
       // Waiting in place for reservations in flight beats handing the battle back and claiming it again at once.
-      const r = await reserveOrWait(db, key, est);
+      const r = await reserveOrWait(db, key, est, holder);
       if (r === "never") onNever();
       return r === "reserved";
     },
     finish: async (est, actual) => {
       if (actual) held.push({ est, actual });
-      else await settleSpend(db, key, est, null);
+      else await settleSpend(db, key, est, null, holder);
     },
     // Kept until the tab is dropped: if the insert's transaction rolls back, withTab releases them.
     settle: async (tx, stored) => {
-      for (const h of held) await settleSpend(tx, key, h.est, stored ? h.actual : null);
+      for (const h of held) await settleSpend(tx, key, h.est, stored ? h.actual : null, holder);
     },
     release: async () => {
-      for (const h of take()) await settleSpend(db, key, h.est, null);
+      for (const h of take()) await settleSpend(db, key, h.est, null, holder);
     },
   };
 }

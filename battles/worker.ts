@@ -88,7 +88,7 @@ function battleHandler(o: WorkerOptions): JobHandler<BattleRow, BattleContext, B
     prepare: async (b) => {
       const round = b.roundId ? await getRound(b.roundId) : null;
       if (!round) return null;
-      return { round, budget: await loadRoundBudget(o.db, round.id), maxAttempts: round.options.maxAttempts };
+      return { round, budget: await loadRoundBudget(o.db, round.id, { job: b.id, owner: o.owner }), maxAttempts: round.options.maxAttempts };
     },
     run: async (b, { round, budget }) => {
       try {

@@ -1,15 +1,16 @@
 /**
  * The budget stop of the job engine, one for every queue (rounds over battles, generator runs over
- * gen_tasks): after a refusal for good ("never"), or a "wait" refusal with nothing left in flight
- * (whose blocking reservations can only be a crashed worker's leftovers), an active parent becomes
- * budget_exhausted, so none of its jobs is claimed again; jobs still in flight finish under their
- * reservations. Whoever calls this last, once none is in flight ("ended"), writes the error from the
+ * gen_tasks): after a refusal for good ("never"), or a "wait" refusal with nothing left in flight, an
+ * active parent becomes budget_exhausted, so none of its jobs is claimed again; jobs still in flight
+ * finish under their reservations. A "wait" first gives back the reservations of workers that lost
+ * their job's lease (a killed worker's, db/budget-ledger.ts `releaseLostHolds`): when that frees any,
+ * the parent is not stopped (the refusal was theirs, not the budget's). Whoever calls this last, once none is in flight ("ended"), writes the error from the
  * final counters and clears the reservations crashed workers left behind. The parent row is locked
  * first (the lock order resume takes too), so concurrent callers take turns.
  */
 import { eq, sql } from "drizzle-orm";
 import type { PgTable } from "drizzle-orm/pg-core";
-import { type BudgetKey, type BudgetRow, clearReservations, readBudget } from "./budget-ledger.js";
+import { type BudgetKey, type BudgetRow, clearReservations, readBudget, releaseLostHolds } from "./budget-ledger.js";
 import type { Db } from "./client.js";
 import { type JobQueue, setter } from "./job-queue.js";
 
@@ -46,6 +47,9 @@ export async function budgetStop<T extends PgTable>(db: Db, queue: Pick<JobQueue
     const active = ACTIVE.includes(status);
     if (!active && status !== "budget_exhausted") return false;
     if (active && event === "ended") return false;
+    // Reservations of workers that lost their lease (killed) can never settle: give them back first, and
+    // if that made room, this was no budget stop: the refused job is claimed again and finds it.
+    if (active && event === "wait" && (await releaseLostHolds(tx, o.key, t)) > 0) return false;
     const [open] = await tx
       .select({ running: sql<number>`count(*) filter (where ${t.status} = 'running')::int`, pending: sql<number>`count(*) filter (where ${t.status} = 'pending')::int` })
       .from(jobs)

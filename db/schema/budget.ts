@@ -28,3 +28,25 @@ export const budgets = pgTable(
   },
   (t) => [primaryKey({ columns: [t.scope, t.ownerId] })],
 );
+
+/**
+ * Who holds a budget's reservations: one row per (budget, job, lease owner), the worst case of that
+ * owner's calls for that job still in flight. A reservation adds to it in the same statement as to
+ * `budgets`, a settle takes from both only while the hold is there, and the budget stop gives back
+ * the holds of owners that no longer hold their job's lease (a killed worker's), so a crashed worker's
+ * reservations stop blocking the calls of the workers that took its jobs over.
+ */
+export const budgetHolds = pgTable(
+  "budget_holds",
+  {
+    scope: text("scope").$type<"round" | "run">().notNull(),
+    ownerId: text("owner_id").notNull(),
+    /** The job (battle or gen task id) the calls are made for. */
+    job: bigint("job", { mode: "number" }).notNull(),
+    /** The lease owner (worker) that made them. */
+    holder: text("holder").notNull(),
+    reservedCostUsd: doublePrecision("reserved_cost_usd").notNull().default(0),
+    reservedTokens: bigint("reserved_tokens", { mode: "number" }).notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.scope, t.ownerId, t.job, t.holder] })],
+);

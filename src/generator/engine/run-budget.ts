@@ -6,7 +6,7 @@
  * engine's one budget stop (db/budget-stop.ts) bound to runs.
  */
 import type { Db } from "../../../db/client.js";
-import { type BudgetKey, readBudget, reserveOrWait, settleSpend } from "../../../db/budget-ledger.js";
+import { type BudgetKey, type Holder, readBudget, reserveOrWait, settleSpend } from "../../../db/budget-ledger.js";
 import { type BudgetEvent, budgetStop } from "../../../db/budget-stop.js";
 import { budgetStopMessage } from "../../../battles/budget.js";
 import type { SpendGuard } from "../../gateway/types.js";
@@ -19,8 +19,11 @@ export interface RunGuard extends SpendGuard {
 
 const keyOf = (runId: string): BudgetKey => ({ scope: "run", ownerId: runId });
 
-/** The run's guard, or null when the run has no budget (its calls are not reserved). */
-export async function loadRunGuard(db: Db, runId: string): Promise<RunGuard | null> {
+/**
+ * The run's guard, or null when the run has no budget (its calls are not reserved). `holder`: the task
+ * and lease owner its calls are made for (a killed worker's reservations are then given back by the stop).
+ */
+export async function loadRunGuard(db: Db, runId: string, holder?: Holder): Promise<RunGuard | null> {
   const key = keyOf(runId);
   if (!(await readBudget(db, key))) return null;
   let exhausted = false;
@@ -29,11 +32,11 @@ export async function loadRunGuard(db: Db, runId: string): Promise<RunGuard | nu
       return exhausted;
     },
     reserve: async (est) => {
-      const r = await reserveOrWait(db, key, est);
+      const r = await reserveOrWait(db, key, est, holder);
       if (r === "never") exhausted = true;
       return r === "reserved";
     },
-    finish: (est, actual) => settleSpend(db, key, est, actual),
+    finish: (est, actual) => settleSpend(db, key, est, actual, holder),
   };
 }
 

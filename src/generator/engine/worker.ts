@@ -63,13 +63,13 @@ function boundQueue(db: Db, owner: string, leaseMs: number, log: WorkerDeps["log
   };
 }
 
-function taskHandler(deps: WorkerDeps, base: PipelineContext, maxAttempts: number): JobHandler<TaskRow, TaskContext, TaskDone> {
+function taskHandler(deps: WorkerDeps, base: PipelineContext, maxAttempts: number, owner: string): JobHandler<TaskRow, TaskContext, TaskDone> {
   const { db, logger } = deps;
   return {
     prepare: async (task) => {
       const [run] = await db.select().from(genRuns).where(eq(genRuns.id, task.runId));
       if (!run) return null;
-      const guard = await loadRunGuard(db, run.id);
+      const guard = await loadRunGuard(db, run.id, { job: task.id, owner });
       const ctx = guard ? pipelineContext(deps, guard) : base;
       return { run, guard, ctx, maxAttempts };
     },
@@ -107,7 +107,7 @@ export function startGeneratorWorker(deps: WorkerDeps, opts: GeneratorWorkerOpti
   const base = pipelineContext(deps);
   const loop: JobLoop = startJobLoop({
     queue: boundQueue(deps.db, o.owner, o.leaseMs, deps.logger),
-    handler: taskHandler(deps, base, o.maxAttempts),
+    handler: taskHandler(deps, base, o.maxAttempts, o.owner),
     concurrency: o.concurrency,
     leaseMs: o.leaseMs,
     pollMs: o.pollMs,
