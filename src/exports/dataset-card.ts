@@ -120,6 +120,7 @@ function contents(c: DatasetCardInput): string {
     `- Provenance in rows: ${provenanceKept(c.kind, c.format, c.formatOptions) ? "yes (`metadata` field)" : "no"}`,
     `- Reasoning traces: ${tracesLine(c.kind, c.formatOptions)}`,
     ...(s.multiTurnRows === undefined ? [] : [`- Multi-turn rows: ${s.multiTurnRows} ${multiTurnLine(c.kind, c.format)}`]),
+    ...(s.humanLabelRows === undefined ? [] : [`- Human-labelled rows: ${s.humanLabelRows} (a person's review verdict decided at least one of the row's battles, in a \`humanOverride\` round${provenanceKept(c.kind, c.format, c.formatOptions) ? "; marked \`humanLabel\` in \`metadata\`" : ""})`]),
   ].join("\n");
 }
 

@@ -210,6 +210,8 @@ export interface SelectionSummary {
   rows: number;
   /** Rows of multi-turn instructions (whole conversations); absent when there were none. */
   multiTurnRows?: number;
+  /** Rows a person's review verdict decided (provenance `humanLabel`); absent when there were none. */
+  humanLabelRows?: number;
   perCategory: Record<string, number>;
   skipped: Partial<Record<SkipReason, number>>;
   models: string[];

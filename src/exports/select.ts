@@ -152,6 +152,7 @@ function createState(kind: SelectionKind) {
     groups: 0,
     rows: 0,
     multiTurnRows: 0,
+    humanLabelRows: 0,
     skips,
     accept(row: SelectionRow, o: ResolvedOptions): boolean {
       const key = o.dedup ? rowKey(row.prompt, dedupParts(row)) : null;
@@ -163,6 +164,7 @@ function createState(kind: SelectionKind) {
       perCategory.set(category, count + 1);
       state.rows += 1;
       if (row.turns !== undefined) state.multiTurnRows += 1;
+      if (row.provenance.humanLabel === true) state.humanLabelRows += 1;
       const p = row.provenance;
       for (const m of p.models) names.models.add(m);
       for (const j of p.judges) names.judges.add(j);
@@ -178,6 +180,7 @@ function createState(kind: SelectionKind) {
         groups: state.groups,
         rows: state.rows,
         ...(state.multiTurnRows > 0 ? { multiTurnRows: state.multiTurnRows } : {}),
+        ...(state.humanLabelRows > 0 ? { humanLabelRows: state.humanLabelRows } : {}),
         perCategory: Object.fromEntries([...perCategory].sort((a, b) => (a[0] < b[0] ? -1 : 1))),
         skipped: { ...skips },
         models: sorted(names.models),

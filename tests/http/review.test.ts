@@ -350,6 +350,10 @@ describeWithSharedData("human review", () => {
       expect(row?.metadata).toMatchObject({ humanLabel: true, chosenModel: b.modelB });
       expect(row?.metadata.battles[0]?.humanLabel).toBe(true);
       expect(dpo.filter((r) => r.metadata.humanLabel === true)).toHaveLength(1);
+      // The dataset card counts it.
+      const card = await (await t.req("GET", `/v1/exports/dpo/card?roundId=${overrideId}&format=trl&provenance=true&dedup=false`, undefined, as(key.read))).text();
+      expect(card).toContain("- Human-labelled rows: 1 (a person's review verdict decided");
+      expect(card).toContain("marked `humanLabel` in `metadata`");
       // The jury's agreement with people uses the judges' own outcome, kept beside the override.
       const stats = await json<{ humans: { jury: Agreement } }>(await t.req("GET", `/v1/rounds/${overrideId}/judges`, undefined, as(key.read)));
       expect(stats.humans.jury).toMatchObject({ pairs: 1, withTies: 0, battles: 1 });
