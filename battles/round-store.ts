@@ -3,6 +3,7 @@
  * cancel and resume. Instruction sampling is seeded and done in SQL (md5 of id and seed), so the
  * same request picks the same instructions on PGlite and PostgreSQL.
  */
+import { requestCancel } from "../db/batch-store.js";
 import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { battles, instructions, type RoundOptions, rounds } from "../db/schema/index.js";
@@ -145,6 +146,8 @@ export async function cancelRound(db: Db, id: string): Promise<void> {
       .set({ status: "cancelled", leaseOwner: null, leaseExpiresAt: null })
       .where(and(eq(battles.roundId, id), eq(battles.status, "pending")));
   });
+  // Provider batches carrying only this round's calls are cancelled by the batch coordinator.
+  await requestCancel(db, id);
 }
 
 /**
