@@ -26,17 +26,11 @@ const PRICES = { inputPricePerMTok: 10, outputPricePerMTok: 30 };
 const TOPICS = ["volcanoes", "sorting algorithms", "the french revolution", "photosynthesis", "compound interest", "haiku writing", "tidal forces", "binary search", "roman aqueducts", "vaccines", "jazz harmony", "plate tectonics"];
 const ITEMS = TOPICS.map((t, i) => ({ text: `Explain ${t} in a short paragraph, with one example (${i}).`, category: "stem", externalId: `batch-${i}`, source: "batch-test" }));
 
-let simBatch: Simulator;
-let simDirect: Simulator;
-beforeAll(async () => {
-  [simBatch, simDirect] = await Promise.all([startSimulator({ seed: 31 }), startSimulator({ seed: 31 })]);
-});
-afterAll(async () => {
-  await Promise.all([simBatch?.close(), simDirect?.close()]);
-});
-
 describeEachDb("batch rounds on $name", (target) => {
   let t: TestApp;
+  // Simulators of this driver's own: the provider's counts start at zero for each.
+  let simBatch: Simulator;
+  let simDirect: Simulator;
   const get = (id: string) => async () => json<CostProgress>(await t.req("GET", `/v1/rounds/${id}`));
   const register = async (name: string, model: string, extra: Record<string, unknown>) => {
     const res = await t.req("POST", "/v1/models", { name, provider: "sim", model, maxConcurrency: 16, ...PRICES, params: { maxTokens: 300 }, ...extra });
@@ -62,6 +56,7 @@ describeEachDb("batch rounds on $name", (target) => {
   };
 
   beforeAll(async () => {
+    [simBatch, simDirect] = await Promise.all([startSimulator({ seed: 31 }), startSimulator({ seed: 31 })]);
     const handle = await target.open();
     t = await makeTestApp(handle, { MATRIX_ARENA_SIM_URL: simBatch.baseUrl, MATRIX_ARENA_WORKER_CONCURRENCY: "16", MATRIX_ARENA_BATCH_POLL_MS: "50", MATRIX_ARENA_BATCH_GATHER_MS: "150" });
     for (const m of ["sim-strong", "sim-medium", "sim-judge-verbose"]) {
@@ -73,6 +68,7 @@ describeEachDb("batch rounds on $name", (target) => {
   afterAll(async () => {
     await t?.close();
     await t?.deps.dbHandle.close();
+    await Promise.all([simBatch?.close(), simDirect?.close()]);
   });
 
   it("a batch round matches the direct round in counts, answers and tokens, at half its cost", async () => {
