@@ -86,7 +86,9 @@ describeEachDb("SIGKILL with a provider batch in flight on $name", ({ name }) =>
       ...BATCH_ENV,
       ...(fresh ? { DATABASE_URL: fresh.url, MATRIX_ARENA_WORKER: "false" } : {}),
     };
-    let server = spawnCli(["serve"], env);
+    // The "listening" line is logged at info.
+    const serveEnv = { ...env, LOG_LEVEL: "info" };
+    let server = spawnCli(["serve"], serveEnv);
     procs.push(server);
     let url = await waitForListening(server);
     const api: Api = (m, p, b) => fetch(`${url}${p}`, { method: m, headers: { "content-type": "application/json" }, body: b === undefined ? undefined : JSON.stringify(b) });
@@ -108,7 +110,7 @@ describeEachDb("SIGKILL with a provider batch in flight on $name", ({ name }) =>
       worker = spawnCli(["worker"], env);
       procs.push(worker);
     } else {
-      server = spawnCli(["serve"], env);
+      server = spawnCli(["serve"], serveEnv);
       procs.push(server);
       url = await waitForListening(server);
     }
