@@ -96,6 +96,7 @@ async function callAndStore(ctx: GameContext, order: Order, prompt: RenderedProm
       params: i > 0 ? { seed: i } : undefined,
       purpose: "judge",
       guard: tab,
+      owner: ctx.roundId,
     });
     if (!r.ok) throw new JobError(r.kind, `judge ${ctx.judge}: ${r.message}`, r.retryable);
     // The verdict comes from the judge's final answer only: verdict-like text in its trace is thinking.

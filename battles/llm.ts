@@ -62,6 +62,8 @@ export interface BattleLlm {
       bypassCache?: boolean;
       purpose: string;
       guard?: CallGuard;
+      /** The round asking: a batch model's request is recorded under it (cancelling the round cancels its batches). */
+      owner?: string;
     },
   ): Promise<LlmOk | LlmFailure>;
   score(model: string, text: string): Promise<LlmScoreOk | LlmFailure>;

@@ -73,7 +73,7 @@ async function requestAndStore(
   budget: RoundBudget | null | undefined,
 ): Promise<ResponseRow> {
   await withTab(budget, async (tab) => {
-    const r = await llm.chat(model, { messages: instruction.messages, purpose: "candidate", guard: tab });
+    const r = await llm.chat(model, { messages: instruction.messages, purpose: "candidate", guard: tab, owner: roundId });
     if (!r.ok) throw new JobError(r.kind, `candidate ${model}: ${r.message}`, r.retryable);
     const spend = { promptTokens: r.cached ? 0 : r.usage.promptTokens, completionTokens: r.cached ? 0 : r.usage.completionTokens, costUsd: r.costUsd };
     // The trace is stored apart from the answer, with its tokens (a part of completionTokens).

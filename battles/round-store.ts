@@ -3,7 +3,8 @@
  * cancel and resume. Instruction sampling is seeded and done in SQL (md5 of id and seed), so the
  * same request picks the same instructions on PGlite and PostgreSQL.
  */
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { requestCancel } from "../db/batch-store.js";
+import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { battles, type RoundOptions, rounds } from "../db/schema/index.js";
 import { type BudgetCaps, readBudget, setBudgetCaps } from "../db/budget-ledger.js";
@@ -147,6 +148,8 @@ export async function cancelRound(db: Db, id: string): Promise<void> {
       .set({ status: "cancelled", leaseOwner: null, leaseExpiresAt: null })
       .where(and(eq(battles.roundId, id), eq(battles.status, "pending")));
   });
+  // Provider batches carrying only this round's calls are cancelled by the batch coordinator.
+  await requestCancel(db, id);
 }
 
 /**

@@ -32,6 +32,10 @@ export interface WorkerOptions {
   style?: (text: string) => StoredStyle;
   /** Adaptive rounds' scheduler (src/services/adaptive-rounds.ts); without it this worker leaves them between waves. */
   adaptive?: AdaptiveHooks;
+  /** How long a battle waiting on a provider batch pauses (still leased) before it goes back to the queue (default 500 ms). */
+  batchPauseMs?: number;
+  /** Runs beside the loop (the batch coordinator); stopped after it. */
+  sidecar?: { stop(): Promise<void> };
 }
 
 /** What the scheduler did for a round whose wave settled: a new wave, the round's end, or nothing. */
@@ -50,6 +54,8 @@ interface BattleContext {
   round: RoundRow;
   budget: RoundBudget | null;
   maxAttempts: number;
+  /** Why the battle was parked: waiting on its budget, or on a provider batch. */
+  parkedFor?: "budget" | "batch";
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
@@ -90,16 +96,23 @@ function battleHandler(o: WorkerOptions): JobHandler<BattleRow, BattleContext, B
       if (!round) return null;
       return { round, budget: await loadRoundBudget(o.db, round.id, { job: b.id, owner: o.owner }), maxAttempts: round.options.maxAttempts };
     },
-    run: async (b, { round, budget }) => {
+    run: async (b, ctx) => {
       try {
-        return { done: await processBattle({ db: o.db, llm: o.llm, style: o.style, answers }, b, round, budget) };
+        return { done: await processBattle({ db: o.db, llm: o.llm, style: o.style, answers }, b, ctx.round, ctx.budget) };
       } catch (e) {
         // Not a failure: the battle waits in the queue (its attempt not counted) for room or a raised budget.
-        if (e instanceof JobError && e.kind === "budget") return { park: "budget" };
+        if (e instanceof JobError && e.kind === "budget") return { park: (ctx.parkedFor = "budget") };
+        // Nor is a call waiting in a provider batch: the battle is asked again until the batch has ended.
+        // It pauses first, still leased, so no other slot claims it again at once.
+        if (e instanceof JobError && e.kind === "batch_pending") {
+          await sleep(o.batchPauseMs ?? 500);
+          return { park: (ctx.parkedFor = "batch") };
+        }
         throw e;
       }
     },
-    after: async (_b, { round, budget }, fate) => {
+    after: async (_b, { round, budget, parkedFor }, fate) => {
+      if (fate === "parked" && parkedFor === "batch") return;
       if (fate === "parked") {
         if (await roundBudgetStop(o.db, round.id, budget?.exhausted === true ? "never" : "wait")) o.log.info({ roundId: round.id }, "round stopped by its budget");
         // Reservations in flight outlasted the call's wait (battles/budget.ts): pause before the battle is claimed again.
@@ -123,7 +136,7 @@ async function advanceAdaptive(o: WorkerOptions, round: RoundRow): Promise<Round
 }
 
 export function startWorker(o: WorkerOptions): Worker {
-  return startJobLoop({
+  const loop = startJobLoop({
     queue: boundQueue(o.db, o.owner, o.leaseMs, o.log),
     handler: battleHandler(o),
     concurrency: o.concurrency,
@@ -135,4 +148,12 @@ export function startWorker(o: WorkerOptions): Worker {
     fields: (b) => ({ battleId: b.id }),
     idle: o.adaptive ? async () => void (await o.adaptive?.advanceStalled()) : undefined,
   });
+  const sidecar = o.sidecar;
+  if (!sidecar) return loop;
+  const stopLoop = loop.stop.bind(loop);
+  loop.stop = async (opts) => {
+    await stopLoop(opts);
+    await sidecar.stop();
+  };
+  return loop;
 }

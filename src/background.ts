@@ -7,6 +7,7 @@ import type { Deps } from "./deps.js";
 import { createModelCaller } from "./services/model-caller.js";
 import { advanceAdaptiveRound, advanceStalledAdaptiveRounds } from "./services/adaptive-rounds.js";
 import { startGeneratorWorker } from "./generator/engine/worker.js";
+import { startBatchCoordinator } from "./services/batch-coordinator.js";
 
 export interface Background {
   worker: Worker | null;
@@ -20,7 +21,11 @@ export interface Background {
 export function startBattleWorker(deps: Deps, role: string): Worker {
   const owner = `${hostname()}:${process.pid}:${role}`;
   deps.logger.info({ owner, concurrency: deps.config.workerConcurrency }, "battle worker started");
+  // Batch models' calls are gathered, submitted and polled beside every worker (any number may run).
+  const sidecar = startBatchCoordinator({ db: deps.db, secrets: deps.config.secrets, simBaseUrl: deps.config.simBaseUrl, log: deps.logger, ...deps.config.batch });
   return startWorker({
+    sidecar,
+    batchPauseMs: deps.config.batch.pauseMs,
     db: deps.db,
     llm: createModelCaller(deps.db, deps.gateway),
     owner,

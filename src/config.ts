@@ -38,6 +38,12 @@ export const ConfigSchema = z.object({
   MATRIX_ARENA_WORKER: boolFrom.default(true),
   MATRIX_ARENA_WORKER_CONCURRENCY: intFrom(1, 4096).default(16),
   MATRIX_ARENA_LEASE_MS: intFrom(1000, 3_600_000).default(120_000),
+  /** Batch models: how often the batch coordinator polls, how long requests gather before a batch is sent, and the most per batch file. */
+  MATRIX_ARENA_BATCH_POLL_MS: intFrom(10, 3_600_000).default(30_000),
+  MATRIX_ARENA_BATCH_GATHER_MS: intFrom(0, 86_400_000).default(60_000),
+  MATRIX_ARENA_BATCH_MAX_REQUESTS: intFrom(1, 50_000).default(10_000),
+  /** How long a battle waiting on a provider batch pauses, still leased, before it goes back to the queue. */
+  MATRIX_ARENA_BATCH_PAUSE_MS: intFrom(0, 600_000).default(1000),
   /** On SIGTERM/SIGINT: how long jobs in flight may finish before their leases are handed back. */
   MATRIX_ARENA_SHUTDOWN_GRACE_MS: intFrom(0, 3_600_000).default(20_000),
   MATRIX_ARENA_REQUEST_TIMEOUT_MS: intFrom(100, 3_600_000).default(120_000),
@@ -72,6 +78,8 @@ export interface Config {
   embeddedWorker: boolean;
   workerConcurrency: number;
   leaseMs: number;
+  /** Batch coordinator settings (src/services/batch-coordinator.ts). */
+  batch: { pollMs: number; gatherMs: number; maxRequests: number; pauseMs: number };
   shutdownGraceMs: number;
   requestTimeoutMs: number;
   /** The default `minBattles` of boards, reports, the dashboard and the offline CLI. */
@@ -131,6 +139,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     embeddedWorker: c.MATRIX_ARENA_WORKER,
     workerConcurrency: c.MATRIX_ARENA_WORKER_CONCURRENCY,
     leaseMs: c.MATRIX_ARENA_LEASE_MS,
+    batch: { pollMs: c.MATRIX_ARENA_BATCH_POLL_MS, gatherMs: c.MATRIX_ARENA_BATCH_GATHER_MS, maxRequests: c.MATRIX_ARENA_BATCH_MAX_REQUESTS, pauseMs: c.MATRIX_ARENA_BATCH_PAUSE_MS },
     shutdownGraceMs: c.MATRIX_ARENA_SHUTDOWN_GRACE_MS,
     requestTimeoutMs: c.MATRIX_ARENA_REQUEST_TIMEOUT_MS,
     minBattles: c.MATRIX_ARENA_MIN_BATTLES,

@@ -7,6 +7,7 @@ import { openDb, type OpenDbOptions } from "../db/client.js";
 import type { Config } from "./config.js";
 import { createDbCache, createDbUsageSink, tapUsage } from "./services/llm-store.js";
 import { createGateway } from "./gateway/gateway.js";
+import { createDbBatchQueue } from "./services/batch-queue.js";
 import type { Gateway } from "./gateway/types.js";
 import { createLogger, type Logger } from "./logger.js";
 import { AuthState, ensureBootstrapKey } from "./services/keys.js";
@@ -65,7 +66,7 @@ export async function buildDeps(config: Config, opts: BuildOptions = {}): Promis
   const usage = logProviderFailures(tapUsage(createDbUsageSink(db, logger), metrics.observeCall), logger);
   const gateway =
     opts.gateway ??
-    createGateway({ cache: createDbCache(db), usage, secrets: config.secrets, simBaseUrl: config.simBaseUrl });
+    createGateway({ cache: createDbCache(db), usage, secrets: config.secrets, simBaseUrl: config.simBaseUrl, batches: createDbBatchQueue(db) });
   return {
     config,
     db,

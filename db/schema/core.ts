@@ -5,6 +5,7 @@
 import { sql } from "drizzle-orm";
 import {
   bigint,
+  boolean,
   doublePrecision,
   index,
   integer,
@@ -48,6 +49,10 @@ export const models = pgTable("models", {
   outputPricePerMTok: doublePrecision("output_price_per_mtok"),
   /** A reasoning model's trace settings (inline tag pairs); null for an ordinary model. */
   reasoning: jsonb("reasoning").$type<{ tags?: [string, string][] }>(),
+  /** Calls go through the provider's batch interface (/v1/files + /v1/batches) at the batch price. */
+  batch: boolean("batch").notNull().default(false),
+  /** The batch price as a share of the model's prices; null = 0.5 (OpenAI's batch discount). */
+  batchPriceFactor: doublePrecision("batch_price_factor"),
   tags: jsonb("tags").$type<string[]>().notNull().default([]),
   /** Previous checkpoint of the same model line (by name). */
   parent: text("parent"),

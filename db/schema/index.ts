@@ -5,3 +5,4 @@ export * from "./loop.js";
 export * from "./generator.js";
 export * from "./budget.js";
 export * from "./judge-templates.js";
+export * from "./batch.js";

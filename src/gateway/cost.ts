@@ -6,14 +6,22 @@
 import type { ChatMessage, ChatParams, ModelSpec, SpendEstimate, Usage } from "./types.js";
 
 type Prices = Pick<ModelSpec, "inputPricePerMTok" | "outputPricePerMTok">;
-type PricedModel = Prices & Pick<ModelSpec, "reasoning">;
 
-/** USD = (promptTokens * inputPricePerMTok + completionTokens * outputPricePerMTok) / 1e6. */
-export function callCostUsd(model: Prices, usage: Usage, cached = false): number {
+/** OpenAI's batch discount: half the price of the same call sent at once. */
+export const DEFAULT_BATCH_PRICE_FACTOR = 0.5;
+
+/** The share of its prices a model's calls cost: its batch factor for a batch model, else 1. Pure. */
+export function priceFactor(model: Pick<ModelSpec, "batch" | "batchPriceFactor">): number {
+  return model.batch === true ? (model.batchPriceFactor ?? DEFAULT_BATCH_PRICE_FACTOR) : 1;
+}
+type PricedModel = Prices & Pick<ModelSpec, "reasoning" | "batch" | "batchPriceFactor">;
+
+/** USD = (promptTokens * inputPricePerMTok + completionTokens * outputPricePerMTok) / 1e6, times `factor` (a batch price). */
+export function callCostUsd(model: Prices, usage: Usage, cached = false, factor = 1): number {
   if (cached) return 0;
   const input = model.inputPricePerMTok ?? 0;
   const output = model.outputPricePerMTok ?? 0;
-  return (usage.promptTokens * input + usage.completionTokens * output) / 1_000_000;
+  return ((usage.promptTokens * input + usage.completionTokens * output) / 1_000_000) * factor;
 }
 
 /**
@@ -38,7 +46,7 @@ export const REASONING_COMPLETION_RESERVE = 4096;
  * The worst case a budget reserves for one chat call: its prompt's UTF-8 bytes plus
  * MESSAGE_OVERHEAD_TOKENS a message, and a full completion of max_tokens (when unset,
  * DEFAULT_COMPLETION_RESERVE, plus REASONING_COMPLETION_RESERVE for a reasoning model), priced at the
- * model's prices. Pure.
+ * model's prices (its batch price for a batch model). Pure.
  */
 export function estimateCallSpend(model: PricedModel, messages: readonly ChatMessage[], params: ChatParams): SpendEstimate {
   let bytes = 0;
@@ -46,7 +54,7 @@ export function estimateCallSpend(model: PricedModel, messages: readonly ChatMes
   const promptTokens = Math.ceil(bytes * PROMPT_TOKENS_PER_BYTE) + MESSAGE_OVERHEAD_TOKENS * messages.length;
   const unset = DEFAULT_COMPLETION_RESERVE + (model.reasoning ? REASONING_COMPLETION_RESERVE : 0);
   const completionTokens = params.maxTokens ?? unset;
-  return { tokens: promptTokens + completionTokens, costUsd: callCostUsd(model, { promptTokens, completionTokens }) };
+  return { tokens: promptTokens + completionTokens, costUsd: callCostUsd(model, { promptTokens, completionTokens }, false, priceFactor(model)) };
 }
 
 /** Tokens added per embedded text for the tokenizer's special tokens (BOS/EOS, CLS/SEP). */

@@ -8,14 +8,15 @@ import { estimateTokens, type ProviderAdapter } from "./adapter.js";
 import { runAttempts, type RunnerDeps, type RunPlan } from "./attempt-runner.js";
 import { cacheKey } from "./cache-key.js";
 import { finalAnswer } from "./reasoning.js";
-import { resolveTarget, type CallTarget } from "./call-target.js";
-import { callCostUsd, estimateCallSpend, estimateEmbedSpend } from "./cost.js";
+import { configFailure, resolveTarget, type CallTarget } from "./call-target.js";
+import { callCostUsd, estimateCallSpend, estimateEmbedSpend, priceFactor } from "./cost.js";
 import { attemptFailure, type AttemptFailure } from "./failures.js";
 import { createHfAdapter } from "./hf-adapter.js";
 import { keepAliveFetch } from "./http-fetch.js";
 import { SHARED_LIMITERS, type LimiterRegistry } from "./limiter.js";
-import { createOpenAiAdapter } from "./openai-adapter.js";
+import { chatRequestBody, createOpenAiAdapter } from "./openai-adapter.js";
 import type {
+  BatchQueue,
   CachedCompletion,
   ChatFailure,
   ChatParams,
@@ -66,6 +67,8 @@ export interface GatewayOptions {
   fetch?: typeof fetch;
   /** Limiter registry; defaults to the process-wide one so every gateway shares model limits. */
   limiters?: LimiterRegistry;
+  /** Where batch models' calls are recorded and read back (without it, a batch model's call fails as misconfigured). */
+  batches?: BatchQueue;
 }
 
 const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -119,6 +122,10 @@ class ProviderGateway implements Gateway {
     // Only a call that will really be sent is charged to a budget: reserve its worst case first.
     const guard = req.guard;
     const estimate = estimateCallSpend(model, messages, params);
+    if (model.batch === true) {
+      const call = { messages, params, ...(jsonSchema ? { jsonSchema } : {}) };
+      return this.viaBatch(model, req, key ?? cacheKey(keyInput), chatRequestBody(modelId, call), estimate, target, started);
+    }
     if (guard && !(await safeReserve(guard, estimate))) {
       const refused = attemptFailure("budget", `budget cannot cover this call (worst case ${estimate.tokens} tokens, $${estimate.costUsd})`, false);
       return this.fail(model, req.purpose, refused, 0, started);
@@ -137,6 +144,48 @@ class ProviderGateway implements Gateway {
     const out = this.succeed(model, req.purpose, value, false, attempts, started);
     if (guard && out.ok) await safeFinish(guard, estimate, { tokens: out.usage.promptTokens + out.usage.completionTokens, costUsd: out.costUsd });
     return out;
+  }
+
+  /**
+   * A batch model's call: recorded for the coordinator (src/services/batch-coordinator.ts), with its
+   * worst case reserved on the budget until its answer is stored, and answered "batch_pending" until
+   * the batch has ended; then the first caller takes the answer at the batch price and later ones
+   * read it as a cache hit.
+   */
+  private async viaBatch(model: ModelSpec, req: ChatRequest, key: string, body: object, estimate: SpendEstimate, target: CallTarget, started: number): Promise<ChatResult> {
+    const q = this.opts.batches;
+    if (!q || target.adapter !== "openai") {
+      const why = q ? `model ${model.name} is a batch model, but only OpenAI-compatible providers have a batch interface` : `model ${model.name} is a batch model, but this process has no batch queue`;
+      return this.fail(model, req.purpose, configFailure(why), 0, started);
+    }
+    const guard = req.guard;
+    try {
+      const entry = await q.find(key);
+      if (entry === null || entry.state === "cancelled") {
+        if (guard && !(await safeReserve(guard, estimate))) {
+          return this.fail(model, req.purpose, attemptFailure("budget", `budget cannot cover this batch call (worst case ${estimate.tokens} tokens, $${estimate.costUsd})`, false), 0, started);
+        }
+        const r = { key, model: model.name, body: body as Record<string, unknown>, reserved: estimate, owner: req.owner ?? null };
+        const recorded = entry === null ? await q.enqueue(r) : await q.requeue(key, estimate);
+        // Recorded by another caller meanwhile: its reservation covers the call.
+        if (!recorded && guard) await safeFinish(guard, estimate, null);
+        return batchPending(model, started, this.now());
+      }
+      if (entry.state !== "done" && entry.state !== "failed") return batchPending(model, started, this.now());
+      const reserved = await q.consume(key);
+      if (entry.state === "failed" || entry.result === null) {
+        if (reserved && guard) await safeFinish(guard, reserved, null);
+        return this.fail(model, req.purpose, attemptFailure("client", entry.error ?? "batch request failed", false), 1, started);
+      }
+      await safePut(this.opts.cache, key, model.name, entry.result);
+      if (!reserved) return this.succeed(model, req.purpose, entry.result, true, 0, started);
+      const out = this.succeed(model, req.purpose, entry.result, false, 1, started, priceFactor(model));
+      if (guard && out.ok) await safeFinish(guard, reserved, { tokens: out.usage.promptTokens + out.usage.completionTokens, costUsd: out.costUsd });
+      return out;
+    } catch (e) {
+      // The batch store is the database: an outage is a passing failure, as for any call.
+      return this.fail(model, req.purpose, attemptFailure("server", `batch store unavailable: ${e instanceof Error ? e.message : String(e)}`, true), 0, started);
+    }
   }
 
   /** Score `text` with a reward / classification model; the score is cached like a completion. */
@@ -263,8 +312,9 @@ class ProviderGateway implements Gateway {
     cached: boolean,
     attempts: number,
     started: number,
+    factor = 1,
   ): ChatResult {
-    const costUsd = callCostUsd(model, value.usage, cached);
+    const costUsd = callCostUsd(model, value.usage, cached, factor);
     const latencyMs = this.now() - started;
     const { text, trace, traceStatus, usage } = finalAnswer(model, value);
     this.record(model, purpose, { ...usage, costUsd, cached, ok: true, latencyMs, attempts });
@@ -298,6 +348,11 @@ class ProviderGateway implements Gateway {
 }
 
 const NO_TOKENS = { promptTokens: 0, completionTokens: 0 } as const;
+
+/** Not a failure of the call: it waits in a provider batch (no usage is recorded until it is answered). */
+function batchPending(model: ModelSpec, started: number, now: number): ChatFailure {
+  return { ok: false, kind: "batch_pending", message: `model ${model.name}: waiting for its provider batch`, retryable: true, attempts: 0, latencyMs: now - started };
+}
 
 /** Texts per embeddings request (OpenAI accepts up to 2,048 inputs; smaller requests retry cheaper). */
 export const EMBED_BATCH = 256;

@@ -71,8 +71,13 @@ export function createOpenAiAdapter(opts: OpenAiAdapterOptions = {}): ProviderAd
 }
 
 function requestBody(ctx: AttemptContext, call: AdapterChatCall): ChatCompletionCreateParamsNonStreaming {
+  return chatRequestBody(ctx.model.model, call);
+}
+
+/** The chat-completions body of a call (also a batch line's `body`, src/gateway/batch-protocol.ts). */
+export function chatRequestBody(modelId: string, call: AdapterChatCall): ChatCompletionCreateParamsNonStreaming {
   const p = call.params;
-  const body: ChatCompletionCreateParamsNonStreaming = { model: ctx.model.model, messages: call.messages };
+  const body: ChatCompletionCreateParamsNonStreaming = { model: modelId, messages: call.messages };
   if (p.temperature !== undefined) body.temperature = p.temperature;
   if (p.maxTokens !== undefined) body.max_tokens = p.maxTokens;
   if (p.topP !== undefined) body.top_p = p.topP;

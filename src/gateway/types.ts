@@ -42,6 +42,10 @@ export interface ModelSpec {
   outputPricePerMTok?: number | null;
   /** A reasoning model: its inline trace tags, and that budgets reserve for its thinking. */
   reasoning?: ReasoningSpec | null;
+  /** Calls go through the provider's batch interface (gateway `batches`), priced at `batchPriceFactor`. */
+  batch?: boolean | null;
+  /** Share of the prices a batch call costs; null/absent = DEFAULT_BATCH_PRICE_FACTOR (0.5). */
+  batchPriceFactor?: number | null;
 }
 
 /** How a reasoning model shows its trace (lib/reasoning-trace.ts reads it). */
@@ -70,6 +74,8 @@ export interface ChatRequest {
   purpose?: string;
   /** A budget to reserve this call's worst-case spend against before it is sent (not for cache hits). */
   guard?: SpendGuard;
+  /** Who asks (a round id), recorded with a batch request so cancelling the round cancels its provider batches. */
+  owner?: string;
 }
 
 /** Tokens (prompt + completion) and USD of one call: an estimate before it, the real spend after. */
@@ -121,7 +127,9 @@ export type FailureKind =
   | "invalid_output"
   | "config"
   /** The call's budget could not reserve its worst-case spend; nothing was sent. */
-  | "budget";
+  | "budget"
+  /** A batch model's call is recorded for (or in) a provider batch: ask again once the batch has ended. */
+  | "batch_pending";
 
 export interface ChatFailure {
   ok: false;
@@ -153,6 +161,24 @@ export interface CachedCompletion {
 export interface ResponseCache {
   get(key: string): Promise<CachedCompletion | null>;
   put(key: string, model: string, value: CachedCompletion): Promise<void>;
+}
+
+/** A batch model's request as the gateway sees it (the store is db/batch-store.ts, wired in src/services/batch-queue.ts). */
+export interface BatchEntry {
+  state: "pending" | "submitting" | "submitted" | "done" | "failed" | "cancelled";
+  result: CachedCompletion | null;
+  error: string | null;
+}
+
+/** Where batch models' calls are recorded and their answers read back; the coordinator submits and polls. */
+export interface BatchQueue {
+  find(key: string): Promise<BatchEntry | null>;
+  /** Records the request with the reservation made for it; false when it was recorded already. */
+  enqueue(r: { key: string; model: string; body: Record<string, unknown>; reserved: SpendEstimate; owner: string | null }): Promise<boolean>;
+  /** A cancelled request asked for again: back to pending with a new reservation; false if it was not cancelled. */
+  requeue(key: string, reserved: SpendEstimate): Promise<boolean>;
+  /** Takes an ended request: its reservation for the first caller, null for later ones. */
+  consume(key: string): Promise<SpendEstimate | null>;
 }
 
 export interface UsageRecord {

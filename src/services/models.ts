@@ -56,6 +56,10 @@ const modelFields = {
   inputPricePerMTok: price,
   outputPricePerMTok: price,
   reasoning: ReasoningSchema.nullable().optional(),
+  /** Send calls through the provider's batch interface (OpenAI-compatible providers only) at the batch price. */
+  batch: z.boolean().optional(),
+  /** The batch price as a share of the prices (null = 0.5). */
+  batchPriceFactor: z.number().min(0).max(1).nullable().optional(),
   tags: z.array(z.string().min(1).max(64)).max(32).optional(),
   parent: z.string().regex(MODEL_NAME_RE).nullable().optional(),
   description: z.string().max(2000).nullable().optional(),
@@ -92,6 +96,8 @@ export interface ModelView {
   inputPricePerMTok: number | null;
   outputPricePerMTok: number | null;
   reasoning: { tags?: [string, string][] } | null;
+  batch: boolean;
+  batchPriceFactor: number | null;
   tags: string[];
   parent: string | null;
   description: string | null;
@@ -115,6 +121,8 @@ export function viewModel(row: Row, secrets: SecretResolver): ModelView {
     inputPricePerMTok: row.inputPricePerMTok,
     outputPricePerMTok: row.outputPricePerMTok,
     reasoning: row.reasoning ?? null,
+    batch: row.batch,
+    batchPriceFactor: row.batchPriceFactor,
     tags: row.tags,
     parent: row.parent,
     description: row.description,
@@ -138,7 +146,14 @@ export function toModelSpec(row: Row): ModelSpec {
     inputPricePerMTok: row.inputPricePerMTok,
     outputPricePerMTok: row.outputPricePerMTok,
     reasoning: row.reasoning ?? null,
+    batch: row.batch,
+    batchPriceFactor: row.batchPriceFactor,
   };
+}
+
+/** Only OpenAI-compatible providers (and the simulator) have a batch interface. */
+function checkBatch(provider: string, batch: boolean): void {
+  if (batch && provider === "huggingface") throw badRequest("batch: Hugging Face providers have no batch interface; only OpenAI-compatible models (provider openai or sim) can be batch models");
 }
 
 export async function getModelRow(db: Db, name: string): Promise<Row> {
@@ -167,6 +182,7 @@ async function checkParent(db: Db, name: string, parent: string | null | undefin
 export async function createModel(db: Db, input: ModelCreate, now: Date, auth: RegistryAuth): Promise<Row> {
   // A new version inherits nothing from its parent but the lineage: no secret rides along.
   guardSecretChange(auth.actor, auth.keyVars, null, { provider: input.provider, baseUrl: input.baseUrl ?? null, apiKeyEnv: input.apiKeyEnv ?? null });
+  checkBatch(input.provider, input.batch === true);
   return db.transaction(async (tx) => {
     const [existing] = await tx.select({ id: models.id }).from(models).where(eq(models.name, input.name));
     if (existing) throw conflict(`model '${input.name}' already exists`);
@@ -194,6 +210,7 @@ export async function updateModel(db: Db, name: string, patch: ModelUpdate, now:
       apiKeyEnv: patch.apiKeyEnv === undefined ? current.apiKeyEnv : patch.apiKeyEnv,
     };
     guardSecretChange(auth.actor, auth.keyVars, current, next);
+    checkBatch(next.provider, patch.batch ?? current.batch);
     await checkParent(tx, name, patch.parent);
     const [row] = await tx.update(models).set({ ...patch, updatedAt: now }).where(eq(models.name, name)).returning();
     if (!row) throw notFound("model", name);

@@ -15,6 +15,7 @@ import type { SimState } from "./state.js";
 import { assessAnswer } from "./quality.js";
 import { lessonsOf, rowsOfJsonl, TRAIN_DEFAULTS, trainingDeltas } from "./train.js";
 import { sigmoid } from "./math.js";
+import { batchSpecSchema } from "./batch.js";
 
 const deriveSchema = z.object({
   name: z.string().min(1).max(128).regex(/^[A-Za-z0-9._:/-]+$/, "letters, digits and . _ : / - only"),
@@ -22,7 +23,7 @@ const deriveSchema = z.object({
   skillDelta: z.record(z.string(), z.number().min(-12).max(12)).default({}),
 });
 
-const configSchema = z.object({ faults: faultSpecSchema.optional(), latency: latencySpecSchema.optional() });
+const configSchema = z.object({ faults: faultSpecSchema.optional(), latency: latencySpecSchema.optional(), batch: batchSpecSchema.partial().optional() });
 
 /** Parse with zod; a failure becomes a RequestError naming the first bad field. */
 function parseWith<T>(schema: z.ZodType<T>, body: unknown): T {
@@ -33,8 +34,8 @@ function parseWith<T>(schema: z.ZodType<T>, body: unknown): T {
   throw new RequestError(`${param}: ${issue?.message ?? "invalid"}`, param);
 }
 
-export function simConfig(state: SimState): { faults: unknown; latency: unknown } {
-  return { faults: state.faults, latency: state.latency };
+export function simConfig(state: SimState): { faults: unknown; latency: unknown; batch: unknown } {
+  return { faults: state.faults, latency: state.latency, batch: state.batch.spec };
 }
 
 export function handleDerive(state: SimState, res: ServerResponse, body: unknown): void {
@@ -48,6 +49,7 @@ export function handleConfig(state: SimState, res: ServerResponse, body: unknown
   const req = parseWith(configSchema, body);
   if (req.faults) state.faults = req.faults;
   if (req.latency) state.latency = req.latency;
+  if (req.batch) state.batch.spec = { ...state.batch.spec, ...req.batch };
   sendJson(res, 200, simConfig(state));
 }
 

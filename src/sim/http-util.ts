@@ -28,6 +28,21 @@ export function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
+/** Read the whole request body as bytes (rejects above MAX_BODY_BYTES); uploads are binary. */
+export async function readRawBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const c of req as AsyncIterable<Buffer>) {
+    size += c.length;
+    if (size > MAX_BODY_BYTES) {
+      req.destroy();
+      throw new BodyTooLargeError("request body too large");
+    }
+    chunks.push(c);
+  }
+  return Buffer.concat(chunks);
+}
+
 /** JSON.parse that returns undefined instead of throwing. */
 export function parseJson(text: string): unknown {
   try {

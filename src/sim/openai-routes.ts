@@ -26,7 +26,7 @@ export function modelInfo(state: SimState, id: string): unknown {
   return { id, object: "model", created: CREATED, owned_by: OWNER, kind };
 }
 
-function completionBody(id: string, model: string, reply: SimChatReply): unknown {
+export function completionBody(id: string, model: string, reply: SimChatReply): unknown {
   return {
     id,
     object: "chat.completion",
@@ -85,7 +85,7 @@ function sendStream(res: ServerResponse, frames: string[], cut: boolean): void {
   res.write(frames.slice(0, Math.max(1, Math.floor(frames.length / 2))).join(""), () => res.destroy());
 }
 
-function chatModelOrThrow(state: SimState, name: string): ChatModel {
+export function chatModelOrThrow(state: SimState, name: string): ChatModel {
   const model = state.registry.chatModel(name);
   if (model) return model;
   if (state.registry.kindOf(name) !== null) throw new RequestError(`model \`${name}\` is not a chat model`, "model");

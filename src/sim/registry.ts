@@ -45,7 +45,7 @@ export interface SimTruth {
 /** Domain error with a code and no HTTP knowledge; the server maps codes to statuses. */
 export class SimError extends Error {
   constructor(
-    readonly code: "model_not_found" | "invalid_request" | "model_exists",
+    readonly code: "model_not_found" | "invalid_request" | "model_exists" | "not_found",
     message: string,
     readonly param: string | null = null,
   ) {

@@ -5,6 +5,7 @@
  *   GET  /healthz, GET /v1/models, GET /v1/models/{id}
  *   POST /v1/chat/completions, POST /v1/completions, POST /v1/embeddings      (openai-routes.ts)
  *   POST /hf/models/{model}[/v1/chat/completions | /v1/completions]          (hf-routes.ts)
+ *   POST /v1/files, GET /v1/files/{id}[/content], POST|GET /v1/batches, GET /v1/batches/{id}, POST /v1/batches/{id}/cancel   (batch-routes.ts)
  *   GET  /sim/truth, POST /sim/models, POST /sim/train (training stand-in), GET|POST /sim/config, GET /sim/stats   (admin-routes.ts)
  * See README.md in this folder for how answers and verdicts are produced.
  */
@@ -14,7 +15,10 @@ import { handleConfig, handleDerive, handleTrain, simConfig } from "./admin-rout
 import { RequestError } from "./chat-request.js";
 import type { FaultSpec, LatencySpec } from "./faults.js";
 import { handleHf, matchHfRoute } from "./hf-routes.js";
-import { BodyTooLargeError, parseJson, readBody, sendError, sendJson } from "./http-util.js";
+import { BodyTooLargeError, parseJson, readBody, readRawBody, sendError, sendJson } from "./http-util.js";
+import { handleBatchCancel, handleBatchCreate, handleBatchGet, handleBatchList, handleFileGet, handleFileUpload } from "./batch-routes.js";
+import { multipartBoundary } from "./multipart.js";
+import type { BatchSpec } from "./batch.js";
 import { handleChat, handleCompletions, handleEmbeddings, modelInfo, modelList } from "./openai-routes.js";
 import { loadDefaultPreset, type SimPreset } from "./preset-schema.js";
 import { SimError, type SimTruth } from "./registry.js";
@@ -23,6 +27,7 @@ import { createState, noteArrival, type ErrorStyle, type SimState } from "./stat
 export type { FaultSpec, LatencySpec } from "./faults.js";
 export type { SimPreset } from "./preset-schema.js";
 export type { SimTruth } from "./registry.js";
+export type { BatchSpec } from "./batch.js";
 
 export interface SimulatorOptions {
   /** 0 (default) picks a free port. */
@@ -44,6 +49,8 @@ export interface Simulator {
   truth(): SimTruth;
   setFaults(f: FaultSpec): void;
   setLatency(l: LatencySpec): void;
+  /** How the batch interface behaves from now on (batches already created keep theirs). */
+  setBatch(b: Partial<BatchSpec>): void;
   stats(): SimStats;
 }
 
@@ -52,10 +59,14 @@ export interface SimStats {
   byModel: Record<string, number>;
   /** Transport faults injected so far: rate429, error500, hang, truncate. */
   faults: Record<string, number>;
+  /** Batches created, files stored, and how many times each custom_id was submitted in a valid batch. */
+  batch: { batches: number; files: number; submitted: Record<string, number> };
 }
 
 function statsOf(state: SimState): SimStats {
-  return { requests: state.requests, byModel: { ...state.byModel }, faults: { ...state.faultCounts } };
+  const b = state.batch;
+  const batch = { batches: b.batches.size, files: b.files.size, submitted: Object.fromEntries(b.submitted) };
+  return { requests: state.requests, byModel: { ...state.byModel }, faults: { ...state.faultCounts }, batch };
 }
 
 async function route(state: SimState, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -69,10 +80,23 @@ async function route(state: SimState, req: IncomingMessage, res: ServerResponse)
     if (path === "/sim/truth") return sendJson(res, 200, state.registry.truth(state.seed));
     if (path === "/sim/config") return sendJson(res, 200, simConfig(state));
     if (path === "/sim/stats") return sendJson(res, 200, statsOf(state));
+    if (path === "/v1/batches") return handleBatchList(state, res, new URLSearchParams(q < 0 ? "" : url.slice(q + 1)));
+    const batch = /^\/v1\/batches\/([^/]+)$/.exec(path);
+    if (batch?.[1]) return handleBatchGet(state, res, decodeURIComponent(batch[1]));
+    const file = /^\/v1\/files\/([^/]+)(\/content)?$/.exec(path);
+    if (file?.[1]) return handleFileGet(state, res, decodeURIComponent(file[1]), file[2] !== undefined);
     return sendError(res, 404, "not_found_error", `no route GET ${path} (matrix-arena simulator)`, "not_found");
   }
   if (req.method !== "POST") return sendError(res, 405, "invalid_request_error", `method ${req.method ?? ""} not allowed`);
+  if (path === "/v1/files") {
+    const boundary = multipartBoundary(req.headers["content-type"]);
+    if (boundary === null) throw new RequestError("an upload must be multipart/form-data with purpose and file", "file");
+    return handleFileUpload(state, res, await readRawBody(req), boundary);
+  }
   const text = await readBody(req);
+  // The SDK's cancel posts no body.
+  const cancel = /^\/v1\/batches\/([^/]+)\/cancel$/.exec(path);
+  if (cancel?.[1]) return handleBatchCancel(state, res, decodeURIComponent(cancel[1]));
   const body = parseJson(text);
   if (body === undefined) throw new RequestError("request body is not valid JSON", "body");
   if (path === "/v1/chat/completions") return handleChat(state, res, body, "openai");
@@ -81,6 +105,7 @@ async function route(state: SimState, req: IncomingMessage, res: ServerResponse)
   if (path === "/sim/models") return handleDerive(state, res, body);
   if (path === "/sim/train") return handleTrain(state, res, body);
   if (path === "/sim/config") return handleConfig(state, res, body);
+  if (path === "/v1/batches") return handleBatchCreate(state, res, body);
   const hf = matchHfRoute(path);
   if (hf) return handleHf(state, res, body, hf);
   return sendError(res, 404, "not_found_error", `no route POST ${path} (matrix-arena simulator)`, "not_found");
@@ -99,7 +124,7 @@ function fail(res: ServerResponse, err: unknown, style: ErrorStyle): void {
   if (err instanceof RequestError) [status, code, param, message] = [400, "invalid_request", err.param, err.message];
   else if (err instanceof BodyTooLargeError) [status, code, message] = [413, "body_too_large", err.message];
   else if (err instanceof SimError) {
-    status = err.code === "model_not_found" ? 404 : err.code === "model_exists" ? 409 : 400;
+    status = err.code === "model_not_found" || err.code === "not_found" ? 404 : err.code === "model_exists" ? 409 : 400;
     [code, param, message] = [err.code, err.param, err.message];
   }
   if (style === "hf") return sendJson(res, status, { error: message, error_type: code });
@@ -135,6 +160,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     truth: () => state.registry.truth(seed),
     setFaults: (f) => void (state.faults = f),
     setLatency: (l) => void (state.latency = l),
+    setBatch: (b) => void (state.batch.spec = { ...state.batch.spec, ...b }),
     stats: () => statsOf(state),
     close: () => closeServer(server, state),
   };

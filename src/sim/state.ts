@@ -18,6 +18,7 @@ import type { SimPreset } from "./preset-schema.js";
 import { ModelRegistry } from "./registry.js";
 import { sendError, sendJson } from "./http-util.js";
 import { mulberry32, type Rng } from "../../lib/random.js";
+import { createBatchState, type BatchSimState } from "./batch.js";
 
 export interface SimState {
   seed: number;
@@ -33,6 +34,8 @@ export interface SimState {
   faultCounts: Record<TransportFault, number>;
   /** Cancel functions of delayed and hanging responses. */
   pending: Set<() => void>;
+  /** Uploaded files and batches (batch.ts). */
+  batch: BatchSimState;
 }
 
 export const NO_LATENCY: LatencySpec = { kind: "fixed", ms: 0 };
@@ -49,6 +52,7 @@ export function createState(preset: SimPreset, seed: number, latency?: LatencySp
     byModel: {},
     faultCounts: { rate429: 0, error500: 0, hang: 0, truncate: 0 },
     pending: new Set(),
+    batch: createBatchState(),
   };
 }
 
