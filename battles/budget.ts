@@ -47,29 +47,31 @@ export async function loadRoundBudget(db: Db, roundId: string, holder?: Holder):
 }
 
 function newTab(db: Db, key: BudgetKey, onNever: () => void, holder: Holder | undefined): CallTab {
-  let held: { est: SpendAmount; actual: SpendAmount }[] = [];
+  let held: { est: SpendAmount; actual: SpendAmount; detached: boolean }[] = [];
   const take = () => {
     const out = held;
     held = [];
     return out;
   };
+  // A detached reservation (a provider batch call's) is not held by this battle's lease.
+  const by = (detached: boolean | undefined) => (detached ? undefined : holder);
   return {
-    reserve: async (est) => {
+    reserve: async (est, opts) => {
       // Waiting in place for reservations in flight beats handing the battle back and claiming it again at once.
-      const r = await reserveOrWait(db, key, est, holder);
+      const r = await reserveOrWait(db, key, est, by(opts?.detached));
       if (r === "never") onNever();
       return r === "reserved";
     },
-    finish: async (est, actual) => {
-      if (actual) held.push({ est, actual });
-      else await settleSpend(db, key, est, null, holder);
+    finish: async (est, actual, opts) => {
+      if (actual) held.push({ est, actual, detached: opts?.detached === true });
+      else await settleSpend(db, key, est, null, by(opts?.detached));
     },
     // Kept until the tab is dropped: if the insert's transaction rolls back, withTab releases them.
     settle: async (tx, stored) => {
-      for (const h of held) await settleSpend(tx, key, h.est, stored ? h.actual : null, holder);
+      for (const h of held) await settleSpend(tx, key, h.est, stored ? h.actual : null, by(h.detached));
     },
     release: async () => {
-      for (const h of take()) await settleSpend(db, key, h.est, null, holder);
+      for (const h of take()) await settleSpend(db, key, h.est, null, by(h.detached));
     },
   };
 }

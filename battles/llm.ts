@@ -48,8 +48,9 @@ export interface CallSpend {
  * sent, `finish` after it, with the real spend or null when it failed.
  */
 export interface CallGuard {
-  reserve(est: CallSpend): Promise<boolean>;
-  finish(est: CallSpend, actual: CallSpend | null): Promise<void>;
+  /** `detached`: see src/gateway/types.ts SpendOptions (a batch call's reservation, not held by this battle's lease). */
+  reserve(est: CallSpend, opts?: { detached?: boolean }): Promise<boolean>;
+  finish(est: CallSpend, actual: CallSpend | null, opts?: { detached?: boolean }): Promise<void>;
 }
 
 export interface BattleLlm {

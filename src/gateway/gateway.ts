@@ -30,6 +30,7 @@ import type {
   ScoreResult,
   SecretResolver,
   SpendEstimate,
+  SpendOptions,
   SpendGuard,
   UsageRecord,
   UsageSink,
@@ -162,25 +163,25 @@ class ProviderGateway implements Gateway {
     try {
       const entry = await q.find(key);
       if (entry === null || entry.state === "cancelled") {
-        if (guard && !(await safeReserve(guard, estimate))) {
+        if (guard && !(await safeReserve(guard, estimate, DETACHED))) {
           return this.fail(model, req.purpose, attemptFailure("budget", `budget cannot cover this batch call (worst case ${estimate.tokens} tokens, $${estimate.costUsd})`, false), 0, started);
         }
         const r = { key, model: model.name, body: body as Record<string, unknown>, reserved: estimate, owner: req.owner ?? null };
         const recorded = entry === null ? await q.enqueue(r) : await q.requeue(key, estimate);
         // Recorded by another caller meanwhile: its reservation covers the call.
-        if (!recorded && guard) await safeFinish(guard, estimate, null);
+        if (!recorded && guard) await safeFinish(guard, estimate, null, DETACHED);
         return batchPending(model, started, this.now());
       }
       if (entry.state !== "done" && entry.state !== "failed") return batchPending(model, started, this.now());
       const reserved = await q.consume(key);
       if (entry.state === "failed" || entry.result === null) {
-        if (reserved && guard) await safeFinish(guard, reserved, null);
+        if (reserved && guard) await safeFinish(guard, reserved, null, DETACHED);
         return this.fail(model, req.purpose, attemptFailure("client", entry.error ?? "batch request failed", false), 1, started);
       }
       await safePut(this.opts.cache, key, model.name, entry.result);
       if (!reserved) return this.succeed(model, req.purpose, entry.result, true, 0, started);
       const out = this.succeed(model, req.purpose, entry.result, false, 1, started, priceFactor(model));
-      if (guard && out.ok) await safeFinish(guard, reserved, { tokens: out.usage.promptTokens + out.usage.completionTokens, costUsd: out.costUsd });
+      if (guard && out.ok) await safeFinish(guard, reserved, { tokens: out.usage.promptTokens + out.usage.completionTokens, costUsd: out.costUsd }, DETACHED);
       return out;
     } catch (e) {
       // The batch store is the database: an outage is a passing failure, as for any call.
@@ -379,18 +380,21 @@ export function mergeParams(base: ChatParams | null | undefined, over: ChatParam
 }
 
 /** A budget that cannot be read (database down) covers nothing: the call is not sent. */
-async function safeReserve(guard: SpendGuard, est: SpendEstimate): Promise<boolean> {
+/** A batch call's reservation belongs to its batch request, not to the battle that parked on it. */
+const DETACHED: SpendOptions = { detached: true };
+
+async function safeReserve(guard: SpendGuard, est: SpendEstimate, opts?: SpendOptions): Promise<boolean> {
   try {
-    return await guard.reserve(est);
+    return await guard.reserve(est, opts);
   } catch {
     return false;
   }
 }
 
 /** A lost release only leaves a reservation behind (the budget errs on the safe side). */
-async function safeFinish(guard: SpendGuard, est: SpendEstimate, actual: SpendEstimate | null): Promise<void> {
+async function safeFinish(guard: SpendGuard, est: SpendEstimate, actual: SpendEstimate | null, opts?: SpendOptions): Promise<void> {
   try {
-    await guard.finish(est, actual);
+    await guard.finish(est, actual, opts);
   } catch {
     // Cleared when the round or run stops (db/budget-ledger.ts clearReservations).
   }

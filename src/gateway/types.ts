@@ -89,9 +89,19 @@ export interface SpendEstimate {
  * before sending it (a refusal means the call is not sent and fails with kind "budget"), and `finish`
  * once the call has ended: with its real spend, or null when it failed.
  */
+/**
+ * `detached`: the reservation outlives the job that makes it (a provider batch call, answered after
+ * the battle parked and gave up its lease), so it is not held by the job's worker (budget_holds: the
+ * budget stop gives back holds whose worker lost the lease) and its settle takes it from the budget
+ * directly, whoever settles it.
+ */
+export interface SpendOptions {
+  detached?: boolean;
+}
+
 export interface SpendGuard {
-  reserve(est: SpendEstimate): Promise<boolean>;
-  finish(est: SpendEstimate, actual: SpendEstimate | null): Promise<void>;
+  reserve(est: SpendEstimate, opts?: SpendOptions): Promise<boolean>;
+  finish(est: SpendEstimate, actual: SpendEstimate | null, opts?: SpendOptions): Promise<void>;
 }
 
 export interface Usage {

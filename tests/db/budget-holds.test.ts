@@ -24,8 +24,8 @@ const EST = { tokens: 100, costUsd: 0.3 };
 const CAPS = { maxCostUsd: 0.7, maxTokens: null };
 
 interface Guard {
-  reserve(est: typeof EST): Promise<boolean>;
-  finish(est: typeof EST, actual: typeof EST | null): Promise<void>;
+  reserve(est: typeof EST, opts?: { detached?: boolean }): Promise<boolean>;
+  finish(est: typeof EST, actual: typeof EST | null, opts?: { detached?: boolean }): Promise<void>;
 }
 
 interface Binding {
@@ -57,9 +57,9 @@ const BINDINGS: Binding[] = [
       const tab = budget.tab();
       // A round's call with a result is settled in its row's insert (battles/spend.ts storeOnce): done here at once.
       return {
-        reserve: (est) => tab.reserve(est),
-        finish: async (est, actual) => {
-          await tab.finish(est, actual);
+        reserve: (est, opts) => tab.reserve(est, opts),
+        finish: async (est, actual, opts) => {
+          await tab.finish(est, actual, opts);
           if (actual) await tab.settle(db, true);
         },
       };
@@ -127,6 +127,30 @@ describeEachDb("budget holds on $name", (target) => {
       expect(await reserved(key)).toBeCloseTo(0.3, 9);
       const holds = await h.db.select().from(budgetHolds).where(and(eq(budgetHolds.scope, b.scope), eq(budgetHolds.ownerId, id)));
       expect(holds.map((x) => x.holder)).toEqual(["w2"]);
+    });
+
+    it(`${b.name}: a detached reservation (a provider batch call's) outlives its job's lease and is settled by whoever takes the answer`, async () => {
+      const id = nextId(b.scope);
+      const key: BudgetKey = { scope: b.scope, ownerId: id };
+      await b.parent(h.db, id);
+      await b.jobs(h.db, id, 1);
+      const [job] = await b.claim(h.db, "w1");
+      if (!job) throw new Error("nothing claimed");
+      const w1 = await b.guard(h.db, id, job.id, "w1");
+      expect(await w1.reserve(EST, { detached: true })).toBe(true);
+      expect(await w1.reserve(EST)).toBe(true);
+      // The job parks on its batch call (or its worker dies): the lease is gone.
+      await b.expire(h.db, job.id);
+      expect(await b.stop(h.db, id, "wait")).toBe(false);
+      // Only the held reservation is given back; the batch call's stays reserved while the provider works on it.
+      expect(await reserved(key)).toBeCloseTo(0.3, 9);
+      const [again] = await b.claim(h.db, "w2");
+      expect(again?.id).toBe(job.id);
+      const w2 = await b.guard(h.db, id, job.id, "w2");
+      await w2.finish(EST, { tokens: 40, costUsd: 0.15 }, { detached: true });
+      const row = await readBudget(h.db, key);
+      expect(row?.reservedCostUsd).toBeCloseTo(0, 9);
+      expect(row?.spentCostUsd).toBeCloseTo(0.15, 9);
     });
 
     it(`${b.name}: a late settle of a given-back reservation does not give it back twice; a live holder keeps its hold`, async () => {

@@ -31,12 +31,13 @@ export async function loadRunGuard(db: Db, runId: string, holder?: Holder): Prom
     get exhausted() {
       return exhausted;
     },
-    reserve: async (est) => {
-      const r = await reserveOrWait(db, key, est, holder);
+    // A detached reservation (a provider batch call's) is not held by this task's lease.
+    reserve: async (est, opts) => {
+      const r = await reserveOrWait(db, key, est, opts?.detached ? undefined : holder);
       if (r === "never") exhausted = true;
       return r === "reserved";
     },
-    finish: (est, actual) => settleSpend(db, key, est, actual, holder),
+    finish: (est, actual, opts) => settleSpend(db, key, est, actual, opts?.detached ? undefined : holder),
   };
 }
 
