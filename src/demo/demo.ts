@@ -1,6 +1,6 @@
 /**
- * `npm run demo`: the whole Arena Learning loop in one process, on a fresh temporary PGlite
- * database, against the built-in SIMULATOR (no API key, no network). Instructions in, iterations of
+ * `npm run demo`: the whole Arena Learning loop in one process, on a fresh temporary database (the
+ * embedded default), against the built-in SIMULATOR (no API key, no network). Instructions in, iterations of
  * target-vs-opponents battles judged by a jury with position swap, leaderboards after each, SFT and
  * DPO exports written to disk, the simulator's training stand-in producing the next checkpoint, and
  * the target's rating on the held-out evaluation set rising across versions.
@@ -9,13 +9,12 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pino } from "pino";
-import { RoundProgressSchema } from "../../battles/progress-schema.js";
 import { startBattleWorker } from "../background.js";
-import { progressLine } from "../progress-line.js";
 import { loadConfig } from "../config.js";
 import { buildDeps } from "../deps.js";
 import { createApp } from "../http/app.js";
 import { startSimulator } from "../sim/server.js";
+import { type Api, databaseKind, followRound, inProcessApi } from "./in-process.js";
 import { startGeneratorWorker } from "../generator/engine/worker.js";
 import { templateInstructions } from "./seed-prompts.js";
 
@@ -35,25 +34,9 @@ const JUDGES = ["sim-judge-fair", "sim-judge-biased"];
 /** Ratings are anchored on this opponent so boards of different iterations compare. */
 const BASELINE = "sim-medium";
 
-type Api = (method: string, path: string, body?: unknown) => Promise<Record<string, unknown>>;
-
 function boardTable(items: { model: string; rating: number; ciLow: number; ciHigh: number; rank: number; battles: number; winRate: number }[]): string {
   const rows = items.map((i) => `  ${String(i.rank).padStart(4)}  ${i.model.padEnd(14)} ${i.rating.toFixed(1).padStart(7)}  [${i.ciLow.toFixed(0)}, ${i.ciHigh.toFixed(0)}]  ${String(i.battles).padStart(5)}  ${(i.winRate * 100).toFixed(1).padStart(5)}%`);
   return ["  rank  model           rating  95% CI        battles   win", ...rows].join("\n");
-}
-
-async function follow(api: Api, id: string, label: string, o: DemoOptions): Promise<void> {
-  for (;;) {
-    const p = RoundProgressSchema.parse(await api("GET", `/v1/rounds/${id}`));
-    const line = `${label.padEnd(18)} ${progressLine(p, 24)}`;
-    if (o.isTty) o.progress(`\r${line}`);
-    if (["done", "failed", "cancelled"].includes(p.status)) {
-      o.progress(o.isTty ? "\n" : `${line}\n`);
-      if (p.status !== "done") throw new Error(`round ${id} ended ${p.status}`);
-      return;
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 /** Waits for a generator run (personas, simulation, generation) to finish, drawing its progress. */
@@ -99,15 +82,10 @@ export async function runDemo(o: DemoOptions): Promise<number> {
   const app = createApp(deps);
   const worker = startBattleWorker(deps, "demo");
   const generator = startGeneratorWorker(deps, { concurrency: 32 });
-  const api: Api = async (method, path, body) => {
-    const res = await app.request(path, { method, headers: { "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
-    const text = await res.text();
-    if (res.status >= 400) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-    return (res.headers.get("content-type") ?? "").startsWith("application/json") ? (JSON.parse(text) as Record<string, unknown>) : { text };
-  };
+  const api = inProcessApi(app);
   try {
     o.write(`matrix-arena demo: the Arena Learning loop against the built-in SIMULATOR (synthetic models; seed ${o.seed})\n`);
-    o.write(`database: ${dataDir} (${deps.dbHandle.kind === "embedded" ? "embedded PostgreSQL" : "PGlite"}, removed at exit)   exports: ${outDir}\n\n`);
+    o.write(`database: ${dataDir} (${databaseKind(deps)}, removed at exit)   exports: ${outDir}\n\n`);
     for (const name of [...OPPONENTS, ...JUDGES, "sim-embed"]) await api("POST", "/v1/models", { name, provider: "sim", model: name, maxConcurrency: 64 });
     await api("POST", "/v1/models", { name: "target-v1", provider: "sim", model: "sim-target", maxConcurrency: 64, tags: ["target"] });
 
@@ -125,8 +103,8 @@ export async function runDemo(o: DemoOptions): Promise<number> {
     for (let n = 1; n <= o.iterations; n++) {
       o.write(`\n== iteration ${n}: ${target} vs ${OPPONENTS.join(", ")}; jury ${JUDGES.join(" + ")} (both orders)\n`);
       const it = await api("POST", `/v1/loops/${String(loop.id)}/iterations`, { target, opponents: OPPONENTS, judges: JUDGES });
-      await follow(api, String(it.roundId), "training round", o);
-      await follow(api, String(it.evalRoundId), "evaluation round", o);
+      await followRound(api, String(it.roundId), "training round", o, 18);
+      await followRound(api, String(it.evalRoundId), "evaluation round", o, 18);
       const board = await api("GET", `/v1/leaderboard?roundId=${String(it.evalRoundId)}&bootstrap=100&baseline=${BASELINE}`);
       o.write(`leaderboard on the held-out evaluation set (Bradley-Terry, Elo scale, ${BASELINE} = 1000):\n${boardTable(board.items as never)}\n`);
 

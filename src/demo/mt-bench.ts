@@ -1,7 +1,7 @@
 /**
  * `npm run demo -- --mt-bench [FILE]`: multi-turn battles on MT-bench's 80 two-turn questions (from
  * `../shared/data/mt-bench-questions.jsonl`, or FILE), against the built-in SIMULATOR on a temporary
- * PGlite database. Each candidate answers turn by turn, seeing its own first answer; the judge decides
+ * database (the embedded default). Each candidate answers turn by turn, seeing its own first answer; the judge decides
  * on whole conversations (the multi-turn template), then on the last turn only (`judgeTurns: "last"`),
  * and the first turns alone are judged as single-turn instructions for comparison: the simulator's
  * forgetful model (good on turn one, poor on turn two) leads the first-turn board and drops on the
@@ -11,13 +11,12 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pino } from "pino";
-import { RoundProgressSchema } from "../../battles/progress-schema.js";
 import { startBattleWorker } from "../background.js";
 import { loadConfig } from "../config.js";
 import { buildDeps } from "../deps.js";
 import { createApp } from "../http/app.js";
-import { progressLine } from "../progress-line.js";
 import { startSimulator } from "../sim/server.js";
+import { type Api, databaseKind, followRound, inProcessApi } from "./in-process.js";
 
 export const MT_BENCH_CANDIDATES = ["sim-strong", "sim-good", "sim-forgetful", "sim-medium", "sim-weak"];
 const JUDGE = "sim-judge-fair";
@@ -60,25 +59,9 @@ export function mtBenchItems(text: string): { items: { turns: string[]; category
   return { items, skipped };
 }
 
-type Api = (method: string, path: string, body?: unknown) => Promise<Record<string, unknown>>;
-
 function board(items: { model: string; rating: number; rank: number; battles: number; winRate: number }[]): string {
   const rows = items.map((i) => `  ${String(i.rank).padStart(4)}  ${i.model.padEnd(14)} ${i.rating.toFixed(1).padStart(7)}  ${String(i.battles).padStart(5)}  ${(i.winRate * 100).toFixed(1).padStart(5)}%`);
   return ["  rank  model           rating  battles   win", ...rows].join("\n");
-}
-
-async function follow(api: Api, id: string, label: string, o: MtBenchDemoOptions): Promise<void> {
-  for (;;) {
-    const p = RoundProgressSchema.parse(await api("GET", `/v1/rounds/${id}`));
-    const line = `${label.padEnd(22)} ${progressLine(p, 24)}`;
-    if (o.isTty) o.progress(`\r${line}`);
-    if (["done", "failed", "cancelled"].includes(p.status)) {
-      o.progress(o.isTty ? "\n" : `${line}\n`);
-      if (p.status !== "done") throw new Error(`round ${id} ended ${p.status}`);
-      return;
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 export async function runMtBenchDemo(o: MtBenchDemoOptions): Promise<number> {
@@ -96,15 +79,10 @@ export async function runMtBenchDemo(o: MtBenchDemoOptions): Promise<number> {
   const deps = await buildDeps(config, { logger: pino({ level: "silent" }) });
   const app = createApp(deps);
   const worker = startBattleWorker(deps, "demo");
-  const api: Api = async (method, path, body) => {
-    const res = await app.request(path, { method, headers: { "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
-    const text = await res.text();
-    if (res.status >= 400) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-    return (res.headers.get("content-type") ?? "").startsWith("application/json") ? (JSON.parse(text) as Record<string, unknown>) : { text };
-  };
+  const api = inProcessApi(app);
   try {
     o.write(`matrix-arena demo: multi-turn battles on MT-bench against the built-in SIMULATOR (synthetic models; seed ${o.seed})\n`);
-    o.write(`database: ${dataDir} (PGlite, removed at exit)   exports: ${outDir}\n\n`);
+    o.write(`database: ${dataDir} (${databaseKind(deps)}, removed at exit)   exports: ${outDir}\n\n`);
     for (const name of [...MT_BENCH_CANDIDATES, JUDGE]) await api("POST", "/v1/models", { name, provider: "sim", model: name, maxConcurrency: 64 });
     const two = await api("POST", "/v1/instructions", { items });
     const one = await api("POST", "/v1/instructions", { items: items.map((i) => ({ text: i.turns[0], category: i.category, externalId: i.externalId, source: "mt-bench-turn1" })) });
@@ -119,7 +97,7 @@ export async function runMtBenchDemo(o: MtBenchDemoOptions): Promise<number> {
     for (const r of rounds) {
       o.write(`\n== ${r.label}: ${MT_BENCH_CANDIDATES.join(", ")}; judge ${JUDGE} (both orders)\n`);
       const created = await api("POST", "/v1/rounds", r.body);
-      await follow(api, String(created.id), r.label, o);
+      await followRound(api, String(created.id), r.label, o, 22);
       ids.push(String(created.id));
       const b = await api("GET", `/v1/leaderboard?roundId=${String(created.id)}&bootstrap=50&baseline=sim-medium`);
       o.write(`leaderboard (Bradley-Terry, Elo scale, sim-medium = 1000):\n${board(b.items as never)}\n`);
