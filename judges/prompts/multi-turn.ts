@@ -16,6 +16,7 @@
  * other pairwise template; single grading ends with `Rating: [[N]]` as MT-bench's does.
  */
 import type { JudgeMessage } from "../labels.js";
+import { LABEL_LIST } from "./pairwise.js";
 import { hasReference, renderedVersion } from "./question.js";
 import type { PairwiseInput, PairwiseTemplate, QuestionInput, RenderedPrompt, SingleInput, SingleTemplate } from "./types.js";
 
@@ -31,14 +32,6 @@ export const FOCUS: Record<JudgeTurns, string> = {
   conversation: "Judge the whole conversation: every answer the assistant gave counts, including how well the later answers build on the earlier turns.",
   last: "Focus on the answers to the final user question; the earlier turns are shown as context only.",
 };
-
-const LABEL_LIST = [
-  "1. Assistant A is significantly better: [[A>>B]]",
-  "2. Assistant A is slightly better: [[A>B]]",
-  "3. Tie, relatively the same: [[A=B]]",
-  "4. Assistant B is slightly better: [[B>A]]",
-  "5. Assistant B is significantly better: [[B>>A]]",
-].join("\n");
 
 function pairwiseSystem(turns: JudgeTurns): string {
   return [

@@ -9,7 +9,8 @@ import type { PairwiseInput, PairwiseTemplate, RenderedPrompt } from "./types.js
 
 export const PAIRWISE_VERSION = "arena-hard-v2@1";
 
-const LABEL_LIST = [
+/** The five verdict labels as every label-output pairwise template lists them. */
+export const LABEL_LIST = [
   "1. Assistant A is significantly better: [[A>>B]]",
   "2. Assistant A is slightly better: [[A>B]]",
   "3. Tie, relatively the same: [[A=B]]",
