@@ -10,7 +10,6 @@
  * per seed, dropped after), the simulator on a random port, one simulator and database per seed.
  * calls_ratio = adaptive calls / uniform calls, per seed and as the mean over --seeds (default 5).
  */
-import postgres from "postgres";
 import { pino } from "pino";
 import { asc } from "drizzle-orm";
 import { openDb } from "../db/client.js";
@@ -26,6 +25,7 @@ import { kendallTau } from "../reports/rank-correlation.js";
 import { mulberry32, pick } from "../lib/random.js";
 import { boardCovariance, defaultWaveSize, pickWave, type WavePair } from "../battles/adaptive-plan.js";
 import { NATURAL_TO_ELO } from "../reports/rating-scale.js";
+import { arg, createPgDatabase } from "./common.js";
 
 const PRESET = ["sim-strong", "sim-good", "sim-medium", "sim-target", "sim-weak"];
 /** Checkpoints between the preset's models: name, parent, skill added in every category. */
@@ -38,11 +38,6 @@ const CATEGORIES = ["coding", "math", "writing", "reasoning", "extraction", "rol
 const KEYWORD: Record<string, string> = { coding: "code", math: "calculate", writing: "essay", reasoning: "puzzle", extraction: "extract", roleplay: "pretend", stem: "physics", humanities: "history" };
 const WORDS = "river,market,engine,garden,harbor,ledger,signal,canvas,orbit,lantern,meadow,quartz,vessel,thunder,archive,bridge,cipher,dune,ember,forest,glacier,horizon,island,jungle,kettle,lagoon,mirror,nebula,oasis,prism,quiver,rocket,summit,tunnel,valley,willow,yarrow,zephyr,anchor,beacon".split(",");
 const JUDGE = "sim-judge-fair";
-
-function arg(argv: string[], name: string, fallback: number): number {
-  const hit = argv.find((a) => a.startsWith(`--${name}=`));
-  return hit ? Number(hit.split("=")[1]) : fallback;
-}
 
 /** Synthetic prompts spread evenly over the categories, each with distinct content words (the simulator's key points). */
 function instructions(n: number, seed: number): { text: string; category: string; externalId: string; source: string }[] {
@@ -62,30 +57,13 @@ interface Setup {
   close: () => Promise<void>;
 }
 
-async function freshPg(base: string, seed: number): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `ma_bench_adaptive_${seed}_${Date.now().toString(36)}`;
-  const admin = postgres(base, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database ${name}`);
-  await admin.end();
-  const url = new URL(base);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const a = postgres(base, { max: 1, onnotice: () => {} });
-      await a.unsafe(`drop database if exists ${name} with (force)`);
-      await a.end();
-    },
-  };
-}
-
 async function setUp(seed: number, pool: number, pg: string | null): Promise<Setup> {
   const sim = await startSimulator({ seed, latency: { kind: "fixed", ms: 0 } });
   for (const [name, from, delta] of DERIVED) {
     const res = await fetch(`${sim.url}/sim/models`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name, from, skillDelta: Object.fromEntries(CATEGORIES.map((c) => [c, delta])) }) });
     if (res.status !== 201) throw new Error(`POST /sim/models ${name}: ${res.status} ${await res.text()}`);
   }
-  const db = pg ? await freshPg(pg, seed) : null;
+  const db = pg ? await createPgDatabase(pg, `ma_bench_adaptive_${seed}_${Date.now().toString(36)}`) : null;
   const handle = await openDb(db ? { databaseUrl: db.url } : { dataDir: "memory://" });
   const config = loadConfig({ MATRIX_ARENA_SIM_URL: sim.baseUrl, MATRIX_ARENA_WORKER: "false", MATRIX_ARENA_WORKER_CONCURRENCY: "16", ...(db ? { DATABASE_URL: db.url } : {}) });
   const deps = await buildDeps(config, { dbHandle: handle, logger: pino({ level: process.env.LOG_LEVEL ?? "warn" }) });

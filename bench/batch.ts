@@ -15,11 +15,7 @@ import { loadConfig } from "../src/config.js";
 import { buildDeps } from "../src/deps.js";
 import { createApp } from "../src/http/app.js";
 import { startSimulator } from "../src/sim/server.js";
-
-function arg(argv: string[], name: string, fallback: number): number {
-  const hit = argv.find((a) => a.startsWith(`--${name}=`));
-  return hit ? Number(hit.split("=")[1]) : fallback;
-}
+import { arg } from "./common.js";
 
 const TOPICS = ["volcanoes", "sorting", "revolutions", "photosynthesis", "interest rates", "poetry", "tides", "search trees", "aqueducts", "vaccines", "harmony", "tectonics", "glaciers", "compilers", "markets", "orbits"];
 

@@ -9,21 +9,17 @@
  * - the wall time of the database contract suite (tests/db/contract.test.ts) on that driver alone.
  * Options: --instructions=N (250,000 = 1M rows), --runs=N start/idle repetitions (3), --skip-export.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { arg, startServe } from "./common.js";
 import { freshDatabase, measureExport, type ExportFigures } from "./export.js";
 
 const ROOT = resolve(import.meta.dirname, "..");
-const BIN = join(ROOT, "bin/matrix-arena.js");
 const DRIVERS = ["pglite", "embedded"] as const;
 type Driver = (typeof DRIVERS)[number];
 
-function arg(argv: string[], name: string, fallback: number): number {
-  const hit = argv.find((a) => a.startsWith(`--${name}=`));
-  return hit ? Number(hit.split("=")[1]) : fallback;
-}
 
 /** Every process under `pid` (itself included), from /proc's parent links. */
 function processTree(pid: number): number[] {
@@ -66,18 +62,10 @@ interface Idle {
 async function startAndIdle(driver: Driver, idleMs: number): Promise<Idle> {
   const dir = mkdtempSync(join(tmpdir(), `ma-bench-embedded-${driver}-`));
   const t0 = performance.now();
-  const child = spawn(process.execPath, [BIN, "serve"], { env: { PATH: process.env.PATH ?? "", PORT: "0", LOG_LEVEL: "info", MATRIX_ARENA_DATA_DIR: dir, MATRIX_ARENA_DB: driver }, stdio: ["ignore", "pipe", "inherit"] });
+  let server: Awaited<ReturnType<typeof startServe>> | null = null;
   try {
-    const url = await new Promise<string>((res, rej) => {
-      let buf = "";
-      child.stdout.on("data", (d: Buffer) => {
-        buf += d.toString();
-        const line = buf.split("\n").find((l) => l.includes("matrix-arena listening"));
-        if (line) res((JSON.parse(line) as { url: string }).url);
-      });
-      child.on("exit", (c) => rej(new Error(`server exited ${c}`)));
-    });
-    child.stdout.resume();
+    server = await startServe({ MATRIX_ARENA_DATA_DIR: dir, MATRIX_ARENA_DB: driver });
+    const { child, url } = server;
     while ((await fetch(`${url}/readyz`).catch(() => null))?.status !== 200) await new Promise((r) => setTimeout(r, 10));
     const startS = (performance.now() - t0) / 1000;
     await new Promise((r) => setTimeout(r, idleMs));
@@ -87,8 +75,11 @@ async function startAndIdle(driver: Driver, idleMs: number): Promise<Idle> {
     const nodeRss = kb(`/proc/${child.pid ?? 0}/status`, "VmRSS") / 1024;
     return { startS, rssMb: rss, pssMb: pss, nodeRssMb: nodeRss, processes: tree.length };
   } finally {
-    child.kill("SIGTERM");
-    await new Promise((r) => (child.exitCode !== null ? r(null) : child.on("exit", r)));
+    const child = server?.child;
+    if (child) {
+      child.kill("SIGTERM");
+      await new Promise((r) => (child.exitCode !== null ? r(null) : child.on("exit", r)));
+    }
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -7,21 +7,14 @@
  * PostgreSQL when DATABASE_URL is set (a fresh database is created beside it), else a fresh data folder
  * with the default embedded database. `bench embedded` runs it on each embedded driver.
  */
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import postgres from "postgres";
+import { join } from "node:path";
 import { sql } from "drizzle-orm";
 import { openDb, type DbHandle } from "../db/client.js";
+import { arg, createPgDatabase, startServe } from "./common.js";
 
-const BIN = resolve(import.meta.dirname, "../bin/matrix-arena.js");
 const ROUND = "bench-export-round";
-
-function arg(argv: string[], name: string, fallback: number): number {
-  const hit = argv.find((a) => a.startsWith(`--${name}=`));
-  return hit ? Number(hit.split("=")[1]) : fallback;
-}
 
 export type BenchDb = "pglite" | "embedded" | "postgres";
 
@@ -43,22 +36,8 @@ export async function freshDatabase(prefix = "ma_bench_export", kind?: BenchDb):
     const env: Record<string, string> = { MATRIX_ARENA_DATA_DIR: dir, ...(kind ? { MATRIX_ARENA_DB: kind } : {}) };
     return { env, open: () => openDb({ dataDir: dir, embedded: kind }), drop: async () => rmSync(dir, { recursive: true, force: true }) };
   }
-  const pgBase = base ?? "";
-  const name = `${prefix}_${Date.now().toString(36)}`;
-  const admin = postgres(pgBase, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database ${name}`);
-  await admin.end();
-  const url = new URL(pgBase);
-  url.pathname = `/${name}`;
-  return {
-    env: { DATABASE_URL: url.toString() },
-    open: () => openDb({ databaseUrl: url.toString() }),
-    drop: async () => {
-      const a = postgres(pgBase, { max: 1, onnotice: () => {} });
-      await a.unsafe(`drop database if exists ${name} with (force)`);
-      await a.end();
-    },
-  };
+  const pg = await createPgDatabase(base ?? "", `${prefix}_${Date.now().toString(36)}`);
+  return { env: { DATABASE_URL: pg.url }, open: () => openDb({ databaseUrl: pg.url }), drop: pg.drop };
 }
 
 export async function seed(h: DbHandle, instructions: number): Promise<void> {
@@ -133,17 +112,7 @@ export async function measureExport(db: FreshDb, instructions: number): Promise<
 
   // BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the server.
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter((a) => a !== "");
-  const child = spawn(process.execPath, [...nodeArgs, BIN, "serve"], { env: { PATH: process.env.PATH ?? "", PORT: "0", LOG_LEVEL: "info", MATRIX_ARENA_WORKER: "false", ...db.env }, stdio: ["ignore", "pipe", "inherit"] });
-  const url = await new Promise<string>((res, rej) => {
-    let buf = "";
-    child.stdout.on("data", (d: Buffer) => {
-      buf += d.toString();
-      const line = buf.split("\n").find((l) => l.includes("matrix-arena listening"));
-      if (line) res((JSON.parse(line) as { url: string }).url);
-    });
-    child.on("exit", (c) => rej(new Error(`server exited ${c}`)));
-  });
-  child.stdout.resume();
+  const { child, url } = await startServe({ MATRIX_ARENA_WORKER: "false", ...db.env }, nodeArgs);
   const t1 = performance.now();
   const res = await fetch(`${url}/v1/exports/dpo?roundId=${ROUND}&format=trl&dedup=false`);
   let rows = 0;

@@ -13,6 +13,7 @@ import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { xoshiroRng } from "../lib/random.js";
 import { generate } from "./ratings.js";
+import { arg } from "./common.js";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const BIN = join(ROOT, "bin/matrix-arena.js");
@@ -32,11 +33,6 @@ for await (const chunk of createReadStream(process.argv[2], { encoding: "utf8" }
 if (rest !== "") { JSON.parse(rest); n++; }
 process.stdout.write(n + "\\n");
 `;
-
-function arg(argv: string[], name: string, fallback: number): number {
-  const hit = argv.find((a) => a.startsWith(`--${name}=`));
-  return hit ? Number(hit.split("=")[1]) : fallback;
-}
 
 async function writeLog(path: string, n: number): Promise<void> {
   const { battles } = generate(n, xoshiroRng(20240601));

@@ -14,41 +14,19 @@ import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { availableParallelism, loadavg } from "node:os";
 import { join, resolve } from "node:path";
-import postgres from "postgres";
 import { pino } from "pino";
 import { openDb } from "../db/client.js";
 import { loadConfig } from "../src/config.js";
 import { buildDeps } from "../src/deps.js";
 import { createApp } from "../src/http/app.js";
 import { startSimulator } from "../src/sim/server.js";
+import postgres from "postgres";
+import { arg, createPgDatabase } from "./common.js";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const BIN = join(ROOT, "bin/matrix-arena.js");
 const CANDIDATES = ["sim-strong", "sim-weak"];
 const JUDGE = "sim-judge-fair";
-
-function arg(argv: string[], name: string, fallback: number): number {
-  const hit = argv.find((a) => a.startsWith(`--${name}=`));
-  return hit ? Number(hit.split("=")[1]) : fallback;
-}
-
-async function freshDatabase(base: string): Promise<{ url: string; name: string; drop: () => Promise<void> }> {
-  const name = `ma_bench_workers_${Date.now().toString(36)}`;
-  const admin = postgres(base, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database ${name}`);
-  await admin.end();
-  const url = new URL(base);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    name,
-    drop: async () => {
-      const a = postgres(base, { max: 1, onnotice: () => {} });
-      await a.unsafe(`drop database if exists ${name} with (force)`);
-      await a.end();
-    },
-  };
-}
 
 /** CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat. */
 function cpuSeconds(pid: number): number {
@@ -128,7 +106,7 @@ export async function main(argv: string[] = []): Promise<void> {
     if (b.status !== 0) throw new Error(`npm run build failed: ${b.stderr}`);
   }
   const sim = await startSimulator({ seed: 11, latency: { kind: "fixed", ms: latencyMs } });
-  const db = await freshDatabase(base);
+  const db = await createPgDatabase(base, `ma_bench_workers_${Date.now().toString(36)}`);
   const handle = await openDb({ databaseUrl: db.url });
   const config = loadConfig({ DATABASE_URL: db.url, MATRIX_ARENA_SIM_URL: sim.baseUrl, MATRIX_ARENA_WORKER: "false" });
   const deps = await buildDeps(config, { dbHandle: handle, logger: pino({ level: "warn" }) });
