@@ -5,17 +5,14 @@
  * PGlite: the worker is the one embedded in `serve`. PostgreSQL: a `matrix-arena worker` process
  * beside a `serve` without embedded worker.
  */
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { openDb } from "../../db/client.js";
 import { startBattleWorker } from "../../src/background.js";
 import { startSimulator, type Simulator } from "../../src/sim/server.js";
 import { makeTestApp } from "../helpers/app.js";
 import { type Progress, syntheticItems, waitForRound } from "../helpers/arena.js";
-import { createFreshDatabase, describeEachDb } from "../helpers/db.js";
-import { type Proc, spawnCli, stop, waitForListening } from "../helpers/proc.js";
+import { describeEachDb } from "../helpers/db.js";
+import { type Proc, type ProcApi as Api, startCrashStack, stop } from "../helpers/proc.js";
 
 const CANDIDATES = ["sim-strong", "sim-medium", "sim-target", "sim-weak"];
 const JUDGE = "sim-judge-fair";
@@ -35,7 +32,6 @@ afterAll(async () => {
   await sim?.close();
 });
 
-type Api = (method: string, path: string, body?: unknown) => Promise<Response>;
 type Outcomes = Map<string, number | null>;
 
 async function setUp(api: Api): Promise<string> {
@@ -83,42 +79,14 @@ describeEachDb("SIGKILL mid-wave of an adaptive round on $name", ({ name }) => {
     const ref = await uninterrupted();
     expect(ref.progress.status).toBe("done");
     expect(ref.progress.adaptive?.wave).toBeGreaterThanOrEqual(3);
-    const dataDir = mkdtempSync(join(tmpdir(), "ma-adaptive-crash-"));
-    const fresh = name === "postgres" ? await createFreshDatabase() : null;
-    const env: Record<string, string> = {
-      PORT: "0",
-      MATRIX_ARENA_DATA_DIR: dataDir,
-      MATRIX_ARENA_SIM_URL: sim.baseUrl,
-      MATRIX_ARENA_LEASE_MS: "2000",
-      MATRIX_ARENA_WORKER_CONCURRENCY: "4",
-      LOG_LEVEL: "warn",
-      ...(fresh ? { DATABASE_URL: fresh.url, MATRIX_ARENA_WORKER: "false" } : {}),
-    };
-    // serve logs at info: waitForListening reads its "listening" line.
-    const serveLogged = { ...env, LOG_LEVEL: "info" };
-    let server = spawnCli(["serve"], serveLogged);
-    procs.push(server);
-    let url = await waitForListening(server);
-    const api: Api = (m, p, b) => fetch(`${url}${p}`, { method: m, headers: { "content-type": "application/json" }, body: b === undefined ? undefined : JSON.stringify(b) });
-    const id = await setUp(api);
+    const stack = await startCrashStack({ driver: name, dataDirPrefix: "ma-adaptive-crash-", env: { MATRIX_ARENA_SIM_URL: sim.baseUrl, MATRIX_ARENA_WORKER_CONCURRENCY: "4" }, procs, setUp });
+    const { api, set: id } = stack;
     const progress = async () => (await (await api("GET", `/v1/rounds/${id}`)).json()) as AdaptiveProgress;
-
-    let worker = fresh ? spawnCli(["worker"], env) : server;
-    if (fresh) procs.push(worker);
     // Mid-wave: the second wave (or a later one) written and some of its battles still open.
     const mid = (await waitForRound(progress, 180_000, (p) => ((p as AdaptiveProgress).adaptive?.wave ?? 0) >= 2 && p.counts.done > 16 && p.counts.pending > 2)) as AdaptiveProgress;
-    worker.child.kill("SIGKILL");
-    await worker.exited;
+    await stack.kill();
     expect(mid.status).not.toBe("done");
-
-    if (fresh) {
-      worker = spawnCli(["worker"], env);
-      procs.push(worker);
-    } else {
-      server = spawnCli(["serve"], serveLogged);
-      procs.push(server);
-      url = await waitForListening(server);
-    }
+    await stack.restart();
     const done = (await waitForRound(progress, 240_000)) as AdaptiveProgress;
     expect(done.status).toBe("done");
     expect(done.adaptive).toEqual(ref.progress.adaptive);
@@ -128,8 +96,6 @@ describeEachDb("SIGKILL mid-wave of an adaptive round on $name", ({ name }) => {
     expect(done.judgments.total).toBe(done.counts.total * 2);
     expect(await outcomes(api, id)).toEqual(ref.outcomes);
 
-    await stop(worker);
-    await stop(server);
-    await fresh?.drop();
+    await stack.close();
   }, 500_000);
 });

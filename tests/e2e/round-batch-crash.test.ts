@@ -5,17 +5,14 @@
  * round ends with the counts and outcomes of an uninterrupted run, while the provider saw every
  * custom_id submitted exactly once (the simulator fails no line here).
  */
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { openDb } from "../../db/client.js";
 import { startBattleWorker } from "../../src/background.js";
 import { startSimulator, type Simulator } from "../../src/sim/server.js";
 import { makeTestApp } from "../helpers/app.js";
 import { type Progress, waitForRound } from "../helpers/arena.js";
-import { createFreshDatabase, describeEachDb } from "../helpers/db.js";
-import { type Proc, spawnCli, stop, waitForListening } from "../helpers/proc.js";
+import { describeEachDb } from "../helpers/db.js";
+import { type Proc, type ProcApi as Api, startCrashStack, stop } from "../helpers/proc.js";
 
 const CANDIDATES = ["sim-strong", "sim-medium", "sim-weak"];
 const JUDGE = "sim-judge-verbose";
@@ -34,7 +31,6 @@ afterAll(async () => {
   await Promise.all([sim?.close(), simRef?.close()]);
 });
 
-type Api = (method: string, path: string, body?: unknown) => Promise<Response>;
 
 async function setUp(api: Api): Promise<string> {
   for (const name of [...CANDIDATES, JUDGE]) expect((await api("POST", "/v1/models", { name, provider: "sim", model: name, batch: true, inputPricePerMTok: 1, outputPricePerMTok: 3 })).status).toBe(201);
@@ -76,46 +72,17 @@ describeEachDb("SIGKILL with a provider batch in flight on $name", ({ name }) =>
     sim.setBatch({ completionMs: 4000 });
     // The simulator outlives a driver's run: what this run submitted is the change in its counts.
     const before = sim.stats().batch.submitted;
-    const dataDir = mkdtempSync(join(tmpdir(), "ma-batch-crash-"));
-    const fresh = name === "postgres" ? await createFreshDatabase() : null;
-    const env: Record<string, string> = {
-      PORT: "0",
-      MATRIX_ARENA_DATA_DIR: dataDir,
-      MATRIX_ARENA_SIM_URL: sim.baseUrl,
-      MATRIX_ARENA_LEASE_MS: "2000",
-      MATRIX_ARENA_WORKER_CONCURRENCY: "8",
-      LOG_LEVEL: "warn",
-      ...BATCH_ENV,
-      ...(fresh ? { DATABASE_URL: fresh.url, MATRIX_ARENA_WORKER: "false" } : {}),
-    };
-    // The "listening" line is logged at info.
-    const serveEnv = { ...env, LOG_LEVEL: "info" };
-    let server = spawnCli(["serve"], serveEnv);
-    procs.push(server);
-    let url = await waitForListening(server);
-    const api: Api = (m, p, b) => fetch(`${url}${p}`, { method: m, headers: { "content-type": "application/json" }, body: b === undefined ? undefined : JSON.stringify(b) });
-    const id = await setUp(api);
+    const stack = await startCrashStack({ driver: name, dataDirPrefix: "ma-batch-crash-", env: { MATRIX_ARENA_SIM_URL: sim.baseUrl, MATRIX_ARENA_WORKER_CONCURRENCY: "8", ...BATCH_ENV }, procs, setUp });
+    const { api, set: id } = stack;
     const progress = async () => (await (await api("GET", `/v1/rounds/${id}`)).json()) as CostProgress;
-
-    let worker = fresh ? spawnCli(["worker"], env) : server;
-    if (fresh) procs.push(worker);
     // In flight: the simulator holds a submitted batch that has not ended (it takes 4 s).
     const deadline = Date.now() + 120_000;
     while (sim.stats().batch.batches === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     expect(sim.stats().batch.batches).toBeGreaterThan(0);
-    worker.child.kill("SIGKILL");
-    await worker.exited;
-    const mid = fresh ? await progress() : null;
+    await stack.kill();
+    const mid = name === "postgres" ? await progress() : null;
     if (mid) expect(mid.counts.done).toBeLessThan(mid.counts.total);
-
-    if (fresh) {
-      worker = spawnCli(["worker"], env);
-      procs.push(worker);
-    } else {
-      server = spawnCli(["serve"], serveEnv);
-      procs.push(server);
-      url = await waitForListening(server);
-    }
+    await stack.restart();
     const done = (await waitForRound(progress, 240_000)) as CostProgress;
     expect(done.status).toBe("done");
     expect(done.counts).toEqual(ref.progress.counts);
@@ -127,9 +94,7 @@ describeEachDb("SIGKILL with a provider batch in flight on $name", ({ name }) =>
     expect(submitted.filter(([, n]) => n > 0)).toHaveLength(ref.progress.responses + ref.progress.judgments.total);
     expect(submitted.filter(([, n]) => n > 1)).toEqual([]);
 
-    await stop(worker);
-    await stop(server);
-    await fresh?.drop();
+    await stack.close();
     sim.setBatch({ completionMs: 0 });
   }, 600_000);
 });

@@ -4,17 +4,14 @@
  * PGlite: the worker is the one embedded in `serve` (the restart also takes over the stale lock).
  * PostgreSQL: a `matrix-arena worker` process beside a `serve` without embedded worker.
  */
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { openDb } from "../../db/client.js";
 import { startBattleWorker } from "../../src/background.js";
 import { startSimulator, type Simulator } from "../../src/sim/server.js";
 import { makeTestApp } from "../helpers/app.js";
 import { describeWithSharedData, mtBenchItems, type Progress, waitForRound } from "../helpers/arena.js";
-import { createFreshDatabase, describeEachDb } from "../helpers/db.js";
-import { type Proc, spawnCli, stop, waitForListening } from "../helpers/proc.js";
+import { describeEachDb } from "../helpers/db.js";
+import { type Proc, type ProcApi as Api, startCrashStack, stop } from "../helpers/proc.js";
 
 const CANDIDATES = ["sim-strong", "sim-medium", "sim-weak"];
 const JUDGES = ["sim-judge-fair", "sim-judge-biased"];
@@ -30,7 +27,6 @@ afterAll(async () => {
   await sim?.close();
 });
 
-type Api = (method: string, path: string, body?: unknown) => Promise<Response>;
 type Outcomes = Map<string, number | null>;
 
 async function setUp(api: Api): Promise<string> {
@@ -78,41 +74,13 @@ describeWithSharedData("SIGKILL mid-round over MT-bench prompts", () => {
   describeEachDb("SIGKILL mid-round on $name", ({ name }) => {
     it("finishes after restart with exactly the counts and outcomes of an uninterrupted run", async () => {
       const ref = await uninterrupted();
-      const dataDir = mkdtempSync(join(tmpdir(), "ma-crash-"));
-      const fresh = name === "postgres" ? await createFreshDatabase() : null;
-      const env: Record<string, string> = {
-        PORT: "0",
-        MATRIX_ARENA_DATA_DIR: dataDir,
-        MATRIX_ARENA_DB: "pglite",
-        MATRIX_ARENA_SIM_URL: sim.baseUrl,
-        MATRIX_ARENA_LEASE_MS: "2000",
-        MATRIX_ARENA_WORKER_CONCURRENCY: "4",
-        LOG_LEVEL: "warn",
-        ...(fresh ? { DATABASE_URL: fresh.url, MATRIX_ARENA_WORKER: "false" } : {}),
-      };
-      const serveLogged = { ...env, LOG_LEVEL: "info" };
-      let server = spawnCli(["serve"], serveLogged);
-      procs.push(server);
-      let url = await waitForListening(server);
-      const api: Api = (m, p, b) => fetch(`${url}${p}`, { method: m, headers: { "content-type": "application/json" }, body: b === undefined ? undefined : JSON.stringify(b) });
-      const id = await setUp(api);
+      const stack = await startCrashStack({ driver: name, dataDirPrefix: "ma-crash-", env: { MATRIX_ARENA_SIM_URL: sim.baseUrl, MATRIX_ARENA_WORKER_CONCURRENCY: "4" }, procs, setUp });
+      const { api, set: id } = stack;
       const progress = async () => (await (await api("GET", `/v1/rounds/${id}`)).json()) as Progress;
-
-      let worker = fresh ? spawnCli(["worker"], env) : server;
-      if (fresh) procs.push(worker);
       const mid = await waitForRound(progress, 120_000, (p) => p.counts.done >= 15);
-      worker.child.kill("SIGKILL");
-      await worker.exited;
+      await stack.kill();
       expect(mid.counts.done).toBeLessThan(mid.counts.total);
-
-      if (fresh) {
-        worker = spawnCli(["worker"], env);
-        procs.push(worker);
-      } else {
-        server = spawnCli(["serve"], serveLogged);
-        procs.push(server);
-        url = await waitForListening(server);
-      }
+      await stack.restart();
       const done = await waitForRound(progress, 180_000);
       expect(done.status).toBe("done");
       expect(done.counts).toEqual(ref.progress.counts);
@@ -121,9 +89,7 @@ describeWithSharedData("SIGKILL mid-round over MT-bench prompts", () => {
       expect(done.judgments.total).toBe(done.counts.total * JUDGES.length * 2);
       expect(await outcomes(api, id)).toEqual(ref.outcomes);
 
-      await stop(worker);
-      await stop(server);
-      await fresh?.drop();
+      await stack.close();
     }, 400_000);
   });
 });

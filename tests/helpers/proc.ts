@@ -4,7 +4,10 @@
  * that `bin/matrix-arena.js` runs is tested as a package in tests/e2e/package.test.ts.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { resolve } from "node:path";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { createFreshDatabase } from "./db.js";
 
 export const CLI_SOURCE = resolve(import.meta.dirname, "../../src/cli/main.ts");
 
@@ -52,4 +55,82 @@ export async function stop(p: Proc): Promise<void> {
   if (p.child.exitCode !== null) return;
   p.child.kill("SIGTERM");
   await p.exited;
+}
+
+/** A request to a spawned server (follows it across restarts). */
+export type ProcApi = (method: string, path: string, body?: unknown) => Promise<Response>;
+
+/**
+ * The process set a crash test kills and restarts, on one driver: on "pglite" one `serve` on a PGlite
+ * data folder (MATRIX_ARENA_DB=pglite) whose embedded worker runs the battles; on "postgres" a `serve`
+ * without a worker on a fresh database beside DATABASE_URL and a `matrix-arena worker` beside it.
+ */
+export interface CrashStack {
+  api: ProcApi;
+  /** The process running the battles: the worker, or the server with its embedded worker. */
+  readonly runner: Proc;
+  /** SIGKILLs the runner and waits until it is gone. */
+  kill(): Promise<void>;
+  /** Starts the runner again (a new `serve`, whose URL `api` follows from then on, or a new worker). */
+  restart(): Promise<void>;
+  /** Stops every process and drops the fresh database. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the stack: `serve` first, then `setUp(api)` (models, instructions, the round), then the
+ * separate worker on PostgreSQL. `env` adds to the common settings (2 s leases, warn logs; `serve` logs
+ * at info, where its listening line is). Every process is also pushed to `procs` for the suite's cleanup.
+ */
+export async function startCrashStack<T>(o: {
+  driver: string;
+  dataDirPrefix: string;
+  env: Record<string, string>;
+  procs: Proc[];
+  setUp: (api: ProcApi) => Promise<T>;
+}): Promise<CrashStack & { set: T }> {
+  const fresh = o.driver === "postgres" ? await createFreshDatabase() : null;
+  const env: Record<string, string> = {
+    PORT: "0",
+    MATRIX_ARENA_DATA_DIR: mkdtempSync(join(tmpdir(), o.dataDirPrefix)),
+    MATRIX_ARENA_LEASE_MS: "2000",
+    LOG_LEVEL: "warn",
+    ...o.env,
+    ...(fresh ? { DATABASE_URL: fresh.url, MATRIX_ARENA_WORKER: "false" } : { MATRIX_ARENA_DB: "pglite" }),
+  };
+  const serveEnv = { ...env, LOG_LEVEL: "info" };
+  const spawnTracked = (args: string[], e: Record<string, string>) => {
+    const p = spawnCli(args, e);
+    o.procs.push(p);
+    return p;
+  };
+  let server = spawnTracked(["serve"], serveEnv);
+  let url = await waitForListening(server);
+  const api: ProcApi = (m, p, b) => fetch(`${url}${p}`, { method: m, headers: { "content-type": "application/json" }, body: b === undefined ? undefined : JSON.stringify(b) });
+  const set = await o.setUp(api);
+  let worker = fresh ? spawnTracked(["worker"], env) : server;
+  return {
+    api,
+    set,
+    get runner() {
+      return worker;
+    },
+    kill: async () => {
+      worker.child.kill("SIGKILL");
+      await worker.exited;
+    },
+    restart: async () => {
+      if (fresh) worker = spawnTracked(["worker"], env);
+      else {
+        server = spawnTracked(["serve"], serveEnv);
+        worker = server;
+        url = await waitForListening(server);
+      }
+    },
+    close: async () => {
+      await stop(worker);
+      await stop(server);
+      await fresh?.drop();
+    },
+  };
 }
