@@ -170,31 +170,41 @@ export const battles = pgTable(
   ],
 );
 
+/** Whose answer a row holds: the round, the instruction and the candidate (responses and response_turns). */
+const answerKey = () => ({
+  roundId: text("round_id")
+    .notNull()
+    .references(() => rounds.id, { onDelete: "cascade" }),
+  instructionId: bigint("instruction_id", { mode: "number" })
+    .notNull()
+    .references(() => instructions.id),
+  model: text("model").notNull(),
+});
+
+/** An answer and what it cost (responses and response_turns). */
+const answerColumns = () => ({
+  /** The final answer (no reasoning trace): what judges, style features and default exports see. */
+  text: text("text").notNull(),
+  /** The reasoning trace, apart from the answer; null when the model gave none. */
+  trace: text("trace"),
+  /** "none" | "closed" | "unclosed" (the output ended inside the trace: `text` is empty). */
+  traceStatus: text("trace_status").$type<"none" | "closed" | "unclosed">().notNull().default("none"),
+  promptTokens: integer("prompt_tokens").notNull().default(0),
+  /** Every generated token, reasoning included. */
+  completionTokens: integer("completion_tokens").notNull().default(0),
+  /** The part of completion_tokens spent on the trace. */
+  reasoningTokens: integer("reasoning_tokens").notNull().default(0),
+  costUsd: doublePrecision("cost_usd").notNull().default(0),
+  latencyMs: integer("latency_ms").notNull().default(0),
+  cached: boolean("cached").notNull().default(false),
+});
+
 export const responses = pgTable(
   "responses",
   {
     id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
-    roundId: text("round_id")
-      .notNull()
-      .references(() => rounds.id, { onDelete: "cascade" }),
-    instructionId: bigint("instruction_id", { mode: "number" })
-      .notNull()
-      .references(() => instructions.id),
-    model: text("model").notNull(),
-    /** The final answer (no reasoning trace): what judges, style features and default exports see. */
-    text: text("text").notNull(),
-    /** The reasoning trace, apart from the answer; null when the model gave none. */
-    trace: text("trace"),
-    /** "none" | "closed" | "unclosed" (the output ended inside the trace: `text` is empty). */
-    traceStatus: text("trace_status").$type<"none" | "closed" | "unclosed">().notNull().default("none"),
-    promptTokens: integer("prompt_tokens").notNull().default(0),
-    /** Every generated token, reasoning included. */
-    completionTokens: integer("completion_tokens").notNull().default(0),
-    /** The part of completion_tokens spent on the trace. */
-    reasoningTokens: integer("reasoning_tokens").notNull().default(0),
-    costUsd: doublePrecision("cost_usd").notNull().default(0),
-    latencyMs: integer("latency_ms").notNull().default(0),
-    cached: boolean("cached").notNull().default(false),
+    ...answerKey(),
+    ...answerColumns(),
     /**
      * A multi-turn instruction's answers, turn by turn (`text`/`trace` above are the last turn's, the
      * spend columns the sum over turns); null for a single-turn instruction.
@@ -215,23 +225,9 @@ export const responseTurns = pgTable(
   "response_turns",
   {
     id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
-    roundId: text("round_id")
-      .notNull()
-      .references(() => rounds.id, { onDelete: "cascade" }),
-    instructionId: bigint("instruction_id", { mode: "number" })
-      .notNull()
-      .references(() => instructions.id),
-    model: text("model").notNull(),
+    ...answerKey(),
     turn: integer("turn").notNull(),
-    text: text("text").notNull(),
-    trace: text("trace"),
-    traceStatus: text("trace_status").$type<"none" | "closed" | "unclosed">().notNull().default("none"),
-    promptTokens: integer("prompt_tokens").notNull().default(0),
-    completionTokens: integer("completion_tokens").notNull().default(0),
-    reasoningTokens: integer("reasoning_tokens").notNull().default(0),
-    costUsd: doublePrecision("cost_usd").notNull().default(0),
-    latencyMs: integer("latency_ms").notNull().default(0),
-    cached: boolean("cached").notNull().default(false),
+    ...answerColumns(),
     createdAt: ts("created_at").notNull().defaultNow(),
   },
   (t) => [uniqueIndex("response_turns_key_idx").on(t.roundId, t.instructionId, t.model, t.turn)],
