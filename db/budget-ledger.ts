@@ -74,38 +74,21 @@ export type Reservation = "reserved" | "wait" | "never";
  */
 export async function reserveSpend(db: Tx, k: BudgetKey, est: SpendAmount, holder?: Holder): Promise<Reservation> {
   const tokens = Math.ceil(est.tokens);
-  if (holder) {
-    const got = rowsOf(
-      await db.execute(sql`with r as (
-        update budgets set reserved_cost_usd = reserved_cost_usd + ${est.costUsd}::float8, reserved_tokens = reserved_tokens + ${tokens}::bigint
-        where scope = ${k.scope}::text and owner_id = ${k.ownerId}::text
-          and (max_cost_usd is null or spent_cost_usd + reserved_cost_usd + ${est.costUsd}::float8 <= max_cost_usd)
-          and (max_tokens is null or spent_tokens + reserved_tokens + ${tokens}::bigint <= max_tokens)
-        returning 1)
+  const reserve = sql`update budgets set reserved_cost_usd = reserved_cost_usd + ${est.costUsd}::float8, reserved_tokens = reserved_tokens + ${tokens}::bigint
+    where scope = ${k.scope}::text and owner_id = ${k.ownerId}::text
+      and (max_cost_usd is null or spent_cost_usd + reserved_cost_usd + ${est.costUsd}::float8 <= max_cost_usd)
+      and (max_tokens is null or spent_tokens + reserved_tokens + ${tokens}::bigint <= max_tokens)
+    returning 1 as reserved`;
+  const statement = holder
+    ? sql`with r as (${reserve})
       insert into budget_holds (scope, owner_id, job, holder, reserved_cost_usd, reserved_tokens)
       select ${k.scope}::text, ${k.ownerId}::text, ${holder.job}::bigint, ${holder.owner}::text, ${est.costUsd}::float8, ${tokens}::bigint from r
       on conflict (scope, owner_id, job, holder) do update set
         reserved_cost_usd = budget_holds.reserved_cost_usd + excluded.reserved_cost_usd,
         reserved_tokens = budget_holds.reserved_tokens + excluded.reserved_tokens
-      returning 1 as held`),
-    );
-    if (got.length > 0) return "reserved";
-    const row = await readBudget(db, k);
-    if (!row) return "reserved";
-    return fitsAlone(row, { tokens, costUsd: est.costUsd }) ? "wait" : "never";
-  }
-  const rows = await db
-    .update(budgets)
-    .set({ reservedCostUsd: sql`${budgets.reservedCostUsd} + ${est.costUsd}`, reservedTokens: sql`${budgets.reservedTokens} + ${tokens}` })
-    .where(
-      and(
-        where(k),
-        sql`(${budgets.maxCostUsd} is null or ${budgets.spentCostUsd} + ${budgets.reservedCostUsd} + ${est.costUsd} <= ${budgets.maxCostUsd})`,
-        sql`(${budgets.maxTokens} is null or ${budgets.spentTokens} + ${budgets.reservedTokens} + ${tokens} <= ${budgets.maxTokens})`,
-      ),
-    )
-    .returning({ scope: budgets.scope });
-  if (rows.length > 0) return "reserved";
+      returning 1 as held`
+    : reserve;
+  if (rowsOf(await db.execute(statement)).length > 0) return "reserved";
   const row = await readBudget(db, k);
   if (!row) return "reserved";
   return fitsAlone(row, { tokens, costUsd: est.costUsd }) ? "wait" : "never";
@@ -157,39 +140,27 @@ export async function settleSpend(tx: Tx, k: BudgetKey, reserved: SpendAmount, a
   const overCost = Math.max(0, a.costUsd - reserved.costUsd);
   const overTokens = Math.max(0, Math.round(a.tokens) - rTokens);
   const over = overCost > 0 || overTokens > 0;
-  if (holder) {
-    await tx.execute(sql`with h as (
-        update budget_holds set reserved_cost_usd = greatest(0, reserved_cost_usd - ${reserved.costUsd}::float8), reserved_tokens = greatest(0, reserved_tokens - ${rTokens}::bigint)
-        where scope = ${k.scope}::text and owner_id = ${k.ownerId}::text and job = ${holder.job}::bigint and holder = ${holder.owner}::text
-        returning 1)
-      update budgets set
-        reserved_cost_usd = case when exists (select 1 from h) then greatest(0, reserved_cost_usd - ${reserved.costUsd}::float8) else reserved_cost_usd end,
-        reserved_tokens = case when exists (select 1 from h) then greatest(0, reserved_tokens - ${rTokens}::bigint) else reserved_tokens end,
-        spent_cost_usd = spent_cost_usd + ${a.costUsd}::float8,
-        spent_tokens = spent_tokens + ${Math.round(a.tokens)}::bigint,
-        overshoot_calls = overshoot_calls + ${over ? 1 : 0}::int,
-        overshoot_cost_usd = overshoot_cost_usd + ${overCost}::float8,
-        overshoot_tokens = overshoot_tokens + ${overTokens}::bigint
-      where scope = ${k.scope}::text and owner_id = ${k.ownerId}::text`);
-    return;
-  }
-  await tx
-    .update(budgets)
-    .set({
-      // Clamped: reservations cleared when a budget stopped its owner may still be settled late.
-      reservedCostUsd: sql`greatest(0, ${budgets.reservedCostUsd} - ${reserved.costUsd})`,
-      reservedTokens: sql`greatest(0, ${budgets.reservedTokens} - ${rTokens})`,
-      spentCostUsd: sql`${budgets.spentCostUsd} + ${a.costUsd}`,
-      spentTokens: sql`${budgets.spentTokens} + ${Math.round(a.tokens)}`,
-      ...(over
-        ? {
-            overshootCalls: sql`${budgets.overshootCalls} + 1`,
-            overshootCostUsd: sql`${budgets.overshootCostUsd} + ${overCost}`,
-            overshootTokens: sql`${budgets.overshootTokens} + ${overTokens}`,
-          }
-        : {}),
-    })
-    .where(where(k));
+  // Clamped: reservations cleared when a budget stopped its owner may still be settled late. With a
+  // holder, given back only while its hold is there (`h`, the hold's own decrement).
+  const giveBack = (column: SQL, amount: SQL) => (holder ? sql`case when exists (select 1 from h) then greatest(0, ${column} - ${amount}) else ${column} end` : sql`greatest(0, ${column} - ${amount})`);
+  const update = sql`update budgets set
+      reserved_cost_usd = ${giveBack(sql`reserved_cost_usd`, sql`${reserved.costUsd}::float8`)},
+      reserved_tokens = ${giveBack(sql`reserved_tokens`, sql`${rTokens}::bigint`)},
+      spent_cost_usd = spent_cost_usd + ${a.costUsd}::float8,
+      spent_tokens = spent_tokens + ${Math.round(a.tokens)}::bigint,
+      overshoot_calls = overshoot_calls + ${over ? 1 : 0}::int,
+      overshoot_cost_usd = overshoot_cost_usd + ${overCost}::float8,
+      overshoot_tokens = overshoot_tokens + ${overTokens}::bigint
+    where scope = ${k.scope}::text and owner_id = ${k.ownerId}::text`;
+  await tx.execute(
+    holder
+      ? sql`with h as (
+          update budget_holds set reserved_cost_usd = greatest(0, reserved_cost_usd - ${reserved.costUsd}::float8), reserved_tokens = greatest(0, reserved_tokens - ${rTokens}::bigint)
+          where scope = ${k.scope}::text and owner_id = ${k.ownerId}::text and job = ${holder.job}::bigint and holder = ${holder.owner}::text
+          returning 1)
+        ${update}`
+      : update,
+  );
 }
 
 /** The columns of a job table the release of lost holds reads (db/job-queue.ts descriptors have them). */
