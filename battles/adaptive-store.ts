@@ -66,10 +66,10 @@ const pairKey = (a: string, b: string): string => (a < b ? `${a}\u0000${b}` : `$
 export async function readRoundBattles(tx: Tx, round: RoundRow, poolSize: number): Promise<RoundBattles> {
   const models = [...round.candidates];
   const index = new Map(models.map((m, k) => [m, k]));
-  const pairs: RoundPair[] = planPairs({ ...round, pairing: round.pairing as PairingMode }).map(([x, y]) => ({ x, y, i: index.get(x) ?? 0, j: index.get(y) ?? 0, count: 0, capacity: 0, used: new Set<number>() }));
+  const pairs: RoundPair[] = planPairs({ ...round, pairing: round.pairing as PairingMode }).map(([x, y]) => ({ x, y, i: index.get(x) ?? 0, j: index.get(y) ?? 0, count: 0, capacity: 0, sumY: 0, sumY2: 0, used: new Set<number>() }));
   const byKey = new Map(pairs.map((p) => [pairKey(p.x, p.y), p]));
   const rows = await tx
-    .select({ instructionId: battles.instructionId, modelA: battles.modelA, modelB: battles.modelB, status: battles.status, judged: sql<boolean>`${battles.outcome} is not null`, wave: battles.wave })
+    .select({ instructionId: battles.instructionId, modelA: battles.modelA, modelB: battles.modelB, status: battles.status, outcome: battles.outcome, wave: battles.wave })
     .from(battles)
     .where(eq(battles.roundId, round.id));
   const lastWave = { done: 0, failed: 0 };
@@ -82,7 +82,12 @@ export async function readRoundBattles(tx: Tx, round: RoundRow, poolSize: number
     const p = byKey.get(pairKey(r.modelA, r.modelB));
     if (!p) continue;
     if (r.instructionId !== null) p.used.add(r.instructionId);
-    if (r.status === "done" && r.judged) p.count++;
+    if (r.status !== "done" || r.outcome === null) continue;
+    // The outcome is model A's share; the planner reads it as the pair's first model's (x, index i).
+    const y = r.modelA === p.x ? r.outcome : 1 - r.outcome;
+    p.count++;
+    p.sumY = (p.sumY ?? 0) + y;
+    p.sumY2 = (p.sumY2 ?? 0) + y * y;
   }
   for (const p of pairs) p.capacity = Math.max(0, poolSize - p.used.size);
   return { models, pairs, planned: rows.length, lastWave };

@@ -52,13 +52,16 @@ export const RoundProgressSchema = z.object({
     .nullable(),
   /**
    * An adaptive round's waves: the widest 95% interval on its board after the last settled wave (the
-   * figure GET /v1/leaderboard?roundId= shows) against the target, and the battles spent; null for a fixed round.
+   * figure GET /v1/leaderboard?roundId=&bootstrap= shows, with `bootstrap` below) against the target, and
+   * the battles spent; null for a fixed round.
    */
   adaptive: z
     .object({
       wave: z.number(),
       ciWidth: z.number().nullable(),
       targetCiWidth: z.number().nullable(),
+      /** Bootstrap rounds of the board ciWidth is read from (GET /v1/leaderboard?roundId=&bootstrap=). */
+      bootstrap: z.number(),
       maxBattles: z.number().nullable(),
       battles: z.number(),
       stoppedBy: z.enum(["target", "max_battles", "exhausted", "failed"]).nullable(),

@@ -3,6 +3,7 @@ import { and, eq, isNotNull, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { battles } from "../db/schema/index.js";
 import { readBudget } from "../db/budget-ledger.js";
+import { adaptiveBootstrap } from "./adaptive-plan.js";
 import { roundUsd } from "./budget.js";
 import { roundPromptVersion, type RoundRow } from "./round-store.js";
 import type { RoundProgress, RoundStatus } from "./progress-schema.js";
@@ -85,6 +86,7 @@ export async function roundProgress(db: Db, round: RoundRow, now: Date = new Dat
             wave: round.adaptive?.wave ?? 0,
             ciWidth: round.adaptive?.ciWidth ?? null,
             targetCiWidth: round.options.adaptive?.ciWidth ?? null,
+            bootstrap: adaptiveBootstrap(round.options.adaptive),
             maxBattles: round.options.adaptive?.maxBattles ?? null,
             battles: counts.total,
             stoppedBy: round.adaptive?.stoppedBy ?? null,

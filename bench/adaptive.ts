@@ -3,12 +3,21 @@
  * preset and three checkpoints derived with POST /sim/models) with Kendall tau >= 0.9 against the
  * simulator's hidden skills (GET /sim/truth) and a widest 95% interval <= 60 Elo, against a uniform
  * all-pairs baseline grown until it reaches the same: all-pairs rounds of --step instructions each
- * (28 battles per instruction), on instructions no earlier step used, the board over all of them read
- * after each step. Both boards are the service's default board (Bradley-Terry, 100 bootstrap rounds,
- * seed 0) and judge calls are the rounds' stored judgments. In-process: the service and its worker
- * (concurrency 16) on PGlite in memory (or PostgreSQL with --pg and DATABASE_URL: a fresh database
- * per seed, dropped after), the simulator on a random port, one simulator and database per seed.
- * calls_ratio = adaptive calls / uniform calls, per seed and as the mean over --seeds (default 5).
+ * (default 1: 28 battles, the finest step a uniform plan has), on instructions no earlier step used, the board over all of them read
+ * after each step. Both are read on the same board: Bradley-Terry, seed 0, --bootstrap rounds (default
+ * 1,000, the adaptive rule's default; the adaptive round gets the same adaptive.bootstrap), and judge
+ * calls are the rounds' stored judgments.
+ *
+ * Model sets (--set): "wide" (default), 8 models about 780 Elo from first to last with the widest gaps
+ * at the ends, as public arena boards spread (a weak early checkpoint far below the rest, a strong new
+ * one above); "narrow", the five preset models with three checkpoints between them, about 400 Elo.
+ *
+ * In-process: the service and its worker (concurrency 16) on PGlite in memory (or PostgreSQL with
+ * --pg and DATABASE_URL: a fresh database per seed, dropped after), the simulator on a random port,
+ * one simulator and database per seed. calls_ratio = adaptive calls / uniform calls, per seed and as
+ * the mean over --seeds (default 5). Beside it: oracle_ratio, the planner's battles with the
+ * strengths known (the uniform board's final ratings, exact Fisher information), and optimal_ratio,
+ * the minimax design's (battles/adaptive-plan.ts optimalDesignRatio), each against uniform's.
  */
 import { pino } from "pino";
 import { asc } from "drizzle-orm";
@@ -23,17 +32,24 @@ import { leaderboardFromCounts } from "../reports/leaderboard-counts.js";
 import { readCounts } from "../reports/queries.js";
 import { kendallTau } from "../reports/rank-correlation.js";
 import { mulberry32, pick } from "../lib/random.js";
-import { boardCovariance, defaultWaveSize, pickWave, type WavePair } from "../battles/adaptive-plan.js";
+import { ADAPTIVE_BOOTSTRAP_ROUNDS, boardCovariance, defaultWaveSize, optimalDesignRatio, pickWave, type WavePair } from "../battles/adaptive-plan.js";
 import { NATURAL_TO_ELO } from "../reports/rating-scale.js";
 import { arg, createPgDatabase } from "./common.js";
 
 const PRESET = ["sim-strong", "sim-good", "sim-medium", "sim-target", "sim-weak"];
-/** Checkpoints between the preset's models: name, parent, skill added in every category. */
-const DERIVED: [string, string, number][] = [
-  ["sim-strong-v0", "sim-strong", -0.5],
-  ["sim-medium-v2", "sim-medium", 0.35],
-  ["sim-weak-v2", "sim-weak", 0.5],
-];
+/** Derived checkpoints per model set: name, parent, skill added in every category. */
+const SETS: Record<string, [string, string, number][]> = {
+  wide: [
+    ["sim-weak-v0", "sim-weak", -2.5],
+    ["sim-target-v2", "sim-target", 0.6],
+    ["sim-strong-v2", "sim-strong", 1.5],
+  ],
+  narrow: [
+    ["sim-strong-v0", "sim-strong", -0.5],
+    ["sim-medium-v2", "sim-medium", 0.35],
+    ["sim-weak-v2", "sim-weak", 0.5],
+  ],
+};
 const CATEGORIES = ["coding", "math", "writing", "reasoning", "extraction", "roleplay", "stem", "humanities"];
 const KEYWORD: Record<string, string> = { coding: "code", math: "calculate", writing: "essay", reasoning: "puzzle", extraction: "extract", roleplay: "pretend", stem: "physics", humanities: "history" };
 const WORDS = "river,market,engine,garden,harbor,ledger,signal,canvas,orbit,lantern,meadow,quartz,vessel,thunder,archive,bridge,cipher,dune,ember,forest,glacier,horizon,island,jungle,kettle,lagoon,mirror,nebula,oasis,prism,quiver,rocket,summit,tunnel,valley,willow,yarrow,zephyr,anchor,beacon".split(",");
@@ -57,9 +73,9 @@ interface Setup {
   close: () => Promise<void>;
 }
 
-async function setUp(seed: number, pool: number, pg: string | null): Promise<Setup> {
+async function setUp(seed: number, pool: number, pg: string | null, derived: readonly [string, string, number][]): Promise<Setup> {
   const sim = await startSimulator({ seed, latency: { kind: "fixed", ms: 0 } });
-  for (const [name, from, delta] of DERIVED) {
+  for (const [name, from, delta] of derived) {
     const res = await fetch(`${sim.url}/sim/models`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name, from, skillDelta: Object.fromEntries(CATEGORIES.map((c) => [c, delta])) }) });
     if (res.status !== 201) throw new Error(`POST /sim/models ${name}: ${res.status} ${await res.text()}`);
   }
@@ -69,7 +85,7 @@ async function setUp(seed: number, pool: number, pg: string | null): Promise<Set
   const deps = await buildDeps(config, { dbHandle: handle, logger: pino({ level: process.env.LOG_LEVEL ?? "warn" }) });
   const app = createApp(deps);
   const api = async (method: string, path: string, body?: unknown) => app.request(path, { method, headers: { "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
-  const models = [...PRESET, ...DERIVED.map((d) => d[0])];
+  const models = [...PRESET, ...derived.map((d) => d[0])];
   for (const name of [...models, JUDGE]) {
     const res = await api("POST", "/v1/models", { name, provider: "sim", model: name, maxConcurrency: 64 });
     if (res.status !== 201) throw new Error(`POST /v1/models ${name}: ${res.status}`);
@@ -108,8 +124,8 @@ async function waitDone(s: Setup, id: string): Promise<Progress> {
 }
 
 /** The default board over `roundIds`: its widest interval and Kendall tau of its order against the truth. */
-async function boardFigures(s: Setup, roundIds: string[]): Promise<{ tau: number; width: number; ratings: number[] }> {
-  const board = leaderboardFromCounts(await readCounts(s.deps.db, { roundIds }), { bootstrap: 100, seed: 0 });
+async function boardFigures(s: Setup, roundIds: string[], bootstrap: number): Promise<{ tau: number; width: number; ratings: number[] }> {
+  const board = leaderboardFromCounts(await readCounts(s.deps.db, { roundIds }), { bootstrap, seed: 0 });
   const order = [...board.items].sort((a, b) => b.rating - a.rating).map((it) => it.model);
   const width = Math.max(...board.items.map((it) => it.ciHigh - it.ciLow));
   return { tau: order.length === s.truth.length ? kendallTau(order, s.truth) : Number.NaN, width, ratings: board.items.map((it) => it.rating) };
@@ -136,13 +152,24 @@ interface SeedResult {
   ratings: number[];
 }
 
-async function runSeed(seed: number, o: { pool: number; step: number; target: number; tauTarget: number; maxUniform: number; pg: string | null }): Promise<SeedResult> {
-  const s = await setUp(seed, o.pool, o.pg);
+interface BenchOptions {
+  pool: number;
+  step: number;
+  target: number;
+  tauTarget: number;
+  maxUniform: number;
+  pg: string | null;
+  bootstrap: number;
+  derived: readonly [string, string, number][];
+}
+
+async function runSeed(seed: number, o: BenchOptions): Promise<SeedResult> {
+  const s = await setUp(seed, o.pool, o.pg, o.derived);
   const worker = startBattleWorker(s.deps, "bench");
   try {
-    const adaptiveId = await startRound(s, { sampling: "adaptive", adaptive: { target: { ciWidth: o.target } }, instructions: { seed } });
+    const adaptiveId = await startRound(s, { sampling: "adaptive", adaptive: { target: { ciWidth: o.target }, bootstrap: o.bootstrap }, instructions: { seed } });
     const a = await waitDone(s, adaptiveId);
-    const af = await boardFigures(s, [adaptiveId]);
+    const af = await boardFigures(s, [adaptiveId], o.bootstrap);
     // The uniform baseline: all-pairs steps over instructions of their own (ids after the adaptive round's would be
     // reused answers in another round anyway: each round stores its own).
     const ids = (await s.deps.db.select({ id: instructionsTable.id }).from(instructionsTable).orderBy(asc(instructionsTable.id))).map((x) => x.id);
@@ -156,7 +183,7 @@ async function runSeed(seed: number, o: { pool: number; step: number; target: nu
       roundIds.push(id);
       calls += p.judgments.total;
       battles += p.counts.total;
-      uf = await boardFigures(s, roundIds);
+      uf = await boardFigures(s, roundIds, o.bootstrap);
       if (uf.tau >= o.tauTarget && uf.width <= o.target) break;
     }
     const reached = uf.tau >= o.tauTarget && uf.width <= o.target;
@@ -180,13 +207,13 @@ export function oracleRatio(ratings: readonly number[], battles: number): number
   const pairs: WavePair[] = [];
   for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) pairs.push({ i, j, count: 0, capacity: Number.MAX_SAFE_INTEGER });
   const widest = (counts: readonly number[]) => {
-    // Judged with the exact information of each pair (no planning clamp).
-    const cov = boardCovariance(n, pairs.map((p, k) => ({ ...p, count: counts[k] ?? 0 })), theta, undefined, Number.POSITIVE_INFINITY);
+    // Judged with the exact information of each pair.
+    const cov = boardCovariance(n, pairs.map((p, k) => ({ ...p, count: counts[k] ?? 0 })), theta);
     return Math.max(...Array.from({ length: n }, (_, k) => cov[k * n + k] ?? 0));
   };
   const counts = pairs.map(() => 0);
   for (let planned = 0, wave = 1; planned < battles; wave++) {
-    const picks = pickWave({ nModels: n, pairs: pairs.map((p, k) => ({ ...p, count: counts[k] ?? 0 })), theta, waveSize: Math.min(defaultWaveSize(pairs.length), battles - planned), rng: mulberry32(wave) });
+    const picks = pickWave({ nModels: n, pairs: pairs.map((p, k) => ({ ...p, count: counts[k] ?? 0 })), theta, waveSize: Math.min(defaultWaveSize(pairs.length), battles - planned), rng: mulberry32(wave), exact: true });
     for (const k of picks) counts[k] = (counts[k] ?? 0) + 1;
     if (picks.length === 0) break;
     planned += picks.length;
@@ -194,15 +221,34 @@ export function oracleRatio(ratings: readonly number[], battles: number): number
   return widest(counts) / widest(pairs.map(() => battles / pairs.length));
 }
 
+/** --name=value for a string option. */
+function textArg(argv: string[], name: string, fallback: string): string {
+  const hit = argv.find((a) => a.startsWith(`--${name}=`));
+  return hit ? hit.slice(name.length + 3) : fallback;
+}
+
 export async function main(argv: string[]): Promise<void> {
   const seeds = arg(argv, "seeds", 5);
-  const o = { pool: arg(argv, "pool", 800), step: arg(argv, "step", 2), target: arg(argv, "ci-width", 60), tauTarget: arg(argv, "tau", 0.9), maxUniform: arg(argv, "max-uniform", 20_000), pg: argv.includes("--pg") ? (process.env.DATABASE_URL ?? null) : null };
+  const set = textArg(argv, "set", "wide");
+  const derived = SETS[set];
+  if (!derived) throw new Error(`--set: one of ${Object.keys(SETS).join(", ")}`);
+  const o: BenchOptions = {
+    pool: arg(argv, "pool", 800),
+    step: arg(argv, "step", 1),
+    target: arg(argv, "ci-width", 60),
+    tauTarget: arg(argv, "tau", 0.9),
+    maxUniform: arg(argv, "max-uniform", 20_000),
+    pg: argv.includes("--pg") ? (process.env.DATABASE_URL ?? null) : null,
+    bootstrap: arg(argv, "bootstrap", ADAPTIVE_BOOTSTRAP_ROUNDS),
+    derived,
+  };
   if (argv.includes("--pg") && !o.pg) throw new Error("--pg needs DATABASE_URL");
-  console.log(`models=${PRESET.length + DERIVED.length} judge=${JUDGE} ci_width_target=${o.target} tau_target=${o.tauTarget} pool=${o.pool} uniform_step=${o.step * 28} battles db=${o.pg ? "postgres" : "pglite"}`);
+  console.log(`set=${set} models=${PRESET.length + derived.length} judge=${JUDGE} ci_width_target=${o.target} tau_target=${o.tauTarget} bootstrap=${o.bootstrap} pool=${o.pool} uniform_step=${o.step * 28} battles db=${o.pg ? "postgres" : "pglite"}`);
   const ratios: number[] = [];
   const taus: number[] = [];
   const widths: number[] = [];
   const oracles: number[] = [];
+  const optima: number[] = [];
   const first = arg(argv, "first-seed", 1);
   for (let seed = first; seed < first + seeds; seed++) {
     const t0 = performance.now();
@@ -210,15 +256,19 @@ export async function main(argv: string[]): Promise<void> {
     const ratio = r.adaptiveCalls / r.uniformCalls;
     ratios.push(ratio);
     oracles.push(oracleRatio(r.ratings, r.uniformBattles));
+    optima.push(optimalDesignRatio(r.ratings.map((x) => x / NATURAL_TO_ELO)).ratio);
     taus.push(r.tau);
     widths.push(r.width);
     console.log(
       `seed=${seed} adaptive_calls=${r.adaptiveCalls} battles=${r.adaptiveBattles} waves=${r.waves} tau=${f(r.tau)} ci_width=${f(r.width, 1)} | ` +
-        `uniform_calls=${r.uniformCalls} battles=${r.uniformBattles} tau=${f(r.uniformTau)} ci_width=${f(r.uniformWidth, 1)}${r.reached ? "" : " (uniform stopped before reaching the target: its calls are a lower bound)"} | ratio=${f(ratio)} oracle_ratio=${f(oracles[oracles.length - 1] ?? Number.NaN)} spread_elo=${f(Math.max(...r.ratings) - Math.min(...r.ratings), 0)} seconds=${f((performance.now() - t0) / 1000, 1)}`,
+        `uniform_calls=${r.uniformCalls} battles=${r.uniformBattles} tau=${f(r.uniformTau)} ci_width=${f(r.uniformWidth, 1)}${r.reached ? "" : " (uniform stopped before reaching the target: its calls are a lower bound)"} | ratio=${f(ratio)} oracle_ratio=${f(oracles.at(-1) ?? Number.NaN)} optimal_ratio=${f(optima.at(-1) ?? Number.NaN)} spread_elo=${f(Math.max(...r.ratings) - Math.min(...r.ratings), 0)} seconds=${f((performance.now() - t0) / 1000, 1)}`,
     );
   }
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-  // The same oracle on wider ladders of 8 models (evenly spaced), for how the possible saving grows with the spread.
-  for (const step of [100, 150, 200]) console.log(`oracle 8 models ${step} Elo apart (spread ${7 * step}): ratio=${f(oracleRatio(Array.from({ length: 8 }, (_, k) => k * step), 1680))}`);
-  console.log(`bench adaptive: calls_ratio=${f(mean(ratios))} tau=${f(mean(taus))} ci_width=${f(mean(widths), 1)} oracle_ratio=${f(mean(oracles))} seeds=${seeds} target_calls_ratio<=0.6 ${mean(ratios) <= 0.6 ? "met" : "NOT met"}`);
+  // The same bounds on evenly spaced ladders of 8 models, for how the possible saving grows with the spread.
+  for (const step of [50, 100, 150, 200]) {
+    const ladder = Array.from({ length: 8 }, (_, k) => k * step);
+    console.log(`8 models ${step} Elo apart (spread ${7 * step}): oracle_ratio=${f(oracleRatio(ladder, 1680))} optimal_ratio=${f(optimalDesignRatio(ladder.map((x) => x / NATURAL_TO_ELO)).ratio)}`);
+  }
+  console.log(`bench adaptive: calls_ratio=${f(mean(ratios))} tau=${f(mean(taus))} ci_width=${f(mean(widths), 1)} oracle_ratio=${f(mean(oracles))} optimal_ratio=${f(mean(optima))} set=${set} seeds=${seeds} target_calls_ratio<=0.6 ${mean(ratios) <= 0.6 ? "met" : "NOT met"}`);
 }

@@ -57,6 +57,8 @@ export interface AdaptiveOptions {
   ciWidth?: number;
   maxBattles?: number;
   waveSize: number;
+  /** Bootstrap rounds of the board the rule reads; absent (rounds from before the option): the board's default, 100. */
+  bootstrap?: number;
 }
 
 /** Where an adaptive round stands, written with each wave (the `adaptive` column; null for fixed rounds). */

@@ -1,18 +1,17 @@
 /**
  * Adaptive rounds' scheduler: when a wave has settled, one transaction locks the round, reads its
- * board (the same Bradley-Terry fit and seeded bootstrap that GET /v1/leaderboard?roundId= reports by
- * default), and either closes the round (its stopping rule holds, its battle cap is reached, or no
+ * board (the same Bradley-Terry fit and seeded bootstrap that GET /v1/leaderboard?roundId=&bootstrap=
+ * reports, with the round's adaptive.bootstrap rounds, 1,000 unless set), and either closes the round (its stopping rule holds, its battle cap is reached, or no
  * pair has an unseen instruction left) or writes the next wave (battles/adaptive-plan.ts picks it).
  * The worker's `after` hook calls it for the battle that settled last and its idle hook for rounds a
  * crash left between waves; the lock and the open-battle check make a second call a no-op.
  */
 import type { Db } from "../../db/client.js";
 import type { AdaptiveState } from "../../db/schema/index.js";
-import { pickWave } from "../../battles/adaptive-plan.js";
+import { adaptiveBootstrap, nextWaveSize, pickWave } from "../../battles/adaptive-plan.js";
 import { focusIndex, lockSettledAdaptiveRound, poolSize, readRoundBattles, saveAdaptiveState, stalledAdaptiveRounds, waveRng, writeWave, type RoundBattles } from "../../battles/adaptive-store.js";
 import type { RoundEnd } from "../../battles/queue.js";
 import type { RoundRow } from "../../battles/round-store.js";
-import { BOOTSTRAP_ROUNDS } from "../../reports/bootstrap.js";
 import { fitBradleyTerry } from "../../reports/bradley-terry.js";
 import { cellsFromCounts, leaderboardFromCounts } from "../../reports/leaderboard-counts.js";
 import type { Leaderboard } from "../../reports/leaderboard.js";
@@ -67,13 +66,14 @@ export async function advanceAdaptiveRound(db: Db, roundId: string): Promise<Ada
     if (!round) return null;
     const rb = await readRoundBattles(tx, round, await poolSize(tx, round));
     const counts = await readCounts(tx, { roundId });
-    const board = leaderboardFromCounts(counts, { bootstrap: BOOTSTRAP_ROUNDS, seed: BOARD_SEED });
+    const board = leaderboardFromCounts(counts, { bootstrap: adaptiveBootstrap(round.options.adaptive), seed: BOARD_SEED });
     const width = widestInterval(board);
     const state: AdaptiveState = { wave: round.adaptive?.wave ?? 0, ciWidth: width, stoppedBy: null };
     const stop = decide(round, rb, board, width);
     if (stop) return close(tx, round, rb, state, stop);
     const rule = round.options.adaptive;
-    const size = Math.min(rule?.waveSize ?? 1, (rule?.maxBattles ?? Number.POSITIVE_INFINITY) - rb.planned);
+    const judged = rb.pairs.reduce((s, p) => s + p.count, 0);
+    const size = Math.min(nextWaveSize(rule?.waveSize ?? 1, judged, width, rule?.ciWidth), (rule?.maxBattles ?? Number.POSITIVE_INFINITY) - rb.planned);
     const picks = pickWave({ nModels: rb.models.length, pairs: rb.pairs, theta: thetaOf(rb.models, counts), waveSize: size, focus: focusIndex(round), rng: waveRng(round, state.wave + 1) });
     const written = await writeWave(tx, round, rb, picks, state.wave + 1);
     if (written === 0) return close(tx, round, rb, state, "exhausted");

@@ -9,7 +9,7 @@ import { z } from "zod";
 import type { Db } from "../../db/client.js";
 import { models, rounds } from "../../db/schema/index.js";
 import { checkPairing, planPairs } from "../../battles/pairing.js";
-import { defaultWaveSize } from "../../battles/adaptive-plan.js";
+import { ADAPTIVE_BOOTSTRAP_ROUNDS, defaultWaveSize } from "../../battles/adaptive-plan.js";
 import type { AdaptiveOptions } from "../../db/schema/index.js";
 import { createRoundPlan, EmptyPlanError, MissingTemplateError, resumeRound, type RoundOptions, type RoundRow } from "../../battles/round-store.js";
 import { roundSpend } from "../../battles/spend.js";
@@ -61,6 +61,11 @@ export const RoundCreateSchema = z.strictObject({
       maxBattles: z.number().int().min(1).max(1_000_000).optional(),
       /** Battles per wave (default: two per eligible pair, between 8 and 256). */
       waveSize: z.number().int().min(1).max(1000).optional(),
+      /**
+       * Bootstrap rounds of the board the rule reads (GET /v1/leaderboard?roundId=&bootstrap=, seed 0; default
+       * ADAPTIVE_BOOTSTRAP_ROUNDS): fewer make a noisier interval that the rule may catch on a low draw.
+       */
+      bootstrap: z.number().int().min(100).max(1000).optional(),
     })
     .optional(),
 });
@@ -103,7 +108,7 @@ function adaptiveOptions(body: RoundCreate): AdaptiveOptions | undefined {
     throw badRequest("adaptive: an adaptive round needs a stopping rule: adaptive.target.ciWidth, adaptive.maxBattles or a budget", { field: "adaptive" });
   }
   const pairs = planPairs(body).length;
-  return { ciWidth: a?.target?.ciWidth, maxBattles: a?.maxBattles, waveSize: a?.waveSize ?? defaultWaveSize(pairs) };
+  return { ciWidth: a?.target?.ciWidth, maxBattles: a?.maxBattles, waveSize: a?.waveSize ?? defaultWaveSize(pairs), bootstrap: a?.bootstrap ?? ADAPTIVE_BOOTSTRAP_ROUNDS };
 }
 
 export async function startRound(db: Db, body: RoundCreate, extra: { iterationId?: string; excludeIds?: number[]; createdBy?: string | null } = {}) {

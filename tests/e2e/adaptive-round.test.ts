@@ -19,7 +19,7 @@ const CANDIDATES = ["sim-strong", "sim-medium", "sim-target", "sim-weak"];
 const JUDGE = "sim-judge-fair";
 
 interface AdaptiveProgress extends Progress {
-  adaptive: { wave: number; ciWidth: number | null; targetCiWidth: number | null; maxBattles: number | null; battles: number; stoppedBy: string | null } | null;
+  adaptive: { wave: number; ciWidth: number | null; targetCiWidth: number | null; bootstrap: number; maxBattles: number | null; battles: number; stoppedBy: string | null } | null;
 }
 
 let sim: Simulator;
@@ -56,14 +56,14 @@ describeEachDb("adaptive rounds on $name", (target) => {
     const workers = [startBattleWorker(t.deps, "a"), startBattleWorker(t.deps, "b")];
     const id = await start({ adaptive: { target: { ciWidth: 150 }, maxBattles: 600, waveSize: 12 }, instructions: { seed: 4 } });
     const first = await progress(id);
-    expect(first.adaptive).toMatchObject({ wave: 1, ciWidth: null, targetCiWidth: 150, maxBattles: 600, stoppedBy: null });
+    expect(first.adaptive).toMatchObject({ wave: 1, ciWidth: null, targetCiWidth: 150, bootstrap: 1000, maxBattles: 600, stoppedBy: null });
     expect(first.counts.total).toBe(12);
     const done = await finished(id);
     await Promise.all(workers.map((w) => w.stop()));
     expect(done.status).toBe("done");
     expect(done.adaptive?.stoppedBy).toBe("target");
     expect(done.adaptive?.wave).toBeGreaterThan(2);
-    const board = await json<{ items: { ciLow: number; ciHigh: number }[] }>(await t.req("GET", `/v1/leaderboard?roundId=${id}`));
+    const board = await json<{ items: { ciLow: number; ciHigh: number }[] }>(await t.req("GET", `/v1/leaderboard?roundId=${id}&bootstrap=${done.adaptive?.bootstrap}`));
     const widest = Math.max(...board.items.map((it) => it.ciHigh - it.ciLow));
     expect(done.adaptive?.ciWidth).toBeCloseTo(widest, 9);
     expect(widest).toBeLessThanOrEqual(150);
@@ -93,6 +93,16 @@ describeEachDb("adaptive rounds on $name", (target) => {
     expect(pa.adaptive?.wave).toBe(4);
     expect(await plan(b)).toEqual(await plan(a));
     expect(pb.adaptive?.ciWidth).toBe(pa.adaptive?.ciWidth);
+  }, 300_000);
+
+  it("adaptive.bootstrap sets the board the rule reads: 100 gives the board's default figure", async () => {
+    const worker = startBattleWorker(t.deps, "d");
+    const id = await start({ adaptive: { maxBattles: 24, waveSize: 12, bootstrap: 100 }, instructions: { seed: 5 } });
+    const done = await finished(id);
+    await worker.stop();
+    expect(done.adaptive).toMatchObject({ bootstrap: 100, stoppedBy: "max_battles", wave: 2 });
+    const board = await json<{ items: { ciLow: number; ciHigh: number }[] }>(await t.req("GET", `/v1/leaderboard?roundId=${id}`));
+    expect(done.adaptive?.ciWidth).toBeCloseTo(Math.max(...board.items.map((it) => it.ciHigh - it.ciLow)), 9);
   }, 300_000);
 
   it("a round left between waves (its last battle settled, no wave written) is advanced by the next idle worker", async () => {
@@ -161,6 +171,8 @@ describeEachDb("adaptive rounds on $name", (target) => {
     { name: "a zero wave", body: { sampling: "adaptive", adaptive: { maxBattles: 10, waveSize: 0 } }, field: "adaptive" },
     { name: "an unknown sampling", body: { sampling: "greedy" }, field: "sampling" },
     { name: "an unknown stopping key", body: { sampling: "adaptive", adaptive: { tau: 0.9 } }, field: "adaptive" },
+    { name: "a bootstrap under 100", body: { sampling: "adaptive", adaptive: { maxBattles: 10, bootstrap: 50 } }, field: "bootstrap" },
+    { name: "a bootstrap over 1000", body: { sampling: "adaptive", adaptive: { maxBattles: 10, bootstrap: 5000 } }, field: "bootstrap" },
   ];
   for (const tc of bad) {
     it(`400 for ${tc.name}`, async () => {
