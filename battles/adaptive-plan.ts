@@ -23,12 +23,12 @@
  *   difference with each opponent and its own variance, so battles go where its rating is least certain.
  * Pairs below MIN_PAIR_BATTLES come first (a warm-up, so no estimate rests on one battle). A pair's
  * `capacity` is how many instructions it has not met yet; a pair at capacity 0 is never picked.
+ * Near an interval target (`targetShrink`) a wave ends once the plan expects the target to hold.
  *
  * Own code rather than a library: the matrices are n×n for n models (tens), the updates are rank
  * one, and nothing here touches I/O; a linear-algebra dependency would add weight for 60 lines.
  */
 import { type Rng, shuffled } from "../lib/random.js";
-import { BOOTSTRAP_ROUNDS } from "../reports/bootstrap.js";
 
 /** Battles every eligible pair gets before the information criterion takes over. */
 export const MIN_PAIR_BATTLES = 2;
@@ -77,6 +77,13 @@ export interface WaveInput {
   exact?: boolean;
   /** Per-pair outcome variances to plan with (the oracle's, measured); default: estimated from sumY and sumY2. */
   outcomeVariance?: ArrayLike<number>;
+  /**
+   * (target / current widest interval)²: the wave ends early, once the plan's widest variance has
+   * fallen by this factor (the interval target is then expected to hold; the bootstrap interval
+   * tracks the sandwich variance), but not under an eighth of waveSize, so a round near its target
+   * does not overshoot it by most of a wave. Absent, or 1 or more: the full wave.
+   */
+  targetShrink?: number;
 }
 
 /**
@@ -87,8 +94,10 @@ export interface WaveInput {
  * low draw, at an interval narrower than the real one. 1,000 rounds cost ~30 ms for 8 models.
  */
 export const ADAPTIVE_BOOTSTRAP_ROUNDS = 1000;
-/** The bootstrap rounds of an adaptive round's board (100, the board's default, for rounds stored before the option). */
-export const adaptiveBootstrap = (o: { bootstrap?: number } | undefined): number => o?.bootstrap ?? BOOTSTRAP_ROUNDS;
+/** What rounds stored before adaptive.bootstrap existed read: the board's default of the time, 100 rounds. */
+const BOOTSTRAP_BEFORE_OPTION = 100;
+/** The bootstrap rounds of an adaptive round's board (new rounds store theirs; older ones read 100). */
+export const adaptiveBootstrap = (o: { bootstrap?: number } | undefined): number => o?.bootstrap ?? BOOTSTRAP_BEFORE_OPTION;
 
 /** Pseudo-battles of the pooled dispersion that each pair's own outcome variance is shrunk toward. */
 export const VARIANCE_PRIOR_BATTLES = 8;
@@ -377,6 +386,9 @@ export function pickWave(input: WaveInput): number[] {
   const term = (con: Contrast, v: number) => con.weight * (((con.b < 0 ? 1 : 0.5) * v) / scale) ** power;
   // Ties (equal gains) go to a seeded order of the pairs, not to their listing order.
   const order = shuffled(input.rng, pairs.map((_, k) => k));
+  const shrink = input.targetShrink;
+  const enough = shrink !== undefined && shrink < 1 ? shrink * widestVariance(b, n) : -1;
+  const least = Math.max(1, Math.ceil(input.waveSize / 8));
   const st: Step = { u: new Float64Array(n), g: new Float64Array(n), c: 0, coef: 0 };
   const best: Step = { u: new Float64Array(n), g: new Float64Array(n), c: 0, coef: 0 };
   while (picks.length < input.waveSize) {
@@ -404,20 +416,9 @@ export function pickWave(input: WaveInput): number[] {
     for (let c = 0; c < cs.length; c++) current[c] = variance(b, n, cs[c] as Contrast);
     left[pick] = (left[pick] ?? 0) - 1;
     picks.push(pick);
+    if (picks.length >= least && widestVariance(b, n) <= enough) break;
   }
   return picks;
-}
-
-/**
- * The next wave's size once an interval target is set: the round's wave size, or less when the
- * widest interval is near the target. Intervals shrink about as 1/√battles, so reaching the target
- * takes about judged·((width / target)² - 1) more battles; the wave is that, never under a quarter
- * of the round's wave size (nor 1), so the round does not overshoot its target by most of a wave.
- */
-export function nextWaveSize(waveSize: number, judged: number, width: number | null, target: number | undefined): number {
-  if (target === undefined || width === null || !(width > target) || judged <= 0) return waveSize;
-  const needed = Math.ceil(judged * ((width / target) ** 2 - 1));
-  return Math.max(1, Math.ceil(waveSize / 4), Math.min(waveSize, needed));
 }
 
 /** The default wave: two battles per eligible pair, at least 8, at most 256 (each pick is O(pairs·n)). */

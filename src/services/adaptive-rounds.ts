@@ -8,7 +8,7 @@
  */
 import type { Db } from "../../db/client.js";
 import type { AdaptiveState } from "../../db/schema/index.js";
-import { adaptiveBootstrap, nextWaveSize, pickWave } from "../../battles/adaptive-plan.js";
+import { adaptiveBootstrap, pickWave } from "../../battles/adaptive-plan.js";
 import { focusIndex, lockSettledAdaptiveRound, poolSize, readRoundBattles, saveAdaptiveState, stalledAdaptiveRounds, waveRng, writeWave, type RoundBattles } from "../../battles/adaptive-store.js";
 import type { RoundEnd } from "../../battles/queue.js";
 import type { RoundRow } from "../../battles/round-store.js";
@@ -72,9 +72,10 @@ export async function advanceAdaptiveRound(db: Db, roundId: string): Promise<Ada
     const stop = decide(round, rb, board, width);
     if (stop) return close(tx, round, rb, state, stop);
     const rule = round.options.adaptive;
-    const judged = rb.pairs.reduce((s, p) => s + p.count, 0);
-    const size = Math.min(nextWaveSize(rule?.waveSize ?? 1, judged, width, rule?.ciWidth), (rule?.maxBattles ?? Number.POSITIVE_INFINITY) - rb.planned);
-    const picks = pickWave({ nModels: rb.models.length, pairs: rb.pairs, theta: thetaOf(rb.models, counts), waveSize: size, focus: focusIndex(round), rng: waveRng(round, state.wave + 1) });
+    const size = Math.min(rule?.waveSize ?? 1, (rule?.maxBattles ?? Number.POSITIVE_INFINITY) - rb.planned);
+    // Near the interval target the wave ends once the plan expects the target to hold.
+    const targetShrink = rule?.ciWidth !== undefined && width !== null && width > 0 ? (rule.ciWidth / width) ** 2 : undefined;
+    const picks = pickWave({ nModels: rb.models.length, pairs: rb.pairs, theta: thetaOf(rb.models, counts), waveSize: size, focus: focusIndex(round), rng: waveRng(round, state.wave + 1), targetShrink });
     const written = await writeWave(tx, round, rb, picks, state.wave + 1);
     if (written === 0) return close(tx, round, rb, state, "exhausted");
     const next = { ...state, wave: state.wave + 1 };

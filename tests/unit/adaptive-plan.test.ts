@@ -5,7 +5,6 @@ import {
   defaultWaveSize,
   expectedInformation,
   MIN_PAIR_BATTLES,
-  nextWaveSize,
   optimalDesignRatio,
   outcomeVariances,
   pickWave,
@@ -219,6 +218,30 @@ describe("pickWave", () => {
     expect((t["0-2"] ?? 0) + (t["1-2"] ?? 0)).toBe(6);
   });
 
+  it("targetShrink: the wave ends once the plan's widest variance has fallen by the factor, not under an eighth", () => {
+    const pairs = pairsOf(4, () => 30);
+    const theta = [0.6, 0.2, -0.1, -0.7];
+    // exact: the plan's covariance is the Fisher one at θ, which boardCovariance gives independently.
+    const wave = (targetShrink?: number) => pickWave({ nModels: 4, pairs, theta, waveSize: 64, rng: mulberry32(2), exact: true, targetShrink });
+    const widest = (extra: readonly number[]) => {
+      const cov = boardCovariance(4, pairs.map((p, k) => ({ ...p, count: p.count + extra.filter((x) => x === k).length })), theta);
+      return Math.max(...[0, 1, 2, 3].map((k) => cov[k * 4 + k] ?? 0));
+    };
+    const full = wave();
+    expect(full).toHaveLength(64);
+    const early = wave(0.95);
+    expect(early.length).toBeGreaterThan(8);
+    expect(early.length).toBeLessThan(64);
+    expect(early).toEqual(full.slice(0, early.length));
+    // The shrink is reached at the wave's last pick, not before.
+    expect(widest(early)).toBeLessThanOrEqual(0.95 * widest([]) * (1 + 1e-9));
+    expect(widest(early.slice(0, -1))).toBeGreaterThan(0.95 * widest([]));
+    // A shrink the wave cannot reach, or 1: the full wave; a tiny one: the floor, an eighth of the wave.
+    expect(wave(0.01)).toHaveLength(64);
+    expect(wave(1)).toHaveLength(64);
+    expect(wave(0.9999)).toHaveLength(8);
+  });
+
   it("is reproducible for a seed, and the pairs' order does not bias ties", () => {
     const pairs = pairsOf(5, (i, j) => 3 + ((i * 7 + j * 3) % 5));
     const theta = [0.4, 0.1, 0, -0.2, -0.6];
@@ -265,21 +288,6 @@ describe("optimalDesignRatio: the minimax design with the strengths known", () =
     const greedy = widest(counts) / widest(pairs.map(() => 1680 / 28));
     expect(greedy).toBeLessThan(optimalDesignRatio(theta).ratio * 1.03);
   });
-});
-
-describe("nextWaveSize", () => {
-  const cases: { name: string; args: [number, number, number | null, number | undefined]; size: number }[] = [
-    { name: "no target: the wave size", args: [56, 500, 90, undefined], size: 56 },
-    { name: "no interval yet", args: [56, 0, null, 60], size: 56 },
-    { name: "far from the target: the wave size", args: [56, 500, 90, 60], size: 56 },
-    // 1000·((61/60)² - 1) = 33.6 -> 34 battles.
-    { name: "close to the target: what it still needs", args: [56, 1000, 61, 60], size: 34 },
-    // 1000·((60.3/60)² - 1) = 10.0 -> 11, under a quarter wave (14).
-    { name: "never under a quarter wave", args: [56, 1000, 60.3, 60], size: 14 },
-    { name: "a wave of 2: at least 1", args: [2, 1000, 60.01, 60], size: 1 },
-    { name: "at the target (the rule stops it; the size is moot)", args: [56, 1000, 60, 60], size: 56 },
-  ];
-  for (const tc of cases) it(tc.name, () => expect(nextWaveSize(...tc.args)).toBe(tc.size));
 });
 
 describe("defaultWaveSize", () => {
