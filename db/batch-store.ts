@@ -118,6 +118,24 @@ export async function abandonSubmission(db: Db, id: number): Promise<void> {
   });
 }
 
+/**
+ * The provider refused a submission outright (a 4xx other than 408, 409 or 429: no batch API at this
+ * endpoint, a file too large, a body it rejects): sending the same file again would be refused again,
+ * so its requests fail for good with `message`, as a direct call's 4xx fails, instead of going back to
+ * pending for ever.
+ */
+export async function refuseSubmission(db: Db, id: number, status: string, message: string): Promise<number> {
+  return db.transaction(async (tx) => {
+    await tx.update(providerBatches).set({ state: "refused", status, leaseUntil: null, endedAt: sql`now()` }).where(eq(providerBatches.id, id));
+    const rows = await tx
+      .update(batchRequests)
+      .set({ state: "failed", error: message })
+      .where(and(eq(batchRequests.batchId, id), eq(batchRequests.state, "submitting")))
+      .returning({ k: batchRequests.key });
+    return rows.length;
+  });
+}
+
 /** Submissions left `submitting` past their lease (the process died during the upload or the create). */
 export async function staleSubmissions(db: Db): Promise<ProviderBatchRow[]> {
   return db.select().from(providerBatches).where(and(eq(providerBatches.state, "submitting"), lt(providerBatches.leaseUntil, sql`now()`)));

@@ -23,7 +23,7 @@ export const providerBatches = pgTable(
     id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
     /** Registry name of the model whose requests it carries. */
     model: text("model").notNull(),
-    /** submitting (claimed, upload under way) | submitted (provider id known, polled) | ended | abandoned (never reached the provider). */
+    /** submitting (claimed, upload under way) | submitted (provider id known, polled) | ended | abandoned (never reached the provider) | refused (the provider answered the submission with a 4xx; its requests failed). */
     state: text("state").notNull().default("submitting"),
     providerBatchId: text("provider_batch_id").unique(),
     inputFileId: text("input_file_id"),

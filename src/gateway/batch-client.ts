@@ -1,8 +1,10 @@
 /**
  * A provider's batch interface through the openai SDK: upload a JSONL file (`files.create`, purpose
  * "batch"), create a batch with our `metadata.local_id`, retrieve it, find it again by that id
- * (`batches.list`), read its output and error files (`files.content`), cancel it. OpenAI, vLLM and the
- * simulator speak the same protocol. Errors are thrown: the coordinator retries on its next tick.
+ * (`batches.list`, assumed newest first as OpenAI lists them), read its output and error files
+ * (`files.content`), cancel it. OpenAI, servers that implement its batch API, and the simulator speak
+ * this protocol; vLLM's OpenAI server does not (no /v1/files or /v1/batches: it answers 404, which the
+ * coordinator turns into a failed request, not a retry). Errors are thrown to the coordinator.
  */
 import OpenAI, { toFile } from "openai";
 import { keepAliveFetch } from "./http-fetch.js";

@@ -12,7 +12,7 @@
  */
 import { APIError } from "openai";
 import type { Db } from "../../db/client.js";
-import { abandonSubmission, claimSubmission, endBatch, markSubmitted, noteStatus, openBatches, pendingByModel, staleSubmissions, type ProviderBatchRow } from "../../db/batch-store.js";
+import { abandonSubmission, claimSubmission, endBatch, markSubmitted, noteStatus, openBatches, pendingByModel, refuseSubmission, staleSubmissions, type ProviderBatchRow } from "../../db/batch-store.js";
 import { createBatchClient, type BatchClient } from "../gateway/batch-client.js";
 import { batchInputLine, parseResultFile, TERMINAL_STATUSES } from "../gateway/batch-protocol.js";
 import { resolveTarget } from "../gateway/call-target.js";
@@ -109,13 +109,36 @@ async function submitAll(o: BatchCoordinatorOptions, model: string, leaseMs: num
       await markSubmitted(o.db, claim.batch.id, b.id, b.inputFileId, b.status);
       o.log.info({ model, batchId: b.id, requests: lines.length }, "provider batch submitted");
     } catch (e) {
-      // The provider answered with an error: nothing was created, the requests go back now. Anything
-      // else (no answer) may have created the batch: recovery looks for it once the lease runs out.
-      if (e instanceof APIError && typeof e.status === "number") await abandonSubmission(o.db, claim.batch.id);
+      // The provider answered with an error: nothing was created. A refusal that would repeat (see
+      // refusal) fails the requests; any other answer (5xx, 429) sends them back to pending now.
+      // No answer at all may have created the batch: recovery looks for it once the lease runs out.
+      if (e instanceof APIError && typeof e.status === "number") {
+        const why = refusal(e.status, e.message, lines.length);
+        if (why) {
+          const failed = await refuseSubmission(o.db, claim.batch.id, `http ${e.status}`, why);
+          o.log.warn({ model, status: e.status, requests: failed, err: e.message }, "provider refused the batch submission: its requests failed");
+          continue;
+        }
+        await abandonSubmission(o.db, claim.batch.id);
+      }
       throw e;
     }
     if (claim.requests.length < o.maxRequests) return;
   }
+}
+
+/**
+ * Why a submission's HTTP error would repeat on every resubmission, as the requests' error; null for
+ * errors worth retrying (408, 409, 429, 5xx). A 404 or 405 is an endpoint without OpenAI's batch
+ * API (vLLM's OpenAI server, for one, has no /v1/files or /v1/batches: its batches run offline with
+ * `vllm run-batch`); a 413 a file over the provider's size limit.
+ */
+export function refusal(status: number, message: string, requests: number): string | null {
+  if (status < 400 || status >= 500 || status === 408 || status === 409 || status === 429) return null;
+  const base = `batch submission refused by the provider (HTTP ${status}: ${message})`;
+  if (status === 404 || status === 405) return `${base}: this endpoint has no batch API (/v1/files + /v1/batches); register the model with batch: false`;
+  if (status === 413) return `${base}: the file of ${requests} requests is over its size limit; lower MATRIX_ARENA_BATCH_MAX_REQUESTS`;
+  return base;
 }
 
 async function recover(o: BatchCoordinatorOptions, b: ProviderBatchRow, clientOf: (m: string) => Promise<BatchClient>): Promise<void> {

@@ -1,6 +1,6 @@
 /**
- * The simulator's batch interface (OpenAI's `/v1/files` + `/v1/batches`, which vLLM and other
- * OpenAI-compatible servers also offer): uploaded JSONL files, batch objects whose status moves on the
+ * The simulator's batch interface (OpenAI's `/v1/files` + `/v1/batches`, as OpenAI documents it; not
+ * every OpenAI-compatible server has it: vLLM's runs batch files offline with `vllm run-batch`): uploaded JSONL files, batch objects whose status moves on the
  * wall clock (validating -> in_progress -> finalizing -> completed, or expired / cancelling ->
  * cancelled), and output and error files written when a batch ends. Every line is answered as the
  * chat route would answer it (same text, same usage). `config` stretches the clock: `completionMs`

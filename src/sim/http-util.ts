@@ -28,13 +28,13 @@ export function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-/** Read the whole request body as bytes (rejects above MAX_BODY_BYTES); uploads are binary. */
-export async function readRawBody(req: IncomingMessage): Promise<Buffer> {
+/** Read the whole request body as bytes (rejects above `maxBytes`, MAX_BODY_BYTES by default); uploads are binary. */
+export async function readRawBody(req: IncomingMessage, maxBytes = MAX_BODY_BYTES): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const c of req as AsyncIterable<Buffer>) {
     size += c.length;
-    if (size > MAX_BODY_BYTES) {
+    if (size > maxBytes) {
       req.destroy();
       throw new BodyTooLargeError("request body too large");
     }

@@ -22,6 +22,9 @@ import type { BatchSpec } from "./batch.js";
 import { handleChat, handleCompletions, handleEmbeddings, modelInfo, modelList } from "./openai-routes.js";
 import { loadDefaultPreset, type SimPreset } from "./preset-schema.js";
 import { SimError, type SimTruth } from "./registry.js";
+
+/** The largest upload POST /v1/files takes: OpenAI's 200 MB batch input file limit, plus room for the multipart framing. */
+const UPLOAD_MAX_BYTES = 200 * 1024 * 1024 + 64 * 1024;
 import { createState, noteArrival, type ErrorStyle, type SimState } from "./state.js";
 
 export type { FaultSpec, LatencySpec } from "./faults.js";
@@ -91,7 +94,8 @@ async function route(state: SimState, req: IncomingMessage, res: ServerResponse)
   if (path === "/v1/files") {
     const boundary = multipartBoundary(req.headers["content-type"]);
     if (boundary === null) throw new RequestError("an upload must be multipart/form-data with purpose and file", "file");
-    return handleFileUpload(state, res, await readRawBody(req), boundary);
+    // OpenAI takes batch input files of up to 200 MB (the multipart framing adds a little).
+    return handleFileUpload(state, res, await readRawBody(req, UPLOAD_MAX_BYTES), boundary);
   }
   const text = await readBody(req);
   // The SDK's cancel posts no body.

@@ -5,6 +5,8 @@
  * the response cache is not shared), and costs half of it on the round's own counters. Failed lines
  * are resubmitted (only they), and cancelling a round cancels its provider batch. Both drivers.
  */
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { roundSpend } from "../../battles/spend.js";
@@ -126,6 +128,42 @@ describeEachDb("batch rounds on $name", (target) => {
     const sums = await sumRoundSpend(t.deps.db, id);
     expect(counters).toEqual({ ...sums, costUsd: expect.closeTo(sums.costUsd, 9) });
     simBatch.setBatch({ failRate: 0 });
+  }, 200_000);
+
+  it("an endpoint without a batch API (404 on /v1/files, as vLLM's server answers) fails the calls with that said, and is not asked again and again", async () => {
+    // A server with no batch routes at all: every request is a 404 in OpenAI's error shape.
+    const seen: string[] = [];
+    const bare: Server = createServer((req, res) => {
+      seen.push(`${req.method} ${req.url}`);
+      req.resume();
+      res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: { message: "Not Found", type: "invalid_request_error", code: null } }));
+    });
+    await new Promise<void>((r) => bare.listen(0, "127.0.0.1", r));
+    try {
+      await register("b4-nobatch", "sim-good", { batch: true, baseUrl: `http://127.0.0.1:${(bare.address() as AddressInfo).port}/v1` });
+      const id = await start(["b4-nobatch", "n-sim-medium"], "n-sim-judge-verbose");
+      const p = await run(id);
+      expect(p.status).toBe("failed");
+      expect(p.counts).toMatchObject({ total: 12, done: 0, failed: 12 });
+      const refused = (await t.deps.db.select().from(providerBatches)).filter((b) => b.model === "b4-nobatch");
+      expect(refused.length).toBeGreaterThan(0);
+      expect(refused.every((b) => b.state === "refused" && b.status === "http 404")).toBe(true);
+      const requests = (await t.deps.db.select().from(batchRequests)).filter((r) => r.model === "b4-nobatch");
+      expect(requests.length).toBe(12);
+      for (const r of requests) {
+        expect(r.state).toBe("failed");
+        expect(r.error).toContain("HTTP 404");
+        expect(r.error).toContain("no batch API");
+      }
+      // Each upload was refused once: one POST /v1/files per submission, none resent.
+      expect(seen.filter((s) => s.startsWith("POST /v1/files"))).toHaveLength(refused.length);
+      expect(seen.every((s) => s.startsWith("POST /v1/files"))).toBe(true);
+      // Nothing stays reserved on the round's budget.
+      expect(p.budget?.reservedCostUsd).toBeCloseTo(0, 9);
+      expect(p.budget?.reservedTokens).toBe(0);
+    } finally {
+      await new Promise<void>((r) => bare.close(() => r()));
+    }
   }, 200_000);
 
   it("cancelling a round cancels its provider batch", async () => {
