@@ -237,9 +237,6 @@ function contrasts(n: number, cov: Float64Array, theta: ArrayLike<number>, focus
   return out;
 }
 
-/** x·w for contrast x (e_a, or e_a - e_b) and a vector w. */
-const dot = (w: ArrayLike<number>, c: Contrast): number => (c.b < 0 ? (w[c.a] ?? 0) : (w[c.a] ?? 0) - (w[c.b] ?? 0));
-
 /** out = M·(e_i - e_j) for a symmetric n×n M. */
 function columnDifference(m: Float64Array, n: number, i: number, j: number, out: Float64Array): void {
   for (let k = 0; k < n; k++) out[k] = (m[k * n + i] ?? 0) - (m[k * n + j] ?? 0);
@@ -332,20 +329,11 @@ interface Step {
   coef: number;
 }
 
-function step(a: Float64Array, b: Float64Array, n: number, i: number, j: number, h: number, s2: number, out: Step): void {
-  columnDifference(a, n, i, j, out.u);
-  columnDifference(b, n, i, j, out.g);
-  const q = (out.u[i] ?? 0) - (out.u[j] ?? 0);
-  const r = (out.g[i] ?? 0) - (out.g[j] ?? 0);
-  out.c = h / (1 + h * q);
-  out.coef = out.c * out.c * r + s2 * (1 - out.c * q) ** 2;
+/** x^p, by squaring when p is a power of two (WIDTH_POWER is): the planner's innermost operation. */
+function powerOf(p: number): (x: number) => number {
+  if (p === 16) return (x) => ((x * x) ** 2) ** 2 * ((x * x) ** 2) ** 2;
+  return (x) => x ** p;
 }
-
-/** x·B'·x for contrast x after the step, from x·B·x (`before`). */
-const after = (st: Step, con: Contrast, before: number): number => {
-  const xu = dot(st.u, con);
-  return Math.max(before - 2 * st.c * xu * dot(st.g, con) + st.coef * xu * xu, 0);
-};
 
 function apply(a: Float64Array, b: Float64Array, n: number, st: Step): void {
   for (let r = 0; r < n; r++) {
@@ -357,6 +345,13 @@ function apply(a: Float64Array, b: Float64Array, n: number, st: Step): void {
     }
   }
 }
+
+/**
+ * A contrast whose term is under this share of the largest cannot move a gain that matters: the
+ * candidates' gains are summed over the others only (with power 16, a model whose variance is under
+ * a fifth of the widest), which keeps a pick at O(pairs × active contrasts) instead of O(pairs × n).
+ */
+const ACTIVE_SHARE = 1e-12;
 
 /**
  * The next wave: indices into `pairs`, one per battle (a pair may repeat), at most `waveSize` and at
@@ -382,36 +377,59 @@ export function pickWave(input: WaveInput): number[] {
   const power = input.power ?? WIDTH_POWER;
   const current = Float64Array.from(cs, (c) => variance(b, n, c));
   // Scaled by the widest variance at the wave's start, so the power neither overflows nor underflows.
+  // A difference's variance is about twice a model's own: halved, the two kinds weigh alike.
   const scale = Math.max(widestVariance(b, n), 1e-300);
-  const term = (con: Contrast, v: number) => con.weight * (((con.b < 0 ? 1 : 0.5) * v) / scale) ** power;
+  const pow = powerOf(power);
+  const term = (con: Contrast, v: number) => con.weight * pow(((con.b < 0 ? 1 : 0.5) * v) / scale);
   // Ties (equal gains) go to a seeded order of the pairs, not to their listing order.
   const order = shuffled(input.rng, pairs.map((_, k) => k));
   const shrink = input.targetShrink;
   const enough = shrink !== undefined && shrink < 1 ? shrink * widestVariance(b, n) : -1;
   const least = Math.max(1, Math.ceil(input.waveSize / 8));
-  const st: Step = { u: new Float64Array(n), g: new Float64Array(n), c: 0, coef: 0 };
   const best: Step = { u: new Float64Array(n), g: new Float64Array(n), c: 0, coef: 0 };
+  const active: number[] = [];
   while (picks.length < input.waveSize) {
+    const terms = cs.map((con, c) => term(con, current[c] ?? 0));
+    const top = Math.max(...terms);
+    active.length = 0;
+    terms.forEach((t, c) => {
+      if (t >= top * ACTIVE_SHARE) active.push(c);
+    });
     let pick = -1;
     let bestGain = 0;
     for (const k of order) {
       if ((left[k] ?? 0) <= 0) continue;
-      const p = pairs[k] as WavePair;
-      step(a, b, n, p.i, p.j, weight[k] ?? 0, s2[k] ?? 0, st);
-      // A difference's variance is about twice a model's own: halved (in term), the two kinds weigh alike.
+      const { i, j } = pairs[k] as WavePair;
+      // c and the u·uᵀ coefficient of the step (see Step), from four entries each of A and B.
+      const h = weight[k] ?? 0;
+      const q = (a[i * n + i] ?? 0) - 2 * (a[i * n + j] ?? 0) + (a[j * n + j] ?? 0);
+      const r = (b[i * n + i] ?? 0) - 2 * (b[i * n + j] ?? 0) + (b[j * n + j] ?? 0);
+      const cc = h / (1 + h * q);
+      const coef = cc * cc * r + (s2[k] ?? 0) * (1 - cc * q) ** 2;
+      // x·B'·x = x·B·x - 2c·(x·u)(x·g) + coef·(x·u)², u = A·(e_i - e_j), g = B·(e_i - e_j): entries read where needed.
       let g = 0;
-      for (let c = 0; c < cs.length; c++) {
+      for (const c of active) {
         const con = cs[c] as Contrast;
-        g += term(con, current[c] ?? 0) - term(con, after(st, con, current[c] ?? 0));
+        let xu = (a[con.a * n + i] ?? 0) - (a[con.a * n + j] ?? 0);
+        let xg = (b[con.a * n + i] ?? 0) - (b[con.a * n + j] ?? 0);
+        if (con.b >= 0) {
+          xu -= (a[con.b * n + i] ?? 0) - (a[con.b * n + j] ?? 0);
+          xg -= (b[con.b * n + i] ?? 0) - (b[con.b * n + j] ?? 0);
+        }
+        const before = current[c] ?? 0;
+        g += (terms[c] ?? 0) - term(con, Math.max(before - 2 * cc * xu * xg + coef * xu * xu, 0));
       }
       if (pick < 0 || g > bestGain) {
-        [pick, bestGain] = [k, g];
-        best.u.set(st.u);
-        best.g.set(st.g);
-        [best.c, best.coef] = [st.c, st.coef];
+        pick = k;
+        bestGain = g;
+        best.c = cc;
+        best.coef = coef;
       }
     }
     if (pick < 0) break;
+    const p = pairs[pick] as WavePair;
+    columnDifference(a, n, p.i, p.j, best.u);
+    columnDifference(b, n, p.i, p.j, best.g);
     apply(a, b, n, best);
     for (let c = 0; c < cs.length; c++) current[c] = variance(b, n, cs[c] as Contrast);
     left[pick] = (left[pick] ?? 0) - 1;
@@ -421,7 +439,7 @@ export function pickWave(input: WaveInput): number[] {
   return picks;
 }
 
-/** The default wave: two battles per eligible pair, at least 8, at most 256 (each pick is O(pairs·n)). */
+/** The default wave: two battles per eligible pair, at least 8, at most 256 (each pick is O(pairs × active contrasts + n²)). */
 export function defaultWaveSize(eligiblePairs: number): number {
   return Math.max(8, Math.min(256, 2 * eligiblePairs));
 }
