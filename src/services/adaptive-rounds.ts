@@ -1,8 +1,9 @@
 /**
  * Adaptive rounds' scheduler: when a wave has settled, one transaction locks the round, reads its
  * board (the same Bradley-Terry fit and seeded bootstrap that GET /v1/leaderboard?roundId=&bootstrap=
- * reports, with the round's adaptive.bootstrap rounds, 1,000 unless set), and either closes the round (its stopping rule holds, its battle cap is reached, or no
- * pair has an unseen instruction left) or writes the next wave (battles/adaptive-plan.ts picks it).
+ * reports, with the round's adaptive.bootstrap rounds, 1,000 unless set), and either closes the
+ * round (its stopping rule holds, its battle cap is reached, or no pair has an unseen instruction
+ * left) or writes the next wave (battles/adaptive-plan.ts picks it).
  * The worker's `after` hook calls it for the battle that settled last and its idle hook for rounds a
  * crash left between waves; the lock and the open-battle check make a second call a no-op.
  */
