@@ -244,7 +244,7 @@ function columnDifference(m: Float64Array, n: number, i: number, j: number, out:
 
 /**
  * Each pair's expected information per battle: p(1-p) averaged over the gap's normal posterior (its
- * variance `gapVariance`, one per pair); `exact` or no variances: p(1-p) at θ.
+ * variance `gapVariance`, one per pair); without variances, p(1-p) at θ.
  */
 export function planningInformation(pairs: readonly Pick<WavePair, "i" | "j">[], theta: ArrayLike<number>, gapVariance?: ArrayLike<number>): Float64Array {
   return Float64Array.from(pairs, (p, k) => expectedInformation((theta[p.i] ?? 0) - (theta[p.j] ?? 0), gapVariance?.[k] ?? 0));
@@ -290,13 +290,18 @@ function sandwich(a: Float64Array, n: number, pairs: readonly { i: number; j: nu
   return b;
 }
 
+/** A, the Fisher covariance from `information[k]` per battle, and B = A·J·A, the sandwich one (see sandwichCovariance). */
+function planningCovariances(nModels: number, pairs: readonly { i: number; j: number; count: number }[], information: ArrayLike<number>, s2: ArrayLike<number>, prior = PLAN_PRIOR): { a: Float64Array; b: Float64Array } {
+  const a = informationCovariance(nModels, pairs.map((p, k) => ({ i: p.i, j: p.j, information: p.count * (information[k] ?? 0) })), prior);
+  return { a, b: sandwich(a, nModels, pairs, s2) };
+}
+
 /**
  * The sandwich covariance of θ (mean pinned) after `count` battles per pair, each with Fisher
  * information `information[k]` and outcome variance `s2[k]`: what the board's bootstrap estimates.
  */
 export function sandwichCovariance(nModels: number, pairs: readonly { i: number; j: number; count: number }[], information: ArrayLike<number>, s2: ArrayLike<number>, prior = PLAN_PRIOR): Float64Array {
-  const a = informationCovariance(nModels, pairs.map((p, k) => ({ i: p.i, j: p.j, information: p.count * (information[k] ?? 0) })), prior);
-  return sandwich(a, nModels, pairs, s2);
+  return planningCovariances(nModels, pairs, information, s2, prior).b;
 }
 
 /** Warm-up picks: pairs under MIN_PAIR_BATTLES, in a seeded order, one battle per pair per pass. */
@@ -364,27 +369,29 @@ export function pickWave(input: WaveInput): number[] {
   const picks = warmUp(pairs, left, added, input.waveSize, input.rng);
   if (picks.length >= input.waveSize) return picks;
   const counted = pairs.map((p, k) => ({ i: p.i, j: p.j, count: p.count + (added[k] ?? 0) }));
-  const s2 = input.outcomeVariance ?? (input.exact ? Float64Array.from(pairs, (p) => battleInformation(theta, p.i, p.j)) : outcomeVariances(pairs, theta));
+  // exact: Bernoulli outcomes (variance p(1-p)) and p(1-p) at θ as the information.
+  const atTheta = planningInformation(pairs, theta);
+  const s2 = input.outcomeVariance ?? (input.exact ? atTheta : outcomeVariances(pairs, theta));
   // The information at θ gives the gaps' variances; the expected information over them plans the wave.
-  let weight = planningInformation(pairs, theta);
+  let weight = atTheta;
   if (!input.exact) {
-    const b0 = sandwichCovariance(n, counted, weight, s2);
+    const b0 = sandwichCovariance(n, counted, atTheta, s2);
     weight = planningInformation(pairs, theta, pairs.map((p) => variance(b0, n, { a: p.i, b: p.j, weight: 1 })));
   }
-  const a = informationCovariance(n, counted.map((p, k) => ({ i: p.i, j: p.j, information: p.count * (weight[k] ?? 0) })));
-  const b = sandwich(a, n, counted, s2);
+  const { a, b } = planningCovariances(n, counted, weight, s2);
   const cs = contrasts(n, b, theta, input.focus ?? null, input.rankWeight ?? RANK_WEIGHT);
   const power = input.power ?? WIDTH_POWER;
   const current = Float64Array.from(cs, (c) => variance(b, n, c));
   // Scaled by the widest variance at the wave's start, so the power neither overflows nor underflows.
   // A difference's variance is about twice a model's own: halved, the two kinds weigh alike.
-  const scale = Math.max(widestVariance(b, n), 1e-300);
+  const widestAtStart = widestVariance(b, n);
+  const scale = Math.max(widestAtStart, 1e-300);
   const pow = powerOf(power);
   const term = (con: Contrast, v: number) => con.weight * pow(((con.b < 0 ? 1 : 0.5) * v) / scale);
   // Ties (equal gains) go to a seeded order of the pairs, not to their listing order.
   const order = shuffled(input.rng, pairs.map((_, k) => k));
   const shrink = input.targetShrink;
-  const enough = shrink !== undefined && shrink < 1 ? shrink * widestVariance(b, n) : -1;
+  const enough = shrink !== undefined && shrink < 1 ? shrink * widestAtStart : -1;
   const least = Math.max(1, Math.ceil(input.waveSize / 8));
   const best: Step = { u: new Float64Array(n), g: new Float64Array(n), c: 0, coef: 0 };
   const active: number[] = [];

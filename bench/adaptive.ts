@@ -3,14 +3,13 @@
  * preset and three checkpoints derived with POST /sim/models) with Kendall tau >= 0.9 against the
  * simulator's hidden skills (GET /sim/truth) and a widest 95% interval <= 60 Elo, against a uniform
  * all-pairs baseline grown until it reaches the same: all-pairs rounds of --step instructions each
- * (default 1: 28 battles, the finest step a uniform plan has), on instructions no earlier step used, the board over all of them read
- * after each step. Both are read on the same board: Bradley-Terry, seed 0, --bootstrap rounds (default
+ * (default 1: 28 battles, the finest step a uniform plan has), on instructions no earlier step used,
+ * the board over all of them read after each step. Both are read on the same board: Bradley-Terry, seed 0, --bootstrap rounds (default
  * 1,000, the adaptive rule's default; the adaptive round gets the same adaptive.bootstrap), and judge
  * calls are the rounds' stored judgments.
  *
  * Model sets (--set): "wide" (default), 8 models about 780 Elo from first to last with the widest gaps
- * at the ends, as public arena boards spread (a weak early checkpoint far below the rest, a strong new
- * one above); "narrow", the five preset models with three checkpoints between them, about 400 Elo.
+ * at the ends (a weak early checkpoint far below the rest, a strong new one above); "narrow", the five preset models with three checkpoints between them, about 400 Elo.
  *
  * In-process: the service and its worker (concurrency 16) on PGlite in memory (or PostgreSQL with
  * --pg and DATABASE_URL: a fresh database per seed, dropped after), the simulator on a random port,
@@ -32,9 +31,9 @@ import { leaderboardFromCounts } from "../reports/leaderboard-counts.js";
 import { readCounts } from "../reports/queries.js";
 import { kendallTau } from "../reports/rank-correlation.js";
 import { mulberry32, pick } from "../lib/random.js";
-import { ADAPTIVE_BOOTSTRAP_ROUNDS, boardCovariance, defaultWaveSize, optimalDesignRatio, pickWave, type WavePair } from "../battles/adaptive-plan.js";
+import { ADAPTIVE_BOOTSTRAP_ROUNDS, boardCovariance, defaultWaveSize, optimalDesignRatio, pickWave, type WavePair, widestVariance } from "../battles/adaptive-plan.js";
 import { NATURAL_TO_ELO } from "../reports/rating-scale.js";
-import { arg, createPgDatabase } from "./common.js";
+import { arg, createPgDatabase, textArg } from "./common.js";
 
 const PRESET = ["sim-strong", "sim-good", "sim-medium", "sim-target", "sim-weak"];
 /** Derived checkpoints per model set: name, parent, skill added in every category. */
@@ -206,11 +205,8 @@ export function oracleRatio(ratings: readonly number[], battles: number): number
   const theta = Float64Array.from(ratings, (r) => r / NATURAL_TO_ELO);
   const pairs: WavePair[] = [];
   for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) pairs.push({ i, j, count: 0, capacity: Number.MAX_SAFE_INTEGER });
-  const widest = (counts: readonly number[]) => {
-    // Judged with the exact information of each pair.
-    const cov = boardCovariance(n, pairs.map((p, k) => ({ ...p, count: counts[k] ?? 0 })), theta);
-    return Math.max(...Array.from({ length: n }, (_, k) => cov[k * n + k] ?? 0));
-  };
+  // Judged with the exact information of each pair.
+  const widest = (counts: readonly number[]) => widestVariance(boardCovariance(n, pairs.map((p, k) => ({ ...p, count: counts[k] ?? 0 })), theta), n);
   const counts = pairs.map(() => 0);
   for (let planned = 0, wave = 1; planned < battles; wave++) {
     const picks = pickWave({ nModels: n, pairs: pairs.map((p, k) => ({ ...p, count: counts[k] ?? 0 })), theta, waveSize: Math.min(defaultWaveSize(pairs.length), battles - planned), rng: mulberry32(wave), exact: true });
@@ -219,12 +215,6 @@ export function oracleRatio(ratings: readonly number[], battles: number): number
     planned += picks.length;
   }
   return widest(counts) / widest(pairs.map(() => battles / pairs.length));
-}
-
-/** --name=value for a string option. */
-function textArg(argv: string[], name: string, fallback: string): string {
-  const hit = argv.find((a) => a.startsWith(`--${name}=`));
-  return hit ? hit.slice(name.length + 3) : fallback;
 }
 
 export async function main(argv: string[]): Promise<void> {

@@ -1,5 +1,5 @@
 /**
- * What the benches share: `--name=value` numbers, a fresh PostgreSQL database beside a base URL,
+ * What the benches share: `--name=value` options, a fresh PostgreSQL database beside a base URL,
  * and a `serve` process started from the compiled bin and waited for until it listens.
  */
 import { type ChildProcessByStdio, spawn } from "node:child_process";
@@ -10,10 +10,16 @@ import postgres from "postgres";
 /** The bin the process benches run (compiled; `npm run build` first). */
 export const BIN = resolve(import.meta.dirname, "../bin/matrix-arena.js");
 
+/** `--name=value` from argv (everything after the first "="), or `fallback`. */
+export function textArg<T extends string | undefined>(argv: string[], name: string, fallback: T): string | T {
+  const hit = argv.find((a) => a.startsWith(`--${name}=`));
+  return hit ? hit.slice(name.length + 3) : fallback;
+}
+
 /** `--name=N` from argv, or `fallback`. */
 export function arg(argv: string[], name: string, fallback: number): number {
-  const hit = argv.find((a) => a.startsWith(`--${name}=`));
-  return hit ? Number(hit.split("=")[1]) : fallback;
+  const hit = textArg(argv, name, undefined);
+  return hit === undefined ? fallback : Number(hit);
 }
 
 /** A new database `name` beside `base` (a PostgreSQL URL), its URL, and a drop that forces connections out. */

@@ -11,6 +11,7 @@ import {
   sandwichCovariance,
   VARIANCE_PRIOR_BATTLES,
   type WavePair,
+  widestVariance,
 } from "../../battles/adaptive-plan.js";
 import { mulberry32 } from "../../lib/random.js";
 
@@ -223,10 +224,7 @@ describe("pickWave", () => {
     const theta = [0.6, 0.2, -0.1, -0.7];
     // exact: the plan's covariance is the Fisher one at θ, which boardCovariance gives independently.
     const wave = (targetShrink?: number) => pickWave({ nModels: 4, pairs, theta, waveSize: 64, rng: mulberry32(2), exact: true, targetShrink });
-    const widest = (extra: readonly number[]) => {
-      const cov = boardCovariance(4, pairs.map((p, k) => ({ ...p, count: p.count + extra.filter((x) => x === k).length })), theta);
-      return Math.max(...[0, 1, 2, 3].map((k) => cov[k * 4 + k] ?? 0));
-    };
+    const widest = (extra: readonly number[]) => widestVariance(boardCovariance(4, pairs.map((p, k) => ({ ...p, count: p.count + extra.filter((x) => x === k).length })), theta), 4);
     const full = wave();
     expect(full).toHaveLength(64);
     const early = wave(0.95);
@@ -281,10 +279,7 @@ describe("optimalDesignRatio: the minimax design with the strengths known", () =
       for (const k of picks) counts[k] = (counts[k] ?? 0) + 1;
       planned += picks.length;
     }
-    const widest = (c: readonly number[]) => {
-      const cov = boardCovariance(8, pairs.map((p, k) => ({ ...p, count: c[k] ?? 0 })), theta, 0);
-      return Math.max(...Array.from({ length: 8 }, (_, k) => cov[k * 8 + k] ?? 0));
-    };
+    const widest = (c: readonly number[]) => widestVariance(boardCovariance(8, pairs.map((p, k) => ({ ...p, count: c[k] ?? 0 })), theta, 0), 8);
     const greedy = widest(counts) / widest(pairs.map(() => 1680 / 28));
     expect(greedy).toBeLessThan(optimalDesignRatio(theta).ratio * 1.03);
   });
