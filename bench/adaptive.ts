@@ -35,9 +35,9 @@ import { ADAPTIVE_BOOTSTRAP_ROUNDS, boardCovariance, defaultWaveSize, optimalDes
 import { NATURAL_TO_ELO } from "../reports/rating-scale.js";
 import { arg, createPgDatabase, textArg } from "./common.js";
 
-const PRESET = ["sim-strong", "sim-good", "sim-medium", "sim-target", "sim-weak"];
+export const PRESET = ["sim-strong", "sim-good", "sim-medium", "sim-target", "sim-weak"];
 /** Derived checkpoints per model set: name, parent, skill added in every category. */
-const SETS: Record<string, [string, string, number][]> = {
+export const SETS: Record<string, [string, string, number][]> = {
   wide: [
     ["sim-weak-v0", "sim-weak", -2.5],
     ["sim-target-v2", "sim-target", 0.6],
@@ -52,7 +52,7 @@ const SETS: Record<string, [string, string, number][]> = {
 const CATEGORIES = ["coding", "math", "writing", "reasoning", "extraction", "roleplay", "stem", "humanities"];
 const KEYWORD: Record<string, string> = { coding: "code", math: "calculate", writing: "essay", reasoning: "puzzle", extraction: "extract", roleplay: "pretend", stem: "physics", humanities: "history" };
 const WORDS = "river,market,engine,garden,harbor,ledger,signal,canvas,orbit,lantern,meadow,quartz,vessel,thunder,archive,bridge,cipher,dune,ember,forest,glacier,horizon,island,jungle,kettle,lagoon,mirror,nebula,oasis,prism,quiver,rocket,summit,tunnel,valley,willow,yarrow,zephyr,anchor,beacon".split(",");
-const JUDGE = "sim-judge-fair";
+export const JUDGE = "sim-judge-fair";
 
 /** Synthetic prompts spread evenly over the categories, each with distinct content words (the simulator's key points). */
 function instructions(n: number, seed: number): { text: string; category: string; externalId: string; source: string }[] {
@@ -64,7 +64,7 @@ function instructions(n: number, seed: number): { text: string; category: string
   });
 }
 
-interface Setup {
+export interface Setup {
   deps: Deps;
   api: (method: string, path: string, body?: unknown) => Promise<Response>;
   truth: string[];
@@ -72,7 +72,7 @@ interface Setup {
   close: () => Promise<void>;
 }
 
-async function setUp(seed: number, pool: number, pg: string | null, derived: readonly [string, string, number][]): Promise<Setup> {
+export async function setUp(seed: number, pool: number, pg: string | null, derived: readonly [string, string, number][]): Promise<Setup> {
   const sim = await startSimulator({ seed, latency: { kind: "fixed", ms: 0 } });
   for (const [name, from, delta] of derived) {
     const res = await fetch(`${sim.url}/sim/models`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name, from, skillDelta: Object.fromEntries(CATEGORIES.map((c) => [c, delta])) }) });
@@ -107,14 +107,14 @@ async function setUp(seed: number, pool: number, pg: string | null, derived: rea
   };
 }
 
-interface Progress {
+export interface Progress {
   status: string;
   judgments: { total: number };
   counts: { total: number };
   adaptive: { wave: number; ciWidth: number | null; stoppedBy: string | null } | null;
 }
 
-async function waitDone(s: Setup, id: string): Promise<Progress> {
+export async function waitDone(s: Setup, id: string): Promise<Progress> {
   for (;;) {
     const p = (await (await s.api("GET", `/v1/rounds/${id}`)).json()) as Progress;
     if (["done", "failed", "cancelled", "budget_exhausted"].includes(p.status)) return p;
@@ -130,7 +130,7 @@ async function boardFigures(s: Setup, roundIds: string[], bootstrap: number): Pr
   return { tau: order.length === s.truth.length ? kendallTau(order, s.truth) : Number.NaN, width, ratings: board.items.map((it) => it.rating) };
 }
 
-async function startRound(s: Setup, body: Record<string, unknown>): Promise<string> {
+export async function startRound(s: Setup, body: Record<string, unknown>): Promise<string> {
   const res = await s.api("POST", "/v1/rounds", { candidates: s.models, pairing: "all-pairs", judges: [JUDGE], ...body });
   if (res.status !== 202) throw new Error(`POST /v1/rounds: ${res.status} ${await res.text()}`);
   return ((await res.json()) as { id: string }).id;

@@ -2,7 +2,7 @@
  * `npm run bench [-- name...]`: runs the benchmarks one after another (all by default). Each prints
  * its figures and ends with one line `bench <name>: key=value ...`.
  */
-const BENCHES = ["gateway", "ratings", "leaderboard-cli", "export", "dedup", "serve", "workers", "adaptive", "embedded", "batch"] as const;
+const BENCHES = ["gateway", "ratings", "leaderboard-cli", "export", "dedup", "serve", "workers", "adaptive", "adaptive-replay", "embedded", "batch"] as const;
 type Bench = (typeof BENCHES)[number];
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith("-"));

@@ -36,7 +36,7 @@ export function widestInterval(board: Leaderboard): number | null {
  * wins, only losses or only ties (a model that never lost gets the same extreme rating in every
  * bootstrap resample, so its interval is narrow for the wrong reason).
  */
-function boardSettled(board: Leaderboard, candidates: readonly string[]): boolean {
+export function boardSettled(board: Leaderboard, candidates: readonly string[]): boolean {
   const byModel = new Map(board.items.map((it) => [it.model, it]));
   return candidates.every((m) => {
     const it = byModel.get(m);
@@ -75,7 +75,7 @@ export async function advanceAdaptiveRound(db: Db, roundId: string): Promise<Ada
     const rule = round.options.adaptive;
     const size = Math.min(rule?.waveSize ?? 1, (rule?.maxBattles ?? Number.POSITIVE_INFINITY) - rb.planned);
     // Near the interval target the wave ends once the plan expects the target to hold.
-    const targetShrink = rule?.ciWidth !== undefined && width !== null && width > 0 ? (rule.ciWidth / width) ** 2 : undefined;
+    const targetShrink = rule?.ciWidth !== undefined && width !== null ? targetShrinkOf(rule.ciWidth, width) : undefined;
     const picks = pickWave({ nModels: rb.models.length, pairs: rb.pairs, theta: thetaOf(rb.models, counts), waveSize: size, focus: focusIndex(round), rng: waveRng(round, state.wave + 1), targetShrink });
     const written = await writeWave(tx, round, rb, picks, state.wave + 1);
     if (written === 0) return close(tx, round, rb, state, "exhausted");
@@ -85,8 +85,11 @@ export async function advanceAdaptiveRound(db: Db, roundId: string): Promise<Ada
   });
 }
 
+/** pickWave's targetShrink near an interval target: (target / widest)², the share of variance still to go. */
+export const targetShrinkOf = (target: number, width: number): number | undefined => (width > 0 ? (target / width) ** 2 : undefined);
+
 /** Current log-strengths (natural scale) in the round's candidate order; zero for a model without results. */
-function thetaOf(models: readonly string[], counts: Parameters<typeof cellsFromCounts>[0]): Float64Array {
+export function thetaOf(models: readonly string[], counts: Parameters<typeof cellsFromCounts>[0]): Float64Array {
   const theta = new Float64Array(models.length);
   if (counts.length === 0) return theta;
   const { models: fitted, cells } = cellsFromCounts(counts);
