@@ -11,6 +11,7 @@ import type { Db } from "../db/client.js";
 import { type AdaptiveState, battles, rounds } from "../db/schema/index.js";
 import { mulberry32 } from "../lib/random.js";
 import { pickWave, type WavePair } from "./adaptive-plan.js";
+import { CATEGORY_LOOKAHEAD, categoryKey, categoryShares, nextInstruction } from "./instruction-choice.js";
 import { poolQuery } from "./instruction-pool.js";
 import { type PairingMode, planPairs } from "./pairing.js";
 import type { RoundRow } from "./round-store.js";
@@ -49,6 +50,8 @@ export interface RoundPair extends WavePair {
   y: string;
   /** Instructions the pair has met (any battle status). */
   used: Set<number>;
+  /** How many of its battles (any status) fell in each category (categoryKey). */
+  met: Map<string, number>;
 }
 
 export interface RoundBattles {
@@ -66,10 +69,10 @@ const pairKey = (a: string, b: string): string => (a < b ? `${a}\u0000${b}` : `$
 export async function readRoundBattles(tx: Tx, round: RoundRow, poolSize: number): Promise<RoundBattles> {
   const models = [...round.candidates];
   const index = new Map(models.map((m, k) => [m, k]));
-  const pairs: RoundPair[] = planPairs({ ...round, pairing: round.pairing as PairingMode }).map(([x, y]) => ({ x, y, i: index.get(x) ?? 0, j: index.get(y) ?? 0, count: 0, capacity: 0, sumY: 0, sumY2: 0, used: new Set<number>() }));
+  const pairs: RoundPair[] = planPairs({ ...round, pairing: round.pairing as PairingMode }).map(([x, y]) => ({ x, y, i: index.get(x) ?? 0, j: index.get(y) ?? 0, count: 0, capacity: 0, sumY: 0, sumY2: 0, used: new Set<number>(), met: new Map<string, number>() }));
   const byKey = new Map(pairs.map((p) => [pairKey(p.x, p.y), p]));
   const rows = await tx
-    .select({ instructionId: battles.instructionId, modelA: battles.modelA, modelB: battles.modelB, status: battles.status, outcome: battles.outcome, wave: battles.wave })
+    .select({ instructionId: battles.instructionId, modelA: battles.modelA, modelB: battles.modelB, status: battles.status, outcome: battles.outcome, wave: battles.wave, category: battles.category })
     .from(battles)
     .where(eq(battles.roundId, round.id));
   const lastWave = { done: 0, failed: 0 };
@@ -82,6 +85,8 @@ export async function readRoundBattles(tx: Tx, round: RoundRow, poolSize: number
     const p = byKey.get(pairKey(r.modelA, r.modelB));
     if (!p) continue;
     if (r.instructionId !== null) p.used.add(r.instructionId);
+    const key = categoryKey(r.category);
+    p.met.set(key, (p.met.get(key) ?? 0) + 1);
     if (r.status !== "done" || r.outcome === null) continue;
     // The outcome is model A's share; the planner reads it as the pair's first model's (x, index i).
     const y = r.modelA === p.x ? r.outcome : 1 - r.outcome;
@@ -97,6 +102,13 @@ export async function readRoundBattles(tx: Tx, round: RoundRow, poolSize: number
 export async function poolSize(tx: Tx, round: RoundRow): Promise<number> {
   const [row] = await tx.select({ n: sql<number>`count(*)::int` }).from(poolQuery(tx, round.options, round.options.instructions.limit).as("pool"));
   return Number(row?.n ?? 0);
+}
+
+/** The pool's instructions per category (its `limit` applied), for each category's share. */
+async function poolCategories(tx: Tx, round: RoundRow): Promise<{ category: string | null; n: number }[]> {
+  const pool = poolQuery(tx, round.options, round.options.instructions.limit).as("pool");
+  const rows = await tx.select({ category: pool.category, n: sql<number>`count(*)::int` }).from(pool).groupBy(pool.category);
+  return rows.map((r) => ({ category: r.category, n: Number(r.n) }));
 }
 
 /** The first `n` pool instructions in the round's seeded order, with their categories. */
@@ -135,18 +147,21 @@ export function focusIndex(round: Pick<RoundRow, "pairing" | "target" | "baselin
  */
 export async function writeWave(tx: Tx, round: RoundRow, rb: RoundBattles, picks: readonly number[], wave: number): Promise<number> {
   if (picks.length === 0) return 0;
+  // A pair with u instructions met has CATEGORY_LOOKAHEAD unmet ones among the first u + CATEGORY_LOOKAHEAD.
   let widest = 0;
   for (const p of rb.pairs) widest = Math.max(widest, p.used.size);
-  const pool = await poolHead(tx, round, widest + picks.length);
+  const pool = await poolHead(tx, round, widest + picks.length + CATEGORY_LOOKAHEAD);
+  const shares = categoryShares(await poolCategories(tx, round));
   const seed = round.options.instructions.seed ?? 0;
   const random = mulberry32((seed ^ 0x5bd1e995 ^ Math.imul(wave, 0x9e3779b1)) >>> 0);
   const values: (typeof battles.$inferInsert)[] = [];
   for (const k of picks) {
     const p = rb.pairs[k];
     if (!p) continue;
-    const next = pool.find((ins) => !p.used.has(ins.id));
+    const next = nextInstruction(pool, p.used, p.met, shares);
     if (!next) continue;
     p.used.add(next.id);
+    p.met.set(categoryKey(next.category), (p.met.get(categoryKey(next.category)) ?? 0) + 1);
     const flip = random() < 0.5;
     values.push({ roundId: round.id, instructionId: next.id, modelA: flip ? p.y : p.x, modelB: flip ? p.x : p.y, status: "pending", category: next.category, wave });
   }

@@ -1,8 +1,8 @@
 /**
  * A round's instruction pool: the instructions its filter matches (category, source, ids, minus the
  * held-out ones), in the round's seeded order (md5 of id and seed, so the same request picks the same
- * instructions on PGlite and PostgreSQL). Fixed plans take the first `limit`; adaptive waves take the
- * first ones a pair has not met.
+ * instructions on PGlite and PostgreSQL). Fixed plans take the first `limit`; adaptive waves choose
+ * among the first ones a pair has not met, by category (battles/instruction-choice.ts).
  */
 import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client.js";

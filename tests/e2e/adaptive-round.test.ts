@@ -164,6 +164,32 @@ describeEachDb("adaptive rounds on $name", (target) => {
     for (const r of rows) expect([r.modelA, r.modelB]).toContain("sim-target");
   }, 300_000);
 
+  it("each pair meets the pool's categories in the pool's proportions, within one battle", async () => {
+    // Its own source, imported last: 48 coding, 32 writing and 16 math prompts (shares 1/2, 1/3, 1/6).
+    const shares: Record<string, number> = { coding: 48 / 96, writing: 32 / 96, math: 16 / 96 };
+    const items = Object.entries(shares).flatMap(([category, share]) =>
+      syntheticItems(96 * share).map((it, k) => ({ ...it, category, externalId: `cat-${category}-${k}`, source: "adaptive-categories", text: `${category} ${it.text}` })),
+    );
+    await importItems(t, items);
+    const worker = startBattleWorker(t.deps, "g");
+    const id = await start({ adaptive: { maxBattles: 90, waveSize: 15 }, instructions: { source: "adaptive-categories", seed: 3 } });
+    const done = await finished(id);
+    await worker.stop();
+    expect(done.counts.total).toBe(90);
+    const rows = await t.deps.db.select({ modelA: battles.modelA, modelB: battles.modelB, category: battles.category }).from(battles).where(eq(battles.roundId, id));
+    const byPair = new Map<string, Map<string, number>>();
+    for (const r of rows) {
+      const key = [r.modelA, r.modelB].sort().join("|");
+      const m = byPair.get(key) ?? byPair.set(key, new Map()).get(key)!;
+      m.set(r.category ?? "", (m.get(r.category ?? "") ?? 0) + 1);
+    }
+    expect(byPair.size).toBe(6);
+    for (const [pair, m] of byPair) {
+      const n = [...m.values()].reduce((a, b) => a + b, 0);
+      for (const [category, share] of Object.entries(shares)) expect(Math.abs((m.get(category) ?? 0) - share * n), `${pair} ${category}: ${m.get(category) ?? 0} of ${n}`).toBeLessThanOrEqual(1 + 1e-9);
+    }
+  }, 300_000);
+
   const bad: { name: string; body: Record<string, unknown>; field: string }[] = [
     { name: "no stopping rule", body: { sampling: "adaptive" }, field: "adaptive" },
     { name: "adaptive options on a fixed round", body: { sampling: "fixed", adaptive: { maxBattles: 10 } }, field: "adaptive" },
