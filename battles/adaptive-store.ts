@@ -61,12 +61,20 @@ export interface RoundBattles {
   planned: number;
   /** The last wave's battles: how many were judged (done) and how many failed for good. */
   lastWave: { done: number; failed: number };
+  /** Each category's share of the round's pool (instruction-choice.ts stratifies by it). */
+  shares: Map<string, number>;
+}
+
+/** The round's instruction pool in figures: how many instructions, and each category's share. */
+export interface PoolStats {
+  size: number;
+  shares: Map<string, number>;
 }
 
 const pairKey = (a: string, b: string): string => (a < b ? `${a}\u0000${b}` : `${b}\u0000${a}`);
 
-/** The round's eligible pairs with their battles so far; `poolSize` bounds each pair's capacity. */
-export async function readRoundBattles(tx: Tx, round: RoundRow, poolSize: number): Promise<RoundBattles> {
+/** The round's eligible pairs with their battles so far; the pool's size bounds each pair's capacity. */
+export async function readRoundBattles(tx: Tx, round: RoundRow, pool: PoolStats): Promise<RoundBattles> {
   const models = [...round.candidates];
   const index = new Map(models.map((m, k) => [m, k]));
   const pairs: RoundPair[] = planPairs({ ...round, pairing: round.pairing as PairingMode }).map(([x, y]) => ({ x, y, i: index.get(x) ?? 0, j: index.get(y) ?? 0, count: 0, capacity: 0, sumY: 0, sumY2: 0, used: new Set<number>(), met: new Map<string, number>() }));
@@ -94,21 +102,22 @@ export async function readRoundBattles(tx: Tx, round: RoundRow, poolSize: number
     p.sumY = (p.sumY ?? 0) + y;
     p.sumY2 = (p.sumY2 ?? 0) + y * y;
   }
-  for (const p of pairs) p.capacity = Math.max(0, poolSize - p.used.size);
-  return { models, pairs, planned: rows.length, lastWave };
+  for (const p of pairs) p.capacity = Math.max(0, pool.size - p.used.size);
+  return { models, pairs, planned: rows.length, lastWave, shares: pool.shares };
 }
 
-/** How many instructions the round's filter holds (its `limit` applied). */
-export async function poolSize(tx: Tx, round: RoundRow): Promise<number> {
-  const [row] = await tx.select({ n: sql<number>`count(*)::int` }).from(poolQuery(tx, round.options, round.options.instructions.limit).as("pool"));
-  return Number(row?.n ?? 0);
+/** The figures of a pool already read (the round's creation reads it whole). */
+export function poolStatsOf(items: readonly { category: string | null }[]): PoolStats {
+  const counts = new Map<string | null, number>();
+  for (const it of items) counts.set(it.category, (counts.get(it.category) ?? 0) + 1);
+  return { size: items.length, shares: categoryShares([...counts].map(([category, n]) => ({ category, n }))) };
 }
 
-/** The pool's instructions per category (its `limit` applied), for each category's share. */
-async function poolCategories(tx: Tx, round: RoundRow): Promise<{ category: string | null; n: number }[]> {
+/** The round's pool in figures (its filter, `limit` applied), counted per category in one query. */
+export async function poolStats(tx: Tx, round: RoundRow): Promise<PoolStats> {
   const pool = poolQuery(tx, round.options, round.options.instructions.limit).as("pool");
-  const rows = await tx.select({ category: pool.category, n: sql<number>`count(*)::int` }).from(pool).groupBy(pool.category);
-  return rows.map((r) => ({ category: r.category, n: Number(r.n) }));
+  const rows = (await tx.select({ category: pool.category, n: sql<number>`count(*)::int` }).from(pool).groupBy(pool.category)).map((r) => ({ category: r.category, n: Number(r.n) }));
+  return { size: rows.reduce((s, r) => s + r.n, 0), shares: categoryShares(rows) };
 }
 
 /** The first `n` pool instructions in the round's seeded order, with their categories. */
@@ -124,7 +133,7 @@ export function waveRng(round: Pick<RoundRow, "options">, wave: number): () => n
 }
 
 /** Wave 1, written with the round (no results yet: the warm-up, every eligible pair first). */
-export async function writeFirstWave(tx: Tx, round: RoundRow, pool: number): Promise<number> {
+export async function writeFirstWave(tx: Tx, round: RoundRow, pool: PoolStats): Promise<number> {
   const rb = await readRoundBattles(tx, round, pool);
   const waveSize = Math.min(round.options.adaptive?.waveSize ?? 1, round.options.adaptive?.maxBattles ?? Number.POSITIVE_INFINITY);
   const picks = pickWave({ nModels: rb.models.length, pairs: rb.pairs, theta: new Float64Array(rb.models.length), waveSize, rng: waveRng(round, 1), focus: focusIndex(round) });
@@ -151,14 +160,13 @@ export async function writeWave(tx: Tx, round: RoundRow, rb: RoundBattles, picks
   let widest = 0;
   for (const p of rb.pairs) widest = Math.max(widest, p.used.size);
   const pool = await poolHead(tx, round, widest + picks.length + CATEGORY_LOOKAHEAD);
-  const shares = categoryShares(await poolCategories(tx, round));
   const seed = round.options.instructions.seed ?? 0;
   const random = mulberry32((seed ^ 0x5bd1e995 ^ Math.imul(wave, 0x9e3779b1)) >>> 0);
   const values: (typeof battles.$inferInsert)[] = [];
   for (const k of picks) {
     const p = rb.pairs[k];
     if (!p) continue;
-    const next = nextInstruction(pool, p.used, p.met, shares);
+    const next = nextInstruction(pool, p.used, p.met, rb.shares);
     if (!next) continue;
     p.used.add(next.id);
     p.met.set(categoryKey(next.category), (p.met.get(categoryKey(next.category)) ?? 0) + 1);

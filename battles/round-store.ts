@@ -13,7 +13,7 @@ import { DEFAULT_PAIRWISE_VERSION, DEFAULT_SINGLE_VERSION, getPromptTemplate, mu
 import { type PairingMode, planBattles, planPairs } from "./pairing.js";
 import { roundSpend } from "./spend.js";
 import { mulberry32 } from "../lib/random.js";
-import { writeFirstWave } from "./adaptive-store.js";
+import { poolStatsOf, writeFirstWave } from "./adaptive-store.js";
 import { poolQuery } from "./instruction-pool.js";
 
 export type JudgeMode = "pairwise" | "single" | "reward";
@@ -122,7 +122,7 @@ export async function createRoundPlan(db: Db, r: NewRound): Promise<{ round: Rou
     if (!round) throw new Error("round insert returned nothing");
     if (r.budget && (r.budget.maxCostUsd != null || r.budget.maxTokens != null)) await setBudgetCaps(tx, { scope: "round", ownerId: r.id }, r.budget);
     if (r.options.sampling === "adaptive") {
-      const first = await writeFirstWave(tx, round, ids.length);
+      const first = await writeFirstWave(tx, round, poolStatsOf(picked));
       return { round, battles: first, instructions: ids.length };
     }
     const plan = planBattles(ids, planPairs(r), mulberry32(seed ^ 0x5bd1e995));

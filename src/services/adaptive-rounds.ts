@@ -10,7 +10,7 @@
 import type { Db } from "../../db/client.js";
 import type { AdaptiveState } from "../../db/schema/index.js";
 import { adaptiveBootstrap, pickWave } from "../../battles/adaptive-plan.js";
-import { focusIndex, lockSettledAdaptiveRound, poolSize, readRoundBattles, saveAdaptiveState, stalledAdaptiveRounds, waveRng, writeWave, type RoundBattles } from "../../battles/adaptive-store.js";
+import { focusIndex, lockSettledAdaptiveRound, poolStats, readRoundBattles, saveAdaptiveState, stalledAdaptiveRounds, waveRng, writeWave, type RoundBattles } from "../../battles/adaptive-store.js";
 import type { RoundEnd } from "../../battles/queue.js";
 import type { RoundRow } from "../../battles/round-store.js";
 import { fitBradleyTerry } from "../../reports/bradley-terry.js";
@@ -65,7 +65,7 @@ export async function advanceAdaptiveRound(db: Db, roundId: string): Promise<Ada
   return db.transaction(async (tx) => {
     const round = await lockSettledAdaptiveRound(tx, roundId);
     if (!round) return null;
-    const rb = await readRoundBattles(tx, round, await poolSize(tx, round));
+    const rb = await readRoundBattles(tx, round, await poolStats(tx, round));
     const counts = await readCounts(tx, { roundId });
     const board = leaderboardFromCounts(counts, { bootstrap: adaptiveBootstrap(round.options.adaptive), seed: BOARD_SEED });
     const width = widestInterval(board);
