@@ -81,11 +81,20 @@ async function startServer(name: string) {
   const server = spawnCli(["serve"], env);
   procs.push(server);
   const url = await waitForListening(server);
-  /** SIGKILLs the server once `path` lists a first row, and opens its database. */
+  /**
+   * SIGKILLs the server once `path` lists a first row, and opens its database. A poll whose connection
+   * is reset is polled again: on PGlite the server's thread is busy with the import between answers, and
+   * a reused keep-alive socket can be closed under a request (seen in CI under load: ECONNRESET). A
+   * server that has exited ends the wait with an error.
+   */
   const killWhenStored = async (path: string) => {
+    let exited = false;
+    void server.exited.then(() => (exited = true));
     for (let seen = false; !seen; ) {
       await new Promise((r) => setTimeout(r, 20));
-      seen = (await json<{ items: unknown[] }>(await fetch(`${url}${path}?limit=1`))).items.length > 0;
+      if (exited) throw new Error(`serve exited before ${path} listed a row: ${server.stderr.join("").slice(-2000)}`);
+      const res = await fetch(`${url}${path}?limit=1`).catch((e: unknown) => (e instanceof TypeError ? null : Promise.reject(e)));
+      if (res) seen = (await json<{ items: unknown[] }>(res)).items.length > 0;
     }
     server.child.kill("SIGKILL");
     await server.exited;
