@@ -11,7 +11,7 @@ import type { Db } from "../db/client.js";
 import { type AdaptiveState, battles, rounds } from "../db/schema/index.js";
 import { mulberry32 } from "../lib/random.js";
 import { pickWave, type WavePair } from "./adaptive-plan.js";
-import { CATEGORY_LOOKAHEAD, categoryKey, categoryShares, nextInstruction } from "./instruction-choice.js";
+import { CATEGORY_LOOKAHEAD, categoryShares, countCategory, nextInstruction } from "./instruction-choice.js";
 import { poolQuery } from "./instruction-pool.js";
 import { type PairingMode, planPairs } from "./pairing.js";
 import type { RoundRow } from "./round-store.js";
@@ -93,8 +93,7 @@ export async function readRoundBattles(tx: Tx, round: RoundRow, pool: PoolStats)
     const p = byKey.get(pairKey(r.modelA, r.modelB));
     if (!p) continue;
     if (r.instructionId !== null) p.used.add(r.instructionId);
-    const key = categoryKey(r.category);
-    p.met.set(key, (p.met.get(key) ?? 0) + 1);
+    countCategory(p.met, r.category);
     if (r.status !== "done" || r.outcome === null) continue;
     // The outcome is model A's share; the planner reads it as the pair's first model's (x, index i).
     const y = r.modelA === p.x ? r.outcome : 1 - r.outcome;
@@ -169,7 +168,7 @@ export async function writeWave(tx: Tx, round: RoundRow, rb: RoundBattles, picks
     const next = nextInstruction(pool, p.used, p.met, rb.shares);
     if (!next) continue;
     p.used.add(next.id);
-    p.met.set(categoryKey(next.category), (p.met.get(categoryKey(next.category)) ?? 0) + 1);
+    countCategory(p.met, next.category);
     const flip = random() < 0.5;
     values.push({ roundId: round.id, instructionId: next.id, modelA: flip ? p.y : p.x, modelB: flip ? p.x : p.y, status: "pending", category: next.category, wave });
   }

@@ -21,6 +21,12 @@ export interface PoolInstruction {
 /** The key a category is counted under (instructions without one count together). */
 export const categoryKey = (c: string | null | undefined): string => c ?? "";
 
+/** Counts one more battle of a pair in `category` (its `met` map). */
+export function countCategory(met: Map<string, number>, category: string | null | undefined): void {
+  const key = categoryKey(category);
+  met.set(key, (met.get(key) ?? 0) + 1);
+}
+
 /** Each category's share of a pool, from its per-category counts. */
 export function categoryShares(counts: readonly { category: string | null; n: number }[]): Map<string, number> {
   const total = counts.reduce((s, c) => s + c.n, 0);

@@ -128,16 +128,18 @@ export function replay(m: Measured, arm: Arm, r: number, o: { target: number; ca
       total++;
     }
     const rows = rowsOf(m, tally);
-    theta = thetaOf(m.models, rows);
+    // Only the adaptive arm plans on the current fit; the others are fitted once, when they end.
+    if (arm === "adaptive") theta = thetaOf(m.models, rows);
     if (o.target <= 0 && total < o.cap) continue;
+    const final = () => (arm === "adaptive" ? theta : thetaOf(m.models, rows));
     const board = leaderboardFromCounts(rows, { bootstrap: o.bootstrap, seed: 0 });
     width = widestInterval(board);
     const order = [...board.items].sort((x, y) => y.rating - x.rating).map((it) => it.model);
     const tauOk = arm !== "uniform" || (order.length === n && kendallTau(order, m.order) >= o.tau);
     if (o.target > 0 && width !== null && width <= o.target && boardSettled(board, m.models) && tauOk) {
-      return { battles: total, reached: true, theta, widths: new Map(board.items.map((it) => [it.model, it.ciHigh - it.ciLow])) };
+      return { battles: total, reached: true, theta: final(), widths: new Map(board.items.map((it) => [it.model, it.ciHigh - it.ciLow])) };
     }
-    if (total >= o.cap) return { battles: total, reached: false, theta, widths: new Map(board.items.map((it) => [it.model, it.ciHigh - it.ciLow])) };
+    if (total >= o.cap) return { battles: total, reached: false, theta: final(), widths: new Map(board.items.map((it) => [it.model, it.ciHigh - it.ciLow])) };
   }
   return { battles: total, reached: false, theta, widths: new Map() };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { categoryShares, nextInstruction, type PoolInstruction } from "../../battles/instruction-choice.js";
+import { categoryShares, countCategory, nextInstruction, type PoolInstruction } from "../../battles/instruction-choice.js";
 import { mulberry32, shuffled } from "../../lib/random.js";
 
 const ins = (id: number, category: string | null): PoolInstruction => ({ id, category });
@@ -52,7 +52,7 @@ describe("nextInstruction: the pair's next battle goes to the category furthest 
       const next = nextInstruction(order, used, count, shares);
       if (!next) throw new Error("pool exhausted");
       used.add(next.id);
-      count.set(next.category ?? "", (count.get(next.category ?? "") ?? 0) + 1);
+      countCategory(count, next.category);
       for (const [c, s] of shares) worst = Math.max(worst, Math.abs((count.get(c) ?? 0) - s * n));
     }
     expect(worst).toBeLessThanOrEqual(1 + 1e-9);
